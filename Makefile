@@ -1,0 +1,85 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# ipvs-udp: IPVS modules for UDP services (SIP, DNS, RADIUS), their control
+# library and CLI, and the User-Mode Linux test harness.
+#
+# Everyday targets:
+#   make demo          SIP calls through the sip scheduler vs. stock IPVS (UML)
+#   make check         every test: style, compile checks, KUnit, scenarios
+#   make               modules for KDIR (default: the running kernel)
+#   make modules-uml   modules for the UML test kernel (build/uml/)
+#   make test-kernel   the UML test kernels (cached in $(IPVS_UDP_CACHE))
+#   make distro-check  build against Debian 12's 6.1 and 6.12 headers
+#   make style         checkpatch --strict and clang-format
+#   make userspace     C/C++ tools, library and unit tests (build/cmake/)
+#   make deps          install the Debian packages all of this needs
+
+KERNELRELEASE ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KERNELRELEASE)/build
+IPVS_UDP_CACHE ?= /var/cache/ipvs-udp
+export IPVS_UDP_CACHE
+
+BUILD := $(CURDIR)/build
+KSRC_FILES := Kbuild $(shell find kernel include -type f 2>/dev/null)
+UML_KDIR = $(shell scripts/build-test-kernel --print-dir)
+UML_KDIR_DEBUG = $(shell scripts/build-test-kernel --debug --print-dir)
+DISTRO_KDIRS = $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64) \
+	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*+deb12-amd64))))
+
+# Build the modules of this tree in $(1) (a symlink farm) against KDIR $(2),
+# with extra make arguments $(3), then collect the .ko files in $(1).
+define build_modules
+	@mkdir -p $(1)
+	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/kernel $(CURDIR)/include $(1)/
+	$(MAKE) -C $(2) M=$(1) $(3) modules
+	@find $(1)/kernel -name '*.ko' -exec cp -f {} $(1)/ \;
+endef
+
+.PHONY: all module modules clean install modules-uml modules-uml-debug \
+	test-kernel test-kernel-debug distro-check style userspace check demo \
+	deps kunit scenarios
+
+all: module
+module modules:
+	$(call build_modules,$(BUILD)/host,$(KDIR),)
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(BUILD)/host modules_install
+
+test-kernel:
+	scripts/build-test-kernel
+test-kernel-debug:
+	scripts/build-test-kernel --debug
+
+modules-uml: test-kernel
+	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um)
+modules-uml-debug: test-kernel-debug
+	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um)
+
+distro-check:
+	scripts/distro-check $(DISTRO_KDIRS)
+
+style:
+	scripts/style-check
+
+userspace:
+	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD)/cmake -j$$(nproc)
+
+kunit: modules-uml
+	tests/run-kunit
+
+scenarios: modules-uml
+	tests/run-scenarios
+
+deps:
+	scripts/install-deps
+
+check:
+	scripts/check
+
+demo:
+	scripts/demo
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Self-test of the ipvs-udp test harness, not of IPVS.
+ *
+ * Loading this module with warn=1 triggers a kernel WARNING, with leak=1 it
+ * leaks one small allocation. tests/harness checks that scripts/uml-run
+ * turns each of them into a failed run, so that a real WARNING or leak in
+ * our modules can never pass unnoticed. Loaded with no parameters it does
+ * nothing.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+
+static bool warn;
+module_param(warn, bool, 0444);
+MODULE_PARM_DESC(warn, "Trigger a WARNING when loaded");
+
+static bool leak;
+module_param(leak, bool, 0444);
+MODULE_PARM_DESC(leak, "Leak one allocation when loaded");
+
+static int __init harness_test_init(void)
+{
+	WARN(warn, "ipvs_udp_harness_test: injected warning\n");
+	if (leak) {
+		void *p = kmalloc(64, GFP_KERNEL);
+
+		/* Drop the only reference: kmemleak must report the object. */
+		OPTIMIZER_HIDE_VAR(p);
+	}
+	return 0;
+}
+
+static void __exit harness_test_exit(void)
+{
+}
+
+module_init(harness_test_init);
+module_exit(harness_test_exit);
+MODULE_DESCRIPTION("ipvs-udp test harness self-test (injects WARN / leak)");
+MODULE_LICENSE("GPL");

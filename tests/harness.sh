@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Self-tests of scripts/uml-run, run on the host: exit codes, output, the
+# read-only host, the results directory, module autoloading, and that a
+# kernel WARNING, a kmemleak report or a hang fails the run.
+#
+# Usage: tests/harness.sh [--debug]   (--debug adds the debug-kernel checks)
+set -uo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO" || exit 1
+. tests/lib/result.sh
+
+run() { scripts/uml-run "$@"; }
+
+# expect_rc WANT NAME UML-RUN-ARGS...
+expect_rc() {
+	local want=$1 name=$2 rc
+	shift 2
+	run "$@" >build/harness.out 2>&1
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		pass "harness: $name (exit $rc)"
+	else
+		sed 's/^/# /' build/harness.out | tail -n 30
+		fail "harness: $name: exit $rc, wanted $want"
+	fi
+}
+
+mkdir -p build
+if [ "${1:-}" != --debug ]; then
+	expect_rc 0 "true exits 0" -- true
+	expect_rc 1 "false exits 1" -- false
+	expect_rc 42 "exit status passes through" -- sh -c 'exit 42'
+
+	out=$(run -- sh -c 'echo out; echo err >&2' 2>/dev/null)
+	check "harness: stdout and stderr of the command reach stdout" \
+		[ "$out" = "$(printf 'out\nerr')" ]
+
+	probe=$REPO/build/ro-probe
+	rm -f "$probe"
+	run -- sh -c "mount -o remount,rw / 2>/dev/null; echo x >$probe" \
+		>/dev/null 2>&1
+	check "harness: the host root is read-only, even after remount,rw" \
+		[ ! -e "$probe" ]
+
+	res=$REPO/build/results-probe
+	rm -rf "$res"
+	run --results "$res" -- sh -c "echo ok >$res/f" >/dev/null 2>&1
+	check "harness: --results directory is writable" \
+		[ "$(cat "$res/f" 2>/dev/null)" = ok ]
+
+	expect_rc 0 "ipvsadm autoloads ip_vs and ip_vs_rr" -- sh -c \
+		'ipvsadm -A -u 10.9.9.9:53 -s rr && grep -q "^ip_vs_rr " /proc/modules'
+	expect_rc 0 "modprobe finds this project's modules" -- \
+		modprobe ipvs_udp_harness_test
+	expect_rc 70 "an injected kernel WARNING fails the run" -- \
+		modprobe ipvs_udp_harness_test warn=1
+	check "harness: the WARNING is printed" \
+		grep -q 'injected warning' build/harness.out
+	expect_rc 124 "a hung command hits the timeout" --timeout 15 -- sleep 600
+else
+	expect_rc 0 "debug kernel: true exits 0" --debug -- true
+	expect_rc 1 "debug kernel: false exits 1" --debug -- false
+	expect_rc 70 "debug kernel: an injected leak fails the run (kmemleak)" \
+		--debug -- modprobe ipvs_udp_harness_test leak=1
+	check "harness: the kmemleak report is printed" \
+		grep -q 'unreferenced object' build/harness.out
+	expect_rc 0 "debug kernel: the known maple_tree RCU report is allowed" \
+		--debug -- sh -c 'for i in 1 2 3; do /bin/true; done'
+fi
+exit "$RESULT_FAILED"
