@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPVS "sip" scheduler: sticky Call-ID bindings.
+ *
+ * A per-service table binds each Call-ID to the real server its first
+ * message went to, so that every later message of the call (requests,
+ * responses and retransmissions, from any source address or port) reaches
+ * the same server while that server is usable, even after the server set
+ * changed and the consistent hash would now choose another one.
+ *
+ * Lifetime of a binding (RFC 3261 timers, T1 = 500 ms):
+ *  - a non-INVITE transaction (REGISTER, OPTIONS, MESSAGE, ...) lives
+ *    64*T1 = 32 s after its last message ("transaction_timeout");
+ *  - an INVITE dialog (also SUBSCRIBE/REFER/NOTIFY dialogs) lives for the
+ *    long idle "dialog_timeout" (30 min) after its last message;
+ *  - BYE, CANCEL or a failure response to the INVITE end the dialog: the
+ *    binding lingers "linger_timeout" (32 s) for retransmissions and final
+ *    responses, without being refreshed, then goes.
+ *
+ * Memory is bounded: at max_bindings new Call-IDs are still placed by the
+ * consistent hash, just not pinned, and counted as refused; existing
+ * bindings are never evicted to make room, so a flood of random Call-IDs
+ * cannot push established calls off their servers.
+ *
+ * Lookups are lock-free (rhashtable, RCU). Bindings are removed by a
+ * periodic walk (ip_vs_sip_gc) and freed after a grace period.
+ */
+#include <linux/jhash.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <kunit/visibility.h>
+
+#include "ip_vs_sip.h"
+
+struct ip_vs_sip_lookup_key {
+	const u8	*key;
+	u32		len;
+};
+
+static u32 ip_vs_sip_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ip_vs_sip_lookup_key *k = data;
+
+	return jhash(k->key, k->len, seed);
+}
+
+static u32 ip_vs_sip_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ip_vs_sip_binding *b = data;
+
+	return jhash(b->key, b->len, seed);
+}
+
+static int ip_vs_sip_obj_cmpfn(struct rhashtable_compare_arg *arg,
+			       const void *obj)
+{
+	const struct ip_vs_sip_lookup_key *k = arg->key;
+	const struct ip_vs_sip_binding *b = obj;
+
+	return b->len != k->len || memcmp(b->key, k->key, k->len);
+}
+
+static const struct rhashtable_params ip_vs_sip_rht_params = {
+	.head_offset		= offsetof(struct ip_vs_sip_binding, node),
+	.hashfn			= ip_vs_sip_key_hashfn,
+	.obj_hashfn		= ip_vs_sip_obj_hashfn,
+	.obj_cmpfn		= ip_vs_sip_obj_cmpfn,
+	.automatic_shrinking	= true,
+};
+
+int ip_vs_sip_bindings_init(struct ip_vs_sip_svc *s)
+{
+	atomic_set(&s->nbindings, 0);
+	return rhashtable_init(&s->bindings, &ip_vs_sip_rht_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bindings_init);
+
+static void ip_vs_sip_binding_free(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/* Process context, no reader left (after a grace period). */
+void ip_vs_sip_bindings_destroy(struct ip_vs_sip_svc *s)
+{
+	rhashtable_free_and_destroy(&s->bindings, ip_vs_sip_binding_free,
+				    NULL);
+	atomic_set(&s->nbindings, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bindings_destroy);
+
+static unsigned long ip_vs_sip_timeout(const struct ip_vs_sip_conf *c,
+				       enum ip_vs_sip_state state)
+{
+	switch (state) {
+	case IP_VS_SIP_S_EARLY:
+	case IP_VS_SIP_S_DIALOG:
+		return (unsigned long)c->dialog_timeout * HZ;
+	case IP_VS_SIP_S_LINGER:
+		return (unsigned long)c->linger_timeout * HZ;
+	default:
+		return (unsigned long)c->transaction_timeout * HZ;
+	}
+}
+
+/* Requests that create or live in a dialog (RFC 3261, 6665, 3515). */
+static bool ip_vs_sip_dialog_method(u8 method)
+{
+	return method == IP_VS_SIP_M_SUBSCRIBE ||
+	       method == IP_VS_SIP_M_REFER || method == IP_VS_SIP_M_NOTIFY;
+}
+
+/* The state a message moves a binding (in state @cur) to. */
+static enum ip_vs_sip_state ip_vs_sip_next_state(enum ip_vs_sip_state cur,
+						 const struct ip_vs_sip_msg *m)
+{
+	bool resp = m->flags & IP_VS_SIP_F_RESPONSE;
+
+	if (cur == IP_VS_SIP_S_LINGER)
+		return cur;
+	if (!resp) {
+		if (m->method == IP_VS_SIP_M_BYE ||
+		    m->method == IP_VS_SIP_M_CANCEL)
+			return IP_VS_SIP_S_LINGER;
+		if (cur == IP_VS_SIP_S_TRANSACTION &&
+		    m->method == IP_VS_SIP_M_INVITE)
+			return IP_VS_SIP_S_EARLY;
+		if (cur == IP_VS_SIP_S_TRANSACTION &&
+		    ip_vs_sip_dialog_method(m->method))
+			return IP_VS_SIP_S_DIALOG;
+		return cur;
+	}
+	if (m->method == IP_VS_SIP_M_INVITE && cur == IP_VS_SIP_S_EARLY) {
+		if (m->status >= 200 && m->status < 300)
+			return IP_VS_SIP_S_DIALOG;
+		/* A failed INVITE never became a dialog: keep it for the ACK. */
+		if (m->status >= 300)
+			return IP_VS_SIP_S_LINGER;
+	}
+	return cur;
+}
+
+/* Refresh a binding's expiry for a message; racing writers are harmless. */
+static void ip_vs_sip_touch(struct ip_vs_sip_svc *s,
+			    struct ip_vs_sip_binding *b,
+			    const struct ip_vs_sip_msg *m, unsigned long now)
+{
+	enum ip_vs_sip_state cur = READ_ONCE(b->state);
+	enum ip_vs_sip_state next = ip_vs_sip_next_state(cur, m);
+
+	if (next != cur) {
+		WRITE_ONCE(b->state, next);
+		WRITE_ONCE(b->expires, now + ip_vs_sip_timeout(&s->conf, next));
+		if (next == IP_VS_SIP_S_LINGER)
+			IP_VS_SIP_INC(s, ended);
+	} else if (next != IP_VS_SIP_S_LINGER) {
+		unsigned long exp = now + ip_vs_sip_timeout(&s->conf, next);
+
+		/* Avoid dirtying the cache line on every message. */
+		if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
+			WRITE_ONCE(b->expires, exp);
+	}
+	if (READ_ONCE(b->last_use) != now)
+		WRITE_ONCE(b->last_use, now);
+}
+
+/*
+ * The table entry of a binding's server, or NULL when the server is no
+ * longer in the service.
+ */
+static struct ip_vs_dest *ip_vs_sip_resolve(const struct ip_vs_sip_table *t,
+					    struct ip_vs_sip_binding *b)
+{
+	struct ip_vs_dest *want = READ_ONCE(b->dest);
+	unsigned int i = READ_ONCE(b->hint);
+
+	if (i < t->ndests && t->dests[i] == want)
+		return want;
+	for (i = 0; i < t->ndests; i++) {
+		if (t->dests[i] == want) {
+			WRITE_ONCE(b->hint, i);
+			return want;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Does a bound call stay on its server? While the server has a weight,
+ * yes (an overloaded server only takes no new calls). A quiesced server
+ * (weight 0) keeps its calls until they end (drain), unless the service
+ * asks to move them now (IP_VS_SVC_F_SIP_MOVE_QUIESCED).
+ */
+static bool ip_vs_sip_keep(const struct ip_vs_dest *d, bool move_quiesced)
+{
+	return atomic_read(&d->weight) > 0 || !move_quiesced;
+}
+
+static u16 ip_vs_sip_index(const struct ip_vs_sip_table *t,
+			   const struct ip_vs_dest *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->ndests; i++)
+		if (t->dests[i] == d)
+			return i;
+	return 0;
+}
+
+/**
+ * ip_vs_sip_bind - the server for a message with a Call-ID
+ * @s: service state
+ * @t: current placement table (RCU)
+ * @m: the parsed message, with a Call-ID of at most IP_VS_SIP_CALLID_MAX
+ * @hash: ip_vs_sip_hash_key() of the Call-ID
+ * @move_quiesced: move bindings off servers with weight 0 (default: drain)
+ * @now: jiffies (a parameter so that tests control the clock)
+ *
+ * Under rcu_read_lock(); never sleeps; bounded work.
+ *
+ * Return: the server, or NULL when no server is usable.
+ */
+struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
+				  const struct ip_vs_sip_table *t,
+				  const struct ip_vs_sip_msg *m, u64 hash,
+				  bool move_quiesced, unsigned long now)
+{
+	struct ip_vs_sip_lookup_key k = { .key = m->callid,
+					  .len = m->callid_len };
+	struct ip_vs_sip_binding *b, *old;
+	struct ip_vs_dest *d;
+	enum ip_vs_sip_state st;
+
+	b = rhashtable_lookup(&s->bindings, &k, ip_vs_sip_rht_params);
+	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
+		IP_VS_SIP_INC(s, hits);
+		d = ip_vs_sip_resolve(t, b);
+		if (d && ip_vs_sip_keep(d, move_quiesced)) {
+			ip_vs_sip_touch(s, b, m, now);
+			return d;
+		}
+		/* Its server is gone or out: move the call, keep the key. */
+		d = ip_vs_sip_table_pick(t, hash);
+		if (!d)
+			return NULL;
+		WRITE_ONCE(b->hint, ip_vs_sip_index(t, d));
+		WRITE_ONCE(b->dest, d);
+		IP_VS_SIP_INC(s, moved);
+		ip_vs_sip_touch(s, b, m, now);
+		return d;
+	}
+
+	d = ip_vs_sip_table_pick(t, hash);
+	if (!d)
+		return NULL;
+
+	if (b) {
+		/* Expired but not yet collected: reuse it for the new call. */
+		WRITE_ONCE(b->state, IP_VS_SIP_S_TRANSACTION);
+		WRITE_ONCE(b->hint, ip_vs_sip_index(t, d));
+		WRITE_ONCE(b->dest, d);
+		WRITE_ONCE(b->created, now);
+		WRITE_ONCE(b->expires, now);
+		ip_vs_sip_touch(s, b, m, now);
+		IP_VS_SIP_INC(s, created);
+		return d;
+	}
+
+	if (atomic_inc_return(&s->nbindings) > s->conf.max_bindings) {
+		atomic_dec(&s->nbindings);
+		IP_VS_SIP_INC(s, refused);
+		return d;
+	}
+	b = kmalloc(struct_size(b, key, m->callid_len), GFP_ATOMIC);
+	if (!b) {
+		atomic_dec(&s->nbindings);
+		IP_VS_SIP_INC(s, refused);
+		return d;
+	}
+	b->dest = d;
+	b->hint = ip_vs_sip_index(t, d);
+	b->created = now;
+	b->last_use = now;
+	b->len = m->callid_len;
+	memcpy(b->key, m->callid, m->callid_len);
+	st = ip_vs_sip_next_state(IP_VS_SIP_S_TRANSACTION, m);
+	b->state = st;
+	b->expires = now + ip_vs_sip_timeout(&s->conf, st);
+	if (st == IP_VS_SIP_S_LINGER)
+		IP_VS_SIP_INC(s, ended);
+
+	old = rhashtable_lookup_get_insert_key(&s->bindings, &k, &b->node,
+					       ip_vs_sip_rht_params);
+	if (old) {
+		/* Lost a race with another CPU, or the table refused. */
+		atomic_dec(&s->nbindings);
+		kfree(b);
+		if (IS_ERR(old)) {
+			IP_VS_SIP_INC(s, refused);
+			return d;
+		}
+		return ip_vs_sip_resolve(t, old) ?: d;
+	}
+	IP_VS_SIP_INC(s, created);
+	return d;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bind);
+
+/* Remove one binding; the caller walks the table. */
+static void ip_vs_sip_unbind(struct ip_vs_sip_svc *s,
+			     struct ip_vs_sip_binding *b)
+{
+	if (!rhashtable_remove_fast(&s->bindings, &b->node,
+				    ip_vs_sip_rht_params)) {
+		atomic_dec(&s->nbindings);
+		kfree_rcu(b, rcu);
+	}
+}
+
+/*
+ * Walk every binding, removing those @expired() selects. Process context;
+ * may sleep between chunks. Return: the number removed.
+ */
+static unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
+				   bool (*expired)(struct ip_vs_sip_binding *,
+						   unsigned long),
+				   unsigned long arg)
+{
+	struct rhashtable_iter it;
+	struct ip_vs_sip_binding *b;
+	unsigned int removed = 0, seen = 0;
+
+	rhashtable_walk_enter(&s->bindings, &it);
+	rhashtable_walk_start(&it);
+	while ((b = rhashtable_walk_next(&it))) {
+		if (IS_ERR(b)) {
+			if (PTR_ERR(b) == -EAGAIN)
+				continue;	/* table resized: go on */
+			break;
+		}
+		if (expired(b, arg)) {
+			ip_vs_sip_unbind(s, b);
+			removed++;
+		}
+		if (++seen % 1024 == 0) {
+			rhashtable_walk_stop(&it);
+			cond_resched();
+			rhashtable_walk_start(&it);
+		}
+	}
+	rhashtable_walk_stop(&it);
+	rhashtable_walk_exit(&it);
+	return removed;
+}
+
+static bool ip_vs_sip_is_expired(struct ip_vs_sip_binding *b,
+				 unsigned long now)
+{
+	return time_after(now, READ_ONCE(b->expires));
+}
+
+static bool ip_vs_sip_any(struct ip_vs_sip_binding *b, unsigned long arg)
+{
+	return true;
+}
+
+/* Remove expired bindings. Return: how many. */
+unsigned int ip_vs_sip_gc(struct ip_vs_sip_svc *s, unsigned long now)
+{
+	unsigned int n = ip_vs_sip_walk(s, ip_vs_sip_is_expired, now);
+
+	this_cpu_add(s->stats->expired, n);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_gc);
+
+/* Remove every binding. Return: how many. */
+unsigned int ip_vs_sip_flush(struct ip_vs_sip_svc *s)
+{
+	return ip_vs_sip_walk(s, ip_vs_sip_any, 0);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_flush);
+
+void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
+			 struct ip_vs_sip_stats *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct ip_vs_sip_stats *c = per_cpu_ptr(s->stats, cpu);
+
+		sum->messages += READ_ONCE(c->messages);
+		sum->parsed += READ_ONCE(c->parsed);
+		sum->nokey += READ_ONCE(c->nokey);
+		sum->oversized += READ_ONCE(c->oversized);
+		sum->hits += READ_ONCE(c->hits);
+		sum->created += READ_ONCE(c->created);
+		sum->expired += READ_ONCE(c->expired);
+		sum->moved += READ_ONCE(c->moved);
+		sum->refused += READ_ONCE(c->refused);
+		sum->ended += READ_ONCE(c->ended);
+		sum->nodest += READ_ONCE(c->nodest);
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_stats_sum);

@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPVS "sip" scheduler: weighted Maglev consistent hashing.
+ *
+ * The placement of a new Call-ID must be the same on every director that
+ * has the same real servers, weights and seed, with no state exchanged,
+ * whatever order the servers were added in. So, unlike ip_vs_mh, the
+ * servers are sorted by (family, address, port) before the table is
+ * populated, each server's permutation depends only on its own address and
+ * the seed, and the table is rebuilt off-line and replaced as a whole
+ * (RCU), never edited in place under the packet path.
+ *
+ * Algorithm: Eisenbud et al., "Maglev: A Fast and Reliable Software
+ * Network Load Balancer", NSDI 2016, section 3.4. Each server i gets
+ * offset_i = h1(i) mod M and skip_i = h2(i) mod (M - 1) + 1 and fills,
+ * turn by turn, the next free slot of its permutation
+ * (offset_i + j * skip_i) mod M. Weights are honoured by giving server i
+ * weight_i / gcd turns per round (weights reduced like ip_vs_mh does).
+ * Adding or removing one of N servers changes about 1/N of the slots.
+ *
+ * Servers are placed by their latest non-zero weight (last_weight), so
+ * quiescing a server (weight 0) does not reshuffle the table; lookups skip
+ * unusable servers by rehashing the key, which spreads a failed server's
+ * share over all the others rather than onto its neighbour.
+ */
+#include <linux/gcd.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/bitmap.h>
+#include <kunit/visibility.h>
+
+#include "ip_vs_sip.h"
+
+/* Largest number of turns per round a server gets (weights are reduced). */
+#define IP_VS_SIP_MAX_TURNS	64
+
+struct ip_vs_sip_perm {
+	u32	next;	/* next candidate slot */
+	u32	skip;
+	u32	turns;
+};
+
+bool ip_vs_sip_dest_usable(const struct ip_vs_dest *dest)
+{
+	return atomic_read(&dest->weight) > 0 &&
+	       !(READ_ONCE(dest->flags) & IP_VS_DEST_F_OVERLOAD);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_dest_usable);
+
+static size_t ip_vs_sip_addr_len(int af)
+{
+	return af == AF_INET6 ? sizeof(struct in6_addr) : sizeof(__be32);
+}
+
+static int ip_vs_sip_dest_cmp(const void *a, const void *b)
+{
+	const struct ip_vs_dest *x = *(const struct ip_vs_dest **)a;
+	const struct ip_vs_dest *y = *(const struct ip_vs_dest **)b;
+	int r;
+
+	if (x->af != y->af)
+		return x->af < y->af ? -1 : 1;
+	r = memcmp(&x->addr, &y->addr, ip_vs_sip_addr_len(x->af));
+	if (r)
+		return r;
+	if (x->port != y->port)
+		return ntohs(x->port) < ntohs(y->port) ? -1 : 1;
+	return 0;
+}
+
+u64 ip_vs_sip_hash_addr(const struct ip_vs_sip_table *t, int af,
+			const union nf_inet_addr *addr, __be16 port)
+{
+	struct {
+		union nf_inet_addr	addr;
+		__be16			port;
+		u16			af;
+	} __packed k;
+
+	memset(&k, 0, sizeof(k));
+	memcpy(&k.addr, addr, ip_vs_sip_addr_len(af));
+	k.port = port;
+	k.af = af;
+	return siphash(&k, sizeof(k), &t->key);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_hash_addr);
+
+u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
+		       size_t len)
+{
+	return siphash(key, len, &t->key);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_hash_key);
+
+static void ip_vs_sip_table_put_dests(struct ip_vs_sip_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->ndests; i++)
+		ip_vs_dest_put(t->dests[i]);
+	kfree(t->dests);
+}
+
+/* Fill t->slot from the sorted t->dests. */
+static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
+{
+	const u32 m = IP_VS_SIP_MAGLEV_SIZE;
+	struct ip_vs_sip_perm *perm;
+	unsigned long *taken;
+	unsigned int i, filled = 0, placed = 0;
+	int g = 0, maxw = 0, shift;
+
+	for (i = 0; i < m; i++)
+		t->slot[i] = IP_VS_SIP_NO_DEST;
+
+	for (i = 0; i < t->ndests; i++) {
+		int w = atomic_read(&t->dests[i]->last_weight);
+
+		if (w <= 0)
+			continue;
+		g = g ? gcd(g, w) : w;
+		maxw = max(maxw, w);
+	}
+	if (!g)
+		return 0;	/* no server with a weight: empty table */
+	shift = fls(maxw / g) - ilog2(IP_VS_SIP_MAX_TURNS);
+	shift = max(shift, 0);
+
+	perm = kcalloc(t->ndests, sizeof(*perm), GFP_KERNEL);
+	taken = bitmap_zalloc(m, GFP_KERNEL);
+	if (!perm || !taken) {
+		kfree(perm);
+		bitmap_free(taken);
+		return -ENOMEM;
+	}
+
+	for (i = 0; i < t->ndests; i++) {
+		struct ip_vs_dest *d = t->dests[i];
+		int w = atomic_read(&d->last_weight);
+		u64 h = ip_vs_sip_hash_addr(t, d->af, &d->addr, d->port);
+
+		perm[i].next = (u32)h % m;
+		perm[i].skip = (u32)(h >> 32) % (m - 1) + 1;
+		perm[i].turns = w > 0 ? max((w / g) >> shift, 1) : 0;
+		if (perm[i].turns)
+			placed++;
+	}
+
+	while (filled < m) {
+		for (i = 0; i < t->ndests && filled < m; i++) {
+			unsigned int turn;
+
+			for (turn = 0; turn < perm[i].turns && filled < m;
+			     turn++) {
+				u32 c = perm[i].next;
+
+				/*
+				 * skip is coprime with the prime m, so the
+				 * permutation visits every slot: this ends.
+				 */
+				while (test_bit(c, taken)) {
+					c += perm[i].skip;
+					if (c >= m)
+						c -= m;
+				}
+				__set_bit(c, taken);
+				t->slot[c] = i;
+				perm[i].next = c;
+				filled++;
+			}
+		}
+	}
+
+	kfree(perm);
+	bitmap_free(taken);
+	return placed;
+}
+
+/**
+ * ip_vs_sip_table_build - a new placement table for a list of servers
+ * @dests: the service's destination list (struct ip_vs_dest.n_list)
+ * @c: settings; c->seed keys every hash
+ *
+ * Process context, under the IPVS service mutex (or, in tests, with the
+ * list otherwise stable). Takes a reference on every server in the table.
+ *
+ * Return: the table, or an ERR_PTR.
+ */
+struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
+					      const struct ip_vs_sip_conf *c)
+{
+	struct ip_vs_sip_table *t;
+	struct ip_vs_dest *d;
+	unsigned int n = 0;
+	int ret;
+
+	list_for_each_entry(d, dests, n_list)
+		n++;
+	if (n > IP_VS_SIP_MAX_DESTS)
+		return ERR_PTR(-E2BIG);
+
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->key.key[0] = c->seed;
+	t->key.key[1] = c->seed ^ 0x736970206d61676cULL;	/* "sip magl" */
+	if (n) {
+		t->dests = kcalloc(n, sizeof(*t->dests), GFP_KERNEL);
+		if (!t->dests) {
+			kvfree(t);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	list_for_each_entry(d, dests, n_list) {
+		ip_vs_dest_hold(d);
+		t->dests[t->ndests++] = d;
+	}
+	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_sip_dest_cmp, NULL);
+
+	ret = ip_vs_sip_populate(t);
+	if (ret < 0) {
+		ip_vs_sip_table_free(t);
+		return ERR_PTR(ret);
+	}
+	return t;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_build);
+
+/* Free a table that no reader can see any more. */
+void ip_vs_sip_table_free(struct ip_vs_sip_table *t)
+{
+	if (!t)
+		return;
+	ip_vs_sip_table_put_dests(t);
+	kvfree(t);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_free);
+
+/**
+ * ip_vs_sip_table_pick - the usable server for a hash
+ * @t: current table (RCU)
+ * @hash: ip_vs_sip_hash_key() or ip_vs_sip_hash_addr() of the datagram
+ *
+ * The slot's server if it is usable (weight > 0, not overloaded); else the
+ * first usable server among IP_VS_SIP_PROBES rehashes of @hash, so that an
+ * unusable server's share spreads evenly; else the first usable server
+ * after a hash-chosen start in sorted order. Every step is deterministic,
+ * so all directors with the same table agree. Bounded work.
+ *
+ * Return: a server, or NULL if none is usable.
+ */
+struct ip_vs_dest *ip_vs_sip_table_pick(const struct ip_vs_sip_table *t,
+					u64 hash)
+{
+	struct ip_vs_dest *d;
+	unsigned int i, start;
+	u16 idx;
+
+	if (!t->ndests)
+		return NULL;
+	idx = t->slot[hash % IP_VS_SIP_MAGLEV_SIZE];
+	if (idx != IP_VS_SIP_NO_DEST) {
+		d = t->dests[idx];
+		if (ip_vs_sip_dest_usable(d))
+			return d;
+		for (i = 1; i <= IP_VS_SIP_PROBES; i++) {
+			u64 h = siphash_2u64(hash, i, &t->key);
+
+			idx = t->slot[h % IP_VS_SIP_MAGLEV_SIZE];
+			d = t->dests[idx];
+			if (ip_vs_sip_dest_usable(d))
+				return d;
+		}
+	}
+	start = hash % t->ndests;
+	for (i = 0; i < t->ndests; i++) {
+		d = t->dests[(start + i) % t->ndests];
+		if (ip_vs_sip_dest_usable(d))
+			return d;
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_pick);

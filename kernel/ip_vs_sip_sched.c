@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * IPVS "sip" scheduler: every SIP message with the same Call-ID reaches the
+ * same real server, whoever sends it.
+ *
+ *   ipvsadm -A -u VIP:5060 -s sip -o
+ *
+ * A new Call-ID is placed by weighted Maglev consistent hashing of the
+ * Call-ID (ip_vs_sip_maglev.c), so several directors with the same servers,
+ * weights and seed agree without sharing state; a per-service table then
+ * pins the Call-ID to that server for the life of the call
+ * (ip_vs_sip_bind.c). Datagrams without a Call-ID (CRLF keepalives, STUN,
+ * garbage) are placed by a hash of the client address and port, so a
+ * client's keepalives stay together; nothing is dropped for being
+ * unparseable.
+ *
+ * Use it with one-packet scheduling (-o): without it IPVS calls a scheduler
+ * only for the first datagram of each client address:port and sends all
+ * later ones, whatever their Call-ID, to the same server until the UDP
+ * entry expires.
+ *
+ * Scheduler flags (ipvsadm -b):
+ *   flag-1  quiesced servers (weight 0) lose their calls now instead of
+ *           draining them
+ *   flag-2  datagrams without a Call-ID are placed by client address only
+ *   flag-3  stateless: consistent hash only, no bindings
+ *
+ * Counters per service: /proc/net/ip_vs_sip.
+ */
+#define KMSG_COMPONENT "IPVS"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+#include <net/net_namespace.h>
+#include <kunit/visibility.h>
+
+#include "ip_vs_sip.h"
+
+static unsigned int dialog_timeout = 1800;
+module_param(dialog_timeout, uint, 0644);
+MODULE_PARM_DESC(dialog_timeout,
+		 "Idle seconds before an INVITE dialog's binding expires (1800)");
+
+static unsigned int transaction_timeout = 32;
+module_param(transaction_timeout, uint, 0644);
+MODULE_PARM_DESC(transaction_timeout,
+		 "Idle seconds before a non-INVITE transaction's binding expires (32, 64*T1)");
+
+static unsigned int linger_timeout = 32;
+module_param(linger_timeout, uint, 0644);
+MODULE_PARM_DESC(linger_timeout,
+		 "Seconds a binding stays after BYE/CANCEL/failure (32)");
+
+static unsigned int max_bindings = 262144;
+module_param(max_bindings, uint, 0644);
+MODULE_PARM_DESC(max_bindings,
+		 "Most Call-ID bindings per service; more are placed by hash only (262144)");
+
+static ulong hash_seed;
+module_param(hash_seed, ulong, 0644);
+MODULE_PARM_DESC(hash_seed,
+		 "Consistent-hash seed; directors that must agree need the same one (0)");
+
+/* Services using this scheduler, for /proc/net/ip_vs_sip. */
+static LIST_HEAD(ip_vs_sip_services);
+static DEFINE_MUTEX(ip_vs_sip_mutex);
+static struct workqueue_struct *ip_vs_sip_wq;
+
+/* Copy of a datagram's first bytes when they are not in the linear area. */
+struct ip_vs_sip_buf {
+	u8	data[IP_VS_SIP_SCAN_MAX];
+};
+
+static DEFINE_PER_CPU(struct ip_vs_sip_buf, ip_vs_sip_buf);
+
+#define IP_VS_SIP_GC_INTERVAL	HZ
+
+static void ip_vs_sip_gc_work(struct work_struct *work)
+{
+	struct ip_vs_sip_svc *s = container_of(to_delayed_work(work),
+					       struct ip_vs_sip_svc, gc_work);
+
+	ip_vs_sip_gc(s, jiffies);
+	if (!READ_ONCE(s->dying))
+		queue_delayed_work(ip_vs_sip_wq, &s->gc_work,
+				   IP_VS_SIP_GC_INTERVAL);
+}
+
+static void ip_vs_sip_svc_free(struct ip_vs_sip_svc *s)
+{
+	ip_vs_sip_bindings_destroy(s);
+	ip_vs_sip_table_free(rcu_dereference_protected(s->table, 1));
+	free_percpu(s->stats);
+	kfree(s);
+}
+
+static void ip_vs_sip_free_work(struct work_struct *work)
+{
+	ip_vs_sip_svc_free(container_of(to_rcu_work(work),
+					struct ip_vs_sip_svc, free_work));
+}
+
+/**
+ * ip_vs_sip_svc_create - scheduler state for a service
+ * @svc: the IPVS service, or NULL (KUnit)
+ * @dests: its destination list
+ *
+ * Return: the state or an ERR_PTR.
+ */
+VISIBLE_IF_KUNIT struct ip_vs_sip_svc *
+ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
+{
+	struct ip_vs_sip_table *t;
+	struct ip_vs_sip_svc *s;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->svc = svc;
+	s->conf.dialog_timeout = READ_ONCE(dialog_timeout);
+	s->conf.transaction_timeout = READ_ONCE(transaction_timeout);
+	s->conf.linger_timeout = READ_ONCE(linger_timeout);
+	s->conf.max_bindings = READ_ONCE(max_bindings);
+	s->conf.seed = READ_ONCE(hash_seed);
+	INIT_LIST_HEAD(&s->list);
+	INIT_DELAYED_WORK(&s->gc_work, ip_vs_sip_gc_work);
+	INIT_RCU_WORK(&s->free_work, ip_vs_sip_free_work);
+
+	s->stats = alloc_percpu(struct ip_vs_sip_stats);
+	if (!s->stats) {
+		kfree(s);
+		return ERR_PTR(-ENOMEM);
+	}
+	ret = ip_vs_sip_bindings_init(s);
+	if (ret) {
+		free_percpu(s->stats);
+		kfree(s);
+		return ERR_PTR(ret);
+	}
+	t = ip_vs_sip_table_build(dests, &s->conf);
+	if (IS_ERR(t)) {
+		ip_vs_sip_bindings_destroy(s);
+		free_percpu(s->stats);
+		kfree(s);
+		return ERR_CAST(t);
+	}
+	RCU_INIT_POINTER(s->table, t);
+	return s;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_create);
+
+/* Free the state once no packet-path reader can still see it. */
+VISIBLE_IF_KUNIT void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s)
+{
+	WRITE_ONCE(s->dying, true);
+	cancel_delayed_work_sync(&s->gc_work);
+	queue_rcu_work(ip_vs_sip_wq, &s->free_work);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_destroy);
+
+static void ip_vs_sip_table_free_rcu(struct rcu_head *head)
+{
+	ip_vs_sip_table_free(container_of(head, struct ip_vs_sip_table, rcu));
+}
+
+/* Rebuild the placement table after the server set or a weight changed. */
+VISIBLE_IF_KUNIT int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s,
+					  struct list_head *dests)
+{
+	struct ip_vs_sip_table *t, *old;
+
+	t = ip_vs_sip_table_build(dests, &s->conf);
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	old = rcu_replace_pointer(s->table, t, true);
+	if (old)
+		call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_update);
+
+static int ip_vs_sip_init_svc(struct ip_vs_service *svc)
+{
+	struct ip_vs_sip_svc *s;
+
+	s = ip_vs_sip_svc_create(svc, &svc->destinations);
+	if (IS_ERR(s))
+		return PTR_ERR(s);
+	s->net = svc->ipvs->net;
+	svc->sched_data = s;
+	mutex_lock(&ip_vs_sip_mutex);
+	list_add(&s->list, &ip_vs_sip_services);
+	mutex_unlock(&ip_vs_sip_mutex);
+	queue_delayed_work(ip_vs_sip_wq, &s->gc_work, IP_VS_SIP_GC_INTERVAL);
+	return 0;
+}
+
+static void ip_vs_sip_done_svc(struct ip_vs_service *svc)
+{
+	struct ip_vs_sip_svc *s = svc->sched_data;
+
+	mutex_lock(&ip_vs_sip_mutex);
+	list_del(&s->list);
+	mutex_unlock(&ip_vs_sip_mutex);
+	ip_vs_sip_svc_destroy(s);
+}
+
+static int ip_vs_sip_dest_changed(struct ip_vs_service *svc,
+				  struct ip_vs_dest *dest)
+{
+	return ip_vs_sip_svc_update(svc->sched_data, &svc->destinations);
+}
+
+/*
+ * The first bytes of the UDP payload: in place when the skb's linear area
+ * holds them, else copied (never linearizing the packet) into this CPU's
+ * buffer, which the caller owns with bottom halves disabled.
+ */
+static const u8 *ip_vs_sip_payload(const struct sk_buff *skb,
+				   const struct ip_vs_iphdr *iph,
+				   size_t *len)
+{
+	unsigned int off = iph->len + sizeof(struct udphdr);
+	size_t n;
+
+	if (skb->len <= off)
+		return NULL;
+	n = min_t(size_t, skb->len - off, IP_VS_SIP_SCAN_MAX);
+	*len = n;
+	if (skb_headlen(skb) >= off + n)
+		return skb->data + off;
+	if (skb_copy_bits(skb, off, this_cpu_ptr(&ip_vs_sip_buf)->data, n))
+		return NULL;
+	return this_cpu_ptr(&ip_vs_sip_buf)->data;
+}
+
+static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
+					     const struct sk_buff *skb,
+					     struct ip_vs_iphdr *iph)
+{
+	struct ip_vs_sip_svc *s = svc->sched_data;
+	const union nf_inet_addr *caddr;
+	const struct ip_vs_sip_table *t;
+	struct ip_vs_sip_msg msg;
+	struct ip_vs_dest *dest;
+	__be16 _ports[2], *ports;
+	__be16 cport = 0;
+	const u8 *data = NULL;
+	size_t len = 0;
+	u64 hash;
+
+	local_bh_disable();
+	t = rcu_dereference(s->table);
+	IP_VS_SIP_INC(s, messages);
+
+	if (iph->protocol == IPPROTO_UDP && !iph->fragoffs &&
+	    !ip_vs_iph_icmp(iph))
+		data = ip_vs_sip_payload(skb, iph, &len);
+
+	if (data && !ip_vs_sip_parse(data, len, &msg)) {
+		IP_VS_SIP_INC(s, parsed);
+		hash = ip_vs_sip_hash_key(t, msg.callid, msg.callid_len);
+		if (msg.flags & IP_VS_SIP_F_OVERSIZED) {
+			IP_VS_SIP_INC(s, oversized);
+			dest = ip_vs_sip_table_pick(t, hash);
+		} else if (svc->flags & IP_VS_SVC_F_SIP_STATELESS) {
+			dest = ip_vs_sip_table_pick(t, hash);
+		} else {
+			dest = ip_vs_sip_bind(s, t, &msg, hash,
+					      svc->flags &
+					      IP_VS_SVC_F_SIP_MOVE_QUIESCED,
+					      jiffies);
+		}
+		goto out;
+	}
+
+	/* No Call-ID: the client's address (and port) decide. */
+	IP_VS_SIP_INC(s, nokey);
+	caddr = ip_vs_iph_inverse(iph) ? &iph->daddr : &iph->saddr;
+	if (!(svc->flags & IP_VS_SVC_F_SIP_ADDR_ONLY) && !iph->fragoffs &&
+	    (iph->protocol == IPPROTO_UDP || iph->protocol == IPPROTO_TCP)) {
+		ports = skb_header_pointer(skb, iph->len, sizeof(_ports),
+					   _ports);
+		if (ports)
+			cport = ip_vs_iph_inverse(iph) ? ports[1] : ports[0];
+	}
+	dest = ip_vs_sip_table_pick(t, ip_vs_sip_hash_addr(t, svc->af, caddr,
+							   cport));
+out:
+	if (!dest) {
+		IP_VS_SIP_INC(s, nodest);
+		local_bh_enable();
+		ip_vs_scheduler_err(svc, "no destination available");
+		return NULL;
+	}
+	local_bh_enable();
+	return dest;
+}
+
+static struct ip_vs_scheduler ip_vs_sip_scheduler = {
+	.name =			"sip",
+	.refcnt =		ATOMIC_INIT(0),
+	.module =		THIS_MODULE,
+	.n_list =		LIST_HEAD_INIT(ip_vs_sip_scheduler.n_list),
+	.init_service =		ip_vs_sip_init_svc,
+	.done_service =		ip_vs_sip_done_svc,
+	.add_dest =		ip_vs_sip_dest_changed,
+	.del_dest =		ip_vs_sip_dest_changed,
+	.upd_dest =		ip_vs_sip_dest_changed,
+	.schedule =		ip_vs_sip_schedule,
+};
+
+static void ip_vs_sip_show_svc(struct seq_file *seq,
+			       const struct ip_vs_sip_svc *s)
+{
+	const struct ip_vs_service *svc = s->svc;
+	struct ip_vs_sip_stats st;
+
+	if (svc->fwmark)
+		seq_printf(seq, "FWM  %-41u", svc->fwmark);
+	else if (svc->af == AF_INET6)
+		seq_printf(seq, "%-4s [%pI6c]:%-*u", svc->protocol ==
+			   IPPROTO_UDP ? "UDP" : "TCP", &svc->addr.in6,
+			   (int)(38 - strlen("[]")), ntohs(svc->port));
+	else
+		seq_printf(seq, "%-4s %pI4:%-25u", svc->protocol ==
+			   IPPROTO_UDP ? "UDP" : "TCP", &svc->addr.ip,
+			   ntohs(svc->port));
+	ip_vs_sip_stats_sum(s, &st);
+	seq_printf(seq,
+		   " %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+		   atomic_read(&s->nbindings), s->conf.max_bindings,
+		   st.messages, st.parsed, st.nokey, st.oversized, st.hits,
+		   st.created, st.expired, st.moved, st.refused, st.ended,
+		   st.nodest, s->conf.seed);
+}
+
+static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct ip_vs_sip_svc *s;
+
+	seq_puts(seq,
+		 "Service                                       Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed\n");
+	mutex_lock(&ip_vs_sip_mutex);
+	list_for_each_entry(s, &ip_vs_sip_services, list)
+		if (net_eq(s->net, net))
+			ip_vs_sip_show_svc(seq, s);
+	mutex_unlock(&ip_vs_sip_mutex);
+	return 0;
+}
+
+static int __net_init ip_vs_sip_net_init(struct net *net)
+{
+	if (!proc_create_net_single("ip_vs_sip", 0444, net->proc_net,
+				    ip_vs_sip_proc_show, NULL))
+		return -ENOMEM;
+	return 0;
+}
+
+static void __net_exit ip_vs_sip_net_exit(struct net *net)
+{
+	remove_proc_entry("ip_vs_sip", net->proc_net);
+}
+
+static struct pernet_operations ip_vs_sip_net_ops = {
+	.init = ip_vs_sip_net_init,
+	.exit = ip_vs_sip_net_exit,
+};
+
+static int __init ip_vs_sip_init(void)
+{
+	int ret;
+
+	ip_vs_sip_wq = alloc_workqueue("ip_vs_sip", WQ_UNBOUND, 0);
+	if (!ip_vs_sip_wq)
+		return -ENOMEM;
+	ret = register_pernet_subsys(&ip_vs_sip_net_ops);
+	if (ret)
+		goto err_wq;
+	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler);
+	if (ret)
+		goto err_net;
+	return 0;
+
+err_net:
+	unregister_pernet_subsys(&ip_vs_sip_net_ops);
+err_wq:
+	destroy_workqueue(ip_vs_sip_wq);
+	return ret;
+}
+
+static void __exit ip_vs_sip_cleanup(void)
+{
+	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler);
+	unregister_pernet_subsys(&ip_vs_sip_net_ops);
+	/* Let queued rcu_work reach the workqueue, then drain it. */
+	rcu_barrier();
+	destroy_workqueue(ip_vs_sip_wq);
+	rcu_barrier();
+}
+
+module_init(ip_vs_sip_init);
+module_exit(ip_vs_sip_cleanup);
+MODULE_DESCRIPTION("IPVS sip scheduler: Call-ID affinity with consistent hashing");
+MODULE_LICENSE("GPL");
