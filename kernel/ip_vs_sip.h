@@ -104,6 +104,12 @@ struct ip_vs_sip_svc {
 	bool				dying;
 };
 
+/* ip_vs_sip_sched.c (visible to the KUnit suite only) */
+struct ip_vs_sip_svc *ip_vs_sip_svc_create(struct ip_vs_service *svc,
+					   struct list_head *dests);
+void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s);
+int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s, struct list_head *dests);
+
 /* ip_vs_sip_maglev.c */
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c);
