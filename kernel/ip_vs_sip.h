@@ -134,6 +134,4 @@ unsigned int ip_vs_sip_flush(struct ip_vs_sip_svc *s);
 void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 			 struct ip_vs_sip_stats *sum);
 
-#define IP_VS_SIP_INC(s, field)	this_cpu_inc((s)->stats->field)
-
 #endif /* IP_VS_SIP_H */

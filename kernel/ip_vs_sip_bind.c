@@ -152,7 +152,7 @@ static void ip_vs_sip_touch(struct ip_vs_sip_svc *s,
 		WRITE_ONCE(b->state, next);
 		WRITE_ONCE(b->expires, now + ip_vs_sip_timeout(&s->conf, next));
 		if (next == IP_VS_SIP_S_LINGER)
-			IP_VS_SIP_INC(s, ended);
+			this_cpu_inc(s->stats->ended);
 	} else if (next != IP_VS_SIP_S_LINGER) {
 		unsigned long exp = now + ip_vs_sip_timeout(&s->conf, next);
 
@@ -233,7 +233,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 
 	b = rhashtable_lookup(&s->bindings, &k, ip_vs_sip_rht_params);
 	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
-		IP_VS_SIP_INC(s, hits);
+		this_cpu_inc(s->stats->hits);
 		d = ip_vs_sip_resolve(t, b);
 		if (d && ip_vs_sip_keep(d, move_quiesced)) {
 			ip_vs_sip_touch(s, b, m, now);
@@ -245,7 +245,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 			return NULL;
 		WRITE_ONCE(b->hint, ip_vs_sip_index(t, d));
 		WRITE_ONCE(b->dest, d);
-		IP_VS_SIP_INC(s, moved);
+		this_cpu_inc(s->stats->moved);
 		ip_vs_sip_touch(s, b, m, now);
 		return d;
 	}
@@ -262,19 +262,19 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 		WRITE_ONCE(b->created, now);
 		WRITE_ONCE(b->expires, now);
 		ip_vs_sip_touch(s, b, m, now);
-		IP_VS_SIP_INC(s, created);
+		this_cpu_inc(s->stats->created);
 		return d;
 	}
 
 	if (atomic_inc_return(&s->nbindings) > s->conf.max_bindings) {
 		atomic_dec(&s->nbindings);
-		IP_VS_SIP_INC(s, refused);
+		this_cpu_inc(s->stats->refused);
 		return d;
 	}
 	b = kmalloc(struct_size(b, key, m->callid_len), GFP_ATOMIC);
 	if (!b) {
 		atomic_dec(&s->nbindings);
-		IP_VS_SIP_INC(s, refused);
+		this_cpu_inc(s->stats->refused);
 		return d;
 	}
 	b->dest = d;
@@ -287,7 +287,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	b->state = st;
 	b->expires = now + ip_vs_sip_timeout(&s->conf, st);
 	if (st == IP_VS_SIP_S_LINGER)
-		IP_VS_SIP_INC(s, ended);
+		this_cpu_inc(s->stats->ended);
 
 	old = rhashtable_lookup_get_insert_key(&s->bindings, &k, &b->node,
 					       ip_vs_sip_rht_params);
@@ -296,12 +296,12 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 		atomic_dec(&s->nbindings);
 		kfree(b);
 		if (IS_ERR(old)) {
-			IP_VS_SIP_INC(s, refused);
+			this_cpu_inc(s->stats->refused);
 			return d;
 		}
 		return ip_vs_sip_resolve(t, old) ?: d;
 	}
-	IP_VS_SIP_INC(s, created);
+	this_cpu_inc(s->stats->created);
 	return d;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bind);

@@ -114,7 +114,7 @@ static void ip_vs_sip_free_work(struct work_struct *work)
  *
  * Return: the state or an ERR_PTR.
  */
-VISIBLE_IF_KUNIT struct ip_vs_sip_svc *
+struct ip_vs_sip_svc *
 ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
 {
 	struct ip_vs_sip_table *t;
@@ -158,7 +158,7 @@ ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_create);
 
 /* Free the state once no packet-path reader can still see it. */
-VISIBLE_IF_KUNIT void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s)
+void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s)
 {
 	WRITE_ONCE(s->dying, true);
 	cancel_delayed_work_sync(&s->gc_work);
@@ -172,8 +172,8 @@ static void ip_vs_sip_table_free_rcu(struct rcu_head *head)
 }
 
 /* Rebuild the placement table after the server set or a weight changed. */
-VISIBLE_IF_KUNIT int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s,
-					  struct list_head *dests)
+int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s,
+			 struct list_head *dests)
 {
 	struct ip_vs_sip_table *t, *old;
 
@@ -259,17 +259,17 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 
 	local_bh_disable();
 	t = rcu_dereference(s->table);
-	IP_VS_SIP_INC(s, messages);
+	this_cpu_inc(s->stats->messages);
 
 	if (iph->protocol == IPPROTO_UDP && !iph->fragoffs &&
 	    !ip_vs_iph_icmp(iph))
 		data = ip_vs_sip_payload(skb, iph, &len);
 
 	if (data && !ip_vs_sip_parse(data, len, &msg)) {
-		IP_VS_SIP_INC(s, parsed);
+		this_cpu_inc(s->stats->parsed);
 		hash = ip_vs_sip_hash_key(t, msg.callid, msg.callid_len);
 		if (msg.flags & IP_VS_SIP_F_OVERSIZED) {
-			IP_VS_SIP_INC(s, oversized);
+			this_cpu_inc(s->stats->oversized);
 			dest = ip_vs_sip_table_pick(t, hash);
 		} else if (svc->flags & IP_VS_SVC_F_SIP_STATELESS) {
 			dest = ip_vs_sip_table_pick(t, hash);
@@ -283,7 +283,7 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 	}
 
 	/* No Call-ID: the client's address (and port) decide. */
-	IP_VS_SIP_INC(s, nokey);
+	this_cpu_inc(s->stats->nokey);
 	caddr = ip_vs_iph_inverse(iph) ? &iph->daddr : &iph->saddr;
 	if (!(svc->flags & IP_VS_SVC_F_SIP_ADDR_ONLY) && !iph->fragoffs &&
 	    (iph->protocol == IPPROTO_UDP || iph->protocol == IPPROTO_TCP)) {
@@ -296,7 +296,7 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 							   cport));
 out:
 	if (!dest) {
-		IP_VS_SIP_INC(s, nodest);
+		this_cpu_inc(s->stats->nodest);
 		local_bh_enable();
 		ip_vs_scheduler_err(svc, "no destination available");
 		return NULL;

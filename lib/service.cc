@@ -15,8 +15,7 @@ std::optional<T> parse_number(std::string_view text, T max) {
     T value{};
     if (text.empty()) return std::nullopt;
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value > max)
-        return std::nullopt;
+    if (ec != std::errc{} || end != text.data() + text.size() || value > max) return std::nullopt;
     return value;
 }
 
@@ -90,9 +89,11 @@ std::optional<ServiceKey> ServiceKey::parse(std::string_view text) {
 }
 
 std::string ServiceKey::str() const {
-    if (fwmark) return (address.family == AF_INET6 ? "fwmark6:" : "fwmark:") + std::to_string(fwmark);
+    if (fwmark)
+        return (address.family == AF_INET6 ? "fwmark6:" : "fwmark:") + std::to_string(fwmark);
     std::string proto = protocol == IPPROTO_TCP ? "tcp:" : "udp:";
-    if (address.family == AF_INET6) return proto + "[" + address.str() + "]:" + std::to_string(port);
+    if (address.family == AF_INET6)
+        return proto + "[" + address.str() + "]:" + std::to_string(port);
     return proto + address.str() + ":" + std::to_string(port);
 }
 

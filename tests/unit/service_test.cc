@@ -31,8 +31,8 @@ TEST(ServiceKey, ParsesFwmarkWithFamily) {
 }
 
 TEST(ServiceKey, RejectsMalformedInput) {
-    for (const char* bad : {"", "10.0.0.1", "10.0.0.1:0", "10.0.0.1:65536", "fd00::1:53",
-                            "[10.0.0.1]:53", "[fd00::1]53", "fwmark:0", "fwmark:x",
-                            "sctp:10.0.0.1:1", "10.0.0.1:53x"})
+    for (const char* bad :
+         {"", "10.0.0.1", "10.0.0.1:0", "10.0.0.1:65536", "fd00::1:53", "[10.0.0.1]:53",
+          "[fd00::1]53", "fwmark:0", "fwmark:x", "sctp:10.0.0.1:1", "10.0.0.1:53x"})
         EXPECT_FALSE(ServiceKey::parse(bad)) << bad;
 }
