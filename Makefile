@@ -30,9 +30,11 @@ DISTRO_KDIRS = $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64) \
 # with extra make arguments $(3), then collect the .ko files in $(1).
 define build_modules
 	@mkdir -p $(1)
+	@mkdir -p $(1)/bench
 	@cp -asf $(CURDIR)/Kbuild $(CURDIR)/kernel $(CURDIR)/include $(1)/
+	@cp -asf $(CURDIR)/bench/kmod $(1)/bench/
 	$(MAKE) -C $(2) M=$(1) $(3) modules
-	@find $(1)/kernel -name '*.ko' -exec cp -f {} $(1)/ \;
+	@find $(1)/kernel $(1)/bench -name '*.ko' -exec cp -f {} $(1)/ \;
 endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \

@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-kernel micro-benchmark of the sip scheduler's per-message work, run by
+ * bench/sip-kernel-cost.sh in the UML test kernel. Loading the module runs
+ * it and prints one "ip_vs_sip_bench:" line per figure; it then stays
+ * loaded doing nothing until removed.
+ *
+ *  - key extraction (ip_vs_sip_parse) of a typical INVITE, against one
+ *    memchr() pass over the same bytes (the least any parser must do);
+ *  - extraction + placement hash + binding lookup with 1k, 100k and 1M
+ *    bindings in the table, and the memory each binding costs.
+ */
+#include <linux/module.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+
+#include "ip_vs_sip.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+static unsigned int iterations = 1000000;
+module_param(iterations, uint, 0444);
+MODULE_PARM_DESC(iterations, "Messages per measurement (1000000)");
+
+static const char invite_fmt[] =
+	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
+	"Max-Forwards: 70\r\n"
+	"To: Bob <sip:bob@biloxi.example.com>\r\n"
+	"From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+	"Call-ID: %08x-a84b4c76e66710@pc33.atlanta.example.com\r\n"
+	"CSeq: 314159 INVITE\r\n"
+	"Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
+	"Content-Type: application/sdp\r\n"
+	"Content-Length: 142\r\n"
+	"\r\n"
+	"v=0\r\no=alice 2890844526 2890844526 IN IP4 pc33.atlanta.example.com\r\n"
+	"s=-\r\nc=IN IP4 192.0.2.101\r\nt=0 0\r\nm=audio 49172 RTP/AVP 0\r\n"
+	"a=rtpmap:0 PCMU/8000\r\n";
+
+#define MSG_LEN	640
+
+static struct ip_vs_dest bench_dests[3];
+static LIST_HEAD(bench_list);
+
+static u64 bench_ns(void)
+{
+	return ktime_get_ns();
+}
+
+static void bench_parse(void)
+{
+	char *msg = kmalloc(MSG_LEN, GFP_KERNEL);
+	struct ip_vs_sip_msg m;
+	unsigned int i, found = 0;
+	u64 t0, t_parse, t_memchr;
+	size_t len;
+
+	if (!msg)
+		return;
+	len = scnprintf(msg, MSG_LEN, invite_fmt, 1u);
+
+	t0 = bench_ns();
+	for (i = 0; i < iterations; i++) {
+		barrier();
+		found += !ip_vs_sip_parse((u8 *)msg, len, &m);
+	}
+	t_parse = bench_ns() - t0;
+
+	t0 = bench_ns();
+	for (i = 0; i < iterations; i++) {
+		barrier();
+		found += !memchr(msg, 0, len);	/* scans every byte */
+	}
+	t_memchr = bench_ns() - t0;
+
+	pr_info("ip_vs_sip_bench: msg_bytes=%zu parse_ns=%llu memchr_ns=%llu parse_vs_memchr_x100=%llu (found %u)\n",
+		len, div_u64(t_parse, iterations), div_u64(t_memchr, iterations),
+		div64_u64(t_parse * 100, max_t(u64, t_memchr, 1)), found);
+	kfree(msg);
+}
+
+static void bench_lookup(unsigned int nbind)
+{
+	const unsigned int nmsg = 64;
+	struct ip_vs_sip_table *t;
+	struct ip_vs_sip_svc *s;
+	unsigned long slab0, slab1;
+	char *msgs;
+	size_t *lens;
+	unsigned int i;
+	u64 t0, dt;
+
+	msgs = kvmalloc(nmsg * MSG_LEN, GFP_KERNEL);
+	lens = kcalloc(nmsg, sizeof(*lens), GFP_KERNEL);
+	if (!msgs || !lens)
+		goto out_free;
+	s = ip_vs_sip_svc_create(NULL, &bench_list);
+	if (IS_ERR(s))
+		goto out_free;
+	s->conf.max_bindings = nbind;
+	t = rcu_dereference_protected(s->table, 1);
+
+	slab0 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	for (i = 0; i < nbind; i++) {
+		struct ip_vs_sip_msg m;
+		char buf[MSG_LEN];
+		size_t len = scnprintf(buf, sizeof(buf), invite_fmt, i);
+
+		if (ip_vs_sip_parse((u8 *)buf, len, &m))
+			break;
+		rcu_read_lock();
+		ip_vs_sip_bind(s, t, &m, ip_vs_sip_hash_key(t, m.callid,
+							   m.callid_len),
+			       false, jiffies);
+		rcu_read_unlock();
+		if (i % 4096 == 0)
+			cond_resched();
+	}
+	slab1 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+
+	/* Messages of existing calls spread over the whole table. */
+	for (i = 0; i < nmsg; i++)
+		lens[i] = scnprintf(msgs + i * MSG_LEN, MSG_LEN, invite_fmt,
+				    (u32)(((u64)i * 2654435761u) % nbind));
+
+	t0 = bench_ns();
+	for (i = 0; i < iterations; i++) {
+		const u8 *p = msgs + (i % nmsg) * MSG_LEN;
+		struct ip_vs_sip_msg m;
+
+		if (ip_vs_sip_parse(p, lens[i % nmsg], &m))
+			continue;
+		rcu_read_lock();
+		ip_vs_sip_bind(s, t, &m, ip_vs_sip_hash_key(t, m.callid,
+							   m.callid_len),
+			       false, jiffies);
+		rcu_read_unlock();
+		if (i % 65536 == 0)
+			cond_resched();
+	}
+	dt = bench_ns() - t0;
+
+	pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu bytes_per_binding=%lu\n",
+		atomic_read(&s->nbindings), div_u64(dt, iterations),
+		atomic_read(&s->nbindings) ?
+		(slab1 - slab0) * PAGE_SIZE / atomic_read(&s->nbindings) : 0);
+	ip_vs_sip_flush(s);
+	ip_vs_sip_svc_destroy(s);
+out_free:
+	kfree(lens);
+	kvfree(msgs);
+}
+
+static int __init ip_vs_sip_bench_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_dests); i++) {
+		struct ip_vs_dest *d = &bench_dests[i];
+
+		d->af = AF_INET;
+		d->addr.ip = htonl(0x0a000200 + 11 + i);
+		d->port = htons(5060);
+		atomic_set(&d->weight, 1);
+		atomic_set(&d->last_weight, 1);
+		refcount_set(&d->refcnt, 1);
+		list_add_tail(&d->n_list, &bench_list);
+	}
+	bench_parse();
+	bench_lookup(1000);
+	bench_lookup(100000);
+	bench_lookup(1000000);
+	return 0;
+}
+
+static void __exit ip_vs_sip_bench_exit(void)
+{
+	rcu_barrier();
+}
+
+module_init(ip_vs_sip_bench_init);
+module_exit(ip_vs_sip_bench_exit);
+MODULE_DESCRIPTION("Micro-benchmark of the IPVS sip scheduler's per-message cost");
+MODULE_LICENSE("GPL");
