@@ -174,7 +174,7 @@ static bool sip_is_token(u8 c)
 
 static u8 sip_lower(u8 c)
 {
-	return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+	return (c >= 'A' && c <= 'Z') ? (u8)(c + ('a' - 'A')) : c;
 }
 
 /*
@@ -254,8 +254,8 @@ static enum sip_line_res sip_line(const u8 *buf, size_t len, size_t pos,
  */
 static bool sip_start_line(const u8 *s, size_t n, struct ip_vs_sip_msg *msg)
 {
+	unsigned int status = 0;
 	size_t i, tok;
-	u16 status = 0;
 
 	/* Status-Line = SIP-Version SP Status-Code SP Reason-Phrase */
 	if (n >= SIP_VERSION_LEN &&
@@ -271,7 +271,7 @@ static bool sip_start_line(const u8 *s, size_t n, struct ip_vs_sip_msg *msg)
 			return false;
 		if (status < 100 || status > 699)
 			return false;
-		msg->status = status;
+		msg->status = (u16)status;
 		msg->flags |= IP_VS_SIP_F_RESPONSE;
 		return true;
 	}
@@ -445,7 +445,8 @@ int ip_vs_sip_parse(const u8 *buf, size_t len, struct ip_vs_sip_msg *msg)
 		res.flags |= IP_VS_SIP_F_TRUNCATED;
 	if (key_end > key) {
 		res.callid = buf + key;
-		res.callid_len = key_end - key;
+		/* at most IP_VS_SIP_SCAN_MAX */
+		res.callid_len = (u16)(key_end - key);
 		if (res.callid_len > IP_VS_SIP_CALLID_MAX)
 			res.flags |= IP_VS_SIP_F_OVERSIZED;
 	}

@@ -1,0 +1,864 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite for ip_vs_sip_parse(), the SIP classifier of the IPVS "sip"
+ * scheduler.
+ *
+ * The table below states, for each datagram, the expected return value, key,
+ * method, flags and status; the comment above each entry names the bug it is
+ * there to catch. Every entry is parsed twice: from an exact-size heap copy
+ * (so that KASAN reports any read at or past @len) and from the original
+ * literal, which for the prefix cases goes on past @len with bytes that would
+ * change the result if they were read. A few generated buffers check the
+ * IP_VS_SIP_SCAN_MAX limit and every prefix of one message.
+ */
+#include <kunit/test.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "ip_vs_sip_parse.h"
+
+/*
+ * One datagram and the complete expected result. Fields left out of an entry
+ * are 0: return 0, no key (NULL), IP_VS_SIP_M_UNKNOWN, no flags, status 0.
+ */
+struct sip_parse_case {
+	const char *name;
+	const char *in;
+	size_t len;		/* bytes of @in given to the parser */
+	int ret;
+	const char *key;	/* NULL: no key expected */
+	u8 method;
+	u8 flags;
+	u16 status;
+};
+
+/* The whole literal @s (which may contain NUL bytes) is the datagram. */
+#define SIP_IN(s)	.in = s, .len = sizeof(s) - 1
+/* Only @p is the datagram; @rest follows it in memory but is past @len. */
+#define SIP_PREFIX(p, rest)	.in = p rest, .len = sizeof(p) - 1
+
+#define F_RESP		IP_VS_SIP_F_RESPONSE
+#define F_OVER		IP_VS_SIP_F_OVERSIZED
+#define F_TRUNC		IP_VS_SIP_F_TRUNCATED
+
+#define SIP_INVITE_LINE	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+#define SIP_VIA		"Via: SIP/2.0/UDP pc33.atlanta.example.com" \
+			";branch=z9hG4bK776asdhds\r\n"
+#define SIP_CID		"a84b4c76e66710@pc33.atlanta.example.com"
+#define SIP_CSEQ	"CSeq: 314159 INVITE\r\n"
+#define SIP_CL0		"Content-Length: 0\r\n"
+/* Start line and the headers that precede the interesting one. */
+#define SIP_HEAD	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n" \
+			"Via: SIP/2.0/UDP pc33.atlanta.example.com" \
+			";branch=z9hG4bK776asdhds\r\n" \
+			"Max-Forwards: 70\r\n" \
+			"To: Bob <sip:bob@biloxi.example.com>\r\n" \
+			"From: Alice <sip:alice@atlanta.example.com>" \
+			";tag=1928301774\r\n"
+#define SIP_RESP_HEAD	"SIP/2.0 200 OK\r\n" \
+			"Via: SIP/2.0/UDP pc33.atlanta.example.com" \
+			";branch=z9hG4bK776asdhds;received=192.0.2.1\r\n" \
+			"To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n" \
+			"From: Alice <sip:alice@atlanta.example.com>" \
+			";tag=1928301774\r\n"
+
+/* Call-IDs of exactly IP_VS_SIP_CALLID_MAX and of one byte more. */
+#define K64		"0123456789abcdef0123456789abcdef" \
+			"0123456789abcdef0123456789abcdef"
+#define K255		K64 K64 K64 \
+			"0123456789abcdef0123456789abcdef" \
+			"0123456789abcdef0123456789abcde"
+#define K256		K255 "f"
+
+/* One request per method: the key names the method. */
+#define SIP_REQ(m)	#m " sip:bob@192.0.2.20 SIP/2.0\r\n" \
+			"Via: SIP/2.0/UDP 192.0.2.10:5060" \
+			";branch=z9hG4bK-" #m "\r\n" \
+			"Call-ID: " #m "-req@192.0.2.10\r\n" \
+			"CSeq: 7 " #m "\r\n" \
+			"Content-Length: 0\r\n\r\n"
+#define REQ_CASE(m, desc) \
+	{ .name = desc, SIP_IN(SIP_REQ(m)), .key = #m "-req@192.0.2.10", \
+	  .method = IP_VS_SIP_M_##m }
+
+/* One response per method: CSeq before the compact Call-ID. */
+#define SIP_RESP(code, m) \
+			"SIP/2.0 " code "\r\n" \
+			"Via: SIP/2.0/UDP 192.0.2.10:5060" \
+			";branch=z9hG4bK-" #m "\r\n" \
+			"CSeq: 8 " #m "\r\n" \
+			"i: " #m "-resp@192.0.2.10\r\n" \
+			"Content-Length: 0\r\n\r\n"
+#define RESP_CASE(code, status_code, m, desc) \
+	{ .name = desc, SIP_IN(SIP_RESP(code, m)), \
+	  .key = #m "-resp@192.0.2.10", .method = IP_VS_SIP_M_##m, \
+	  .flags = F_RESP, .status = status_code }
+
+static const struct sip_parse_case sip_parse_cases[] = {
+	/* Baseline: a plain RFC 3261 INVITE must yield its Call-ID. */
+	{ .name = "invite_crlf",
+	  SIP_IN(SIP_HEAD "Call-ID: " SIP_CID "\r\n" SIP_CSEQ SIP_CL0 "\r\n"),
+	  .key = SIP_CID, .method = IP_VS_SIP_M_INVITE },
+	/* Bare LF line ends must work as well as CRLF (and not leave a CR). */
+	{ .name = "invite_lf",
+	  SIP_IN("INVITE sip:bob@biloxi.example.com SIP/2.0\n"
+		 "Via: SIP/2.0/UDP pc33.atlanta.example.com\n"
+		 "Call-ID: " SIP_CID "\n"
+		 "CSeq: 314159 INVITE\n\n"),
+	  .key = SIP_CID, .method = IP_VS_SIP_M_INVITE },
+	/* Mixed CRLF and LF lines: line end detection per line. */
+	{ .name = "mixed_line_ends",
+	  SIP_IN("INVITE sip:bob@biloxi.example.com SIP/2.0\n"
+		 SIP_VIA "Call-ID: mixed@x\n" SIP_CSEQ "\n"),
+	  .key = "mixed@x", .method = IP_VS_SIP_M_INVITE },
+	/* Header names are case-insensitive: all lower case. */
+	{ .name = "name_lower_case",
+	  SIP_IN(SIP_HEAD "call-id: lower@x\r\n\r\n"),
+	  .key = "lower@x", .method = IP_VS_SIP_M_INVITE },
+	/* Header names are case-insensitive: all upper case. */
+	{ .name = "name_upper_case",
+	  SIP_IN(SIP_HEAD "CALL-ID: upper@x\r\n\r\n"),
+	  .key = "upper@x", .method = IP_VS_SIP_M_INVITE },
+	/* Header names are case-insensitive: mixed case. */
+	{ .name = "name_mixed_case",
+	  SIP_IN(SIP_HEAD "cAlL-iD: mixed@x\r\n\r\n"),
+	  .key = "mixed@x", .method = IP_VS_SIP_M_INVITE },
+	/* Compact form "i" (RFC 3261 20.8) must be recognised. */
+	{ .name = "compact_i",
+	  SIP_IN(SIP_HEAD "i: compact@x\r\n\r\n"),
+	  .key = "compact@x", .method = IP_VS_SIP_M_INVITE },
+	/* Compact forms are case-insensitive too: "I". */
+	{ .name = "compact_upper_i",
+	  SIP_IN(SIP_HEAD "I: compact@x\r\n\r\n"),
+	  .key = "compact@x", .method = IP_VS_SIP_M_INVITE },
+	/* HCOLON allows SP/HTAB between the name and the colon. */
+	{ .name = "ws_before_colon",
+	  SIP_IN(SIP_HEAD "Call-ID \t : wsname@x\r\n\r\n"),
+	  .key = "wsname@x", .method = IP_VS_SIP_M_INVITE },
+	/* ... also for the compact form, and no space after the colon. */
+	{ .name = "compact_ws_before_colon",
+	  SIP_IN(SIP_HEAD "i  :tight@x\r\n\r\n"),
+	  .key = "tight@x", .method = IP_VS_SIP_M_INVITE },
+	/* No whitespace after the colon at all. */
+	{ .name = "no_ws_after_colon",
+	  SIP_IN(SIP_HEAD "Call-ID:nows@x\r\n\r\n"),
+	  .key = "nows@x", .method = IP_VS_SIP_M_INVITE },
+	/* Leading and trailing SP/HTAB are not part of the key. */
+	{ .name = "trim_value",
+	  SIP_IN(SIP_HEAD "Call-ID: \t trim@x \t \r\n\r\n"),
+	  .key = "trim@x", .method = IP_VS_SIP_M_INVITE },
+	/* Whitespace inside the value is kept (no early stop at SP/HTAB). */
+	{ .name = "inner_ws_kept",
+	  SIP_IN(SIP_HEAD "Call-ID: a b\tc\r\n\r\n"),
+	  .key = "a b\tc", .method = IP_VS_SIP_M_INVITE },
+	/* The value may start on a continuation line (LWS after HCOLON). */
+	{ .name = "fold_value_on_next_line",
+	  SIP_IN(SIP_HEAD "Call-ID:\r\n   folded@x\r\n" SIP_CSEQ "\r\n"),
+	  .key = "folded@x", .method = IP_VS_SIP_M_INVITE },
+	/* Same with LF line ends and an HTAB continuation. */
+	{ .name = "fold_value_on_next_line_lf_tab",
+	  SIP_IN("INVITE sip:b@x SIP/2.0\nCall-ID:\n\tfolded@x\n\n"),
+	  .key = "folded@x", .method = IP_VS_SIP_M_INVITE },
+	/* Several whitespace-only continuation lines before the value. */
+	{ .name = "fold_multiple_lines",
+	  SIP_IN(SIP_HEAD "Call-ID:\r\n \r\n\t\r\n multi@x\r\n\r\n"),
+	  .key = "multi@x", .method = IP_VS_SIP_M_INVITE },
+	/* A fold inside the value: documented to keep the fold bytes. */
+	{ .name = "fold_within_value",
+	  SIP_IN(SIP_HEAD "Call-ID: abc\r\n def\r\n" SIP_CSEQ "\r\n"),
+	  .key = "abc\r\n def", .method = IP_VS_SIP_M_INVITE },
+	/* A whitespace-only continuation after the value is trailing LWS. */
+	{ .name = "fold_trailing_ws_line",
+	  SIP_IN(SIP_HEAD "Call-ID: tail@x\r\n \t\r\n" SIP_CSEQ "\r\n"),
+	  .key = "tail@x", .method = IP_VS_SIP_M_INVITE },
+	/* A fold between name and colon is not allowed: no match. */
+	{ .name = "fold_before_colon",
+	  SIP_IN(SIP_HEAD "Call-ID\r\n : nocolon@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Call-ID only in the body (after the empty line): no key. */
+	{ .name = "callid_only_in_body",
+	  SIP_IN(SIP_HEAD SIP_CSEQ "Content-Type: message/sipfrag\r\n"
+		 "Content-Length: 25\r\n\r\nCall-ID: body@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Same with an LF-only empty line ending the headers. */
+	{ .name = "callid_only_in_body_lf",
+	  SIP_IN("INVITE sip:b@x SIP/2.0\nCSeq: 1 INVITE\n\ni: body@x\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* A Call-ID in the body must not override the one in the headers. */
+	{ .name = "header_not_body",
+	  SIP_IN(SIP_HEAD "Call-ID: head@x\r\n\r\nCall-ID: body@x\r\n"),
+	  .key = "head@x", .method = IP_VS_SIP_M_INVITE },
+	/* Prefix match bug: Call-Info is not Call-ID. */
+	{ .name = "lookalike_call_info",
+	  SIP_IN(SIP_HEAD "Call-Info: <http://example.com/a/>;purpose=icon\r\n"
+		 SIP_CSEQ "\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Call-Info before the real Call-ID must not hide it. */
+	{ .name = "call_info_then_callid",
+	  SIP_IN(SIP_HEAD "Call-Info: <http://www.example.com/>\r\n"
+		 "Call-ID: real@x\r\n\r\n"),
+	  .key = "real@x", .method = IP_VS_SIP_M_INVITE },
+	/* Prefix match bug: "Call-IDx" is another header. */
+	{ .name = "lookalike_call_idx",
+	  SIP_IN(SIP_HEAD "Call-IDx: fake@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Compact form bug: a name starting with "i" is not "i". */
+	{ .name = "lookalike_identity",
+	  SIP_IN(SIP_HEAD "Identity: fake@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Compact form bug: "i2" is not "i". */
+	{ .name = "lookalike_i2",
+	  SIP_IN(SIP_HEAD "i2: fake@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Suffix match bug: "X-Call-ID" is another header. */
+	{ .name = "lookalike_x_call_id",
+	  SIP_IN(SIP_HEAD "X-Call-ID: fake@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Sloppy match bug: "CallID" without the hyphen is not Call-ID. */
+	{ .name = "lookalike_callid_no_hyphen",
+	  SIP_IN(SIP_HEAD "CallID: fake@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* A Call-ID string inside another header's value must not match. */
+	{ .name = "callid_inside_other_value",
+	  SIP_IN(SIP_HEAD "Subject: Call-ID: fake@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Two Call-ID headers: the first one wins. */
+	{ .name = "first_wins",
+	  SIP_IN(SIP_HEAD "Call-ID: first@x\r\nCall-ID: second@x\r\n\r\n"),
+	  .key = "first@x", .method = IP_VS_SIP_M_INVITE },
+	/* First wins across the compact and the long form. */
+	{ .name = "first_wins_compact",
+	  SIP_IN(SIP_HEAD "i: first@x\r\nCall-ID: second@x\r\n\r\n"),
+	  .key = "first@x", .method = IP_VS_SIP_M_INVITE },
+	/* Empty value: no key (not a zero-length key). */
+	{ .name = "empty_value",
+	  SIP_IN(SIP_HEAD "Call-ID:\r\n" SIP_CSEQ "\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Whitespace-only value: no key. */
+	{ .name = "blank_value",
+	  SIP_IN(SIP_HEAD "Call-ID: \t \r\n" SIP_CSEQ "\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Value that is only folds: no key, and the CSeq line is not it. */
+	{ .name = "blank_folded_value",
+	  SIP_IN(SIP_HEAD "Call-ID:\r\n \r\n" SIP_CSEQ "\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* The first Call-ID decides even when empty (documented). */
+	{ .name = "empty_first_wins",
+	  SIP_IN(SIP_HEAD "Call-ID:\r\nCall-ID: second@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Exactly IP_VS_SIP_CALLID_MAX bytes is not oversized (off by one). */
+	{ .name = "callid_max_len",
+	  SIP_IN(SIP_HEAD "Call-ID: " K255 "\r\n\r\n"),
+	  .key = K255, .method = IP_VS_SIP_M_INVITE },
+	/* One byte more: still returned, flagged oversized. */
+	{ .name = "callid_oversized",
+	  SIP_IN(SIP_HEAD "Call-ID: " K256 "\r\n\r\n"),
+	  .key = K256, .method = IP_VS_SIP_M_INVITE, .flags = F_OVER },
+	/* No empty line, but the Call-ID line is complete: key + TRUNCATED. */
+	{ .name = "truncated_after_callid",
+	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r\nCSeq: 1 INV"),
+	  .key = "tr@x", .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Value runs into the end of the buffer: it may go on, no key. */
+	{ .name = "truncated_in_value",
+	  SIP_IN(SIP_HEAD "Call-ID: tr@x"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Buffer ends right after the line end: a fold may follow, no key. */
+	{ .name = "truncated_after_line_end",
+	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Buffer ends between CR and LF: must not read the missing LF. */
+	{ .name = "truncated_mid_crlf",
+	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Buffer ends inside the empty line: key known, headers unfinished. */
+	{ .name = "truncated_in_empty_line",
+	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r\n\r"),
+	  .key = "tr@x", .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Buffer ends inside a header name. */
+	{ .name = "truncated_in_name",
+	  SIP_IN(SIP_HEAD "Call-I"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Buffer ends after the name, before the colon. */
+	{ .name = "truncated_before_colon",
+	  SIP_IN(SIP_HEAD "Call-ID"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Buffer ends right after the colon. */
+	{ .name = "truncated_after_colon",
+	  SIP_IN(SIP_HEAD "Call-ID:"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Start line without a line end: not known to be SIP. */
+	{ .name = "truncated_start_line",
+	  SIP_IN("INVITE sip:bob@biloxi.example.com SIP/2.0"),
+	  .ret = -ENOENT },
+	/* Start line only: SIP, no key, headers unfinished. */
+	{ .name = "start_line_only",
+	  SIP_IN(SIP_INVITE_LINE),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Complete message without any Call-ID. */
+	{ .name = "no_callid",
+	  SIP_IN(SIP_HEAD SIP_CSEQ SIP_CL0 "\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* Over-read bug: @len ends inside the value, the rest is in memory. */
+	{ .name = "prefix_ends_in_value",
+	  SIP_PREFIX(SIP_HEAD "Call-ID: abc", "def@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Over-read bug: the byte after @len would prove the value complete. */
+	{ .name = "prefix_ends_after_line_end",
+	  SIP_PREFIX(SIP_HEAD "Call-ID: abc\r\n", SIP_CSEQ "\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Over-read bug: @len ends between CR and LF of the Call-ID line. */
+	{ .name = "prefix_ends_mid_crlf",
+	  SIP_PREFIX(SIP_HEAD "Call-ID: abc\r", "\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Over-read bug: @len ends before the empty line. */
+	{ .name = "prefix_ends_before_empty_line",
+	  SIP_PREFIX(SIP_HEAD "Call-ID: abc\r\n" SIP_CSEQ, "\r\n"),
+	  .key = "abc", .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	/* Over-read bug: @len ends in the start line. */
+	{ .name = "prefix_ends_in_start_line",
+	  SIP_PREFIX("INVITE sip:bob@x SIP/2", ".0\r\nCall-ID: a@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Plain text that is not SIP. */
+	{ .name = "garbage_text",
+	  SIP_IN("hello world\r\nCall-ID: fake@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* HTTP looks like a request line but has the wrong version. */
+	{ .name = "http_request",
+	  SIP_IN("GET / HTTP/1.1\r\nHost: x\r\nCall-ID: fake@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Only SIP/2.0 is SIP. */
+	{ .name = "wrong_sip_version",
+	  SIP_IN("INVITE sip:bob@x SIP/3.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* SIP-Version is case-insensitive (RFC 3261 7.1). */
+	{ .name = "lower_case_sip_version",
+	  SIP_IN("INVITE sip:bob@x sip/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .key = "v@x", .method = IP_VS_SIP_M_INVITE },
+	/* Request line needs single SPs: two SPs make an empty URI. */
+	{ .name = "request_double_space",
+	  SIP_IN("INVITE  sip:bob@x SIP/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Request line without a Request-URI. */
+	{ .name = "request_without_uri",
+	  SIP_IN("INVITE SIP/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Trailing junk after the SIP-Version. */
+	{ .name = "request_trailing_space",
+	  SIP_IN("INVITE sip:bob@x SIP/2.0 \r\nCall-ID: v@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Methods are case-sensitive: "invite" is an unknown extension. */
+	{ .name = "method_lower_case",
+	  SIP_IN("invite sip:bob@x SIP/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .key = "v@x", .method = IP_VS_SIP_M_UNKNOWN },
+	/* Extension method: still SIP, method unknown. */
+	{ .name = "method_extension",
+	  SIP_IN("FOO sip:bob@x SIP/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .key = "v@x", .method = IP_VS_SIP_M_UNKNOWN },
+	/* Prefix match bug in the method table: INVITEX is not INVITE. */
+	{ .name = "method_longer_than_known",
+	  SIP_IN("INVITEX sip:bob@x SIP/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .key = "v@x", .method = IP_VS_SIP_M_UNKNOWN },
+	/* Prefix match bug in the method table: INV is not INVITE. */
+	{ .name = "method_shorter_known_prefix",
+	  SIP_IN("INV sip:bob@x SIP/2.0\r\nCall-ID: v@x\r\n\r\n"),
+	  .key = "v@x", .method = IP_VS_SIP_M_UNKNOWN },
+	/* CRLFs before the start line are ignored (RFC 3261 7.5). */
+	{ .name = "leading_crlf",
+	  SIP_IN("\r\n\r\n" SIP_HEAD "Call-ID: lead@x\r\n\r\n"),
+	  .key = "lead@x", .method = IP_VS_SIP_M_INVITE },
+	/* ... bare LFs as well. */
+	{ .name = "leading_lf",
+	  SIP_IN("\n" SIP_HEAD "Call-ID: lead@x\r\n\r\n"),
+	  .key = "lead@x", .method = IP_VS_SIP_M_INVITE },
+	/* Double-CRLF keepalive (RFC 5626): no key, not SIP. */
+	{ .name = "keepalive_double_crlf",
+	  SIP_IN("\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Single CRLF keepalive (pong). */
+	{ .name = "keepalive_crlf",
+	  SIP_IN("\r\n"),
+	  .ret = -ENOENT },
+	/* Zero-length datagram. */
+	{ .name = "zero_length",
+	  SIP_IN(""),
+	  .ret = -ENOENT },
+	/* One NUL byte. */
+	{ .name = "single_nul",
+	  SIP_IN("\0"),
+	  .ret = -ENOENT },
+	/* STUN Binding Request (RFC 5389) on the SIP port: binary junk. */
+	{ .name = "stun_binding_request",
+	  SIP_IN("\x00\x01\x00\x00\x21\x12\xa4\x42"
+		 "\x6b\x4f\x31\x59\x39\x77\x53\x6a\x39\x62\x51\x4c"),
+	  .ret = -ENOENT },
+	/* NUL in a header before the Call-ID: the datagram is rejected. */
+	{ .name = "nul_in_header",
+	  SIP_IN(SIP_HEAD "Subject: a\0b\r\nCall-ID: nul@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* NUL in the Call-ID value: no key with an embedded NUL. */
+	{ .name = "nul_in_callid",
+	  SIP_IN(SIP_HEAD "Call-ID: a\0b@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Control byte after a complete Call-ID: still rejected. */
+	{ .name = "ctl_after_callid",
+	  SIP_IN(SIP_HEAD "Call-ID: ok@x\r\nSubject: \x01\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* DEL (0x7f) is a control byte too. */
+	{ .name = "del_in_callid",
+	  SIP_IN(SIP_HEAD "Call-ID: a\177b@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* A CR that is not part of CRLF is a control byte. */
+	{ .name = "bare_cr_in_line",
+	  SIP_IN(SIP_HEAD "Call-ID: a\rb@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* NUL and other binary bytes in the body are never looked at. */
+	{ .name = "binary_body",
+	  SIP_IN(SIP_HEAD "Call-ID: bin@x\r\nContent-Length: 4\r\n\r\n"
+		 "\0\x01\xff\r"),
+	  .key = "bin@x", .method = IP_VS_SIP_M_INVITE },
+	/* UTF-8 bytes are ordinary bytes, not control bytes. */
+	{ .name = "utf8_in_value",
+	  SIP_IN(SIP_HEAD "Call-ID: caf\xc3\xa9@x\r\n\r\n"),
+	  .key = "caf\xc3\xa9@x", .method = IP_VS_SIP_M_INVITE },
+	/* A malformed header line is skipped, not taken as end of headers. */
+	{ .name = "malformed_line_skipped",
+	  SIP_IN(SIP_HEAD "this is no header\r\nCall-ID: after@x\r\n\r\n"),
+	  .key = "after@x", .method = IP_VS_SIP_M_INVITE },
+	/* A continuation line right after the start line belongs to nothing. */
+	{ .name = "continuation_after_start_line",
+	  SIP_IN(SIP_INVITE_LINE " Call-ID: cont@x\r\nCall-ID: real@x\r\n\r\n"),
+	  .key = "real@x", .method = IP_VS_SIP_M_INVITE },
+	/* A Call-ID on a continuation line is part of the previous value. */
+	{ .name = "callid_in_continuation",
+	  SIP_IN(SIP_HEAD "Subject: hi\r\n Call-ID: cont@x\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE },
+	/* A request's method comes from the request line, not from CSeq. */
+	{ .name = "request_ignores_cseq",
+	  SIP_IN("BYE sip:bob@x SIP/2.0\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_BYE },
+	/* Response: status, RESPONSE flag and method from CSeq. */
+	{ .name = "response_200_ok",
+	  SIP_IN(SIP_RESP_HEAD "Call-ID: " SIP_CID "\r\n" SIP_CSEQ "\r\n"),
+	  .key = SIP_CID, .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 200 },
+	/* Status line without reason phrase and without its SP. */
+	{ .name = "response_no_reason",
+	  SIP_IN("SIP/2.0 180\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 180 },
+	/* Status line with an empty reason phrase. */
+	{ .name = "response_empty_reason",
+	  SIP_IN("SIP/2.0 180 \r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 180 },
+	/* SIP-Version in a status line is case-insensitive. */
+	{ .name = "response_lower_case_version",
+	  SIP_IN("sip/2.0 200 OK\r\nCSeq: 1 BYE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_BYE, .flags = F_RESP,
+	  .status = 200 },
+	/* Response without CSeq: method unknown, still keyed. */
+	{ .name = "response_without_cseq",
+	  SIP_IN("SIP/2.0 200 OK\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq folded between number and method. */
+	{ .name = "response_cseq_folded",
+	  SIP_IN("SIP/2.0 200 OK\r\nCSeq: 1\r\n INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq header name is case-insensitive, extra spaces allowed. */
+	{ .name = "response_cseq_name_case",
+	  SIP_IN("SIP/2.0 200 OK\r\ncseq :  42  \tBYE \r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_BYE, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq method is case-sensitive. */
+	{ .name = "response_cseq_lower_case_method",
+	  SIP_IN("SIP/2.0 200 OK\r\nCSeq: 1 invite\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq without the sequence number is malformed. */
+	{ .name = "response_cseq_no_number",
+	  SIP_IN("SIP/2.0 200 OK\r\nCSeq: INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq with junk after the method is malformed. */
+	{ .name = "response_cseq_trailing_junk",
+	  SIP_IN("SIP/2.0 200 OK\r\nCSeq: 1 INVITE x\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq number glued to the method is malformed. */
+	{ .name = "response_cseq_no_space",
+	  SIP_IN("SIP/2.0 200 OK\r\nCSeq: 1INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN, .flags = F_RESP,
+	  .status = 200 },
+	/* First CSeq wins. */
+	{ .name = "response_cseq_first_wins",
+	  SIP_IN("SIP/2.0 200 OK\r\nCSeq: 1 BYE\r\nCSeq: 2 INVITE\r\n"
+		 "i: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_BYE, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq in the body of a response is not the CSeq header. */
+	{ .name = "response_cseq_only_in_body",
+	  SIP_IN("SIP/2.0 200 OK\r\ni: r@x\r\n\r\nCSeq: 1 INVITE\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN, .flags = F_RESP,
+	  .status = 200 },
+	/* CSeq running into the end of the buffer: method not trusted. */
+	{ .name = "response_cseq_truncated",
+	  SIP_IN("SIP/2.0 200 OK\r\ni: r@x\r\nCSeq: 1 INVITE"),
+	  .key = "r@x", .method = IP_VS_SIP_M_UNKNOWN,
+	  .flags = F_RESP | F_TRUNC, .status = 200 },
+	/* Response without Call-ID still reports status and method. */
+	{ .name = "response_without_callid",
+	  SIP_IN("SIP/2.0 486 Busy Here\r\nCSeq: 1 INVITE\r\n\r\n"),
+	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 486 },
+	/* Lowest valid status code. */
+	{ .name = "response_status_100",
+	  SIP_IN("SIP/2.0 100 Trying\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 100 },
+	/* Highest valid status code. */
+	{ .name = "response_status_699",
+	  SIP_IN("SIP/2.0 699 Odd\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .key = "r@x", .method = IP_VS_SIP_M_INVITE, .flags = F_RESP,
+	  .status = 699 },
+	/* Status below 100 is not SIP. */
+	{ .name = "response_status_099",
+	  SIP_IN("SIP/2.0 099 Low\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Status above 699 is not SIP. */
+	{ .name = "response_status_700",
+	  SIP_IN("SIP/2.0 700 High\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Four digits are not a status code. */
+	{ .name = "response_status_4_digits",
+	  SIP_IN("SIP/2.0 2000 OK\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Two digits are not a status code. */
+	{ .name = "response_status_2_digits",
+	  SIP_IN("SIP/2.0 20 OK\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Letters are not digits (2OO). */
+	{ .name = "response_status_letters",
+	  SIP_IN("SIP/2.0 2OO OK\r\nCSeq: 1 INVITE\r\ni: r@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* "SIP/2.0/UDP" (a Via value) is not a status line. */
+	{ .name = "via_value_as_start_line",
+	  SIP_IN("SIP/2.0/UDP 192.0.2.1\r\ni: r@x\r\n\r\n"),
+	  .ret = -ENOENT },
+
+	/* Requests, one per method: method table entry and enum order. */
+	/* INVITE: dialog-creating, the main reason for the scheduler. */
+	REQ_CASE(INVITE, "request_invite"),
+	/* ACK for a 2xx must follow the INVITE. */
+	REQ_CASE(ACK, "request_ack"),
+	/* BYE ends the dialog on the same real server. */
+	REQ_CASE(BYE, "request_bye"),
+	/* CANCEL must reach the server that has the INVITE. */
+	REQ_CASE(CANCEL, "request_cancel"),
+	/* REGISTER: longest-but-one name, off-by-one in lengths. */
+	REQ_CASE(REGISTER, "request_register"),
+	/* OPTIONS: often a keepalive probe. */
+	REQ_CASE(OPTIONS, "request_options"),
+	/* PRACK (RFC 3262). */
+	REQ_CASE(PRACK, "request_prack"),
+	/* SUBSCRIBE: longest name in the table. */
+	REQ_CASE(SUBSCRIBE, "request_subscribe"),
+	/* NOTIFY (RFC 6665). */
+	REQ_CASE(NOTIFY, "request_notify"),
+	/* PUBLISH (RFC 3903). */
+	REQ_CASE(PUBLISH, "request_publish"),
+	/* INFO: shares its first letters with INVITE. */
+	REQ_CASE(INFO, "request_info"),
+	/* REFER: shares its first letters with REGISTER. */
+	REQ_CASE(REFER, "request_refer"),
+	/* MESSAGE (RFC 3428). */
+	REQ_CASE(MESSAGE, "request_message"),
+	/* UPDATE: last enum entry, table end handling. */
+	REQ_CASE(UPDATE, "request_update"),
+
+	/* Responses, one per method: CSeq method lookup for each entry. */
+	/* Provisional response to INVITE. */
+	RESP_CASE("180 Ringing", 180, INVITE, "response_invite"),
+	/* A response to ACK does not exist, but the parser must not care. */
+	RESP_CASE("200 OK", 200, ACK, "response_ack"),
+	/* 200 to BYE. */
+	RESP_CASE("200 OK", 200, BYE, "response_bye"),
+	/* 481 to CANCEL. */
+	RESP_CASE("481 Call/Transaction Does Not Exist", 481, CANCEL,
+		  "response_cancel"),
+	/* 401 challenge to REGISTER. */
+	RESP_CASE("401 Unauthorized", 401, REGISTER, "response_register"),
+	/* 200 to OPTIONS. */
+	RESP_CASE("200 OK", 200, OPTIONS, "response_options"),
+	/* 200 to PRACK. */
+	RESP_CASE("200 OK", 200, PRACK, "response_prack"),
+	/* 202 to SUBSCRIBE. */
+	RESP_CASE("202 Accepted", 202, SUBSCRIBE, "response_subscribe"),
+	/* 200 to NOTIFY. */
+	RESP_CASE("200 OK", 200, NOTIFY, "response_notify"),
+	/* 412 to PUBLISH. */
+	RESP_CASE("412 Conditional Request Failed", 412, PUBLISH,
+		  "response_publish"),
+	/* 415 to INFO. */
+	RESP_CASE("415 Unsupported Media Type", 415, INFO, "response_info"),
+	/* 603 to REFER. */
+	RESP_CASE("603 Decline", 603, REFER, "response_refer"),
+	/* 503 to MESSAGE. */
+	RESP_CASE("503 Service Unavailable", 503, MESSAGE,
+		  "response_message"),
+	/* 491 to UPDATE. */
+	RESP_CASE("491 Request Pending", 491, UPDATE, "response_update"),
+};
+
+static void sip_parse_case_desc(const struct sip_parse_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(sip_parse, sip_parse_cases, sip_parse_case_desc);
+
+/* Invariants that hold for every input, whatever the expected result. */
+static void sip_check_invariants(struct kunit *test, const u8 *buf,
+				 size_t len, int ret,
+				 const struct ip_vs_sip_msg *msg)
+{
+	size_t scan = min_t(size_t, len, IP_VS_SIP_SCAN_MAX);
+
+	KUNIT_EXPECT_TRUE(test, ret == 0 || ret == -ENOENT);
+	KUNIT_EXPECT_EQ(test, ret == 0, msg->callid_len > 0);
+	KUNIT_EXPECT_EQ(test, ret == 0, !!msg->callid);
+	KUNIT_EXPECT_EQ(test, !!(msg->flags & IP_VS_SIP_F_OVERSIZED),
+			msg->callid_len > IP_VS_SIP_CALLID_MAX);
+	KUNIT_EXPECT_EQ(test, !!(msg->flags & IP_VS_SIP_F_RESPONSE),
+			msg->status != 0);
+	KUNIT_EXPECT_LE(test, (int)msg->method, (int)IP_VS_SIP_M_UPDATE);
+	if (msg->callid) {
+		KUNIT_EXPECT_TRUE(test, msg->callid >= buf);
+		KUNIT_EXPECT_TRUE(test,
+				  msg->callid + msg->callid_len <= buf + scan);
+	}
+}
+
+static void sip_parse_check(struct kunit *test,
+			    const struct sip_parse_case *c, const u8 *buf)
+{
+	struct ip_vs_sip_msg msg;
+	int ret;
+
+	/* Poison: every field must be written, also on -ENOENT. */
+	memset(&msg, 0xa5, sizeof(msg));
+	ret = ip_vs_sip_parse(buf, c->len, &msg);
+	sip_check_invariants(test, buf, c->len, ret, &msg);
+
+	KUNIT_EXPECT_EQ(test, ret, c->ret);
+	KUNIT_EXPECT_EQ(test, (int)msg.method, (int)c->method);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, (int)c->flags);
+	KUNIT_EXPECT_EQ(test, (int)msg.status, (int)c->status);
+	if (!c->key) {
+		KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 0);
+		KUNIT_EXPECT_NULL(test, msg.callid);
+		return;
+	}
+	KUNIT_ASSERT_EQ(test, (size_t)msg.callid_len, strlen(c->key));
+	KUNIT_ASSERT_NOT_NULL(test, msg.callid);
+	KUNIT_EXPECT_TRUE_MSG(test,
+			      !memcmp(msg.callid, c->key, msg.callid_len),
+			      "key '%.*s', expected '%s'",
+			      (int)msg.callid_len, msg.callid, c->key);
+}
+
+static void ip_vs_sip_parse_test_table(struct kunit *test)
+{
+	const struct sip_parse_case *c = test->param_value;
+	u8 *copy;
+
+	/* Exact-size copy: KASAN catches a read at or past @len. */
+	copy = kunit_kmalloc(test, c->len ? c->len : 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, copy);
+	memcpy(copy, c->in, c->len);
+	sip_parse_check(test, c, copy);
+
+	/* In place: bytes past @len must not change the result either. */
+	sip_parse_check(test, c, (const u8 *)c->in);
+}
+
+/* NULL buffer with length 0 must not be dereferenced. */
+static void ip_vs_sip_parse_test_null(struct kunit *test)
+{
+	struct ip_vs_sip_msg msg;
+
+	memset(&msg, 0xa5, sizeof(msg));
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(NULL, 0, &msg), -ENOENT);
+	KUNIT_EXPECT_NULL(test, msg.callid);
+	KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.status, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.method, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+}
+
+#define SIP_BIG_LEN	(2 * IP_VS_SIP_SCAN_MAX)
+
+/*
+ * sip_big_msg - an INVITE of SIP_BIG_LEN bytes whose Call-ID header starts
+ * at offset @at: start line, one long X-Pad header, "Call-ID: " @key, the
+ * empty line, then body bytes.
+ */
+static u8 *sip_big_msg(struct kunit *test, size_t at, const char *key)
+{
+	static const char start[] = SIP_INVITE_LINE "X-Pad: ";
+	size_t klen = strlen(key), pos;
+	u8 *buf;
+
+	buf = kunit_kmalloc(test, SIP_BIG_LEN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	KUNIT_ASSERT_GE(test, at, sizeof(start) + 1);
+	KUNIT_ASSERT_LE(test, at + 9 + klen + 4, (size_t)SIP_BIG_LEN);
+	memset(buf, 'b', SIP_BIG_LEN);
+	memcpy(buf, start, sizeof(start) - 1);
+	memset(buf + sizeof(start) - 1, 'a', at - 2 - (sizeof(start) - 1));
+	memcpy(buf + at - 2, "\r\nCall-ID: ", 11);
+	pos = at + 9;
+	memcpy(buf + pos, key, klen);
+	memcpy(buf + pos + klen, "\r\n\r\n", 4);
+	return buf;
+}
+
+/* A Call-ID past IP_VS_SIP_SCAN_MAX is not seen, even with a larger @len. */
+static void ip_vs_sip_parse_test_scan_max_beyond(struct kunit *test)
+{
+	struct ip_vs_sip_msg msg;
+	u8 *buf = sip_big_msg(test, IP_VS_SIP_SCAN_MAX + 16, "late@x");
+
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.method, (int)IP_VS_SIP_M_INVITE);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
+	KUNIT_EXPECT_NULL(test, msg.callid);
+}
+
+/* A Call-ID value that straddles IP_VS_SIP_SCAN_MAX is incomplete. */
+static void ip_vs_sip_parse_test_scan_max_straddle(struct kunit *test)
+{
+	struct ip_vs_sip_msg msg;
+	u8 *buf = sip_big_msg(test, IP_VS_SIP_SCAN_MAX - 12, "straddle@x");
+
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
+	KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 0);
+}
+
+/*
+ * A Call-ID line whose line end is followed by one more scanned byte (the CR
+ * of the empty line, the last byte before IP_VS_SIP_SCAN_MAX) is complete and
+ * found; the end of headers is cut off.
+ */
+static void ip_vs_sip_parse_test_scan_max_inside(struct kunit *test)
+{
+	struct ip_vs_sip_msg msg;
+	size_t at = IP_VS_SIP_SCAN_MAX - 9 - 6 - 3;
+	u8 *buf = sip_big_msg(test, at, "inside");
+
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg), 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
+	KUNIT_ASSERT_EQ(test, (int)msg.callid_len, 6);
+	KUNIT_EXPECT_PTR_EQ(test, msg.callid, (const u8 *)buf + at + 9);
+	KUNIT_EXPECT_EQ(test, memcmp(msg.callid, "inside", 6), 0);
+}
+
+/* A Call-ID far longer than the limit is returned whole, flagged. */
+static void ip_vs_sip_parse_test_huge_callid(struct kunit *test)
+{
+	static const char head[] = SIP_INVITE_LINE "Call-ID: ";
+	const size_t klen = 1500, len = sizeof(head) - 1 + klen + 4;
+	struct ip_vs_sip_msg msg;
+	u8 *buf;
+
+	buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	memcpy(buf, head, sizeof(head) - 1);
+	memset(buf + sizeof(head) - 1, 'k', klen);
+	memcpy(buf + len - 4, "\r\n\r\n", 4);
+
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, len, &msg), 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_OVERSIZED);
+	KUNIT_EXPECT_EQ(test, (size_t)msg.callid_len, klen);
+	KUNIT_EXPECT_PTR_EQ(test, msg.callid,
+			    (const u8 *)buf + sizeof(head) - 1);
+}
+
+/*
+ * Every prefix of one message, each in an exact-size buffer: the result must
+ * change exactly at the documented boundaries and nothing may be read past
+ * the prefix.
+ */
+static void ip_vs_sip_parse_test_every_prefix(struct kunit *test)
+{
+	static const char full[] = SIP_INVITE_LINE "Via: SIP/2.0/UDP h\r\n"
+				   "Call-ID: pfx@x\r\nMax-Forwards: 70\r\n\r\n";
+	const size_t len = sizeof(full) - 1;
+	const size_t start_end = sizeof(SIP_INVITE_LINE) - 1;
+	const size_t key_at = strstr(full, "Call-ID") - full + 9;
+	/* first byte after the line end of "pfx@x" */
+	const size_t key_line_end = key_at + 5 + 2;
+	struct ip_vs_sip_msg msg;
+	size_t l;
+	int ret;
+
+	for (l = 0; l <= len; l++) {
+		u8 *buf = kunit_kmalloc(test, l ? l : 1, GFP_KERNEL);
+
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+		memcpy(buf, full, l);
+		ret = ip_vs_sip_parse(buf, l, &msg);
+		sip_check_invariants(test, buf, l, ret, &msg);
+		if (l < start_end) {
+			/* start line incomplete: not SIP yet */
+			KUNIT_EXPECT_EQ_MSG(test, ret, -ENOENT, "len %zu", l);
+			KUNIT_EXPECT_EQ_MSG(test, (int)msg.method, 0,
+					    "len %zu", l);
+		} else {
+			KUNIT_EXPECT_EQ_MSG(test, (int)msg.method,
+					    (int)IP_VS_SIP_M_INVITE,
+					    "len %zu", l);
+			/* key known once a byte follows its line end */
+			KUNIT_EXPECT_EQ_MSG(test, ret,
+					    l > key_line_end ? 0 : -ENOENT,
+					    "len %zu", l);
+			KUNIT_EXPECT_EQ_MSG(test, (int)msg.flags,
+					    l < len ? IP_VS_SIP_F_TRUNCATED : 0,
+					    "len %zu", l);
+		}
+		if (!ret) {
+			KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 5);
+			KUNIT_EXPECT_PTR_EQ(test, msg.callid,
+					    (const u8 *)buf + key_at);
+		}
+		kunit_kfree(test, buf);
+	}
+}
+
+static struct kunit_case ip_vs_sip_parse_test_cases[] = {
+	KUNIT_CASE_PARAM(ip_vs_sip_parse_test_table, sip_parse_gen_params),
+	KUNIT_CASE(ip_vs_sip_parse_test_null),
+	KUNIT_CASE(ip_vs_sip_parse_test_scan_max_beyond),
+	KUNIT_CASE(ip_vs_sip_parse_test_scan_max_straddle),
+	KUNIT_CASE(ip_vs_sip_parse_test_scan_max_inside),
+	KUNIT_CASE(ip_vs_sip_parse_test_huge_callid),
+	KUNIT_CASE(ip_vs_sip_parse_test_every_prefix),
+	{}
+};
+
+static struct kunit_suite ip_vs_sip_parse_test_suite = {
+	.name = "ip_vs_sip_parse",
+	.test_cases = ip_vs_sip_parse_test_cases,
+};
+
+kunit_test_suite(ip_vs_sip_parse_test_suite);
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for the IPVS sip scheduler's SIP parser");
+MODULE_LICENSE("GPL");
