@@ -41,7 +41,7 @@ def main():
             continue
         ind, ok, desc, directive = len(m.group(1)), m.group(2) == "ok", m.group(4), m.group(5)
         deeper = [i for i in children if i > ind and children[i]]
-        path = [names[i] for i in sorted(names) if i < ind]
+        path = [names[i] for i in sorted(names) if i <= ind]
         name = ".".join(path + [desc]) if ind else desc
         if ind == 0 and desc and not deeper and "modprobe failed" in (m.group(6) or ""):
             out.append("FAIL: kunit %s: %s" % (desc, m.group(6)))
