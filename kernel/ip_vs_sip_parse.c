@@ -11,9 +11,11 @@
  * library function at all: every helper is written out below.
  *
  * Work is bounded: at most IP_VS_SIP_SCAN_MAX bytes are considered, each of
- * them is classified once by sip_line() and at most three more times by the
- * header name, value and CSeq scanners, and there is no recursion. Nothing is
- * ever read at or beyond @len.
+ * them is classified once by sip_line() (one table lookup) and at most three
+ * more times by the header name, value and CSeq scanners, and there is no
+ * recursion. Nothing is ever read at or beyond @len. The scan stops as soon
+ * as the answer is known: after the Call-ID for a request, after the
+ * Call-ID and the CSeq for a response.
  *
  * Decisions where RFC 3261 leaves room or where the input is not valid SIP:
  *
@@ -38,7 +40,9 @@
  * - Control bytes: NUL and every other byte in 0x00-0x1f or 0x7f, other than
  *   HTAB and line ends, anywhere in the start line or the header section
  *   (up to the empty line, or up to @len) make the datagram "not SIP":
- *   -ENOENT with @msg all zero, even when a Call-ID appeared before them.
+ *   -ENOENT with @msg all zero, even when a Call-ID appeared before them in
+ *   a response still looking for its CSeq. Bytes after the point where the
+ *   scan stops (see above) are not looked at.
  *   The RFC 3261 grammar allows control bytes in headers only as an escaped
  *   quoted-pair, which no real implementation sends; refusing them keeps
  *   binary junk (STUN, RTP, random probes) and keys with embedded NULs out of
@@ -76,9 +80,10 @@
  *   value that runs into the end of the buffer: -ENOENT, IP_VS_SIP_F_TRUNCATED.
  *   The same rule applies to CSeq (its method is then unknown).
  *
- * - IP_VS_SIP_F_TRUNCATED is set whenever the empty line that ends the
- *   header section is not within the scanned bytes, both with a key (return
- *   0) and without one (-ENOENT).
+ * - IP_VS_SIP_F_TRUNCATED is set when the scan reached the end of the
+ *   scanned bytes before the empty line that ends the header section and
+ *   before it knew the answer: with a key (a response whose CSeq was not
+ *   found) or without one (-ENOENT).
  *
  * - A Call-ID longer than IP_VS_SIP_CALLID_MAX is returned anyway, flagged
  *   IP_VS_SIP_F_OVERSIZED.
@@ -134,10 +139,37 @@ enum sip_line_res {
 	SIP_LINE_BAD,		/* control byte in the line */
 };
 
+/* Byte classes, one table lookup per byte on the hot paths. */
+#define SIP_C_TOKEN	0x01	/* RFC 3261 25.1 token character */
+#define SIP_C_WSP	0x02	/* SP, HTAB */
+#define SIP_C_DIGIT	0x04
+#define SIP_C_STOP	0x08	/* ends a line scan: CR, LF, other controls */
+
+static const u8 sip_cls[256] = {
+	[0x00 ... 0x08]	= SIP_C_STOP,
+	['\t']		= SIP_C_WSP,
+	[0x0a ... 0x1f]	= SIP_C_STOP,
+	[' ']		= SIP_C_WSP,
+	[0x7f]		= SIP_C_STOP,
+	['a' ... 'z']	= SIP_C_TOKEN,
+	['A' ... 'Z']	= SIP_C_TOKEN,
+	['0' ... '9']	= SIP_C_TOKEN | SIP_C_DIGIT,
+	['-']		= SIP_C_TOKEN,
+	['.']		= SIP_C_TOKEN,
+	['!']		= SIP_C_TOKEN,
+	['%']		= SIP_C_TOKEN,
+	['*']		= SIP_C_TOKEN,
+	['_']		= SIP_C_TOKEN,
+	['+']		= SIP_C_TOKEN,
+	['`']		= SIP_C_TOKEN,
+	['\'']		= SIP_C_TOKEN,
+	['~']		= SIP_C_TOKEN,
+};
+
 /* SP or HTAB */
 static bool sip_is_wsp(u8 c)
 {
-	return c == ' ' || c == '\t';
+	return sip_cls[c] & SIP_C_WSP;
 }
 
 /* Whitespace inside a (possibly folded) header value. */
@@ -148,28 +180,18 @@ static bool sip_is_lws(u8 c)
 
 static bool sip_is_digit(u8 c)
 {
-	return c >= '0' && c <= '9';
+	return sip_cls[c] & SIP_C_DIGIT;
 }
 
 /* Control bytes other than HTAB; CR and LF are handled by sip_line(). */
 static bool sip_is_ctl(u8 c)
 {
-	return (c < 0x20 && c != '\t') || c == 0x7f;
+	return sip_cls[c] & SIP_C_STOP;
 }
 
-/* RFC 3261 25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / ... */
 static bool sip_is_token(u8 c)
 {
-	static const char punct[] = "-.!%*_+`'~";
-	const char *p;
-
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    sip_is_digit(c))
-		return true;
-	for (p = punct; *p; p++)
-		if (c == (u8)*p)
-			return true;
-	return false;
+	return sip_cls[c] & SIP_C_TOKEN;
 }
 
 static u8 sip_lower(u8 c)
@@ -224,6 +246,8 @@ static enum sip_line_res sip_line(const u8 *buf, size_t len, size_t pos,
 	for (i = pos; i < len; i++) {
 		u8 c = buf[i];
 
+		if (!(sip_cls[c] & SIP_C_STOP))
+			continue;
 		if (c == '\n') {
 			*eol = i;
 			*next = i + 1;
@@ -439,6 +463,16 @@ int ip_vs_sip_parse(const u8 *buf, size_t len, struct ip_vs_sip_msg *msg)
 		}
 		if (!complete)
 			break;
+		/*
+		 * Everything needed is known: the Call-ID, and for a response
+		 * also its CSeq method. The rest of the header section is
+		 * not looked at (not even for control bytes).
+		 */
+		if (key_end > key &&
+		    (seen_cseq || !(res.flags & IP_VS_SIP_F_RESPONSE))) {
+			eoh = true;
+			break;
+		}
 	}
 
 	if (!eoh)

@@ -256,10 +256,18 @@ static const struct sip_parse_case sip_parse_cases[] = {
 	{ .name = "callid_oversized",
 	  SIP_IN(SIP_HEAD "Call-ID: " K256 "\r\n\r\n"),
 	  .key = K256, .method = IP_VS_SIP_M_INVITE, .flags = F_OVER },
-	/* No empty line, but the Call-ID line is complete: key + TRUNCATED. */
+	/*
+	 * No empty line, but the Call-ID line is complete: a request needs
+	 * nothing more, so the key, and no TRUNCATED (the scan stopped).
+	 */
 	{ .name = "truncated_after_callid",
 	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r\nCSeq: 1 INV"),
-	  .key = "tr@x", .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	  .key = "tr@x", .method = IP_VS_SIP_M_INVITE },
+	/* A response still needs its CSeq: key + TRUNCATED, method unknown. */
+	{ .name = "truncated_response_before_cseq",
+	  SIP_IN("SIP/2.0 200 OK\r\nCall-ID: tr@x\r\nCSeq: 1 INV"),
+	  .key = "tr@x", .status = 200,
+	  .flags = IP_VS_SIP_F_RESPONSE | F_TRUNC },
 	/* Value runs into the end of the buffer: it may go on, no key. */
 	{ .name = "truncated_in_value",
 	  SIP_IN(SIP_HEAD "Call-ID: tr@x"),
@@ -272,10 +280,10 @@ static const struct sip_parse_case sip_parse_cases[] = {
 	{ .name = "truncated_mid_crlf",
 	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r"),
 	  .ret = -ENOENT, .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
-	/* Buffer ends inside the empty line: key known, headers unfinished. */
+	/* Buffer ends inside the empty line: the key is known, done. */
 	{ .name = "truncated_in_empty_line",
 	  SIP_IN(SIP_HEAD "Call-ID: tr@x\r\n\r"),
-	  .key = "tr@x", .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	  .key = "tr@x", .method = IP_VS_SIP_M_INVITE },
 	/* Buffer ends inside a header name. */
 	{ .name = "truncated_in_name",
 	  SIP_IN(SIP_HEAD "Call-I"),
@@ -315,7 +323,7 @@ static const struct sip_parse_case sip_parse_cases[] = {
 	/* Over-read bug: @len ends before the empty line. */
 	{ .name = "prefix_ends_before_empty_line",
 	  SIP_PREFIX(SIP_HEAD "Call-ID: abc\r\n" SIP_CSEQ, "\r\n"),
-	  .key = "abc", .method = IP_VS_SIP_M_INVITE, .flags = F_TRUNC },
+	  .key = "abc", .method = IP_VS_SIP_M_INVITE },
 	/* Over-read bug: @len ends in the start line. */
 	{ .name = "prefix_ends_in_start_line",
 	  SIP_PREFIX("INVITE sip:bob@x SIP/2", ".0\r\nCall-ID: a@x\r\n\r\n"),
@@ -401,9 +409,17 @@ static const struct sip_parse_case sip_parse_cases[] = {
 	{ .name = "nul_in_callid",
 	  SIP_IN(SIP_HEAD "Call-ID: a\0b@x\r\n\r\n"),
 	  .ret = -ENOENT },
-	/* Control byte after a complete Call-ID: still rejected. */
+	/*
+	 * Control byte after a request's complete Call-ID: the scan has
+	 * stopped, the key stands (it is clean).
+	 */
 	{ .name = "ctl_after_callid",
 	  SIP_IN(SIP_HEAD "Call-ID: ok@x\r\nSubject: \x01\r\n\r\n"),
+	  .key = "ok@x", .method = IP_VS_SIP_M_INVITE },
+	/* ... but a response still scanning for its CSeq is rejected. */
+	{ .name = "ctl_before_cseq_in_response",
+	  SIP_IN("SIP/2.0 200 OK\r\nCall-ID: ok@x\r\nSubject: \x01\r\n"
+		 "CSeq: 1 INVITE\r\n\r\n"),
 	  .ret = -ENOENT },
 	/* DEL (0x7f) is a control byte too. */
 	{ .name = "del_in_callid",
@@ -763,7 +779,8 @@ static void ip_vs_sip_parse_test_scan_max_inside(struct kunit *test)
 	u8 *buf = sip_big_msg(test, at, "inside");
 
 	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg), 0);
-	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
+	/* a request's scan stops at its Call-ID: not truncated */
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
 	KUNIT_ASSERT_EQ(test, (int)msg.callid_len, 6);
 	KUNIT_EXPECT_PTR_EQ(test, msg.callid, (const u8 *)buf + at + 9);
 	KUNIT_EXPECT_EQ(test, memcmp(msg.callid, "inside", 6), 0);
@@ -828,8 +845,10 @@ static void ip_vs_sip_parse_test_every_prefix(struct kunit *test)
 			KUNIT_EXPECT_EQ_MSG(test, ret,
 					    l > key_line_end ? 0 : -ENOENT,
 					    "len %zu", l);
+			/* the scan stops once the key is known */
 			KUNIT_EXPECT_EQ_MSG(test, (int)msg.flags,
-					    l < len ? IP_VS_SIP_F_TRUNCATED : 0,
+					    l <= key_line_end ?
+					    IP_VS_SIP_F_TRUNCATED : 0,
 					    "len %zu", l);
 		}
 		if (!ret) {
