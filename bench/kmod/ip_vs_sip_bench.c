@@ -11,6 +11,7 @@
  *    bindings in the table, and the memory each binding costs.
  */
 #include <linux/module.h>
+#include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/random.h>
@@ -121,6 +122,8 @@ static void bench_lookup(unsigned int nbind)
 			cond_resched();
 	}
 	slab1 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
+	/* Let the rhashtable finish growing (deferred rehash) first. */
+	msleep(2000);
 
 	/* Messages of existing calls spread over the whole table. */
 	for (i = 0; i < nmsg; i++)
