@@ -17,7 +17,8 @@ expect() {
 
 expect 0 clean.log "a clean log passes"
 expect 1 warn.log "a WARNING fails"
-expect 1 kmemleak.log "a kmemleak report fails"
+expect 1 kmemleak.log "a kmemleak report of a module's allocation fails"
+expect 0 kmemleak-kernel.log "a kmemleak report with no module frame is not judged"
 expect 1 kasan.log "a KASAN report fails"
 expect 0 maple-rcu.log "the known maple_tree RCU report from fork_handler is allowed"
 expect 1 other-rcu.log "the same RCU report from another file is not"
