@@ -34,6 +34,7 @@
 /* Per-service settings; module parameters give the defaults. */
 struct ip_vs_sip_conf {
 	unsigned int	dialog_timeout;		/* seconds */
+	unsigned int	early_timeout;		/* seconds */
 	unsigned int	transaction_timeout;	/* seconds */
 	unsigned int	linger_timeout;		/* seconds */
 	unsigned int	max_bindings;
@@ -53,7 +54,7 @@ struct ip_vs_sip_table {
 
 enum ip_vs_sip_state {
 	IP_VS_SIP_S_TRANSACTION,	/* non-INVITE transaction: 64*T1 */
-	IP_VS_SIP_S_EARLY,		/* INVITE sent, no 2xx yet */
+	IP_VS_SIP_S_EARLY,		/* INVITE sent, no final answer yet */
 	IP_VS_SIP_S_DIALOG,		/* confirmed dialog: long idle timeout */
 	IP_VS_SIP_S_LINGER,		/* ended by BYE/CANCEL/failure */
 };

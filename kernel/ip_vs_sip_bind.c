@@ -11,11 +11,17 @@
  * Lifetime of a binding (RFC 3261 timers, T1 = 500 ms):
  *  - a non-INVITE transaction (REGISTER, OPTIONS, MESSAGE, ...) lives
  *    64*T1 = 32 s after its last message ("transaction_timeout");
- *  - an INVITE dialog (also SUBSCRIBE/REFER/NOTIFY dialogs) lives for the
- *    long idle "dialog_timeout" (30 min) after its last message;
+ *  - an INVITE with no answer yet lives like a transaction (Timer B);
+ *    once a provisional answer shows it ringing, "early_timeout" (180 s,
+ *    Timer C) after its last message, so that a flood of unanswered
+ *    INVITEs cannot hold bindings for long;
+ *  - a confirmed dialog (2xx to the INVITE; SUBSCRIBE/REFER/NOTIFY
+ *    dialogs) lives for the long idle "dialog_timeout" (30 min) after its
+ *    last message;
  *  - BYE, CANCEL or a failure response to the INVITE end the dialog: the
  *    binding lingers "linger_timeout" (32 s) for retransmissions and final
- *    responses, without being refreshed, then goes.
+ *    responses, without being refreshed, then goes. A new INVITE (after a
+ *    401/407 challenge) or a 2xx from another fork brings it back.
  *
  * Memory is bounded: at max_bindings new Call-IDs are still placed by the
  * consistent hash, just not pinned, and counted as refused; existing
@@ -89,11 +95,21 @@ void ip_vs_sip_bindings_destroy(struct ip_vs_sip_svc *s)
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bindings_destroy);
 
+/*
+ * How long a binding in @state lives after message @m. An INVITE that has
+ * had no answer yet lives like a transaction (Timer B, 64*T1); once a
+ * provisional response shows the call is ringing, up to early_timeout
+ * (a proxy's Timer C is more than 3 minutes).
+ */
 static unsigned long ip_vs_sip_timeout(const struct ip_vs_sip_conf *c,
-				       enum ip_vs_sip_state state)
+				       enum ip_vs_sip_state state,
+				       const struct ip_vs_sip_msg *m)
 {
 	switch (state) {
 	case IP_VS_SIP_S_EARLY:
+		if ((m->flags & IP_VS_SIP_F_RESPONSE) && m->status < 200)
+			return (unsigned long)c->early_timeout * HZ;
+		return (unsigned long)c->transaction_timeout * HZ;
 	case IP_VS_SIP_S_DIALOG:
 		return (unsigned long)c->dialog_timeout * HZ;
 	case IP_VS_SIP_S_LINGER:
@@ -116,11 +132,24 @@ static enum ip_vs_sip_state ip_vs_sip_next_state(enum ip_vs_sip_state cur,
 {
 	bool resp = m->flags & IP_VS_SIP_F_RESPONSE;
 
-	if (cur == IP_VS_SIP_S_LINGER)
+	if (cur == IP_VS_SIP_S_LINGER) {
+		/*
+		 * A failure response ends one INVITE attempt, not the call:
+		 * the INVITE is sent again with credentials (401/407) or
+		 * another branch of a forked INVITE answers.
+		 */
+		if (m->method == IP_VS_SIP_M_INVITE && !resp)
+			return IP_VS_SIP_S_EARLY;
+		if (m->method == IP_VS_SIP_M_INVITE && m->status >= 200 &&
+		    m->status < 300)
+			return IP_VS_SIP_S_DIALOG;
 		return cur;
+	}
 	if (!resp) {
+		/* CANCEL of a re-INVITE leaves the dialog (RFC 3261 9.1). */
 		if (m->method == IP_VS_SIP_M_BYE ||
-		    m->method == IP_VS_SIP_M_CANCEL)
+		    (m->method == IP_VS_SIP_M_CANCEL &&
+		     cur != IP_VS_SIP_S_DIALOG))
 			return IP_VS_SIP_S_LINGER;
 		if (cur == IP_VS_SIP_S_TRANSACTION &&
 		    m->method == IP_VS_SIP_M_INVITE)
@@ -137,6 +166,18 @@ static enum ip_vs_sip_state ip_vs_sip_next_state(enum ip_vs_sip_state cur,
 		if (m->status >= 300)
 			return IP_VS_SIP_S_LINGER;
 	}
+	/*
+	 * A call first seen through its answer (its INVITE went another way,
+	 * or the real server started it): a provisional answer means ringing,
+	 * a 2xx a confirmed dialog.
+	 */
+	if (m->method == IP_VS_SIP_M_INVITE &&
+	    cur == IP_VS_SIP_S_TRANSACTION) {
+		if (m->status >= 200 && m->status < 300)
+			return IP_VS_SIP_S_DIALOG;
+		if (m->status < 200)
+			return IP_VS_SIP_S_EARLY;
+	}
 	return cur;
 }
 
@@ -150,11 +191,12 @@ static void ip_vs_sip_touch(struct ip_vs_sip_svc *s,
 
 	if (next != cur) {
 		WRITE_ONCE(b->state, next);
-		WRITE_ONCE(b->expires, now + ip_vs_sip_timeout(&s->conf, next));
+		WRITE_ONCE(b->expires,
+			   now + ip_vs_sip_timeout(&s->conf, next, m));
 		if (next == IP_VS_SIP_S_LINGER)
 			this_cpu_inc(s->stats->ended);
 	} else if (next != IP_VS_SIP_S_LINGER) {
-		unsigned long exp = now + ip_vs_sip_timeout(&s->conf, next);
+		unsigned long exp = now + ip_vs_sip_timeout(&s->conf, next, m);
 
 		/* Avoid dirtying the cache line on every message. */
 		if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
@@ -285,7 +327,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	memcpy(b->key, m->callid, m->callid_len);
 	st = ip_vs_sip_next_state(IP_VS_SIP_S_TRANSACTION, m);
 	b->state = st;
-	b->expires = now + ip_vs_sip_timeout(&s->conf, st);
+	b->expires = now + ip_vs_sip_timeout(&s->conf, st, m);
 	if (st == IP_VS_SIP_S_LINGER)
 		this_cpu_inc(s->stats->ended);
 

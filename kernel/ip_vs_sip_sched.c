@@ -48,6 +48,11 @@ module_param(dialog_timeout, uint, 0644);
 MODULE_PARM_DESC(dialog_timeout,
 		 "Idle seconds before an INVITE dialog's binding expires (1800)");
 
+static unsigned int early_timeout = 180;
+module_param(early_timeout, uint, 0644);
+MODULE_PARM_DESC(early_timeout,
+		 "Seconds a ringing INVITE (provisional answer seen) stays bound (180)");
+
 static unsigned int transaction_timeout = 32;
 module_param(transaction_timeout, uint, 0644);
 MODULE_PARM_DESC(transaction_timeout,
@@ -126,6 +131,7 @@ ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
 		return ERR_PTR(-ENOMEM);
 	s->svc = svc;
 	s->conf.dialog_timeout = READ_ONCE(dialog_timeout);
+	s->conf.early_timeout = READ_ONCE(early_timeout);
 	s->conf.transaction_timeout = READ_ONCE(transaction_timeout);
 	s->conf.linger_timeout = READ_ONCE(linger_timeout);
 	s->conf.max_bindings = READ_ONCE(max_bindings);

@@ -21,6 +21,7 @@ def main():
     children = {}     # indent -> results seen at that indent since parent
     plans = {}        # indent -> planned count
     module = "?"
+    suite_failed = 0  # failed leaves reported for the current suite
     for raw in sys.stdin:
         line = raw.rstrip("\n")
         if line.startswith("# module: "):
@@ -55,20 +56,26 @@ def main():
             else:
                 out.append("FAIL: kunit %s" % name)
                 failed += 1
+                suite_failed += 1
         else:
             inner = min(deeper)
             if plans.get(inner) is not None and children[inner] < plans[inner]:
                 out.append("FAIL: kunit %s: %d of %d results (crashed?)"
                            % (name, children[inner], plans[inner]))
                 failed += 1
-            elif not ok and ind == 0:
-                pass  # its failed leaves were reported already
+            elif not ok and not suite_failed:
+                # A failed suite whose failing cases are not in the log
+                # (lost, or the suite itself failed): never a silent pass.
+                out.append("FAIL: kunit %s: reported not ok" % name)
+                failed += 1
+                suite_failed += 1
             for i in deeper:
                 children[i] = 0
                 plans.pop(i, None)
         children[ind] = children.get(ind, 0) + 1
         if ind == 0:
             suites += 1
+            suite_failed = 0
             names.clear()
     if suites == 0:
         out.append("FAIL: kunit: no suite reported any result")
