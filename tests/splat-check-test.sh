@@ -18,6 +18,7 @@ expect() {
 expect 0 clean.log "a clean log passes"
 expect 1 warn.log "a WARNING fails"
 expect 1 kmemleak.log "a kmemleak report of a module's allocation fails"
+expect 1 kmemleak-init.log "a leak from an unloaded module or __init code fails"
 expect 0 kmemleak-kernel.log "a kmemleak report with no module frame is not judged"
 expect 1 kasan.log "a KASAN report fails"
 expect 0 maple-rcu.log "the known maple_tree RCU report from fork_handler is allowed"

@@ -19,14 +19,22 @@ static bool leak;
 module_param(leak, bool, 0444);
 MODULE_PARM_DESC(leak, "Leak one allocation when loaded");
 
+static void *leaked[8];
+
 static int __init harness_test_init(void)
 {
 	WARN(warn, "ipvs_udp_harness_test: injected warning\n");
 	if (leak) {
-		void *p = kmalloc(64, GFP_KERNEL);
+		unsigned int i;
 
-		/* Drop the only reference: kmemleak must report the object. */
-		OPTIMIZER_HIDE_VAR(p);
+		/*
+		 * Several objects, so that a stale copy of the last pointer
+		 * in a register or on a stack cannot hide them all.
+		 */
+		for (i = 0; i < ARRAY_SIZE(leaked); i++)
+			WRITE_ONCE(leaked[i], kmalloc(64, GFP_KERNEL));
+		for (i = 0; i < ARRAY_SIZE(leaked); i++)
+			WRITE_ONCE(leaked[i], NULL);
 	}
 	return 0;
 }
