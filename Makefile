@@ -39,7 +39,7 @@ endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
 	test-kernel test-kernel-debug distro-check style userspace check demo \
-	deps kunit scenarios
+	deps kunit scenarios test-kernel-patched scenarios-patched
 
 all: module
 module modules:
@@ -52,6 +52,8 @@ test-kernel:
 	scripts/build-test-kernel
 test-kernel-debug:
 	scripts/build-test-kernel --debug
+test-kernel-patched:
+	scripts/build-test-kernel-patched
 
 modules-uml: test-kernel
 	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um)
@@ -73,6 +75,11 @@ kunit: modules-uml
 
 scenarios: modules-uml
 	tests/run-scenarios
+
+# Scenarios that need kernel-patches/ applied (IPv4 ICMP from the VIP for
+# stock schedulers); builds a third UML kernel flavour.
+scenarios-patched: modules-uml
+	tests/run-scenarios-patched
 
 deps:
 	scripts/install-deps

@@ -41,6 +41,7 @@
 #include <net/net_namespace.h>
 #include <kunit/visibility.h>
 
+#include "ip_vs_icmp_vip.h"
 #include "ip_vs_sip.h"
 
 static unsigned int dialog_timeout = 1800;
@@ -304,6 +305,8 @@ out:
 	if (!dest) {
 		this_cpu_inc(s->stats->nodest);
 		local_bh_enable();
+		/* Port unreachable from the VIP, also on VIP-less directors */
+		ip_vs_icmp_vip_no_dest(svc, skb, iph);
 		ip_vs_scheduler_err(svc, "no destination available");
 		return NULL;
 	}

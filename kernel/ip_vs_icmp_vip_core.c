@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ICMP from the VIP: port unreachable errors that IPVS sends for a virtual
+ * service leave with the virtual address (VIP) as their source, also on a
+ * director that does not configure the VIP (fwmark service, "ip rule
+ * fwmark N lookup T" and "local 0/0 dev lo table T", LVS HOWTO 23.5).
+ *
+ * When a service has no usable destination, ip_vs_leave() calls
+ * icmp_send() or icmpv6_send() and drops the packet. On such a director
+ * stock kernels send no IPv4 error at all (icmp_send() picks the VIP as
+ * source and its output route lookup rejects a non-local source) and send
+ * the IPv6 error from one of the director's own addresses. Neither
+ * ip_vs_leave() nor the service table is reachable from a module, so:
+ *
+ * 1. IPv6 (and any kernel-built IPv4 error): a LOCAL_IN hook just before
+ *    IPVS (NF_IP_PRI_NAT_SRC - 3) remembers, per CPU, the first bytes of
+ *    the packet IPVS is about to process (ip_vs_icmp_vip_snap). IPVS sends
+ *    the error synchronously, on this CPU, from inside its own LOCAL_IN
+ *    hook, so a port unreachable that passes LOCAL_OUT while the snapshot
+ *    is armed and quotes exactly those bytes is the one IPVS generated
+ *    about that packet. That error gets the quoted destination (the VIP)
+ *    as its source; the checksum is updated and the packet rerouted, the
+ *    quote is not touched. The snapshot is disarmed by a hook right after
+ *    IPVS (the packet goes on: errors by later hooks or by a closed local
+ *    port are not IPVS's) and by a hook at the very start of LOCAL_IN (so
+ *    errors from INPUT filter rules are never taken for IPVS's), and is
+ *    consumed by the error it matched. Errors about forwarded traffic or
+ *    built by user space (raw sockets) never match.
+ *
+ * 2. IPv4 for our own schedulers: ip_vs_icmp_vip_no_dest(), called by a
+ *    scheduler that returns NULL, builds the error itself from the VIP and
+ *    routes it with FLOWI_FLAG_ANYSRC, when the kernel's icmp_send() would
+ *    fail (input route local, VIP not a local address), under the same
+ *    RFC 1122 rules and icmp_ratelimit/icmp_msgs_per_sec limits. If the
+ *    kernel then builds one as well (kernel-patches/0001-ipvs-*), the
+ *    output hook drops that duplicate.
+ *
+ * 3. IPv4 for stock schedulers needs IPVS itself to change:
+ *    kernel-patches/0001-ipvs-send-port-unreachable-from-the-virtual-*.patch
+ *
+ * Nothing changes for a local VIP: the kernel already answers from it.
+ *
+ * Per network namespace: the switch /proc/sys/net/ipvs_udp/icmp_vip (1 by
+ * default) and the counters in /proc/net/ip_vs_icmp_vip.
+ */
+#define KMSG_COMPONENT "IPVS"
+#define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
+
+#include <linux/inetdevice.h>
+#include <linux/module.h>
+#include <linux/kernel.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
+#include <linux/percpu.h>
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/sysctl.h>
+#include <net/icmp.h>
+#include <net/inetpeer.h>
+#include <net/ip.h>
+#include <net/ip_vs.h>
+#include <net/l3mdev.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "ip_vs_icmp_vip.h"
+
+/* Counters, per network namespace and CPU; names for /proc/net. */
+enum {
+	IP_VS_ICMP_VIP_REWRITTEN4,	/* kernel-built IPv4 errors given the VIP */
+	IP_VS_ICMP_VIP_REWRITTEN6,	/* kernel-built IPv6 errors given the VIP */
+	IP_VS_ICMP_VIP_GENERATED4,	/* IPv4 errors built here (schedulers) */
+	IP_VS_ICMP_VIP_ALREADY_VIP,	/* IPVS errors that had the VIP already */
+	IP_VS_ICMP_VIP_DUPLICATES,	/* second errors about a packet, dropped */
+	IP_VS_ICMP_VIP_RATELIMITED,	/* errors not built here: rate limits */
+	IP_VS_ICMP_VIP_FAILED,		/* no memory or no route from the VIP */
+	IP_VS_ICMP_VIP_NR_STATS
+};
+
+static const char * const ip_vs_icmp_vip_stat_names[] = {
+	[IP_VS_ICMP_VIP_REWRITTEN4]	= "rewritten_v4",
+	[IP_VS_ICMP_VIP_REWRITTEN6]	= "rewritten_v6",
+	[IP_VS_ICMP_VIP_GENERATED4]	= "generated_v4",
+	[IP_VS_ICMP_VIP_ALREADY_VIP]	= "already_vip",
+	[IP_VS_ICMP_VIP_DUPLICATES]	= "duplicates",
+	[IP_VS_ICMP_VIP_RATELIMITED]	= "ratelimited",
+	[IP_VS_ICMP_VIP_FAILED]		= "failed",
+};
+
+struct ip_vs_icmp_vip_stats {
+	u64 cnt[IP_VS_ICMP_VIP_NR_STATS];
+};
+
+struct ip_vs_icmp_vip_net {
+	int enable;
+	struct ip_vs_icmp_vip_stats __percpu *stats;
+	struct ctl_table_header *sysctl;
+	struct ctl_table table[2];	/* net.ipvs_udp.icmp_vip, sentinel */
+};
+
+static unsigned int ip_vs_icmp_vip_net_id __read_mostly;
+
+static DEFINE_PER_CPU(struct ip_vs_icmp_vip_snap, ip_vs_icmp_vip_snaps);
+
+static struct ip_vs_icmp_vip_net *ip_vs_icmp_vip_pernet(const struct net *net)
+{
+	return net_generic(net, ip_vs_icmp_vip_net_id);
+}
+
+static void ip_vs_icmp_vip_inc(struct ip_vs_icmp_vip_net *n, int i)
+{
+	this_cpu_inc(n->stats->cnt[i]);
+}
+
+/* LOCAL_IN, first hook and right after IPVS: no packet of IPVS's now. */
+static unsigned int ip_vs_icmp_vip_disarm(void *priv, struct sk_buff *skb,
+					  const struct nf_hook_state *state)
+{
+	struct ip_vs_icmp_vip_snap *s = this_cpu_ptr(&ip_vs_icmp_vip_snaps);
+
+	if (s->state != IP_VS_ICMP_VIP_IDLE)
+		s->state = IP_VS_ICMP_VIP_IDLE;
+	return NF_ACCEPT;
+}
+
+/* LOCAL_IN, just before IPVS: remember what IPVS is about to process. */
+static unsigned int ip_vs_icmp_vip_arm(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	struct ip_vs_icmp_vip_snap *s = this_cpu_ptr(&ip_vs_icmp_vip_snaps);
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(state->net);
+	u8 proto;
+
+	s->state = IP_VS_ICMP_VIP_IDLE;
+	if (!READ_ONCE(n->enable) || skb->ipvs_property ||
+	    skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	/* ip_vs_leave() sends errors about TCP, UDP and SCTP only. */
+	if (state->pf == NFPROTO_IPV6) {
+		proto = ipv6_hdr(skb)->nexthdr;
+		if (proto == IPPROTO_ICMPV6)
+			return NF_ACCEPT;
+		ip_vs_icmp_vip_snap_take(s, skb, state->net, AF_INET6);
+	} else {
+		proto = ip_hdr(skb)->protocol;
+		if (proto != IPPROTO_UDP && proto != IPPROTO_TCP &&
+		    proto != IPPROTO_SCTP)
+			return NF_ACCEPT;
+		ip_vs_icmp_vip_snap_take(s, skb, state->net, AF_INET);
+	}
+	return NF_ACCEPT;
+}
+
+static int ip_vs_icmp_vip_reroute(struct net *net, struct sk_buff *skb,
+				  int af)
+{
+	if (af == AF_INET6)
+		return ip6_route_me_harder(net, skb->sk, skb);
+	return ip_route_me_harder(net, skb->sk, skb, RTN_UNSPEC);
+}
+
+/* Give an IPVS error the VIP as source; false when it must stay as is. */
+static bool ip_vs_icmp_vip_rewrite(struct net *net, struct sk_buff *skb,
+				   int af, const struct ip_vs_icmp_vip_err *e,
+				   const union nf_inet_addr *vip,
+				   const union nf_inet_addr *old)
+{
+	int ret;
+
+	if (af == AF_INET6)
+		ret = ip_vs_icmp_vip_set_saddr6(skb, e, &vip->in6);
+	else
+		ret = ip_vs_icmp_vip_set_saddr4(skb, vip->ip);
+	if (ret)
+		return false;
+	if (!ip_vs_icmp_vip_reroute(net, skb, af))
+		return true;
+	/* No route from the VIP: send it as the kernel built it. */
+	if (af == AF_INET6)
+		ip_vs_icmp_vip_set_saddr6(skb, e, &old->in6);
+	else
+		ip_vs_icmp_vip_set_saddr4(skb, old->ip);
+	return false;
+}
+
+/* LOCAL_OUT, before everything else: the errors IPVS just generated. */
+static unsigned int ip_vs_icmp_vip_out(void *priv, struct sk_buff *skb,
+				       const struct nf_hook_state *state)
+{
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(state->net);
+	int af = state->pf == NFPROTO_IPV6 ? AF_INET6 : AF_INET;
+	unsigned int verdict = NF_ACCEPT;
+	struct ip_vs_icmp_vip_snap *s;
+	struct ip_vs_icmp_vip_err e;
+	union nf_inet_addr old, vip;
+	size_t alen;
+
+	if (!READ_ONCE(n->enable))
+		return NF_ACCEPT;
+	if (af == AF_INET6 ? ipv6_hdr(skb)->nexthdr != IPPROTO_ICMPV6 :
+	    ip_hdr(skb)->protocol != IPPROTO_ICMP)
+		return NF_ACCEPT;
+	/* Errors built by user space (raw sockets) are never IPVS's. */
+	if (skb->sk && !skb->sk->sk_kern_sock)
+		return NF_ACCEPT;
+	if (ip_vs_icmp_vip_parse(skb, af, &e))
+		return NF_ACCEPT;
+
+	local_bh_disable();
+	s = this_cpu_ptr(&ip_vs_icmp_vip_snaps);
+	if (s->state == IP_VS_ICMP_VIP_IDLE || s->net != state->net ||
+	    s->af != af || !ip_vs_icmp_vip_snap_match(s, skb, &e))
+		goto out;
+
+	switch (s->state) {
+	case IP_VS_ICMP_VIP_SENDING:		/* ours */
+		goto out;
+	case IP_VS_ICMP_VIP_ANSWERED:
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_DUPLICATES);
+		verdict = NF_DROP;
+		goto out;
+	}
+
+	s->state = IP_VS_ICMP_VIP_ANSWERED;
+	alen = af == AF_INET6 ? sizeof(struct in6_addr) : sizeof(__be32);
+	if (af == AF_INET6)
+		old.in6 = ipv6_hdr(skb)->saddr;
+	else
+		old.ip = ip_hdr(skb)->saddr;
+	if (ip_vs_icmp_vip_quoted_daddr(skb, af, &e, &vip)) {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
+	} else if (!memcmp(&vip, &old, alen)) {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_ALREADY_VIP);
+	} else {
+		if (!ip_vs_icmp_vip_rewrite(state->net, skb, af, &e, &vip,
+					    &old))
+			ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
+		else if (af == AF_INET6)
+			ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_REWRITTEN6);
+		else
+			ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_REWRITTEN4);
+	}
+out:
+	local_bh_enable();
+	return verdict;
+}
+
+static const struct nf_hook_ops ip_vs_icmp_vip_ops[] = {
+	{
+		.hook		= ip_vs_icmp_vip_disarm,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FIRST,
+	},
+	/* ip_vs_in_hook is at NF_IP_PRI_NAT_SRC - 1, ip_vs_out_hook at -2 */
+	{
+		.hook		= ip_vs_icmp_vip_arm,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_NAT_SRC - 3,
+	},
+	{
+		.hook		= ip_vs_icmp_vip_disarm,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_NAT_SRC,
+	},
+	/* Before raw, conntrack, mangle and filter see the error. */
+	{
+		.hook		= ip_vs_icmp_vip_out,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_CONNTRACK_DEFRAG + 1,
+	},
+	{
+		.hook		= ip_vs_icmp_vip_disarm,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_FIRST,
+	},
+	{
+		.hook		= ip_vs_icmp_vip_arm,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_NAT_SRC - 3,
+	},
+	{
+		.hook		= ip_vs_icmp_vip_disarm,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_NAT_SRC,
+	},
+	{
+		.hook		= ip_vs_icmp_vip_out,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP6_PRI_CONNTRACK_DEFRAG + 1,
+	},
+};
+
+/* icmpv4_global_allow() and icmpv4_xrlim_allow() of net/ipv4/icmp.c */
+static bool ip_vs_icmp_vip_global_allow(struct net *net,
+					const struct sk_buff *skb,
+					bool *apply)
+{
+	*apply = false;
+	if (skb->dev && skb->dev->flags & IFF_LOOPBACK)
+		return true;
+	if (!((1 << ICMP_DEST_UNREACH) &
+	      READ_ONCE(net->ipv4.sysctl_icmp_ratemask)))
+		return true;
+	if (!icmp_global_allow(net)) {
+		__ICMP_INC_STATS(net, ICMP_MIB_RATELIMITGLOBAL);
+		return false;
+	}
+	*apply = true;
+	return true;
+}
+
+static bool ip_vs_icmp_vip_peer_allow(struct net *net, struct rtable *rt,
+				      __be32 daddr)
+{
+	struct net_device *dev = rt->dst.dev;
+	struct inet_peer *peer;
+	bool allow = true;
+
+	if (!(dev->flags & IFF_LOOPBACK)) {
+		rcu_read_lock();
+		peer = inet_getpeer_v4(net->ipv4.peers, daddr,
+				       l3mdev_master_ifindex_rcu(dev));
+		allow = inet_peer_xrlim_allow(peer,
+					      READ_ONCE(net->ipv4.sysctl_icmp_ratelimit));
+		rcu_read_unlock();
+	}
+	if (!allow) {
+		__ICMP_INC_STATS(net, ICMP_MIB_RATELIMITHOST);
+		return false;
+	}
+	icmp_global_consume(net);
+	return true;
+}
+
+/* The IPv4 port unreachable about @skb from its destination, the VIP. */
+static bool ip_vs_icmp_vip_send4(struct net *net, struct ip_vs_icmp_vip_net *n,
+				 const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct rtable *rt = skb_rtable(skb);
+	struct ip_vs_icmp_vip_snap *s;
+	struct ip_vs_icmp_vip_err e;
+	struct sk_buff *nskb;
+	struct flowi4 fl4;
+	bool apply, ours;
+
+	if (!rt || rt->rt_flags & (RTCF_BROADCAST | RTCF_MULTICAST) ||
+	    !ip_vs_icmp_vip_may_answer4(skb))
+		return false;
+
+	local_bh_disable();
+	if (!ip_vs_icmp_vip_global_allow(net, skb, &apply)) {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_RATELIMITED);
+		goto out;
+	}
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = iph->saddr;
+	fl4.saddr = iph->daddr;
+	fl4.flowi4_mark = IP4_REPLY_MARK(net, skb->mark);
+	fl4.flowi4_tos = RT_TOS(iph->tos);
+	fl4.flowi4_proto = IPPROTO_ICMP;
+	fl4.flowi4_flags = FLOWI_FLAG_ANYSRC;
+	fl4.flowi4_uid = sock_net_uid(net, NULL);
+	fl4.fl4_icmp_type = ICMP_DEST_UNREACH;
+	fl4.fl4_icmp_code = ICMP_PORT_UNREACH;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt)) {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
+		goto out;
+	}
+	if (apply && !ip_vs_icmp_vip_peer_allow(net, rt, fl4.daddr)) {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_RATELIMITED);
+		ip_rt_put(rt);
+		goto out;
+	}
+	nskb = ip_vs_icmp_vip_build4(skb, fl4.saddr, fl4.daddr,
+				     RT_TOS(iph->tos) |
+				     IPTOS_PREC_INTERNETCONTROL,
+				     ip4_dst_hoplimit(&rt->dst),
+				     dst_mtu(&rt->dst),
+				     LL_RESERVED_SPACE(rt->dst.dev));
+	if (!nskb) {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
+		ip_rt_put(rt);
+		goto out;
+	}
+	nskb->mark = fl4.flowi4_mark;
+	skb_dst_set(nskb, &rt->dst);
+	ip_select_ident(net, nskb, NULL);
+
+	/* Mark the packet answered, so that a kernel-built error about it
+	 * (a patched ip_vs_leave()) is dropped as a duplicate.
+	 */
+	s = this_cpu_ptr(&ip_vs_icmp_vip_snaps);
+	ours = s->state == IP_VS_ICMP_VIP_ARMED && s->net == net &&
+	       s->af == AF_INET &&
+	       !ip_vs_icmp_vip_parse(nskb, AF_INET, &e) &&
+	       ip_vs_icmp_vip_snap_match(s, nskb, &e);
+	if (ours)
+		s->state = IP_VS_ICMP_VIP_SENDING;
+	ICMPMSGOUT_INC_STATS(net, ICMP_DEST_UNREACH);
+	ICMP_INC_STATS(net, ICMP_MIB_OUTMSGS);
+	ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_GENERATED4);
+	ip_local_out(net, NULL, nskb);
+	if (ours)
+		s->state = IP_VS_ICMP_VIP_ANSWERED;
+	local_bh_enable();
+	return true;
+out:
+	local_bh_enable();
+	return false;
+}
+
+bool ip_vs_icmp_vip_no_dest(struct ip_vs_service *svc,
+			    const struct sk_buff *skb,
+			    const struct ip_vs_iphdr *iph)
+{
+	struct net *net = svc->ipvs->net;
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
+	__be16 _ports[2], *ports;
+	struct rtable *rt;
+	bool local;
+
+	if (!READ_ONCE(n->enable) || svc->af != AF_INET ||
+	    iph->hdr_flags & (IP_VS_HDR_INVERSE | IP_VS_HDR_ICMP))
+		return false;
+	/* What ip_vs_leave() does instead of sending an error. */
+	if (svc->fwmark && sysctl_cache_bypass(svc->ipvs))
+		return false;
+	if (svc->port == FTPPORT) {
+		ports = skb_header_pointer(skb, iph->len, sizeof(_ports),
+					   _ports);
+		if (!ports || ports[1] != FTPPORT)
+			return false;
+	}
+	/* icmp_send() fails only for a local input route to a VIP that is
+	 * not a local address; otherwise it does the right thing itself.
+	 */
+	rt = skb_rtable(skb);
+	if (!rt || !rt_is_input_route(rt) || !(rt->rt_flags & RTCF_LOCAL))
+		return false;
+	rcu_read_lock();
+	local = __ip_dev_find(net, ip_hdr(skb)->daddr, false);
+	rcu_read_unlock();
+	if (local)
+		return false;
+	return ip_vs_icmp_vip_send4(net, n, skb);
+}
+EXPORT_SYMBOL_GPL(ip_vs_icmp_vip_no_dest);
+
+static int ip_vs_icmp_vip_proc_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
+	u64 sum[IP_VS_ICMP_VIP_NR_STATS] = {};
+	int cpu, i;
+
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < IP_VS_ICMP_VIP_NR_STATS; i++)
+			sum[i] += READ_ONCE(per_cpu_ptr(n->stats, cpu)->cnt[i]);
+	seq_printf(seq, "enabled %d\n", READ_ONCE(n->enable));
+	for (i = 0; i < IP_VS_ICMP_VIP_NR_STATS; i++)
+		seq_printf(seq, "%s %llu\n", ip_vs_icmp_vip_stat_names[i],
+			   sum[i]);
+	return 0;
+}
+
+static const struct ctl_table ip_vs_icmp_vip_table = {
+	.procname	= "icmp_vip",
+	.maxlen		= sizeof(int),
+	.mode		= 0644,
+	.proc_handler	= proc_dointvec_minmax,
+	.extra1		= SYSCTL_ZERO,
+	.extra2		= SYSCTL_ONE,
+};
+
+/*
+ * Before 6.6 a table ends with an empty entry; from 6.6 on (where
+ * register_net_sysctl() became a macro) it is given with its size.
+ */
+#ifdef register_net_sysctl
+#define ip_vs_icmp_vip_register_sysctl(net, path, t) \
+	register_net_sysctl_sz(net, path, t, 1)
+#else
+#define ip_vs_icmp_vip_register_sysctl(net, path, t) \
+	register_net_sysctl(net, path, t)
+#endif
+
+static int __net_init ip_vs_icmp_vip_net_init(struct net *net)
+{
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
+	int ret = -ENOMEM;
+
+	n->enable = 1;
+	n->stats = alloc_percpu(struct ip_vs_icmp_vip_stats);
+	if (!n->stats)
+		return -ENOMEM;
+	n->table[0] = ip_vs_icmp_vip_table;
+	n->table[0].data = &n->enable;
+	n->sysctl = ip_vs_icmp_vip_register_sysctl(net, "net/ipvs_udp",
+						   n->table);
+	if (!n->sysctl)
+		goto err_stats;
+	if (!proc_create_net_single("ip_vs_icmp_vip", 0444, net->proc_net,
+				    ip_vs_icmp_vip_proc_show, NULL))
+		goto err_sysctl;
+	ret = nf_register_net_hooks(net, ip_vs_icmp_vip_ops,
+				    ARRAY_SIZE(ip_vs_icmp_vip_ops));
+	if (ret)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	remove_proc_entry("ip_vs_icmp_vip", net->proc_net);
+err_sysctl:
+	unregister_net_sysctl_table(n->sysctl);
+err_stats:
+	free_percpu(n->stats);
+	return ret;
+}
+
+/* Hooks go first; the core waits for RCU readers before ->exit. */
+static void __net_exit ip_vs_icmp_vip_net_pre_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, ip_vs_icmp_vip_ops,
+				ARRAY_SIZE(ip_vs_icmp_vip_ops));
+}
+
+static void __net_exit ip_vs_icmp_vip_net_exit(struct net *net)
+{
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
+
+	remove_proc_entry("ip_vs_icmp_vip", net->proc_net);
+	unregister_net_sysctl_table(n->sysctl);
+	free_percpu(n->stats);
+}
+
+static struct pernet_operations ip_vs_icmp_vip_net_ops = {
+	.init = ip_vs_icmp_vip_net_init,
+	.pre_exit = ip_vs_icmp_vip_net_pre_exit,
+	.exit = ip_vs_icmp_vip_net_exit,
+	.id = &ip_vs_icmp_vip_net_id,
+	.size = sizeof(struct ip_vs_icmp_vip_net),
+};
+
+static int __init ip_vs_icmp_vip_init(void)
+{
+	return register_pernet_subsys(&ip_vs_icmp_vip_net_ops);
+}
+
+static void __exit ip_vs_icmp_vip_cleanup(void)
+{
+	unregister_pernet_subsys(&ip_vs_icmp_vip_net_ops);
+}
+
+module_init(ip_vs_icmp_vip_init);
+module_exit(ip_vs_icmp_vip_cleanup);
+MODULE_DESCRIPTION("IPVS: ICMP port unreachable from the virtual address");
+MODULE_LICENSE("GPL");
