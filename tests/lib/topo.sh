@@ -96,9 +96,14 @@ topo_setup() {
 		_mkns "dir$i"
 		_link "dir$i" eth0 lan "p-dir$i"
 		ns lan ip link set "p-dir$i" master br0
+		# No ICMP redirects: real servers share the LAN with the router,
+		# and a redirect would let their replies bypass the director.
 		ns "dir$i" sysctl -qw net.ipv4.ip_forward=1 \
-			net.ipv6.conf.all.forwarding=1 net.ipv4.vs.conntrack=0 \
-			2>/dev/null || true
+			net.ipv6.conf.all.forwarding=1 \
+			net.ipv4.conf.all.send_redirects=0 \
+			net.ipv4.conf.default.send_redirects=0 \
+			net.ipv4.conf.eth0.send_redirects=0
+		ns "dir$i" sysctl -qw net.ipv4.vs.conntrack=0 2>/dev/null || true
 		ns "dir$i" ip addr add "$(dir_addr4 "$i")/24" dev eth0
 		ns "dir$i" ip addr add "$(dir_addr6 "$i")/64" dev eth0 nodad
 		ns "dir$i" ip route add default via 10.0.2.1
@@ -126,6 +131,12 @@ topo_setup() {
 		_mkns "rs$i"
 		_link "rs$i" eth0 lan "p-rs$i"
 		ns lan ip link set "p-rs$i" master br0
+		ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
+			net.ipv4.conf.default.accept_redirects=0 \
+			net.ipv6.conf.all.accept_redirects=0 \
+			net.ipv6.conf.default.accept_redirects=0 \
+			net.ipv4.conf.eth0.accept_redirects=0 \
+			net.ipv6.conf.eth0.accept_redirects=0
 		ns "rs$i" ip addr add "$(rs_addr4 "$i")/24" dev eth0
 		ns "rs$i" ip addr add "$(rs_addr6 "$i")/64" dev eth0 nodad
 		case "$method" in

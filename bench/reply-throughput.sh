@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Request/reply pairs per second through an IPVS NAT director with
+# one-packet scheduling, for the three ways to get replies back to the VIP:
+#
+#   -s rr  -o --pe sip     upstream: the sip engine's conn_out, translating
+#                          anything the real servers send from the port
+#   -s rr  -o --pe reply   the reply engine (records every request)
+#   -s lor -o --pe reply   ... and least-outstanding scheduling
+#
+#   cl1 --- rt --- dir1 (NAT, VIP 10.0.100.1:53) --- rs1..rs3 (echo)
+#
+# One client socket (connected, DNS-shaped requests with distinct IDs,
+# WINDOW in flight) for SECONDS per run, RUNS runs per configuration, in
+# one UML boot; prints each run, the medians and their ratios to the first
+# configuration. Not a test: UML on the host's cores, client, director and
+# servers sharing one virtual CPU. The numbers compare the paths.
+#
+# Usage (host): bench/reply-throughput.sh [SECONDS [WINDOW [RUNS]]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ "${1:-}" != --inside ]; then
+	make -s modules-uml >/dev/null
+	mkdir -p build/bench
+	gcc -O2 -Wall -o build/bench/udp_rr bench/udp_rr.c
+	exec scripts/uml-run --timeout 900 -- "$0" --inside "${1:-8}" \
+		"${2:-128}" "${3:-3}"
+fi
+secs=$2 window=$3 runs=$4
+. tests/lib/result.sh
+. tests/lib/topo.sh
+RR=build/bench/udp_rr
+trap topo_cleanup EXIT
+
+topo_setup nat 3
+# Keep the replies on the director (see tests/scenarios/reply.sh).
+ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
+	net.ipv4.conf.eth0.send_redirects=0
+for i in 1 2 3; do
+	ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
+		net.ipv4.conf.eth0.accept_redirects=0
+	bg "rs$i" $RR server "$(rs_addr4 "$i")" 53
+done
+for i in 1 2 3; do
+	wait_udp_port "rs$i" 53
+done
+
+configs=("-s rr -o --pe sip" "-s rr -o --pe reply" "-s lor -o --pe reply")
+medians=()
+echo "# $runs runs of ${secs}s, one client socket, $window requests in flight"
+for c in "${configs[@]}"; do
+	# shellcheck disable=SC2086
+	ns dir1 ipvsadm -A -u "$VIP4:53" $c
+	for i in 1 2 3; do
+		ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 "$i"):53" -m
+	done
+	ns cl1 $RR client "$VIP4" 53 1 "$window" >/dev/null	# warm-up
+	vals=()
+	for ((r = 1; r <= runs; r++)); do
+		out=$(ns cl1 $RR client "$VIP4" 53 "$secs" "$window")
+		echo "$c: run $r: $out"
+		vals+=("$(awk '{ print $6 }' <<<"$out")")
+	done
+	med=$(printf '%s\n' "${vals[@]}" | sort -n | awk '
+		{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	medians+=("$med")
+	if [ -r /proc/net/ip_vs_pe_reply ] && [[ $c == *reply* ]]; then
+		ns dir1 awk 'NR <= 2' /proc/net/ip_vs_pe_reply | sed 's/^/#   /'
+	fi
+	ns dir1 ipvsadm -D -u "$VIP4:53"
+	# Let the reply engine's records of this configuration expire.
+	sleep 6
+done
+echo "# medians (pairs/s) and ratio to '${configs[0]}':"
+for i in "${!configs[@]}"; do
+	printf '%-22s %8s  %s\n' "${configs[$i]}" "${medians[$i]}" \
+		"$(awk -v a="${medians[$i]}" -v b="${medians[0]}" \
+		'BEGIN { printf "%.2fx", a / b }')"
+done
