@@ -1,0 +1,310 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# SIP traffic for the ipvs-udp scenarios: SIPp user agents on the topology
+# of tests/lib/topo.sh (source that first), and reading their results.
+#
+#   sip_init                   fresh work directory $SIP_DIR, UAS scenario
+#   sip_service DIR VIP OPTS.. ipvsadm -A -u VIP:5060 OPTS in DIR
+#   sip_add_rs DIR VIP I [W]   real server rsI (forwarding method of the
+#                              topology, address family of VIP), weight W
+#   sip_uas I [ADDR]           SIPp UAS in rsI on ADDR:5060 (default: the
+#                              VIP for dr/tun/vipless, the RIP for nat);
+#                              waits until it listens
+#   sip_uac NAME CL TARGET CALLS RATE [SIPP_ARGS...]
+#                              SIPp UAC in namespace CL: CALLS calls at RATE
+#                              per second to TARGET:5060 over one UDP socket
+#                              (local port 5060); returns SIPp's exit code
+#   sip_uac_start / sip_uac_wait NAME   the same in the background
+#   sip_uac_stat NAME COLUMN   a column of the UAC's final statistics line
+#   sip_summary [ARGS...]      tests/tools/sipp_log.py over every UAS log
+#                              and every UAC log (JSON; see that tool)
+#   sip_counter DIR COLUMN [N] a column of /proc/net/ip_vs_sip (service line
+#                              N, default 1) in namespace DIR
+#   sip_rs_count_init I / sip_rs_count I
+#                              count datagrams to port 5060 reaching rsI
+#   sip_param NAME VALUE       an ip_vs_sip module parameter
+#   sip_now                    wall clock, comparable with SIPp's log times
+#   sj, gt0, uac_report, calls_ok   checks shared by the SIP scenarios
+#
+# SIPp UAS: our own scenario (written by sip_init): SIPp's built-in uas
+# flow, except that
+#  - a BYE of a dialog the server does not know (also after a stray ACK)
+#    is answered "481 Call/Transaction Does Not Exist", as a real SIP
+#    server does: SIPp's built-in uas answers 200 OK to any stray BYE, so a
+#    call whose BYE reached the wrong server would look successful;
+#  - it sends no 180: SIPp answers a retransmitted request with the first
+#    message it sent after it, which must be the 200 (with a 180 first, a
+#    retransmitted INVITE aborts the call).
+# The UAC is SIPp's built-in uac. It takes any 200 as the BYE's answer
+# (even a late retransmission of the INVITE's), so sip_summary judges calls
+# from the messages: a call is successful when its BYE got a 2xx and no
+# failure response came back.
+#
+# Every SIPp run is bounded: UACs stop after CALLS calls (-m) or at a
+# global -timeout, which counts as failure (-timeout_error), with timeout(1)
+# as a backstop; a UAS quits after 15 minutes at the latest. Logs (short
+# message traces with timestamps, statistics CSV, errors) are in $SIP_DIR:
+# rsI.short, NAME.short, NAME.csv, ...
+
+SIPP=/usr/bin/sipp
+SIP_PORT=5060
+SIP_DIR=/tmp/sip
+SIP_LOG_TOOL=tests/tools/sipp_log.py
+declare -A SIP_UAC_PID=()
+
+SIP_BUF=2097152
+
+sip_init() {
+	# Room for SIPp's socket buffers (-buff_size): a UML guest can stall a
+	# user agent long enough to overflow the default 208 KiB.
+	sysctl -qw net.core.rmem_max=$SIP_BUF net.core.wmem_max=$SIP_BUF
+	rm -rf "$SIP_DIR"
+	mkdir -p "$SIP_DIR"
+	SIP_UAC_PID=()
+	cat >"$SIP_DIR/uas.xml" <<'EOF'
+<?xml version="1.0" encoding="ISO-8859-1" ?>
+<!DOCTYPE scenario SYSTEM "sipp.dtd">
+<scenario name="ipvs-udp UAS">
+  <!-- In-dialog requests of a call this server never saw -->
+  <recv request="ACK" optional="true" next="stray_ack"/>
+  <recv request="BYE" optional="true" next="stray_bye"/>
+  <!-- No 180: SIPp re-sends the first message it sent after a request
+       when that request is retransmitted, and that must be the 200. -->
+  <recv request="INVITE"/>
+  <send retrans="500">
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:];tag=[pid]SIPpTag01[call_number]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+      Content-Type: application/sdp
+      Content-Length: [len]
+
+      v=0
+      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
+      s=-
+      c=IN IP[media_ip_type] [media_ip]
+      t=0 0
+      m=audio [media_port] RTP/AVP 0
+      a=rtpmap:0 PCMU/8000
+
+    ]]>
+  </send>
+  <recv request="ACK" optional="true" rtd="true"/>
+  <recv request="BYE"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 200 OK
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <nop next="done"/>
+
+  <!-- A stray ACK: its BYE may follow (SIPp itself would answer 200) -->
+  <label id="stray_ack"/>
+  <recv request="BYE" timeout="4000" ontimeout="done"/>
+  <label id="stray_bye"/>
+  <send>
+    <![CDATA[
+
+      SIP/2.0 481 Call/Transaction Does Not Exist
+      [last_Via:]
+      [last_From:]
+      [last_To:]
+      [last_Call-ID:]
+      [last_CSeq:]
+      Content-Length: 0
+
+    ]]>
+  </send>
+  <label id="done"/>
+  <timewait milliseconds="4000"/>
+</scenario>
+EOF
+}
+
+_sip_v6() { [[ $1 == *:* ]]; }
+_sip_hostport() {
+	if _sip_v6 "$1"; then echo "[$1]:$SIP_PORT"; else echo "$1:$SIP_PORT"; fi
+}
+
+sip_service() {
+	local dir=$1 vip=$2
+	shift 2
+	ns "$dir" ipvsadm -A -u "$(_sip_hostport "$vip")" "$@"
+}
+
+# Address of rsI in VIP's family; forwarding flag of the topology.
+_sip_rip() {
+	if _sip_v6 "$1"; then rs_addr6 "$2"; else rs_addr4 "$2"; fi
+}
+_sip_fwd() {
+	case "$TOPO_METHOD" in
+	nat) echo -m ;;
+	tun) echo -i ;;
+	*) echo -g ;;
+	esac
+}
+
+sip_add_rs() {
+	local dir=$1 vip=$2 i=$3 w=${4:-1}
+	ns "$dir" ipvsadm -a -u "$(_sip_hostport "$vip")" \
+		-r "$(_sip_hostport "$(_sip_rip "$vip" "$i")")" "$(_sip_fwd)" -w "$w"
+}
+
+sip_uas() {
+	local i=$1 addr=${2:-}
+	if [ -z "$addr" ]; then
+		if [ "$TOPO_METHOD" = nat ]; then
+			addr=$(rs_addr4 "$i")
+		else
+			addr=$VIP4
+		fi
+	fi
+	# shellcheck disable=SC2217 # bg's command gets the redirections
+	bg "rs$i" "$SIPP" -sf "$SIP_DIR/uas.xml" -i "$addr" -p "$SIP_PORT" \
+		-bind_local -t u1 -nostdin -cp $((8888 + i)) -buff_size $SIP_BUF \
+		-timeout 900s \
+		-trace_shortmsg -shortmessage_file "$SIP_DIR/rs$i.short" \
+		-trace_stat -stf "$SIP_DIR/rs$i.csv" -fd 1 \
+		-trace_err -error_file "$SIP_DIR/rs$i.err" \
+		>"$SIP_DIR/rs$i.out" 2>&1 </dev/null
+	wait_udp_port "rs$i" "$SIP_PORT"
+}
+
+# sip_uac_start NAME CL TARGET CALLS RATE [SIPP_ARGS...]
+sip_uac_start() {
+	local name=$1 cl=$2 target=$3 calls=$4 rate=$5 k laddr tmo
+	shift 5
+	k=${cl#cl}
+	if _sip_v6 "$target"; then laddr=$(cl_addr6 "$k"); else laddr=$(cl_addr4 "$k"); fi
+	# Generous: the calls' own time plus 30 s for slow UML runs.
+	tmo=$((calls / rate + ${SIP_UAC_SLACK:-30}))
+	ns "$cl" timeout -k 5 $((tmo + 30)) "$SIPP" -sn uac "$(_sip_hostport "$target")" -i "$laddr" \
+		-p "$SIP_PORT" -bind_local -t u1 -nostdin -cp $((8900 + k)) \
+		-buff_size $SIP_BUF \
+		-m "$calls" -r "$rate" -timeout "${tmo}s" -timeout_error \
+		-trace_shortmsg -shortmessage_file "$SIP_DIR/$name.short" \
+		-trace_stat -stf "$SIP_DIR/$name.csv" -fd 1 \
+		-trace_err -error_file "$SIP_DIR/$name.err" \
+		"$@" >"$SIP_DIR/$name.out" 2>&1 </dev/null &
+	SIP_UAC_PID[$name]=$!
+	TOPO_PIDS+=($!)
+}
+
+sip_uac_wait() {
+	local rc
+	wait "${SIP_UAC_PID[$1]}"
+	rc=$?
+	unset "SIP_UAC_PID[$1]"
+	return $rc
+}
+
+sip_uac() {
+	sip_uac_start "$@"
+	sip_uac_wait "$1"
+}
+
+# The value of COLUMN (e.g. "SuccessfulCall(C)") in the last line of a
+# SIPp statistics CSV.
+sip_uac_stat() {
+	awk -F';' -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++)
+		if ($i == col) c = i } END { print (c ? $c : "?") }' \
+		"$SIP_DIR/$1.csv" 2>/dev/null || echo "?"
+}
+
+# sip_summary [--since EPOCH] [--origin rsI]: every UAS and UAC log.
+sip_summary() {
+	local f args=()
+	for f in "$SIP_DIR"/rs*.short; do
+		[ -e "$f" ] || continue
+		args+=(--rs "$(basename "$f" .short)=$f")
+	done
+	for f in "$SIP_DIR"/uac*.short; do
+		[ -e "$f" ] || continue
+		args+=(--uac "$f")
+	done
+	/usr/bin/python3 "$SIP_LOG_TOOL" "${args[@]}" "$@"
+}
+
+# sip_counter DIR COLUMN [N]: one column ("Bindings", "Moved", ...) of
+# service line N of /proc/net/ip_vs_sip. The Service column holds two
+# fields (protocol and address), so data field = header field + 1.
+sip_counter() {
+	# shellcheck disable=SC2016
+	ns "$1" awk -v col="$2" -v n="${3:-1}" 'NR == 1 {
+		for (i = 1; i <= NF; i++) if ($i == col) c = i + 1; next }
+		NR == n + 1 { print (c ? $c : "?"); found = 1 }
+		END { if (!found) print "?" }' /proc/net/ip_vs_sip
+}
+
+# Wall clock as seconds with fractions, comparable with SIPp's log times.
+sip_now() { date +%s.%N; }
+
+# sip_pct A B: A as a percentage of B, one decimal.
+sip_pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b ? 100 * a / b : 0 }'; }
+
+# sip_rs_count_init I / sip_rs_count I: count every datagram to port 5060
+# that reaches rsI's INPUT (iptables counters, IPv4 and IPv6).
+sip_rs_count_init() {
+	ns "rs$1" iptables-legacy -I INPUT -p udp --dport "$SIP_PORT"
+	ns "rs$1" ip6tables-legacy -I INPUT -p udp --dport "$SIP_PORT"
+}
+sip_rs_count() {
+	{
+		ns "rs$1" iptables-legacy -nvxL INPUT
+		ns "rs$1" ip6tables-legacy -nvxL INPUT
+	} | awk '$0 ~ /dpt:'"$SIP_PORT"'/ { n += $1 } END { print n + 0 }'
+}
+
+# sip_param NAME VALUE: an ip_vs_sip module parameter, applying to services
+# created afterwards (loads the module with it when not loaded yet).
+sip_param() {
+	if [ -d /sys/module/ip_vs_sip/parameters ]; then
+		echo "$2" >"/sys/module/ip_vs_sip/parameters/$1"
+	else
+		modprobe ip_vs_sip "$1=$2"
+	fi
+}
+
+# Checks shared by the SIP scenarios (tests/lib/result.sh must be sourced).
+
+# sj SUMMARY EXPR: a value of a sip_summary JSON (EXPR over d).
+sj() { json "$1" "$2"; }
+
+# gt0 N...: every N is a number above 0.
+gt0() {
+	local v
+	for v; do
+		[ "$v" -gt 0 ] 2>/dev/null || return 1
+	done
+}
+
+# uac_report NAME RC: SIPp's own verdict as a comment line.
+uac_report() {
+	echo "# $1: SIPp exit $2, successful $(sip_uac_stat "$1" \
+		'SuccessfulCall(C)'), failed $(sip_uac_stat "$1" 'FailedCall(C)')"
+}
+
+# All calls of a run completed, every call on one server.
+calls_ok() {
+	local label=$1 s=$2 rc=$3 calls=$4
+	check "$label: SIPp exit 0" [ "$rc" = 0 ]
+	check "$label: $calls of $calls calls successful, 0 failed" \
+		[ "$(sj "$s" 'd["uac"]["ok"]')/$(sj "$s" 'd["uac"]["failed"]')" = \
+		"$calls/0" ]
+	check "$label: every call's messages reached one server" \
+		[ "$(sj "$s" 'd["split"]')" = 0 ]
+}
