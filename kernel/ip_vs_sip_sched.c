@@ -331,22 +331,23 @@ static void ip_vs_sip_show_svc(struct seq_file *seq,
 			       const struct ip_vs_sip_svc *s)
 {
 	const struct ip_vs_service *svc = s->svc;
+	const char *proto = svc->protocol == IPPROTO_UDP ? "UDP" : "TCP";
 	struct ip_vs_sip_stats st;
+	char name[64];
 
 	if (svc->fwmark)
-		seq_printf(seq, "FWM  %-41u", svc->fwmark);
+		snprintf(name, sizeof(name), "%s %u",
+			 svc->af == AF_INET6 ? "FWM6" : "FWM", svc->fwmark);
 	else if (svc->af == AF_INET6)
-		seq_printf(seq, "%-4s [%pI6c]:%-*u", svc->protocol ==
-			   IPPROTO_UDP ? "UDP" : "TCP", &svc->addr.in6,
-			   (int)(38 - strlen("[]")), ntohs(svc->port));
+		snprintf(name, sizeof(name), "%s [%pI6c]:%u", proto,
+			 &svc->addr.in6, ntohs(svc->port));
 	else
-		seq_printf(seq, "%-4s %pI4:%-25u", svc->protocol ==
-			   IPPROTO_UDP ? "UDP" : "TCP", &svc->addr.ip,
-			   ntohs(svc->port));
+		snprintf(name, sizeof(name), "%s %pI4:%u", proto,
+			 &svc->addr.ip, ntohs(svc->port));
 	ip_vs_sip_stats_sum(s, &st);
 	seq_printf(seq,
-		   " %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
-		   atomic_read(&s->nbindings), s->conf.max_bindings,
+		   "%-46s %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+		   name, atomic_read(&s->nbindings), s->conf.max_bindings,
 		   st.messages, st.parsed, st.nokey, st.oversized, st.hits,
 		   st.created, st.expired, st.moved, st.refused, st.ended,
 		   st.nodest, s->conf.seed);
@@ -358,7 +359,7 @@ static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)
 	struct ip_vs_sip_svc *s;
 
 	seq_puts(seq,
-		 "Service                                       Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed\n");
+		 "Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed\n");
 	mutex_lock(&ip_vs_sip_mutex);
 	list_for_each_entry(s, &ip_vs_sip_services, list)
 		if (net_eq(s->net, net))
