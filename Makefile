@@ -12,6 +12,7 @@
 #   make distro-check  build against Debian 12's 6.1 and 6.12 headers
 #   make style         checkpatch --strict and clang-format
 #   make userspace     C/C++ tools, library and unit tests (build/cmake/)
+#   make fuzz          the libFuzzer targets for FUZZ_SECONDS (600) each
 #   make deps          install the Debian packages all of this needs
 
 KERNELRELEASE ?= $(shell uname -r)
@@ -39,7 +40,7 @@ endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
 	test-kernel test-kernel-debug distro-check style userspace check demo \
-	deps kunit scenarios test-kernel-patched scenarios-patched
+	deps kunit scenarios test-kernel-patched scenarios-patched fuzz
 
 all: module
 module modules:
@@ -83,6 +84,12 @@ scenarios-patched: modules-uml
 
 deps:
 	scripts/install-deps
+
+# The libFuzzer targets for longer than make check runs them
+# (FUZZ_SECONDS each, default 600).
+FUZZ_SECONDS ?= 600
+fuzz:
+	IPVS_UDP_FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/userspace-test
 
 check:
 	scripts/check
