@@ -16,8 +16,8 @@
 #   nat  real servers' default route points at dir1; VIP on dir1's lo
 #   dr   VIP on the real servers' lo (arp_ignore/arp_announce); replies go
 #        straight to rt; VIP on each director's lo
-#   tun  like dr, but the VIP sits on an ipip (ip6tnl) device on each real
-#        server and rp_filter is off there
+#   tun  like dr, but the VIP sits on the ipip (ip6tnl) fallback device of
+#        each real server and rp_filter is off there
 #   vipless  like dr, but the director has no VIP at all: packets for the VIP
 #        get fwmark 1 in mangle PREROUTING and policy routing delivers marks
 #        locally (ip rule fwmark 1 lookup 100; local 0/0 dev lo table 100)
@@ -148,14 +148,14 @@ topo_setup() {
 			_rs_vip "rs$i" lo
 			;;
 		tun)
-			ns "rs$i" ip link add tunl0 type ipip
-			ns "rs$i" ip link add ip6tnl1 type ip6tnl mode any
+			# The fallback devices (tunl0, ip6tnl0) exist in every
+			# namespace and take any tunnelled packet.
 			ns "rs$i" ip link set tunl0 up
-			ns "rs$i" ip link set ip6tnl1 up
+			ns "rs$i" ip link set ip6tnl0 up
 			ns "rs$i" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
 				net.ipv4.conf.tunl0.rp_filter=0
 			ns "rs$i" ip addr add "$VIP4/32" dev tunl0
-			ns "rs$i" ip addr add "$VIP6/128" dev ip6tnl1 nodad
+			ns "rs$i" ip addr add "$VIP6/128" dev ip6tnl0 nodad
 			_rs_vip "rs$i" ""
 			;;
 		esac
