@@ -8,94 +8,84 @@
 #   sip     -s sip -o
 #   pe-sip  -s rr -o -p 60 -M 0.0.0.0 --pe sip    (upstream's Call-ID path)
 # and raw UDP (iperf3 -u, no Call-ID: the sip scheduler's fallback path)
-# through -s sip -o against -s rr -o, one real server.
-# Rounds are interleaved and the median of each is reported, with ratios
-# against rr measured in the same run (the machine is noisy).
+# through -s sip -o against -s rr -o, one real server, DR.
+#
+# Every measurement runs in a freshly booted UML kernel, so that state one
+# configuration leaves behind (bindings being freed, persistence templates
+# expiring) cannot slow the next one. Rounds of the configurations are
+# interleaved; medians and ratios against rr of the same run are reported.
 #
 # Usage (host): bench/sip-throughput.sh [ROUNDS] [SECONDS]
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
-if [ "${1:-}" != --inside ]; then
-	make -s modules-uml userspace >/dev/null || exit 1
-	exec scripts/uml-run --timeout 1800 -- "$0" --inside "${1:-3}" "${2:-5}"
+
+if [ "${1:-}" = --inside ]; then
+	# One measurement: bench/sip-throughput.sh --inside KIND SECONDS
+	KIND=$2
+	SECS=$3
+	. tests/lib/result.sh
+	. tests/lib/topo.sh
+	case "$KIND" in
+	rr | sip | pe-sip)
+		topo_setup nat 3
+		for i in 1 2 3; do
+			ns "rs$i" iptables-legacy -A INPUT -p udp --dport 5060 -j DROP
+		done
+		case "$KIND" in
+		rr) opts=(-s rr -o) ;;
+		sip) opts=(-s sip -o) ;;
+		pe-sip) opts=(-s rr -o -p 60 -M 0.0.0.0 --pe sip) ;;
+		esac
+		ns dir1 ipvsadm -A -u "$VIP4:5060" "${opts[@]}" || exit 1
+		for i in 1 2 3; do
+			ns dir1 ipvsadm -a -u "$VIP4:5060" -r "$(rs_addr4 "$i"):5060" -m
+		done
+		ns cl1 build/cmake/sipflood -n 100000000 -T "$SECS" -s 5060 \
+			"$VIP4" 5060 >/dev/null
+		n=$(ns dir1 ipvsadm -Ln --stats --exact -u "$VIP4:5060" |
+			awk '$1 == "UDP" {print $3}')
+		echo "RESULT $((n / SECS))"
+		;;
+	iperf-rr | iperf-sip)
+		topo_setup dr 1
+		ns rs1 iperf3 -s -D -B "$VIP4" >/dev/null 2>&1
+		wait_for 10 sh -c "ip netns exec rs1 ss -Htln | grep -q 5201"
+		ns dir1 ipvsadm -A -t "$VIP4:5201" -s rr
+		ns dir1 ipvsadm -a -t "$VIP4:5201" -r "$(rs_addr4 1):5201" -g
+		ns dir1 ipvsadm -A -u "$VIP4:5201" -s "${KIND#iperf-}" -o
+		ns dir1 ipvsadm -a -u "$VIP4:5201" -r "$(rs_addr4 1):5201" -g
+		ns cl1 iperf3 -u -c "$VIP4" -b 0 -l 200 -t "$SECS" -J 2>/dev/null |
+			/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["end"]["sum"]; print("RESULT", int(s["packets"]*(1-s["lost_percent"]/100)/s["seconds"]))'
+		;;
+	esac
+	topo_cleanup
+	exit 0
 fi
-ROUNDS=$2
-SECS=$3
-. tests/lib/result.sh
-. tests/lib/topo.sh
-FLOOD=build/cmake/sipflood
 
-topo_setup nat 3
-for i in 1 2 3; do
-	ns "rs$i" iptables-legacy -A INPUT -p udp --dport 5060 -j DROP
-done
-
-svc_setup() {
-	ns dir1 ipvsadm -C
-	ns dir1 ipvsadm -A -u "$VIP4:5060" "$@" || exit 1
-	for i in 1 2 3; do
-		ns dir1 ipvsadm -a -u "$VIP4:5060" -r "$(rs_addr4 "$i"):5060" -m
-	done
-}
-
-inpkts() {
-	ns dir1 ipvsadm -Ln --stats --exact -u "$VIP4:5060" |
-		awk '$1 == "UDP" {print $3}'
-}
-
-# One measurement: datagrams the service forwarded per second.
-measure() {
-	local before after
-	before=$(inpkts)
-	ns cl1 "$FLOOD" -n 100000000 -T "$SECS" -s 5060 "$VIP4" 5060 >/dev/null
-	after=$(inpkts)
-	echo $(((after - before) / SECS))
-}
+ROUNDS=${1:-3}
+SECS=${2:-5}
+make -s modules-uml userspace >/dev/null 2>&1 || exit 1
 
 declare -A res
 for ((r = 1; r <= ROUNDS; r++)); do
-	svc_setup -s rr -o
-	res[rr]+="$(measure) "
-	svc_setup -s sip -o
-	res[sip]+="$(measure) "
-	svc_setup -s rr -o -p 60 -M 0.0.0.0 --pe sip
-	res[pe-sip]+="$(measure) "
+	for k in rr sip pe-sip iperf-rr iperf-sip; do
+		v=$(scripts/uml-run --timeout 300 -- "$0" --inside "$k" "$SECS" \
+			2>/dev/null | sed -n 's/^RESULT //p')
+		res[$k]+="${v:-0} "
+	done
 done
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-base=$(echo "${res[rr]}" | median)
-echo "SIP datagrams/s through the director (NAT, 3 servers, $ROUNDS x ${SECS}s, median):"
-for k in rr sip pe-sip; do
-	m=$(echo "${res[$k]}" | median)
-	printf '  %-7s %8d/s  %.2fx rr   (runs: %s)\n' "$k" "$m" \
-		"$(echo "$m / $base" | bc -l)" "${res[$k]}"
-done
-
-# Raw UDP through one real server: the fallback path (no Call-ID). DR,
-# since iperf3's UDP handshake needs its reply and -o alone does not NAT it.
-topo_cleanup
-topo_setup dr 1
-ns rs1 iperf3 -s -D -B "$VIP4" >/dev/null 2>&1
-wait_for 10 sh -c "ip netns exec rs1 ss -Htln | grep -q 5201"
-iperf() {
-	ns dir1 ipvsadm -C
-	ns dir1 ipvsadm -A -t "$VIP4:5201" -s rr
-	ns dir1 ipvsadm -a -t "$VIP4:5201" -r "$(rs_addr4 1):5201" -g
-	ns dir1 ipvsadm -A -u "$VIP4:5201" "$@"
-	ns dir1 ipvsadm -a -u "$VIP4:5201" -r "$(rs_addr4 1):5201" -g
-	ns cl1 iperf3 -u -c "$VIP4" -b 0 -l 200 -t "$SECS" -J 2>/dev/null |
-		/usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); s=d["end"]["sum"]; print(int(s["packets"]*(1-s["lost_percent"]/100)/s["seconds"]))'
+report() {
+	local base=$1 k m
+	shift
+	for k in "$@"; do
+		m=$(echo "${res[$k]}" | median)
+		printf '  %-9s %8d/s  %.2fx %s   (runs: %s)\n' "$k" "$m" \
+			"$(echo "$m / $base" | bc -l)" "$1" "${res[$k]}"
+	done
 }
-declare -A ip
-for ((r = 1; r <= ROUNDS; r++)); do
-	ip[rr]+="$(iperf -s rr -o) "
-	ip[sip]+="$(iperf -s sip -o) "
-done
-base=$(echo "${ip[rr]}" | median)
-echo "iperf3 -u 200-byte datagrams/s received (1 server, median):"
-for k in rr sip; do
-	m=$(echo "${ip[$k]}" | median)
-	printf '  %-7s %8d/s  %.2fx rr   (runs: %s)\n' "$k" "$m" \
-		"$(echo "$m / $base" | bc -l)" "${ip[$k]}"
-done
-topo_cleanup
+echo "SIP datagrams/s through the director (NAT, 3 servers, $ROUNDS x ${SECS}s, median, fresh kernel each):"
+report "$(echo "${res[rr]}" | median)" rr sip pe-sip
+echo "iperf3 -u 200-byte datagrams/s received (DR, 1 server, median):"
+report "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip
