@@ -491,3 +491,17 @@ int ip_vs_sip_parse(const u8 *buf, size_t len, struct ip_vs_sip_msg *msg)
 #ifdef __KERNEL__
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_parse);
 #endif
+
+/**
+ * ip_vs_sip_method_name - the name of an enum ip_vs_sip_method value
+ * @method: the value
+ *
+ * Return: the method's name, "UNKNOWN" for IP_VS_SIP_M_UNKNOWN or any
+ * value out of range.
+ */
+const char *ip_vs_sip_method_name(u8 method)
+{
+	if (method == IP_VS_SIP_M_UNKNOWN || method > IP_VS_SIP_M_UPDATE)
+		return "UNKNOWN";
+	return sip_method_names[method];
+}

@@ -88,4 +88,7 @@ struct ip_vs_sip_msg {
  */
 int ip_vs_sip_parse(const u8 *buf, size_t len, struct ip_vs_sip_msg *msg);
 
+/* Name of a method, for tools and logs. */
+const char *ip_vs_sip_method_name(u8 method);
+
 #endif /* IP_VS_SIP_PARSE_H */

@@ -26,24 +26,6 @@
 
 #include "ip_vs_sip_parse.h"
 
-static const char * const method_names[] = {
-	[IP_VS_SIP_M_UNKNOWN]	= "UNKNOWN",
-	[IP_VS_SIP_M_INVITE]	= "INVITE",
-	[IP_VS_SIP_M_ACK]	= "ACK",
-	[IP_VS_SIP_M_BYE]	= "BYE",
-	[IP_VS_SIP_M_CANCEL]	= "CANCEL",
-	[IP_VS_SIP_M_REGISTER]	= "REGISTER",
-	[IP_VS_SIP_M_OPTIONS]	= "OPTIONS",
-	[IP_VS_SIP_M_PRACK]	= "PRACK",
-	[IP_VS_SIP_M_SUBSCRIBE]	= "SUBSCRIBE",
-	[IP_VS_SIP_M_NOTIFY]	= "NOTIFY",
-	[IP_VS_SIP_M_PUBLISH]	= "PUBLISH",
-	[IP_VS_SIP_M_INFO]	= "INFO",
-	[IP_VS_SIP_M_REFER]	= "REFER",
-	[IP_VS_SIP_M_MESSAGE]	= "MESSAGE",
-	[IP_VS_SIP_M_UPDATE]	= "UPDATE",
-};
-
 static void print_usage(FILE *f)
 {
 	fprintf(f,
@@ -56,11 +38,6 @@ static void print_usage(FILE *f)
 		"  -v, --verbose  also print method, status and flags\n"
 		"  -h, --help     show this help\n",
 		IP_VS_SIP_SCAN_MAX);
-}
-
-static const char *method_name(unsigned int m)
-{
-	return m <= IP_VS_SIP_M_UPDATE ? method_names[m] : "?";
 }
 
 static void print_flags(unsigned int flags)
@@ -163,7 +140,7 @@ int main(int argc, char **argv)
 		else
 			type = "not SIP, or extension request without key";
 		printf("type: %s\n", type);
-		printf("method: %s\n", method_name(msg.method));
+		printf("method: %s\n", ip_vs_sip_method_name(msg.method));
 		printf("status: %u\n", (unsigned int)msg.status);
 		printf("length: %u\n", (unsigned int)msg.callid_len);
 		print_flags(msg.flags);
