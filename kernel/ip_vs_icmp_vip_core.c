@@ -67,6 +67,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 
+#include "compat.h"
 #include "ip_vs_icmp_vip.h"
 
 /* Counters, per network namespace and CPU; names for /proc/net. */
@@ -486,18 +487,6 @@ static const struct ctl_table ip_vs_icmp_vip_table = {
 	.extra2		= SYSCTL_ONE,
 };
 
-/*
- * Before 6.6 a table ends with an empty entry; from 6.6 on (where
- * register_net_sysctl() became a macro) it is given with its size.
- */
-#ifdef register_net_sysctl
-#define ip_vs_icmp_vip_register_sysctl(net, path, t) \
-	register_net_sysctl_sz(net, path, t, 1)
-#else
-#define ip_vs_icmp_vip_register_sysctl(net, path, t) \
-	register_net_sysctl(net, path, t)
-#endif
-
 static int __net_init ip_vs_icmp_vip_net_init(struct net *net)
 {
 	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
@@ -509,8 +498,8 @@ static int __net_init ip_vs_icmp_vip_net_init(struct net *net)
 		return -ENOMEM;
 	n->table[0] = ip_vs_icmp_vip_table;
 	n->table[0].data = &n->enable;
-	n->sysctl = ip_vs_icmp_vip_register_sysctl(net, "net/ipvs_udp",
-						   n->table);
+	n->sysctl = ipvs_udp_register_net_sysctl(net, "net/ipvs_udp", n->table,
+						 1);
 	if (!n->sysctl)
 		goto err_stats;
 	if (!proc_create_net_single("ip_vs_icmp_vip", 0444, net->proc_net,

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ipvs-udp: the differences between the kernels we build for (Debian 12's
+ * 6.1, its 6.12 backports, the UML test kernel), in one place.
+ *
+ * Every difference is detected by what the kernel headers provide, never by
+ * LINUX_VERSION_CODE, so that distribution kernels with backports get the
+ * right variant. Include it after the kernel headers it tests.
+ */
+#ifndef IPVS_UDP_COMPAT_H
+#define IPVS_UDP_COMPAT_H
+
+#include <net/net_namespace.h>
+
+/*
+ * Before 6.6 a sysctl table ends with an empty sentinel entry; from 6.6 on
+ * it is registered with its size, register_net_sysctl() became a macro
+ * around register_net_sysctl_sz(), and sentinels may go. @n counts the
+ * entries without the sentinel; callers keep a zeroed sentinel after them
+ * so that the table is valid for both variants.
+ */
+#ifdef register_net_sysctl
+#define ipvs_udp_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
+#else
+#define ipvs_udp_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl(net, path, table)
+#endif
+
+#endif /* IPVS_UDP_COMPAT_H */
