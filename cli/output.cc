@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "output.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace ipvsudp::cli {
+
+std::string json_escape(std::string_view s) {
+    std::string o = "\"";
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                o += "\\\"";
+                break;
+            case '\\':
+                o += "\\\\";
+                break;
+            case '\n':
+                o += "\\n";
+                break;
+            case '\r':
+                o += "\\r";
+                break;
+            case '\t':
+                o += "\\t";
+                break;
+            default:
+                if (c < 0x20 || c >= 0x7f) {
+                    // Bytes, not text: Call-IDs are arbitrary octets.
+                    char b[8];
+                    std::snprintf(b, sizeof(b), "\\u%04x", c);
+                    o += b;
+                } else {
+                    o += static_cast<char>(c);
+                }
+        }
+    }
+    return o + "\"";
+}
+
+void Json::comma() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!first_.empty()) {
+        if (!first_.back()) out_ += ",";
+        first_.back() = false;
+    }
+}
+
+Json& Json::begin_object() {
+    comma();
+    out_ += "{";
+    first_.push_back(true);
+    return *this;
+}
+Json& Json::end_object() {
+    out_ += "}";
+    first_.pop_back();
+    return *this;
+}
+Json& Json::begin_array() {
+    comma();
+    out_ += "[";
+    first_.push_back(true);
+    return *this;
+}
+Json& Json::end_array() {
+    out_ += "]";
+    first_.pop_back();
+    return *this;
+}
+Json& Json::key(std::string_view k) {
+    comma();
+    out_ += json_escape(k) + ":";
+    after_key_ = true;
+    return *this;
+}
+Json& Json::value(std::string_view s) {
+    comma();
+    out_ += json_escape(s);
+    return *this;
+}
+Json& Json::value(std::uint64_t v) {
+    comma();
+    out_ += std::to_string(v);
+    return *this;
+}
+Json& Json::value(std::int64_t v) {
+    comma();
+    out_ += std::to_string(v);
+    return *this;
+}
+Json& Json::value(bool b) {
+    comma();
+    out_ += b ? "true" : "false";
+    return *this;
+}
+
+void Table::print(std::ostream& os, std::string_view indent) const {
+    std::vector<std::size_t> w;
+    for (const auto& r : rows_)
+        for (std::size_t i = 0; i < r.size(); i++) {
+            if (w.size() <= i) w.push_back(0);
+            w[i] = std::max(w[i], r[i].size());
+        }
+    for (std::size_t ri = 0; ri < rows_.size(); ri++) {
+        const auto& r = rows_[ri];
+        std::string line(indent);
+        for (std::size_t i = 0; i < r.size(); i++) {
+            const std::string& c = r[i];
+            const bool num = ri > 0 && !c.empty() && std::all_of(c.begin(), c.end(), [](char ch) {
+                                 return (ch >= '0' && ch <= '9') || ch == '.';
+                             });
+            std::string pad(w[i] - c.size(), ' ');
+            if (i + 1 == r.size() && !num)
+                line += c;
+            else
+                line += num ? pad + c : c + pad;
+            if (i + 1 < r.size()) line += "  ";
+        }
+        while (!line.empty() && line.back() == ' ') line.pop_back();
+        os << line << "\n";
+    }
+}
+
+namespace {
+std::string label_escape(std::string_view s) {
+    std::string o;
+    for (char c : s) {
+        if (c == '\\' || c == '"')
+            o += std::string("\\") + c;
+        else if (c == '\n')
+            o += "\\n";
+        else
+            o += c;
+    }
+    return o;
+}
+}  // namespace
+
+void Prometheus::add(const std::string& name, const std::string& type, const std::string& help,
+                     const std::map<std::string, std::string>& labels, std::uint64_t value) {
+    auto [it, fresh] = metrics_.try_emplace(name, Metric{type, help, {}});
+    if (fresh) order_.push_back(name);
+    std::string s = name;
+    if (!labels.empty()) {
+        s += "{";
+        bool first = true;
+        for (const auto& [k, v] : labels) {
+            if (!first) s += ",";
+            first = false;
+            s += k + "=\"" + label_escape(v) + "\"";
+        }
+        s += "}";
+    }
+    it->second.samples.push_back(s + " " + std::to_string(value));
+}
+
+void Prometheus::print(std::ostream& os) const {
+    for (const auto& n : order_) {
+        const Metric& m = metrics_.at(n);
+        os << "# HELP " << n << " " << m.help << "\n# TYPE " << n << " " << m.type << "\n";
+        for (const auto& s : m.samples) os << s << "\n";
+    }
+}
+
+}  // namespace ipvsudp::cli

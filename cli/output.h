@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Output formats of the ipvs-udp CLI: JSON (--json), aligned text tables
+// (default) and the Prometheus text exposition format (stats --prometheus).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ipvsudp::cli {
+
+// A streaming JSON writer: commas and escaping are its business.
+class Json {
+  public:
+    Json& begin_object();
+    Json& end_object();
+    Json& begin_array();
+    Json& end_array();
+    Json& key(std::string_view k);
+    Json& value(std::string_view s);
+    Json& value(const char* s) { return value(std::string_view(s)); }
+    Json& value(std::uint64_t v);
+    Json& value(std::int64_t v);
+    Json& value(std::uint32_t v) { return value(static_cast<std::uint64_t>(v)); }
+    Json& value(int v) { return value(static_cast<std::int64_t>(v)); }
+    Json& value(bool b);
+    template <typename T>
+    Json& field(std::string_view k, const T& v) {
+        key(k);
+        return value(v);
+    }
+    const std::string& str() const { return out_; }
+
+  private:
+    void comma();
+    std::string out_;
+    std::vector<bool> first_;
+    bool after_key_ = false;
+};
+
+std::string json_escape(std::string_view s);
+
+// Columns aligned to the widest cell; numbers are right-aligned.
+class Table {
+  public:
+    explicit Table(std::vector<std::string> header) : rows_{std::move(header)} {}
+    void row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+    void print(std::ostream& os, std::string_view indent = "") const;
+
+  private:
+    std::vector<std::vector<std::string>> rows_;
+};
+
+// Prometheus text format: one HELP/TYPE block per metric name, samples
+// with escaped label values, in the order first added.
+class Prometheus {
+  public:
+    void add(const std::string& name, const std::string& type, const std::string& help,
+             const std::map<std::string, std::string>& labels, std::uint64_t value);
+    void print(std::ostream& os) const;
+
+  private:
+    struct Metric {
+        std::string type, help;
+        std::vector<std::string> samples;
+    };
+    std::vector<std::string> order_;
+    std::map<std::string, Metric> metrics_;
+};
+
+}  // namespace ipvsudp::cli
