@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// The ipvs-udp CLI: argument handling, what it sends for one-line service
+// setup, its JSON and Prometheus output and its error messages, run against
+// canned kernel replies.
+#include "cli.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <linux/ip_vs.h>
+
+#include <sstream>
+
+#include "nlfake.h"
+#include "output.h"
+
+using namespace ipvsudp;
+using namespace ipvsudp::cli;
+using nltest::Bytes;
+using nltest::Enc;
+
+namespace {
+
+constexpr std::uint16_t kIpvsId = 0x1b;
+
+struct Fixture {
+    std::vector<Bytes> sent;
+    std::function<std::vector<Bytes>(const Bytes&)> kernel;
+    bool family_missing = false;
+    std::ostringstream out, err;
+
+    int run(std::vector<std::string_view> args) {
+        Env env{[this]() -> Result<ipvs::Client> {
+                    return ipvs::Client(
+                        std::make_unique<nltest::FakeTransport>(&sent, [this](const Bytes& req) {
+                            if (nltest::type_of(req) == GENL_ID_CTRL) {
+                                if (family_missing)
+                                    return std::vector<Bytes>{nltest::error_reply(req, ENOENT)};
+                                return std::vector<Bytes>{
+                                    nltest::family_reply(nltest::seq_of(req), "IPVS", kIpvsId),
+                                    nltest::error_reply(req, 0)};
+                            }
+                            return kernel(req);
+                        }));
+                },
+                out, err};
+        return cli::run(args, env);
+    }
+};
+
+// The service nest of a sent IPVS request (Attrs point into the message).
+struct SentService {
+    std::unique_ptr<GenlMessage> m;
+    Attrs a;
+};
+SentService service_attrs(const Bytes& msg) {
+    SentService s{std::make_unique<GenlMessage>(), {}};
+    s.m->raw = msg;
+    s.a =
+        Attrs::nested(s.m->attrs(IPVS_CMD_ATTR_MAX).get(IPVS_CMD_ATTR_SERVICE), IPVS_SVC_ATTR_MAX);
+    return s;
+}
+
+std::uint32_t flags_of(const Attrs& a) {
+    ip_vs_flags f{};
+    auto b = a.bytes(IPVS_SVC_ATTR_FLAGS);
+    if (b.size() == sizeof(f)) std::memcpy(&f, b.data(), sizeof(f));
+    return f.flags;
+}
+
+Bytes svc_reply(std::uint32_t seq, std::uint16_t port, const char* sched, const char* pe,
+                std::uint32_t flags, std::uint64_t conns) {
+    Enc e(kIpvsId, NLM_F_MULTI, seq);
+    in6_addr a{};
+    inet_pton(AF_INET, "10.0.100.1", &a);
+    ip_vs_flags f{flags, ~0u};
+    e.genl(IPVS_CMD_NEW_SERVICE, 1).begin(IPVS_CMD_ATTR_SERVICE);
+    e.u16(IPVS_SVC_ATTR_AF, AF_INET).u16(IPVS_SVC_ATTR_PROTOCOL, IPPROTO_UDP);
+    e.attr(IPVS_SVC_ATTR_ADDR, &a, 16).u16(IPVS_SVC_ATTR_PORT, htons(port));
+    e.str(IPVS_SVC_ATTR_SCHED_NAME, sched).attr(IPVS_SVC_ATTR_FLAGS, &f, sizeof(f));
+    if (*pe) e.str(IPVS_SVC_ATTR_PE_NAME, pe);
+    e.begin(IPVS_SVC_ATTR_STATS64).u64(IPVS_STATS_ATTR_CONNS, conns).end().end();
+    return e.bytes();
+}
+
+Bytes dest_reply(std::uint32_t seq, const char* addr, std::uint32_t weight, std::uint64_t conns) {
+    Enc e(kIpvsId, NLM_F_MULTI, seq);
+    in6_addr a{};
+    inet_pton(AF_INET, addr, &a);
+    e.genl(IPVS_CMD_NEW_DEST, 1).begin(IPVS_CMD_ATTR_DEST);
+    e.attr(IPVS_DEST_ATTR_ADDR, &a, 16).u16(IPVS_DEST_ATTR_PORT, htons(5060));
+    e.u32(IPVS_DEST_ATTR_FWD_METHOD, IP_VS_CONN_F_DROUTE).u32(IPVS_DEST_ATTR_WEIGHT, weight);
+    e.u16(IPVS_DEST_ATTR_ADDR_FAMILY, AF_INET);
+    e.begin(IPVS_DEST_ATTR_STATS64).u64(IPVS_STATS_ATTR_CONNS, conns).end().end();
+    return e.bytes();
+}
+
+// One sip service with two destinations.
+std::vector<Bytes> one_sip_service(const Bytes& req) {
+    const auto s = nltest::seq_of(req);
+    if (nltest::cmd_of(req) == IPVS_CMD_GET_SERVICE)
+        return {nltest::cat(
+            {svc_reply(s, 5060, "sip", "", IP_VS_SVC_F_ONEPACKET, 12), nltest::done_reply(s)})};
+    return {nltest::cat({dest_reply(s, "10.0.2.11", 1, 5), dest_reply(s, "10.0.2.12", 2, 7),
+                         nltest::done_reply(s)})};
+}
+
+}  // namespace
+
+TEST(CliArgs, OptionsFlagsAndValues) {
+    Args a = parse_args({"udp", "10.0.0.1:53", "--weight", "3", "--method=nat", "--json", "x"},
+                        {"--weight", "--method"}, {"--flag-1"});
+    EXPECT_EQ(a.pos, (std::vector<std::string>{"udp", "10.0.0.1:53", "x"}));
+    EXPECT_EQ(a.opt.at("--weight"), "3");
+    EXPECT_EQ(a.opt.at("--method"), "nat");
+    EXPECT_TRUE(a.json);
+    EXPECT_THROW(parse_args({"--nope"}, {}, {}), UsageError);
+    EXPECT_THROW(parse_args({"--weight"}, {"--weight"}, {}), UsageError);
+    EXPECT_THROW(parse_args({"--flag-1=2"}, {}, {"--flag-1"}), UsageError);
+}
+
+TEST(CliArgs, ServiceInOneOrTwoWords) {
+    std::vector<std::string> p{"udp", "10.0.100.1:5060", "fwmark6", "7", "tcp:[fd00::1]:80"};
+    std::size_t i = 0;
+    EXPECT_EQ(take_service(p, i).str(), "udp:10.0.100.1:5060");
+    EXPECT_EQ(take_service(p, i).str(), "fwmark6:7");
+    EXPECT_EQ(take_service(p, i).str(), "tcp:[fd00::1]:80");
+    EXPECT_EQ(i, p.size());
+    std::vector<std::string> bad{"udp", "10.0.100.1"};
+    i = 0;
+    EXPECT_THROW(take_service(bad, i), UsageError);
+}
+
+TEST(CliArgs, HostPort) {
+    EXPECT_EQ(parse_hostport("10.0.2.11").port, 0);
+    EXPECT_EQ(parse_hostport("10.0.2.11:5061").port, 5061);
+    EXPECT_EQ(parse_hostport("fd00::11").address.family, AF_INET6);
+    EXPECT_EQ(parse_hostport("[fd00::11]:53").port, 53);
+    EXPECT_THROW(parse_hostport("10.0.2.11:0"), UsageError);
+    EXPECT_THROW(parse_hostport("[fd00::11]x"), UsageError);
+    EXPECT_THROW(parse_hostport("host"), UsageError);
+}
+
+TEST(Cli, SipServiceIsSchedSipOnePacket) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    ASSERT_EQ(f.run({"service", "add", "sip", "udp", "10.0.100.1:5060"}), kOk) << f.err.str();
+    ASSERT_EQ(f.sent.size(), 2u);
+    EXPECT_EQ(nltest::cmd_of(f.sent[1]), IPVS_CMD_NEW_SERVICE);
+    auto sent = service_attrs(f.sent[1]);
+    const Attrs& a = sent.a;
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_SCHED_NAME), "sip");
+    EXPECT_FALSE(a.has(IPVS_SVC_ATTR_PE_NAME));
+    EXPECT_EQ(flags_of(a), IP_VS_SVC_F_ONEPACKET);
+    EXPECT_EQ(ntohs(a.u16(IPVS_SVC_ATTR_PORT)), 5060);
+}
+
+TEST(Cli, DnsServiceIsReplyEngineWithLor) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    ASSERT_EQ(f.run({"service", "add", "dns", "udp", "10.0.100.1:53", "--scheduler", "lor"}), kOk);
+    auto sent = service_attrs(f.sent[1]);
+    const Attrs& a = sent.a;
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_SCHED_NAME), "lor");
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_PE_NAME), "reply");
+    EXPECT_EQ(flags_of(a), IP_VS_SVC_F_ONEPACKET);
+}
+
+TEST(Cli, EditKeepsWhatIsNotGiven) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        if (nltest::cmd_of(req) == IPVS_CMD_GET_SERVICE)
+            return std::vector<Bytes>{
+                nltest::cat({svc_reply(s, 53, "rr", "reply", IP_VS_SVC_F_ONEPACKET, 0),
+                             nltest::error_reply(req, 0)})};
+        return std::vector<Bytes>{nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(f.run({"service", "edit", "udp:10.0.100.1:53", "--scheduler", "lor", "--flag-1"}),
+              kOk)
+        << f.err.str();
+    ASSERT_EQ(f.sent.size(), 3u);
+    EXPECT_EQ(nltest::cmd_of(f.sent[2]), IPVS_CMD_SET_SERVICE);
+    auto sent = service_attrs(f.sent[2]);
+    const Attrs& a = sent.a;
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_SCHED_NAME), "lor");
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_PE_NAME), "reply");
+    EXPECT_EQ(flags_of(a), IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1);
+}
+
+TEST(Cli, StatusJson) {
+    Fixture f;
+    f.kernel = one_sip_service;
+    ASSERT_EQ(f.run({"--json", "status"}), kOk) << f.err.str();
+    const std::string stats0 =
+        R"("inpkts":0,"outpkts":0,"inbytes":0,"outbytes":0,"cps":0,"inpps":0,"outpps":0,)"
+        R"("inbps":0,"outbps":0})";
+    EXPECT_EQ(f.out.str(),
+              R"({"services":[{"service":"udp:10.0.100.1:5060","family":"inet","protocol":"udp",)"
+              R"("address":"10.0.100.1","port":5060,"scheduler":"sip","pe":"",)"
+              R"("flags":["one-packet"],"timeout":0,"netmask":0,"stats":{"conns":12,)" +
+                  stats0 +
+                  R"(,"destinations":[{"destination":"10.0.2.11:5060","address":"10.0.2.11",)"
+                  R"("port":5060,"forward":"route","weight":1,"upper_threshold":0,)"
+                  R"("lower_threshold":0,"active_conns":0,"inactive_conns":0,"persist_conns":0,)"
+                  R"("stats":{"conns":5,)" +
+                  stats0 +
+                  R"(},{"destination":"10.0.2.12:5060","address":"10.0.2.12","port":5060,)"
+                  R"("forward":"route","weight":2,"upper_threshold":0,"lower_threshold":0,)"
+                  R"("active_conns":0,"inactive_conns":0,"persist_conns":0,"stats":{"conns":7,)" +
+                  stats0 + "}]}]}\n");
+}
+
+TEST(Cli, StatusTable) {
+    Fixture f;
+    f.kernel = one_sip_service;
+    ASSERT_EQ(f.run({"status"}), kOk);
+    EXPECT_NE(f.out.str().find("udp:10.0.100.1:5060  scheduler sip  one-packet  conns 12"),
+              std::string::npos)
+        << f.out.str();
+    EXPECT_NE(f.out.str().find("  10.0.2.12:5060  route         2"), std::string::npos)
+        << f.out.str();
+}
+
+TEST(Cli, StatsPrometheus) {
+    Fixture f;
+    f.kernel = one_sip_service;
+    ASSERT_EQ(f.run({"stats", "--prometheus"}), kOk);
+    const std::string o = f.out.str();
+    EXPECT_NE(o.find("# HELP ipvs_service_connections_total Connections scheduled to the virtual "
+                     "service\n# TYPE ipvs_service_connections_total counter\n"
+                     "ipvs_service_connections_total{scheduler=\"sip\",service=\"udp:10.0.100.1:"
+                     "5060\"} 12\n"),
+              std::string::npos)
+        << o;
+    EXPECT_NE(o.find("ipvs_destination_connections_total{destination=\"10.0.2.12:5060\","
+                     "service=\"udp:10.0.100.1:5060\"} 7\n"),
+              std::string::npos)
+        << o;
+    // Every metric name has exactly one TYPE line.
+    std::size_t types = 0, pos = 0;
+    while ((pos = o.find("# TYPE ipvs_destination_weight ", pos)) != std::string::npos) {
+        types++;
+        pos++;
+    }
+    EXPECT_EQ(types, 1u);
+}
+
+TEST(Cli, ErrorsTellWhatToDo) {
+    {
+        Fixture f;
+        f.family_missing = true;
+        EXPECT_EQ(f.run({"status"}), kNotLoaded);
+        EXPECT_NE(f.err.str().find("modprobe ip_vs"), std::string::npos);
+    }
+    {
+        Fixture f;
+        f.kernel = [](const Bytes& req) {
+            return std::vector<Bytes>{nltest::error_reply(req, EPERM)};
+        };
+        EXPECT_EQ(f.run({"service", "add", "sip", "udp", "10.0.100.1:5060"}), kDenied);
+        EXPECT_NE(f.err.str().find("needs CAP_NET_ADMIN"), std::string::npos);
+    }
+    {
+        Fixture f;
+        f.kernel = [](const Bytes& req) {
+            return std::vector<Bytes>{nltest::error_reply(req, ESRCH)};
+        };
+        EXPECT_EQ(f.run({"service", "del", "udp", "10.0.100.1:5060"}), kNegative);
+        EXPECT_NE(f.err.str().find("no such service"), std::string::npos);
+    }
+    {
+        Fixture f;
+        f.kernel = [](const Bytes& req) {
+            return std::vector<Bytes>{nltest::error_reply(req, EINVAL, "bad netmask")};
+        };
+        EXPECT_EQ(f.run({"service", "add", "sip", "udp", "10.0.100.1:5060"}), kFailed);
+        EXPECT_NE(f.err.str().find("(bad netmask)"), std::string::npos) << f.err.str();
+    }
+}
+
+TEST(Cli, UsageErrors) {
+    Fixture f;
+    EXPECT_EQ(f.run({"frobnicate"}), kUsage);
+    EXPECT_EQ(f.run({"service"}), kUsage);
+    EXPECT_NE(f.err.str().find("service add KIND SERVICE"), std::string::npos);
+    EXPECT_EQ(f.run({"service", "add", "voip", "udp", "10.0.100.1:5060"}), kUsage);
+    EXPECT_EQ(f.run({"dest", "add", "udp", "10.0.100.1:5060", "fd00::1"}), kUsage);
+    EXPECT_EQ(f.run({"dest", "add", "udp", "10.0.100.1:5060", "10.0.2.11", "--method", "x"}),
+              kUsage);
+    EXPECT_TRUE(f.sent.empty());  // nothing reached the kernel
+    EXPECT_EQ(f.run({"dest", "add", "--help"}), kOk);
+    EXPECT_NE(f.out.str().find("--weight N"), std::string::npos);
+}
+
+TEST(Output, JsonEscapesEverything) {
+    EXPECT_EQ(json_escape("a\"b\\c\n\x01\xff"), "\"a\\\"b\\\\c\\n\\u0001\\u00ff\"");
+    Json j;
+    j.begin_object().key("a").begin_array().value(1).value("x").end_array();
+    j.field("b", true).end_object();
+    EXPECT_EQ(j.str(), R"({"a":[1,"x"],"b":true})");
+}
