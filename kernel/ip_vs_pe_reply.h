@@ -138,6 +138,14 @@ struct ip_vs_pe_reply_stats {
 	u64	late;		/* replies after the timeout */
 	u64	unsolicited;	/* replies matching no request */
 	u64	timeouts;	/* requests that got no reply in time */
+	/* Datagrams from real servers of sip services (also counted above
+	 * by the request records), by what the sip scheduler said of their
+	 * Call-ID:
+	 */
+	u64	sip_bound;	/* Call-ID bound to the sender: translated */
+	u64	sip_new;	/* first seen from it, bound now: translated */
+	u64	sip_other;	/* bound to another server: unchanged */
+	u64	sip_nokey;	/* no Call-ID or fwmark: records decide */
 };
 
 struct ip_vs_pe_reply_net {
@@ -194,6 +202,7 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 			      struct ip_vs_pe_reply_stats *sum);
 void ip_vs_pe_reply_dstats_sum(const struct ip_vs_pe_reply_dest *d,
 			       struct ip_vs_pe_reply_dstats *sum);
+bool ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict);
 
 /* ip_vs_pe_reply_core.c, exported to the lor scheduler (always) */
 struct ip_vs_pe_reply_net *

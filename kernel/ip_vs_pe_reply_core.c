@@ -78,6 +78,7 @@
 #include <net/netns/generic.h>
 
 #include "ip_vs_pe_reply.h"
+#include "ip_vs_sip_rs.h"
 
 static struct ip_vs_pe_reply_conf ip_vs_pe_reply_params = {
 	.timeout_ms	= 5000,
@@ -286,24 +287,54 @@ static const struct nf_hook_ops ip_vs_pe_reply_ops[] = {
 };
 
 /*
- * Hook point for datagrams a real server starts itself (no request of
- * ours): a SIP server's BYE, re-INVITE or NOTIFY towards a caller is
- * legitimate and should leave from the service address. Deciding that
- * needs the service's scheduler to vouch for the datagram (the "sip"
- * scheduler knows the Call-IDs bound to this server). Until a scheduler
- * offers that, nothing is translated here.
+ * Services whose scheduler is "sip": SIP has requests in both directions.
+ * A SIP server's BYE, re-INVITE or NOTIFY towards a caller, or a call it
+ * starts, answers nothing the client sent, and a datagram that matches a
+ * recorded 4-tuple may be a request of another call. So for every
+ * datagram of such a service with a Call-ID the "sip" scheduler decides
+ * (ip_vs_sip_rs.h): bound to this server, or not bound (then bound to it
+ * now, so that the client's responses are scheduled back to it), leaves
+ * from the service address; bound to another server, or not bindable (the
+ * table at its cap), passes unchanged. Datagrams without a Call-ID
+ * (keepalives) and fwmark services (no address of their own to give) are
+ * left to the request records.
+ *
+ * ip_vs_sip is not linked to: its function is taken with symbol_get() (a
+ * symbol search per datagram, only for sip services) and released with
+ * symbol_put(); without ip_vs_sip loaded there is no sip service.
+ *
+ * Return: 1 to translate to the service address, 0 to leave the datagram
+ * unchanged, -1 when the request records decide.
  */
-static struct ip_vs_conn *
-ip_vs_pe_reply_rs_request(struct ip_vs_service *svc, struct ip_vs_dest *dest,
-			  struct sk_buff *skb, const struct ip_vs_iphdr *iph,
-			  __be16 dport, __be16 cport)
+static int ip_vs_pe_reply_sip(struct ip_vs_pe_reply_net *pn,
+			      struct ip_vs_service *svc,
+			      struct ip_vs_dest *dest, struct sk_buff *skb,
+			      const struct ip_vs_iphdr *iph)
 {
-	return NULL;
+	int (*vouch)(struct ip_vs_service *svc, struct ip_vs_dest *dest,
+		     const struct sk_buff *skb, const struct ip_vs_iphdr *iph);
+	struct ip_vs_scheduler *sched;
+	int v = IP_VS_SIP_RS_NOKEY;
+
+	sched = rcu_dereference(svc->scheduler);
+	if (!sched || strcmp(sched->name, "sip"))
+		return -1;
+	if (!svc->fwmark) {
+		vouch = symbol_get(ip_vs_sip_rs_request);
+		if (vouch) {
+			v = vouch(svc, dest, skb, iph);
+			symbol_put(ip_vs_sip_rs_request);
+		}
+	}
+	if (ip_vs_pe_reply_rs_verdict(pn, v))
+		return 1;
+	return v == IP_VS_SIP_RS_NOKEY ? -1 : 0;
 }
 
 /*
  * IPVS found no connection entry for a datagram from a real server of a
- * service using this engine: translate it if it answers a request.
+ * service using this engine: translate it if it answers a request (or, for
+ * sip services, if its Call-ID belongs to this server).
  */
 static struct ip_vs_conn *
 ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
@@ -318,8 +349,10 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	struct ip_vs_conn_param p;
 	union nf_inet_addr vaddr;
 	const u8 *data = NULL;
+	bool answer;
 	size_t len = 0;
 	__be16 vport;
+	int sip;
 
 	if (iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return NULL;
@@ -342,13 +375,18 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	key.rport = dport;
 	v = ip_vs_pe_reply_match(pn, &key, data, len, ktime_get_ns(), &vaddr,
 				 &vport);
-	if (v != IP_VS_PE_REPLY_ANSWER && v != IP_VS_PE_REPLY_DUPLICATE)
-		return ip_vs_pe_reply_rs_request(svc, dest, skb, iph, dport,
-						 cport);
+	answer = v == IP_VS_PE_REPLY_ANSWER || v == IP_VS_PE_REPLY_DUPLICATE;
+	sip = ip_vs_pe_reply_sip(pn, svc, dest, skb, iph);
+	if (!sip || (sip < 0 && !answer))
+		return NULL;
+	if (!answer) {
+		vaddr = svc->addr;
+		vport = svc->port;
+	}
 
 	/*
-	 * A one-packet entry, used by this reply only, from the address the
-	 * client sent its request to: right for fwmark services (whose
+	 * A one-packet entry, used by this datagram only, from the address
+	 * the client sent its request to: right for fwmark services (whose
 	 * service has no address) and when the real server is in several
 	 * services.
 	 */
@@ -468,11 +506,13 @@ static int ip_vs_pe_reply_proc_show(struct seq_file *seq, void *v)
 
 	ip_vs_pe_reply_stats_sum(pn, &st);
 	seq_puts(seq,
-		 "Records Cap Requests Refused Replies Duplicates Late Unsolicited Timeouts TimeoutMs\n");
-	seq_printf(seq, "%d %u %llu %llu %llu %llu %llu %llu %llu %u\n",
+		 "Records Cap Requests Refused Replies Duplicates Late Unsolicited Timeouts TimeoutMs SipBound SipNew SipOther SipNoKey\n");
+	seq_printf(seq,
+		   "%d %u %llu %llu %llu %llu %llu %llu %llu %u %llu %llu %llu %llu\n",
 		   atomic_read(&pn->nreqs), READ_ONCE(pn->conf->max_requests),
 		   st.requests, st.refused, st.replies, st.duplicates, st.late,
-		   st.unsolicited, st.timeouts, READ_ONCE(pn->conf->timeout_ms));
+		   st.unsolicited, st.timeouts, READ_ONCE(pn->conf->timeout_ms),
+		   st.sip_bound, st.sip_new, st.sip_other, st.sip_nokey);
 	seq_puts(seq,
 		 "Proto RealServer Service Mark Requests Replies Timeouts Duplicates Late Outstanding LatencyEwmaUs Lt1ms Lt10ms Lt100ms Lt1s Ge1s\n");
 	rhashtable_walk_enter(&pn->dests, &it);

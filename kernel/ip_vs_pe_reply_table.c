@@ -45,6 +45,7 @@
 #include <kunit/visibility.h>
 
 #include "ip_vs_pe_reply.h"
+#include "ip_vs_sip_rs.h"
 
 static const struct rhashtable_params ip_vs_pe_reply_req_params = {
 	.head_offset		= offsetof(struct ip_vs_pe_reply_req, node),
@@ -668,9 +669,43 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 		sum->late += READ_ONCE(c->late);
 		sum->unsolicited += READ_ONCE(c->unsolicited);
 		sum->timeouts += READ_ONCE(c->timeouts);
+		sum->sip_bound += READ_ONCE(c->sip_bound);
+		sum->sip_new += READ_ONCE(c->sip_new);
+		sum->sip_other += READ_ONCE(c->sip_other);
+		sum->sip_nokey += READ_ONCE(c->sip_nokey);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_stats_sum);
+
+/**
+ * ip_vs_pe_reply_rs_verdict - may a real server's own request have the VIP?
+ * @pn: the namespace's state
+ * @verdict: enum ip_vs_sip_rs_verdict, what the "sip" scheduler said about
+ *	a datagram from a real server that answers no recorded request
+ *
+ * Only a Call-ID bound to the sender (now or before) gets the service's
+ * address: the client's responses then reach the same server. Counted.
+ *
+ * Return: true to translate the datagram to the service address.
+ */
+bool ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict)
+{
+	switch (verdict) {
+	case IP_VS_SIP_RS_BOUND:
+		this_cpu_inc(pn->stats->sip_bound);
+		return true;
+	case IP_VS_SIP_RS_NEW:
+		this_cpu_inc(pn->stats->sip_new);
+		return true;
+	case IP_VS_SIP_RS_OTHER:
+		this_cpu_inc(pn->stats->sip_other);
+		return false;
+	default:
+		this_cpu_inc(pn->stats->sip_nokey);
+		return false;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_rs_verdict);
 
 void ip_vs_pe_reply_dstats_sum(const struct ip_vs_pe_reply_dest *d,
 			       struct ip_vs_pe_reply_dstats *sum)

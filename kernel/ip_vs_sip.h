@@ -130,6 +130,9 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 				  const struct ip_vs_sip_table *t,
 				  const struct ip_vs_sip_msg *msg, u64 hash,
 				  bool move_quiesced, unsigned long now);
+int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
+		      const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
+		      unsigned long now);
 unsigned int ip_vs_sip_gc(struct ip_vs_sip_svc *s, unsigned long now);
 unsigned int ip_vs_sip_flush(struct ip_vs_sip_svc *s);
 void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,

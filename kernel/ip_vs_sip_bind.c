@@ -37,6 +37,7 @@
 #include <kunit/visibility.h>
 
 #include "ip_vs_sip.h"
+#include "ip_vs_sip_rs.h"
 
 struct ip_vs_sip_lookup_key {
 	const u8	*key;
@@ -347,6 +348,121 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	return d;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bind);
+
+/* Index of @d in @t, or -1 when it is not in the table. */
+static int ip_vs_sip_find(const struct ip_vs_sip_table *t,
+			  const struct ip_vs_dest *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->ndests; i++)
+		if (t->dests[i] == d)
+			return i;
+	return -1;
+}
+
+/**
+ * ip_vs_sip_bind_rs - a request the real server @dest sends on its own
+ * @s: service state
+ * @t: current placement table (RCU)
+ * @m: the parsed message, with a Call-ID of at most IP_VS_SIP_CALLID_MAX
+ * @dest: the server that sent it
+ * @now: jiffies
+ *
+ * In-dialog requests from a real server (BYE, re-INVITE, NOTIFY) and calls
+ * it starts are legitimate when the Call-ID is the server's: bound to it,
+ * or not bound at all (first seen from it, or its binding expired, or its
+ * server left the service), in which case it is bound to @dest now, so
+ * that the client's responses are scheduled back to @dest. A Call-ID bound
+ * to another server of the service is not @dest's to use.
+ *
+ * Under rcu_read_lock(); never sleeps; bounded work.
+ *
+ * Return: IP_VS_SIP_RS_BOUND, _NEW, _OTHER, or _REFUSED (unbound and the
+ * table is at its cap, or @dest is not in the table).
+ */
+int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
+		      const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
+		      unsigned long now)
+{
+	struct ip_vs_sip_lookup_key k = { .key = m->callid,
+					  .len = m->callid_len };
+	struct ip_vs_sip_binding *b, *old;
+	struct ip_vs_dest *d;
+	int idx;
+
+	idx = ip_vs_sip_find(t, dest);
+	if (idx < 0)
+		return IP_VS_SIP_RS_REFUSED;
+
+	b = rhashtable_lookup(&s->bindings, &k, ip_vs_sip_rht_params);
+	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
+		this_cpu_inc(s->stats->hits);
+		d = ip_vs_sip_resolve(t, b);
+		if (d == dest) {
+			ip_vs_sip_touch(s, b, m, now);
+			return IP_VS_SIP_RS_BOUND;
+		}
+		if (d)
+			return IP_VS_SIP_RS_OTHER;
+		/* Its server left the service: the call is the sender's. */
+		WRITE_ONCE(b->hint, idx);
+		WRITE_ONCE(b->dest, dest);
+		this_cpu_inc(s->stats->moved);
+		ip_vs_sip_touch(s, b, m, now);
+		return IP_VS_SIP_RS_NEW;
+	}
+
+	if (b) {
+		/* Expired but not yet collected: reuse it. */
+		WRITE_ONCE(b->state, IP_VS_SIP_S_TRANSACTION);
+		WRITE_ONCE(b->hint, idx);
+		WRITE_ONCE(b->dest, dest);
+		WRITE_ONCE(b->created, now);
+		WRITE_ONCE(b->expires, now);
+		ip_vs_sip_touch(s, b, m, now);
+		this_cpu_inc(s->stats->created);
+		return IP_VS_SIP_RS_NEW;
+	}
+
+	if (atomic_inc_return(&s->nbindings) > s->conf.max_bindings)
+		goto refused;
+	b = kmalloc(struct_size(b, key, m->callid_len), GFP_ATOMIC);
+	if (!b)
+		goto refused;
+	b->dest = dest;
+	b->hint = idx;
+	b->created = now;
+	b->last_use = now;
+	b->len = m->callid_len;
+	memcpy(b->key, m->callid, m->callid_len);
+	b->state = ip_vs_sip_next_state(IP_VS_SIP_S_TRANSACTION, m);
+	b->expires = now + ip_vs_sip_timeout(&s->conf, b->state, m);
+	if (b->state == IP_VS_SIP_S_LINGER)
+		this_cpu_inc(s->stats->ended);
+
+	old = rhashtable_lookup_get_insert_key(&s->bindings, &k, &b->node,
+					       ip_vs_sip_rht_params);
+	if (old) {
+		/* Another CPU bound it just now, or the table refused. */
+		atomic_dec(&s->nbindings);
+		kfree(b);
+		if (IS_ERR(old)) {
+			this_cpu_inc(s->stats->refused);
+			return IP_VS_SIP_RS_REFUSED;
+		}
+		return ip_vs_sip_resolve(t, old) == dest ? IP_VS_SIP_RS_BOUND :
+							   IP_VS_SIP_RS_OTHER;
+	}
+	this_cpu_inc(s->stats->created);
+	return IP_VS_SIP_RS_NEW;
+
+refused:
+	atomic_dec(&s->nbindings);
+	this_cpu_inc(s->stats->refused);
+	return IP_VS_SIP_RS_REFUSED;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bind_rs);
 
 /* Remove one binding; the caller walks the table. */
 static void ip_vs_sip_unbind(struct ip_vs_sip_svc *s,

@@ -43,6 +43,7 @@
 
 #include "ip_vs_icmp_vip.h"
 #include "ip_vs_sip.h"
+#include "ip_vs_sip_rs.h"
 
 static unsigned int dialog_timeout = 1800;
 module_param(dialog_timeout, uint, 0644);
@@ -326,6 +327,48 @@ static struct ip_vs_scheduler ip_vs_sip_scheduler = {
 	.upd_dest =		ip_vs_sip_dest_changed,
 	.schedule =		ip_vs_sip_schedule,
 };
+
+/*
+ * For the "reply" persistence engine (ip_vs_sip_rs.h), which takes this
+ * function with symbol_get() when a real server of a sip service sends a
+ * datagram that answers no request: is it the server's own call?
+ */
+int ip_vs_sip_rs_request(struct ip_vs_service *svc, struct ip_vs_dest *dest,
+			 const struct sk_buff *skb,
+			 const struct ip_vs_iphdr *iph)
+{
+	const struct ip_vs_sip_table *t;
+	struct ip_vs_sip_msg msg;
+	struct ip_vs_sip_svc *s;
+	const u8 *data = NULL;
+	size_t len = 0;
+	int v;
+
+	/* svc->sched_data is ours (and alive) while we are its scheduler. */
+	if (rcu_access_pointer(svc->scheduler) != &ip_vs_sip_scheduler ||
+	    iph->protocol != IPPROTO_UDP || iph->fragoffs)
+		return IP_VS_SIP_RS_NOKEY;
+	s = svc->sched_data;
+	local_bh_disable();
+	data = ip_vs_sip_payload(skb, iph, &len);
+	if (!data || ip_vs_sip_parse(data, len, &msg)) {
+		local_bh_enable();
+		return IP_VS_SIP_RS_NOKEY;
+	}
+	t = rcu_dereference(s->table);
+	if ((msg.flags & IP_VS_SIP_F_OVERSIZED) ||
+	    (svc->flags & IP_VS_SVC_F_SIP_STATELESS)) {
+		/* Not pinned: the consistent hash places the answers. */
+		v = ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, msg.callid,
+							       msg.callid_len)) ==
+		    dest ? IP_VS_SIP_RS_BOUND : IP_VS_SIP_RS_OTHER;
+	} else {
+		v = ip_vs_sip_bind_rs(s, t, &msg, dest, jiffies);
+	}
+	local_bh_enable();
+	return v;
+}
+EXPORT_SYMBOL_GPL(ip_vs_sip_rs_request);
 
 static void ip_vs_sip_show_svc(struct seq_file *seq,
 			       const struct ip_vs_sip_svc *s)
