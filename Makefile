@@ -14,6 +14,10 @@
 #   make userspace     C/C++ tools, library and unit tests (build/cmake/)
 #   make fuzz          the libFuzzer targets for FUZZ_SECONDS (600) each
 #   make deps          install the Debian packages all of this needs
+#   make dkms-install  register, build and install the modules with DKMS
+#                      for KERNELRELEASE (default: the running kernel)
+#   make debs          Debian packages in build/debs/ (scripts/build-debs)
+#   make check-qemu    Debian's own 6.1/6.12 kernels under QEMU with our modules
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -40,7 +44,8 @@ endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
 	test-kernel test-kernel-debug distro-check style userspace check demo \
-	deps kunit scenarios test-kernel-patched scenarios-patched fuzz
+	deps kunit scenarios test-kernel-patched scenarios-patched fuzz \
+	dkms-source dkms-install dkms-uninstall debs check-qemu
 
 all: module
 module modules:
@@ -84,6 +89,32 @@ scenarios-patched: modules-uml
 
 deps:
 	scripts/install-deps
+
+# DKMS: sources in $(DKMS_SRC)/ipvs-udp-$(VERSION) (dkms.conf, kernel/,
+# include/uapi/), then dkms add + install for KERNELRELEASE.
+VERSION := $(shell sed -n 's/^project.ipvs-udp VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)
+DKMS ?= dkms
+DKMS_SRC ?= /usr/src
+DKMS_DIR = $(DKMS_SRC)/ipvs-udp-$(VERSION)
+dkms-source:
+	rm -rf $(DKMS_DIR)
+	mkdir -p $(DKMS_DIR)
+	find kernel include/uapi -type f \( -name '*.[ch]' -o -name Kbuild \) \
+		-exec cp --parents {} $(DKMS_DIR)/ \;
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_DIR)/dkms.conf
+dkms-install: dkms-source
+	$(DKMS) status -m ipvs-udp -v $(VERSION) | grep -q . || \
+		$(DKMS) add -m ipvs-udp -v $(VERSION)
+	$(DKMS) install --force -m ipvs-udp -v $(VERSION) -k $(KERNELRELEASE)
+dkms-uninstall:
+	$(DKMS) remove -m ipvs-udp -v $(VERSION) --all
+	rm -rf $(DKMS_DIR)
+
+debs:
+	scripts/build-debs
+
+check-qemu:
+	tests/qemu/run
 
 # The libFuzzer targets for longer than make check runs them
 # (FUZZ_SECONDS each, default 600).
