@@ -226,7 +226,8 @@ test_pe_reply_listing() {
 	check "pe reply: persistent services list as before (unchanged from stock)" \
 		[ "$(svc_line "$out" "$VIP4:5070")" = "UDP  $VIP4:5070 rr persistent 60 pe sip ops" ]
 	check "pe reply: lor and pe_reply modules autoloaded (unchanged from stock)" \
-		grep -q '^ip_vs_lor ' /proc/modules
+		eval 'grep -q "^ip_vs_lor " /proc/modules &&
+			grep -q "^ip_vs_pe_reply " /proc/modules'
 }
 
 test_usage() {
