@@ -39,6 +39,7 @@ struct ip_vs_sip_conf {
 	unsigned int	linger_timeout;		/* seconds */
 	unsigned int	max_bindings;
 	u64		seed;
+	bool		move_quiesced;	/* set over netlink: drain policy */
 };
 
 /* One generation of the consistent-hash table, replaced as a whole. */
@@ -135,7 +136,21 @@ int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 		      unsigned long now);
 unsigned int ip_vs_sip_gc(struct ip_vs_sip_svc *s, unsigned long now);
 unsigned int ip_vs_sip_flush(struct ip_vs_sip_svc *s);
+unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
+			    bool (*expired)(struct ip_vs_sip_binding *,
+					    unsigned long),
+			    unsigned long arg);
 void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 			 struct ip_vs_sip_stats *sum);
+
+/* ip_vs_sip_sched.c: every sip service, under the mutex */
+extern struct list_head ip_vs_sip_services;
+extern struct mutex ip_vs_sip_mutex;
+
+/* ip_vs_sip_nl.c: the ipvs_udp generic netlink operations */
+int ip_vs_sip_nl_init(void);
+void ip_vs_sip_nl_exit(void);
+void ip_vs_sip_nl_dest_event(struct ip_vs_sip_svc *s,
+			     const struct ip_vs_dest *dest, u32 reason);
 
 #endif /* IP_VS_SIP_H */

@@ -479,10 +479,10 @@ static void ip_vs_sip_unbind(struct ip_vs_sip_svc *s,
  * Walk every binding, removing those @expired() selects. Process context;
  * may sleep between chunks. Return: the number removed.
  */
-static unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
-				   bool (*expired)(struct ip_vs_sip_binding *,
-						   unsigned long),
-				   unsigned long arg)
+unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
+			    bool (*expired)(struct ip_vs_sip_binding *,
+					    unsigned long),
+			    unsigned long arg)
 {
 	struct rhashtable_iter it;
 	struct ip_vs_sip_binding *b;

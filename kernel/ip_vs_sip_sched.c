@@ -40,6 +40,7 @@
 #include <linux/udp.h>
 #include <net/net_namespace.h>
 #include <kunit/visibility.h>
+#include <linux/ipvs_udp.h>
 
 #include "ip_vs_icmp_vip.h"
 #include "ip_vs_sip.h"
@@ -76,8 +77,8 @@ MODULE_PARM_DESC(hash_seed,
 		 "Consistent-hash seed; directors that must agree need the same one (0)");
 
 /* Services using this scheduler, for /proc/net/ip_vs_sip. */
-static LIST_HEAD(ip_vs_sip_services);
-static DEFINE_MUTEX(ip_vs_sip_mutex);
+LIST_HEAD(ip_vs_sip_services);
+DEFINE_MUTEX(ip_vs_sip_mutex);
 static struct workqueue_struct *ip_vs_sip_wq;
 
 /* Copy of a datagram's first bytes when they are not in the linear area. */
@@ -227,6 +228,32 @@ static int ip_vs_sip_dest_changed(struct ip_vs_service *svc,
 	return ip_vs_sip_svc_update(svc->sched_data, &svc->destinations);
 }
 
+/* Removed: its calls move at their next message (netlink event). */
+static int ip_vs_sip_del_dest(struct ip_vs_service *svc,
+			      struct ip_vs_dest *dest)
+{
+	int ret = ip_vs_sip_dest_changed(svc, dest);
+
+	ip_vs_sip_nl_dest_event(svc->sched_data, dest,
+				IPVS_UDP_EVENT_REASON_DEST_REMOVED);
+	return ret;
+}
+
+/* Quiesced under the move policy: its calls move too (netlink event). */
+static int ip_vs_sip_upd_dest(struct ip_vs_service *svc,
+			      struct ip_vs_dest *dest)
+{
+	struct ip_vs_sip_svc *s = svc->sched_data;
+	int ret = ip_vs_sip_dest_changed(svc, dest);
+
+	if (!atomic_read(&dest->weight) &&
+	    ((svc->flags & IP_VS_SVC_F_SIP_MOVE_QUIESCED) ||
+	     READ_ONCE(s->conf.move_quiesced)))
+		ip_vs_sip_nl_dest_event(s, dest,
+					IPVS_UDP_EVENT_REASON_DEST_QUIESCED);
+	return ret;
+}
+
 /*
  * The first bytes of the UDP payload: in place when the skb's linear area
  * holds them, else copied (never linearizing the packet) into this CPU's
@@ -283,8 +310,9 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 			dest = ip_vs_sip_table_pick(t, hash);
 		} else {
 			dest = ip_vs_sip_bind(s, t, &msg, hash,
-					      svc->flags &
-					      IP_VS_SVC_F_SIP_MOVE_QUIESCED,
+					      (svc->flags &
+					       IP_VS_SVC_F_SIP_MOVE_QUIESCED) ||
+					      READ_ONCE(s->conf.move_quiesced),
 					      jiffies);
 		}
 		goto out;
@@ -323,8 +351,8 @@ static struct ip_vs_scheduler ip_vs_sip_scheduler = {
 	.init_service =		ip_vs_sip_init_svc,
 	.done_service =		ip_vs_sip_done_svc,
 	.add_dest =		ip_vs_sip_dest_changed,
-	.del_dest =		ip_vs_sip_dest_changed,
-	.upd_dest =		ip_vs_sip_dest_changed,
+	.del_dest =		ip_vs_sip_del_dest,
+	.upd_dest =		ip_vs_sip_upd_dest,
 	.schedule =		ip_vs_sip_schedule,
 };
 
@@ -442,8 +470,13 @@ static int __init ip_vs_sip_init(void)
 	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler);
 	if (ret)
 		goto err_net;
+	ret = ip_vs_sip_nl_init();
+	if (ret)
+		goto err_sched;
 	return 0;
 
+err_sched:
+	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler);
 err_net:
 	unregister_pernet_subsys(&ip_vs_sip_net_ops);
 err_wq:
@@ -453,6 +486,7 @@ err_wq:
 
 static void __exit ip_vs_sip_cleanup(void)
 {
+	ip_vs_sip_nl_exit();
 	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler);
 	unregister_pernet_subsys(&ip_vs_sip_net_ops);
 	/* Let queued rcu_work reach the workqueue, then drain it. */

@@ -11,36 +11,36 @@
 #include <uapi/linux/ipvs_udp.h>
 
 /* Integer value ranges */
-static const struct netlink_range_validation ipvs_udp_a_sip_settings_dialog_timeout_range = {
+static struct netlink_range_validation ipvs_udp_a_sip_settings_dialog_timeout_range = {
 	.min	= 1ULL,
 	.max	= 604800ULL,
 };
 
-static const struct netlink_range_validation ipvs_udp_a_sip_settings_early_timeout_range = {
+static struct netlink_range_validation ipvs_udp_a_sip_settings_early_timeout_range = {
 	.min	= 1ULL,
 	.max	= 604800ULL,
 };
 
-static const struct netlink_range_validation ipvs_udp_a_sip_settings_transaction_timeout_range = {
+static struct netlink_range_validation ipvs_udp_a_sip_settings_transaction_timeout_range = {
 	.min	= 1ULL,
 	.max	= 604800ULL,
 };
 
-static const struct netlink_range_validation ipvs_udp_a_sip_settings_linger_timeout_range = {
+static struct netlink_range_validation ipvs_udp_a_sip_settings_linger_timeout_range = {
 	.min	= 1ULL,
 	.max	= 604800ULL,
 };
 
-static const struct netlink_range_validation ipvs_udp_a_sip_settings_max_bindings_range = {
+static struct netlink_range_validation ipvs_udp_a_sip_settings_max_bindings_range = {
 	.max	= 16777216ULL,
 };
 
-static const struct netlink_range_validation ipvs_udp_a_reply_settings_timeout_ms_range = {
+static struct netlink_range_validation ipvs_udp_a_reply_settings_timeout_ms_range = {
 	.min	= 1ULL,
 	.max	= 3600000ULL,
 };
 
-static const struct netlink_range_validation ipvs_udp_a_reply_settings_max_requests_range = {
+static struct netlink_range_validation ipvs_udp_a_reply_settings_max_requests_range = {
 	.min	= 1ULL,
 	.max	= 16777216ULL,
 };
@@ -159,7 +159,7 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.cmd		= IPVS_UDP_CMD_BINDING_GET,
 		.doit		= ipvs_udp_nl_binding_get_doit,
 		.dumpit		= ipvs_udp_nl_binding_get_dumpit,
-		.policy		= ipvs_udp_binding_get_nl_policy,
+		.policy		= ipvs_udp_binding_get_do_nl_policy,
 		.maxattr	= IPVS_UDP_A_SIP_CALL_ID,
 	},
 	{

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The ipvs_udp generic netlink family (ip_vs_udp_nl.ko) and the interface
+ * the feature modules (ip_vs_sip, ip_vs_pe_reply, ip_vs_icmp_vip) use to
+ * serve its operations. Not a stable interface; the uapi is
+ * include/uapi/linux/ipvs_udp.h, generated from netlink/ipvs_udp.yaml.
+ *
+ * The family module registers the family only: no scheduler, no hook. A
+ * feature module registers a provider when it loads; an operation whose
+ * provider is not loaded fails with "<module> not loaded" in the extack.
+ */
+#ifndef IP_VS_UDP_NL_H
+#define IP_VS_UDP_NL_H
+
+#include <linux/types.h>
+#include <net/genetlink.h>
+#include <net/ip_vs.h>
+#include <linux/ipvs_udp.h>
+
+/* A virtual service as IPVS addresses it. */
+struct ip_vs_udp_nl_svc_key {
+	union nf_inet_addr	addr;	/* unused bytes zero */
+	u32			fwmark;	/* 0: by protocol, address, port */
+	__be16			port;
+	u16			protocol;
+	u16			af;
+};
+
+/* A real server. */
+struct ip_vs_udp_nl_dest_key {
+	union nf_inet_addr	addr;	/* unused bytes zero */
+	__be16			port;
+	u16			af;
+};
+
+enum ip_vs_udp_nl_prov {
+	IP_VS_UDP_NL_SIP,
+	IP_VS_UDP_NL_REPLY,
+	IP_VS_UDP_NL_ICMP_VIP,
+	IP_VS_UDP_NL_NPROV
+};
+
+/*
+ * What a feature module serves. The handlers get the generic netlink
+ * arguments unchanged (attributes validated against the generated
+ * policies); the family module holds a reference on @owner while one runs.
+ */
+struct ip_vs_udp_nl_provider {
+	struct module	*owner;
+	int (*doit[IPVS_UDP_CMD_MAX + 1])(struct sk_buff *skb,
+					  struct genl_info *info);
+	int (*dumpit[IPVS_UDP_CMD_MAX + 1])(struct sk_buff *skb,
+					    struct netlink_callback *cb);
+	/* counters-get: nest this module's counters of @net into @msg */
+	int (*counters)(struct sk_buff *msg, struct net *net,
+			const struct ip_vs_udp_nl_svc_key *filter,
+			struct netlink_ext_ack *extack);
+};
+
+int ip_vs_udp_nl_register(enum ip_vs_udp_nl_prov id,
+			  const struct ip_vs_udp_nl_provider *p);
+void ip_vs_udp_nl_unregister(enum ip_vs_udp_nl_prov id);
+
+/* Attribute helpers (KUnit: ip_vs_udp_nl_test) */
+int ip_vs_udp_nl_parse_service(const struct nlattr *nest,
+			       struct ip_vs_udp_nl_svc_key *k,
+			       struct netlink_ext_ack *extack);
+int ip_vs_udp_nl_parse_dest(const struct nlattr *nest,
+			    struct ip_vs_udp_nl_dest_key *k,
+			    struct netlink_ext_ack *extack);
+int ip_vs_udp_nl_parse_callid(const struct nlattr *attr,
+			      struct netlink_ext_ack *extack);
+void ip_vs_udp_nl_svc_key_of(const struct ip_vs_service *svc,
+			     struct ip_vs_udp_nl_svc_key *k);
+bool ip_vs_udp_nl_svc_match(const struct ip_vs_udp_nl_svc_key *k,
+			    const struct ip_vs_service *svc);
+int ip_vs_udp_nl_svc_key_cmp(const struct ip_vs_udp_nl_svc_key *a,
+			     const struct ip_vs_udp_nl_svc_key *b);
+bool ip_vs_udp_nl_dest_match(const struct ip_vs_udp_nl_dest_key *k,
+			     const struct ip_vs_dest *d);
+int ip_vs_udp_nl_put_service(struct sk_buff *skb, int attrtype,
+			     const struct ip_vs_udp_nl_svc_key *k);
+int ip_vs_udp_nl_put_dest(struct sk_buff *skb, int attrtype, int af,
+			  const union nf_inet_addr *addr, __be16 port);
+
+/* Generic netlink message helpers for the providers */
+void *ip_vs_udp_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq,
+			   int flags, u8 cmd);
+struct sk_buff *ip_vs_udp_nl_reply_new(struct genl_info *info, u8 cmd,
+				       void **hdr);
+
+/* Events (multicast group "events"). */
+struct ip_vs_udp_nl_event {
+	u32					reason;	/* IPVS_UDP_EVENT_REASON_* */
+	const struct ip_vs_udp_nl_svc_key	*svc;	/* or NULL */
+	const union nf_inet_addr		*daddr;
+	__be16					dport;
+	u16					daf;
+	u32					bindings;
+	u64					timeouts;
+	u32					threshold;
+};
+
+bool ip_vs_udp_nl_listening(struct net *net);
+int ip_vs_udp_nl_notify(struct net *net, const struct ip_vs_udp_nl_event *ev,
+			gfp_t gfp);
+
+#endif /* IP_VS_UDP_NL_H */
