@@ -15,6 +15,7 @@
 
 #include "ipvs-udp/ipvs.h"
 #include "ipvs-udp/result.h"
+#include "ipvs-udp/udp.h"
 
 namespace ipvsudp::cli {
 
@@ -28,6 +29,8 @@ inline constexpr int kFailed = 5;     // any other error from the kernel
 
 struct Env {
     std::function<Result<ipvs::Client>()> ipvs;
+    std::function<Result<udp::Client>()> udp;
+    std::function<Result<udp::Watcher>()> watcher;
     std::ostream& out;
     std::ostream& err;
 };

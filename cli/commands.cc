@@ -4,6 +4,8 @@
 // with our schedulers and engine, status, connections, timeouts, stats.
 #include <cerrno>
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -43,6 +45,11 @@ int report(const Error& e, Env& env) {
     const int n = e.errnum();
     std::string ctx = e.context.empty() ? "" : e.context + ": ";
     std::string ext = e.extack.empty() ? "" : " (kernel: " + e.extack + ")";
+    if (e.family_missing && e.context.find("ipvs_udp") != std::string::npos) {
+        env.err << "ipvs-udp: the ipvs-udp modules are not loaded (no generic netlink family "
+                   "ipvs_udp); load them with: modprobe ip_vs_sip ip_vs_pe_reply\n";
+        return kNotLoaded;
+    }
     if (e.family_missing) {
         env.err << "ipvs-udp: IPVS is not loaded in this kernel; load it with: modprobe ip_vs\n";
         return kNotLoaded;
@@ -65,8 +72,8 @@ int report(const Error& e, Env& env) {
         return kFailed;
     }
     if (n == ENOENT) {
-        env.err << "ipvs-udp: " << ctx << "no such destination" << ext
-                << "; list them with: ipvs-udp status\n";
+        env.err << "ipvs-udp: " << ctx << "not found" << ext
+                << "; list what there is with: ipvs-udp status (or calls, servers)\n";
         return kNegative;
     }
     if (n == EEXIST) {
@@ -111,6 +118,403 @@ void json_service_key(Json& j, const ServiceKey& k) {
         j.field("protocol", k.protocol == IPPROTO_TCP ? "tcp" : "udp");
         j.field("address", k.address.str()).field("port", static_cast<std::uint32_t>(k.port));
     }
+}
+
+// ---------------------------------------------------------------- ipvs_udp
+
+#define TRY_UDP(var)                                   \
+    auto var##_r = env.udp();                          \
+    if (!var##_r) return report(var##_r.error(), env); \
+    auto& var = *var##_r
+
+std::string ms_str(std::uint64_t ms) {
+    if (ms < 10000) return std::to_string(ms) + "ms";
+    return std::to_string(ms / 1000) + "s";
+}
+
+// Call-IDs are bytes: show them as text, escaping what is not printable.
+std::string printable(std::string_view s) {
+    std::string o;
+    for (unsigned char c : s) {
+        if (c >= 0x21 && c < 0x7f) {
+            o += static_cast<char>(c);
+        } else {
+            char b[8];
+            std::snprintf(b, sizeof(b), "\\x%02x", c);
+            o += b;
+        }
+    }
+    return o;
+}
+
+udp::DestKey dest_key(const std::string& word, const std::optional<ServiceKey>& svc) {
+    HostPort hp = parse_hostport(word);
+    udp::DestKey d{hp.address, hp.port};
+    if (!d.port) {
+        if (!svc || svc->fwmark)
+            throw UsageError{"destination " + word + " needs a port (RIP:PORT)"};
+        d.port = svc->port;
+    }
+    return d;
+}
+
+int cmd_calls(const Args& a, Env& env) {
+    std::optional<ServiceKey> svc;
+    std::size_t i = 0;
+    if (!a.pos.empty()) svc = take_service(a.pos, i);
+    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    std::optional<udp::DestKey> dest;
+    if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
+    TRY_UDP(c);
+    std::vector<udp::Binding> list;
+    if (a.opt.count("--call-id")) {
+        if (!svc) throw UsageError{"--call-id needs a SERVICE"};
+        auto b = c.binding(*svc, a.opt.at("--call-id"));
+        if (!b && b.error().errnum() != ENOENT) return report(b.error(), env);
+        if (b) list.push_back(*b);
+    } else {
+        auto b = c.bindings(svc, dest);
+        if (!b) return report(b.error(), env);
+        list = std::move(*b);
+    }
+    if (a.json) {
+        Json j;
+        j.begin_object().key("calls").begin_array();
+        for (const auto& b : list) {
+            j.begin_object().field("service", b.service.str()).field("call_id", b.call_id);
+            j.field("destination", b.dest ? b.dest->str() : "");
+            j.field("state", state_name(b.state)).field("age_ms", b.age_ms);
+            j.field("idle_ms", b.idle_ms).field("expires_ms", b.expires_ms).end_object();
+        }
+        j.end_array().end_object();
+        env.out << j.str() << "\n";
+    } else {
+        Table t({"service", "call-id", "destination", "state", "age", "idle", "expires"});
+        for (const auto& b : list)
+            t.row({b.service.str(), printable(b.call_id), b.dest ? b.dest->str() : "(moving)",
+                   std::string(state_name(b.state)), ms_str(b.age_ms), ms_str(b.idle_ms),
+                   ms_str(b.expires_ms)});
+        t.print(env.out);
+        env.out << list.size() << " call" << (list.size() == 1 ? "" : "s") << "\n";
+    }
+    return a.opt.count("--call-id") && list.empty() ? kNegative : kOk;
+}
+
+int cmd_flush(const Args& a, Env& env) {
+    std::size_t i = 0;
+    ServiceKey svc = take_service(a.pos, i);
+    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    std::optional<udp::DestKey> dest;
+    std::optional<std::string> id;
+    if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
+    if (a.opt.count("--call-id")) id = a.opt.at("--call-id");
+    TRY_UDP(c);
+    auto n = c.flush(svc, dest, id);
+    if (!n) return report(n.error(), env);
+    if (a.json) {
+        Json j;
+        env.out << j.begin_object().field("flushed", *n).end_object().str() << "\n";
+    } else {
+        env.out << "flushed " << *n << " binding" << (*n == 1 ? "" : "s") << " of " << svc.str();
+        if (dest) env.out << " to " << dest->str();
+        env.out << "; their calls are placed afresh at their next message\n";
+    }
+    return kOk;
+}
+
+int cmd_servers(const Args& a, Env& env) {
+    TRY_UDP(c);
+    std::vector<udp::ReplyDest> list;
+    if (!a.pos.empty()) {
+        auto d = c.reply_dest(dest_key(a.pos[0], std::nullopt));
+        if (!d) return report(d.error(), env);
+        list.push_back(*d);
+    } else {
+        auto d = c.reply_dests();
+        if (!d) return report(d.error(), env);
+        list = std::move(*d);
+    }
+    if (a.json) {
+        Json j;
+        j.begin_object().key("servers").begin_array();
+        for (const auto& d : list) {
+            j.begin_object().field("destination", d.dest.str()).field("requests", d.requests);
+            j.field("replies", d.replies).field("timeouts", d.timeouts);
+            j.field("duplicates", d.duplicates).field("late", d.late);
+            j.field("outstanding", d.outstanding).field("ewma_ns", d.ewma_ns);
+            j.key("hist").begin_array();
+            for (auto h : d.hist) j.value(h);
+            j.end_array().end_object();
+        }
+        j.end_array().end_object();
+        env.out << j.str() << "\n";
+        return kOk;
+    }
+    Table t({"server", "requests", "replies", "unanswered", "timeouts", "late", "outstanding",
+             "latency"});
+    for (const auto& d : list) {
+        const std::uint64_t unanswered = d.requests > d.replies ? d.requests - d.replies : 0;
+        char lat[32];
+        std::snprintf(lat, sizeof(lat), "%.3fms", static_cast<double>(d.ewma_ns) / 1e6);
+        t.row({d.dest.str(), std::to_string(d.requests), std::to_string(d.replies),
+               std::to_string(unanswered), std::to_string(d.timeouts), std::to_string(d.late),
+               std::to_string(d.outstanding), lat});
+    }
+    t.print(env.out);
+    return kOk;
+}
+
+void print_event(const udp::Event& e, bool json, std::ostream& os) {
+    if (json) {
+        Json j;
+        j.begin_object().field("event", udp::reason_name(e.reason));
+        j.field("service", e.service ? e.service->str() : "");
+        j.field("destination", e.dest ? e.dest->str() : "");
+        j.field("bindings", e.bindings).field("timeouts", e.timeouts);
+        j.field("threshold", e.threshold).end_object();
+        os << j.str() << std::endl;
+        return;
+    }
+    os << udp::reason_name(e.reason);
+    if (e.service) os << " service " << e.service->str();
+    if (e.dest) os << " server " << e.dest->str();
+    if (e.reason == udp::EventReason::reply_timeouts)
+        os << " timeouts " << e.timeouts << " (threshold " << e.threshold << ")";
+    else
+        os << " bindings " << e.bindings;
+    os << std::endl;
+}
+
+int cmd_watch(const Args& a, Env& env) {
+    const std::uint32_t count = to_u32(a, "--count", 0);
+    const std::uint32_t timeout = to_u32(a, "--timeout", 0);
+    auto w = env.watcher();
+    if (!w) return report(w.error(), env);
+    if (auto r = w->subscribe(); !r) return report(r.error(), env);
+    if (!a.json) env.out << "watching ipvs_udp events" << std::endl;
+    std::uint32_t seen = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
+    while (count == 0 || seen < count) {
+        int ms = -1;
+        if (timeout) {
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0) break;
+            ms = static_cast<int>(left.count());
+        }
+        auto ev = w->next(ms);
+        if (!ev) {
+            if (ev.error().errnum() == ETIMEDOUT) break;
+            return report(ev.error(), env);
+        }
+        for (const auto& e : *ev) {
+            print_event(e, a.json, env.out);
+            if (count && ++seen >= count) break;
+        }
+    }
+    return count && seen < count ? kNegative : kOk;
+}
+
+// "--dialog-timeout 1800" and friends.
+int cmd_sip_settings(const Args& a, Env& env) {
+    std::size_t i = 0;
+    ServiceKey svc = take_service(a.pos, i);
+    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    udp::SipSettings set;
+    bool change = false;
+    auto opt = [&](const char* name, std::optional<std::uint32_t>& field) {
+        if (a.opt.count(name)) {
+            field = to_u32(a, name, 0);
+            change = true;
+        }
+    };
+    opt("--dialog-timeout", set.dialog_timeout);
+    opt("--early-timeout", set.early_timeout);
+    opt("--transaction-timeout", set.transaction_timeout);
+    opt("--linger-timeout", set.linger_timeout);
+    opt("--max-bindings", set.max_bindings);
+    if (a.opt.count("--drain-policy")) {
+        const auto& p = a.opt.at("--drain-policy");
+        if (p != "drain" && p != "move") throw UsageError{"--drain-policy is drain or move"};
+        set.drain_policy = p == "move" ? 1 : 0;
+        change = true;
+    }
+    TRY_UDP(c);
+    if (change)
+        if (auto r = c.sip_set(svc, set); !r) return report(r.error(), env);
+    auto s = c.sip_get(svc);
+    if (!s) return report(s.error(), env);
+    const auto& st = s->settings;
+    auto v = [](const std::optional<std::uint32_t>& x) { return x ? std::to_string(*x) : "-"; };
+    if (a.json) {
+        Json j;
+        j.begin_object().field("service", s->service.str()).key("settings").begin_object();
+        auto f = [&j](const char* k, const auto& x) {
+            if (x) j.field(k, static_cast<std::uint64_t>(*x));
+        };
+        f("dialog_timeout", st.dialog_timeout);
+        f("early_timeout", st.early_timeout);
+        f("transaction_timeout", st.transaction_timeout);
+        f("linger_timeout", st.linger_timeout);
+        f("max_bindings", st.max_bindings);
+        f("seed", st.seed);
+        if (st.drain_policy) j.field("drain_policy", *st.drain_policy ? "move" : "drain");
+        f("svc_flags", st.svc_flags);
+        j.end_object().key("counters").begin_object();
+        const auto& k = s->counters;
+        j.field("bindings", k.bindings).field("messages", k.messages).field("parsed", k.parsed);
+        j.field("nokey", k.nokey).field("oversized", k.oversized).field("hits", k.hits);
+        j.field("created", k.created).field("expired", k.expired).field("moved", k.moved);
+        j.field("refused", k.refused).field("ended", k.ended).field("nodest", k.nodest);
+        j.end_object().end_object();
+        env.out << j.str() << "\n";
+        return kOk;
+    }
+    env.out << s->service.str() << ": dialog-timeout " << v(st.dialog_timeout)
+            << " s, early-timeout " << v(st.early_timeout) << " s, transaction-timeout "
+            << v(st.transaction_timeout) << " s, linger-timeout " << v(st.linger_timeout)
+            << " s, max-bindings " << v(st.max_bindings) << ", drain-policy "
+            << (st.drain_policy ? (*st.drain_policy ? "move" : "drain") : "-") << ", seed "
+            << (st.seed ? std::to_string(*st.seed) : "-") << "\n"
+            << "bindings " << s->counters.bindings << ", messages " << s->counters.messages
+            << ", created " << s->counters.created << ", moved " << s->counters.moved
+            << ", refused " << s->counters.refused << "\n";
+    return kOk;
+}
+
+int cmd_reply_settings(const Args& a, Env& env) {
+    udp::ReplySettings set;
+    bool change = false;
+    for (auto [name, field] : {std::pair{"--timeout-ms", &set.timeout_ms},
+                               {"--max-requests", &set.max_requests},
+                               {"--timeout-threshold", &set.timeout_threshold}})
+        if (a.opt.count(name)) {
+            *field = to_u32(a, name, 0);
+            change = true;
+        }
+    TRY_UDP(c);
+    if (change)
+        if (auto r = c.set_reply_settings(set); !r) return report(r.error(), env);
+    auto s = c.reply_settings();
+    if (!s) return report(s.error(), env);
+    if (a.json) {
+        Json j;
+        j.begin_object();
+        if (s->timeout_ms) j.field("timeout_ms", *s->timeout_ms);
+        if (s->max_requests) j.field("max_requests", *s->max_requests);
+        if (s->timeout_threshold) j.field("timeout_threshold", *s->timeout_threshold);
+        env.out << j.end_object().str() << "\n";
+    } else {
+        env.out << "timeout " << s->timeout_ms.value_or(0) << " ms, max-requests "
+                << s->max_requests.value_or(0) << ", timeout-threshold "
+                << s->timeout_threshold.value_or(0) << "\n";
+    }
+    return kOk;
+}
+
+void add_udp_metrics(Prometheus& p, const udp::Counters& c) {
+    for (const auto& [svc, k] : c.sip) {
+        std::map<std::string, std::string> l{{"service", svc.str()}};
+        p.add("ipvs_udp_sip_bindings", "gauge", "Call-ID bindings of the sip service", l,
+              k.bindings);
+        p.add("ipvs_udp_sip_messages_total", "counter", "Datagrams scheduled", l, k.messages);
+        p.add("ipvs_udp_sip_parsed_total", "counter", "Datagrams with a Call-ID", l, k.parsed);
+        p.add("ipvs_udp_sip_nokey_total", "counter", "Datagrams placed by address", l, k.nokey);
+        p.add("ipvs_udp_sip_oversized_total", "counter", "Oversized Call-IDs", l, k.oversized);
+        p.add("ipvs_udp_sip_hits_total", "counter", "Binding hits", l, k.hits);
+        p.add("ipvs_udp_sip_created_total", "counter", "Bindings created", l, k.created);
+        p.add("ipvs_udp_sip_expired_total", "counter", "Bindings expired", l, k.expired);
+        p.add("ipvs_udp_sip_moved_total", "counter", "Bindings moved to another server", l,
+              k.moved);
+        p.add("ipvs_udp_sip_refused_total", "counter", "Calls not bound at the cap", l, k.refused);
+        p.add("ipvs_udp_sip_ended_total", "counter", "Dialogs ended", l, k.ended);
+        p.add("ipvs_udp_sip_nodest_total", "counter", "Datagrams without a usable server", l,
+              k.nodest);
+    }
+    if (c.reply) {
+        const auto& r = *c.reply;
+        p.add("ipvs_udp_reply_requests_total", "counter", "Requests recorded", {}, r.requests);
+        p.add("ipvs_udp_reply_refused_total", "counter", "Requests not recorded (cap)", {},
+              r.refused);
+        p.add("ipvs_udp_reply_replies_total", "counter", "Replies matched", {}, r.replies);
+        p.add("ipvs_udp_reply_duplicates_total", "counter", "Duplicate replies", {}, r.duplicates);
+        p.add("ipvs_udp_reply_late_total", "counter", "Late replies", {}, r.late);
+        p.add("ipvs_udp_reply_unsolicited_total", "counter", "Unsolicited datagrams", {},
+              r.unsolicited);
+        p.add("ipvs_udp_reply_timeouts_total", "counter", "Requests without a reply", {},
+              r.timeouts);
+        p.add("ipvs_udp_reply_records", "gauge", "Outstanding request records", {}, r.records);
+    }
+    if (c.icmp_vip) {
+        const auto& i = *c.icmp_vip;
+        p.add("ipvs_udp_icmp_vip_enabled", "gauge", "ICMP from the VIP switched on", {}, i.enabled);
+        p.add("ipvs_udp_icmp_vip_rewritten_total", "counter", "ICMP errors rewritten",
+              {{"family", "inet"}}, i.rewritten_v4);
+        p.add("ipvs_udp_icmp_vip_rewritten_total", "counter", "ICMP errors rewritten",
+              {{"family", "inet6"}}, i.rewritten_v6);
+        p.add("ipvs_udp_icmp_vip_generated_total", "counter", "IPv4 errors built", {},
+              i.generated_v4);
+        p.add("ipvs_udp_icmp_vip_failed_total", "counter", "ICMP errors not sent", {}, i.failed);
+    }
+}
+
+void add_reply_dest_metrics(Prometheus& p, const std::vector<udp::ReplyDest>& list) {
+    for (const auto& d : list) {
+        std::map<std::string, std::string> l{{"destination", d.dest.str()}};
+        p.add("ipvs_udp_reply_dest_requests_total", "counter", "Requests sent to the server", l,
+              d.requests);
+        p.add("ipvs_udp_reply_dest_replies_total", "counter", "Replies of the server", l,
+              d.replies);
+        p.add("ipvs_udp_reply_dest_timeouts_total", "counter",
+              "Requests the server left unanswered", l, d.timeouts);
+        p.add("ipvs_udp_reply_dest_outstanding", "gauge", "Requests waiting for a reply", l,
+              d.outstanding);
+        p.add("ipvs_udp_reply_dest_latency_ewma_ns", "gauge", "Smoothed reply latency", l,
+              d.ewma_ns);
+    }
+}
+
+int cmd_counters(const Args& a, Env& env) {
+    std::optional<ServiceKey> svc;
+    std::size_t i = 0;
+    if (!a.pos.empty()) svc = take_service(a.pos, i);
+    TRY_UDP(c);
+    auto r = c.counters(svc);
+    if (!r) return report(r.error(), env);
+    Prometheus p;
+    add_udp_metrics(p, *r);
+    if (a.json) {
+        Json j;
+        j.begin_object().key("sip").begin_array();
+        for (const auto& [k, s] : r->sip) {
+            j.begin_object().field("service", k.str()).field("bindings", s.bindings);
+            j.field("messages", s.messages).field("parsed", s.parsed).field("nokey", s.nokey);
+            j.field("oversized", s.oversized).field("hits", s.hits).field("created", s.created);
+            j.field("expired", s.expired).field("moved", s.moved).field("refused", s.refused);
+            j.field("ended", s.ended).field("nodest", s.nodest).end_object();
+        }
+        j.end_array();
+        if (r->reply) {
+            const auto& x = *r->reply;
+            j.key("reply").begin_object().field("requests", x.requests);
+            j.field("refused", x.refused).field("replies", x.replies);
+            j.field("duplicates", x.duplicates).field("late", x.late);
+            j.field("unsolicited", x.unsolicited).field("timeouts", x.timeouts);
+            j.field("records", x.records).field("dests", x.dests).end_object();
+        }
+        if (r->icmp_vip) {
+            const auto& x = *r->icmp_vip;
+            j.key("icmp_vip").begin_object().field("enabled", x.enabled);
+            j.field("rewritten_v4", x.rewritten_v4).field("rewritten_v6", x.rewritten_v6);
+            j.field("generated_v4", x.generated_v4).field("already_vip", x.already_vip);
+            j.field("duplicates", x.duplicates).field("ratelimited", x.ratelimited);
+            j.field("failed", x.failed).end_object();
+        }
+        env.out << j.end_object().str() << "\n";
+    } else {
+        p.print(env.out);
+    }
+    return kOk;
 }
 
 // ---------------------------------------------------------------- service
@@ -451,9 +855,17 @@ int cmd_stats(const Args& a, Env& env) {
         j.end_array().end_object();
     }
     j.end_array().end_object();
-    if (a.flags.count("--prometheus"))
+    if (a.flags.count("--prometheus")) {
+        // Our modules' counters too, when they are loaded.
+        if (auto u = env.udp()) {
+            auto uc = u->counters();
+            if (uc) add_udp_metrics(p, *uc);
+            auto ud = u->reply_dests();
+            if (ud) add_reply_dest_metrics(p, *ud);
+            if (!uc && !uc.error().family_missing) return report(uc.error(), env);
+        }
         p.print(env.out);
-    else if (a.json)
+    } else if (a.json)
         env.out << j.str() << "\n";
     else
         t.print(env.out);
@@ -582,6 +994,67 @@ const std::vector<Command>& commands() {
          {},
          {"--prometheus"},
          cmd_stats},
+        {"calls",
+         "calls [SERVICE] [--dest RIP:PORT] [--call-id ID]",
+         "Call-ID bindings of the sip scheduler: of every sip service, of one, of one\n"
+         "real server (--dest), or of one Call-ID (--call-id, needs SERVICE; exit 1\n"
+         "when it is not bound). Columns: service, Call-ID, real server, state\n"
+         "(transaction, early, dialog, linger), age, idle time, time to expiry.\n",
+         {"--dest", "--call-id"},
+         {},
+         cmd_calls},
+        {"flush",
+         "flush SERVICE [--dest RIP[:PORT]] [--call-id ID]",
+         "Remove bindings of a sip service: all, those of one real server (do this\n"
+         "before taking it down), or one Call-ID. Their calls are placed afresh at\n"
+         "their next message. Prints how many were removed.\n",
+         {"--dest", "--call-id"},
+         {},
+         cmd_flush},
+        {"servers",
+         "servers [RIP:PORT]",
+         "Reply accounting of the reply engine per real server: requests, replies,\n"
+         "unanswered requests, timeouts, late replies, outstanding requests and the\n"
+         "smoothed latency.\n",
+         {},
+         {},
+         cmd_servers},
+        {"watch",
+         "watch [--count N] [--timeout SECONDS]",
+         "Print notifications of the ipvs_udp \"events\" group as they come: a real\n"
+         "server's calls moved (removed or quiesced under the move policy), bindings\n"
+         "flushed, reply timeouts over the threshold. --count stops after N events\n"
+         "(exit 1 if fewer came), --timeout after SECONDS. One JSON object per line\n"
+         "with --json.\n",
+         {"--count", "--timeout"},
+         {},
+         cmd_watch},
+        {"sip-settings",
+         "sip-settings SERVICE [--dialog-timeout S] [--early-timeout S] "
+         "[--transaction-timeout S] [--linger-timeout S] [--max-bindings N] "
+         "[--drain-policy drain|move]",
+         "Show (and change) the sip scheduler's settings and counters of a service.\n"
+         "Timeouts in seconds; --max-bindings caps the binding table (more calls are\n"
+         "placed by hash only); --drain-policy move moves calls off quiesced servers.\n",
+         {"--dialog-timeout", "--early-timeout", "--transaction-timeout", "--linger-timeout",
+          "--max-bindings", "--drain-policy"},
+         {},
+         cmd_sip_settings},
+        {"reply-settings",
+         "reply-settings [--timeout-ms MS] [--max-requests N] [--timeout-threshold N]",
+         "Show (and change) the reply engine's settings of this network namespace:\n"
+         "how long a request waits for its reply, how many are recorded, and after\n"
+         "how many new timeouts of a server a reply-timeouts event is sent.\n",
+         {"--timeout-ms", "--max-requests", "--timeout-threshold"},
+         {},
+         cmd_reply_settings},
+        {"counters",
+         "counters [SERVICE]",
+         "Counters of our modules (sip per service, reply engine, ICMP from the VIP),\n"
+         "in the Prometheus text format (JSON with --json).\n",
+         {},
+         {},
+         cmd_counters},
         {"sip-callid",
          "sip-callid [FILE]",
          "Print the key the sip scheduler uses for one SIP datagram (FILE or standard\n"

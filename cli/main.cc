@@ -9,6 +9,8 @@
 
 int main(int argc, char** argv) {
     std::vector<std::string_view> args(argv + 1, argv + argc);
-    ipvsudp::cli::Env env{[] { return ipvsudp::ipvs::Client::open(); }, std::cout, std::cerr};
+    ipvsudp::cli::Env env{[] { return ipvsudp::ipvs::Client::open(); },
+                          [] { return ipvsudp::udp::Client::open(); },
+                          [] { return ipvsudp::udp::Watcher::open(); }, std::cout, std::cerr};
     return ipvsudp::cli::run(args, env);
 }

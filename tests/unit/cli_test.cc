@@ -23,25 +23,47 @@ namespace {
 
 constexpr std::uint16_t kIpvsId = 0x1b;
 
+constexpr std::uint16_t kUdpId = 0x22;
+
 struct Fixture {
-    std::vector<Bytes> sent;
-    std::function<std::vector<Bytes>(const Bytes&)> kernel;
-    bool family_missing = false;
+    std::vector<Bytes> sent, udp_sent;
+    std::function<std::vector<Bytes>(const Bytes&)> kernel, udp_kernel;
+    bool family_missing = false, udp_missing = false;
+    std::vector<Bytes> events;  // datagrams for the watcher
     std::ostringstream out, err;
+
+    static std::vector<Bytes> lookup(const Bytes& req, const char* name, std::uint16_t id,
+                                     bool missing) {
+        if (missing) return {nltest::error_reply(req, ENOENT)};
+        return {nltest::family_reply(nltest::seq_of(req), name, id, {{"events", 7}}),
+                nltest::error_reply(req, 0)};
+    }
 
     int run(std::vector<std::string_view> args) {
         Env env{[this]() -> Result<ipvs::Client> {
                     return ipvs::Client(
                         std::make_unique<nltest::FakeTransport>(&sent, [this](const Bytes& req) {
-                            if (nltest::type_of(req) == GENL_ID_CTRL) {
-                                if (family_missing)
-                                    return std::vector<Bytes>{nltest::error_reply(req, ENOENT)};
-                                return std::vector<Bytes>{
-                                    nltest::family_reply(nltest::seq_of(req), "IPVS", kIpvsId),
-                                    nltest::error_reply(req, 0)};
-                            }
+                            if (nltest::type_of(req) == GENL_ID_CTRL)
+                                return lookup(req, "IPVS", kIpvsId, family_missing);
                             return kernel(req);
                         }));
+                },
+                [this]() -> Result<udp::Client> {
+                    return udp::Client(std::make_unique<nltest::FakeTransport>(
+                        &udp_sent, [this](const Bytes& req) {
+                            if (nltest::type_of(req) == GENL_ID_CTRL)
+                                return lookup(req, "ipvs_udp", kUdpId, udp_missing);
+                            return udp_kernel(req);
+                        }));
+                },
+                [this]() -> Result<udp::Watcher> {
+                    auto t = std::make_unique<nltest::FakeTransport>(
+                        &udp_sent, [this](const Bytes& req) {
+                            auto r = lookup(req, "ipvs_udp", kUdpId, udp_missing);
+                            for (auto& e : events) r.push_back(e);
+                            return r;
+                        });
+                    return udp::Watcher(std::move(t));
                 },
                 out, err};
         return cli::run(args, env);
@@ -224,6 +246,7 @@ TEST(Cli, StatusTable) {
 
 TEST(Cli, StatsPrometheus) {
     Fixture f;
+    f.udp_missing = true;  // IPVS only: our modules' metrics are left out
     f.kernel = one_sip_service;
     ASSERT_EQ(f.run({"stats", "--prometheus"}), kOk);
     const std::string o = f.out.str();

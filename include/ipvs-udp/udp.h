@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// Typed access to the project's own generic netlink family "ipvs_udp"
+// (netlink/ipvs_udp.yaml, uapi <linux/ipvs_udp.h>): settings, Call-ID
+// bindings and counters of the sip scheduler, settings and per-real-server
+// accounting of the reply engine, counters of ip_vs_icmp_vip, and the
+// "events" multicast group.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ipvs-udp/netlink.h"
+#include "ipvs-udp/result.h"
+#include "ipvs-udp/service.h"
+
+namespace ipvsudp::udp {
+
+inline constexpr std::string_view kFamily = "ipvs_udp";
+
+// A real server of a service.
+struct DestKey {
+    Address address;
+    std::uint16_t port = 0;  // host byte order
+    std::string str() const;
+    friend bool operator==(const DestKey&, const DestKey&) = default;
+};
+
+// Absent fields are left unchanged by sip_set().
+struct SipSettings {
+    std::optional<std::uint32_t> dialog_timeout, early_timeout, transaction_timeout, linger_timeout,
+        max_bindings;
+    std::optional<std::uint64_t> seed;          // read only
+    std::optional<std::uint32_t> drain_policy;  // 0 drain, 1 move
+    std::optional<std::uint32_t> svc_flags;     // read only
+};
+
+struct SipCounters {
+    std::uint64_t bindings = 0, messages = 0, parsed = 0, nokey = 0, oversized = 0, hits = 0,
+                  created = 0, expired = 0, moved = 0, refused = 0, ended = 0, nodest = 0;
+};
+
+struct SipService {
+    ServiceKey service;
+    SipSettings settings;
+    SipCounters counters;
+};
+
+enum class BindingState : std::uint32_t { transaction = 0, early = 1, dialog = 2, linger = 3 };
+std::string_view state_name(BindingState s);
+
+struct Binding {
+    ServiceKey service;
+    std::string call_id;          // raw bytes
+    std::optional<DestKey> dest;  // absent while the server is being replaced
+    BindingState state = BindingState::transaction;
+    std::uint64_t age_ms = 0, idle_ms = 0, expires_ms = 0;
+};
+
+struct ReplySettings {
+    std::optional<std::uint32_t> timeout_ms, max_requests, timeout_threshold;
+};
+
+struct ReplyDest {
+    DestKey dest;
+    std::uint64_t requests = 0, replies = 0, timeouts = 0, duplicates = 0, late = 0;
+    std::uint64_t outstanding = 0, ewma_ns = 0;
+    std::vector<std::uint64_t> hist;  // <1 ms, <10 ms, <100 ms, <1 s, rest
+};
+
+struct ReplyCounters {
+    std::uint64_t requests = 0, refused = 0, replies = 0, duplicates = 0, late = 0, unsolicited = 0,
+                  timeouts = 0, records = 0, dests = 0;
+};
+
+struct IcmpVipCounters {
+    std::uint64_t enabled = 0, rewritten_v4 = 0, rewritten_v6 = 0, generated_v4 = 0,
+                  already_vip = 0, duplicates = 0, ratelimited = 0, failed = 0;
+};
+
+struct Counters {
+    std::vector<std::pair<ServiceKey, SipCounters>> sip;
+    std::optional<ReplyCounters> reply;
+    std::optional<IcmpVipCounters> icmp_vip;
+};
+
+enum class EventReason : std::uint32_t {
+    dest_removed = 0,
+    dest_quiesced = 1,
+    flushed = 2,
+    reply_timeouts = 3
+};
+std::string_view reason_name(EventReason r);
+
+struct Event {
+    EventReason reason = EventReason::dest_removed;
+    std::optional<ServiceKey> service;
+    std::optional<DestKey> dest;
+    std::uint32_t bindings = 0;
+    std::uint64_t timeouts = 0;
+    std::uint32_t threshold = 0;
+};
+
+// Encoders and decoders, public for the unit tests.
+void put_service(MessageBuilder& b, int type, const ServiceKey& k);
+void put_dest(MessageBuilder& b, int type, const DestKey& d);
+std::optional<ServiceKey> decode_service(const nlattr* nest);
+std::optional<DestKey> decode_dest(const nlattr* nest);
+std::optional<Event> decode_event(const GenlMessage& m);
+
+class Client {
+  public:
+    static Result<Client> open();
+    explicit Client(std::unique_ptr<Transport> t);
+    Client(Client&&) noexcept;
+    Client& operator=(Client&&) noexcept;
+    ~Client();
+
+    Result<SipService> sip_get(const ServiceKey& service);
+    Result<void> sip_set(const ServiceKey& service, const SipSettings& s);
+    // The binding of one Call-ID (ENOENT when it has none).
+    Result<Binding> binding(const ServiceKey& service, std::string_view call_id);
+    // Dump bindings: of every sip service, or of one, optionally of one
+    // real server only.
+    Result<std::vector<Binding>> bindings(const std::optional<ServiceKey>& service = std::nullopt,
+                                          const std::optional<DestKey>& dest = std::nullopt);
+    // Remove bindings of a service: all, those of one server, or one
+    // Call-ID. Returns how many were removed.
+    Result<std::uint32_t> flush(const ServiceKey& service,
+                                const std::optional<DestKey>& dest = std::nullopt,
+                                const std::optional<std::string>& call_id = std::nullopt);
+    Result<ReplySettings> reply_settings();
+    Result<void> set_reply_settings(const ReplySettings& s);
+    Result<std::vector<ReplyDest>> reply_dests();
+    Result<ReplyDest> reply_dest(const DestKey& d);
+    Result<Counters> counters(const std::optional<ServiceKey>& service = std::nullopt);
+
+  private:
+    Result<std::vector<GenlMessage>> request(std::uint8_t cmd, std::uint16_t flags,
+                                             const std::string& ctx,
+                                             const std::function<void(MessageBuilder&)>& fill);
+    struct State;
+    std::unique_ptr<State> st_;
+};
+
+// Notifications of the "events" multicast group, on their own socket.
+class Watcher {
+  public:
+    static Result<Watcher> open();
+    explicit Watcher(std::unique_ptr<Transport> t);
+    Watcher(Watcher&&) noexcept;
+    Watcher& operator=(Watcher&&) noexcept;
+    ~Watcher();
+
+    // Resolve the family and join its "events" group.
+    Result<void> subscribe();
+    // The next events (ETIMEDOUT after timeout_ms; < 0 waits forever).
+    Result<std::vector<Event>> next(int timeout_ms = -1);
+
+  private:
+    struct State;
+    std::unique_ptr<State> st_;
+};
+
+}  // namespace ipvsudp::udp

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// The ipvs_udp generic netlink family (netlink/ipvs_udp.yaml).
+#include "ipvs-udp/udp.h"
+
+#include <arpa/inet.h>
+#include <linux/ipvs_udp.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace ipvsudp::udp {
+
+std::string DestKey::str() const {
+    if (address.family == AF_INET6) return "[" + address.str() + "]:" + std::to_string(port);
+    return address.str() + ":" + std::to_string(port);
+}
+
+std::string_view state_name(BindingState s) {
+    switch (s) {
+        case BindingState::transaction:
+            return "transaction";
+        case BindingState::early:
+            return "early";
+        case BindingState::dialog:
+            return "dialog";
+        case BindingState::linger:
+            return "linger";
+    }
+    return "unknown";
+}
+
+std::string_view reason_name(EventReason r) {
+    switch (r) {
+        case EventReason::dest_removed:
+            return "dest-removed";
+        case EventReason::dest_quiesced:
+            return "dest-quiesced";
+        case EventReason::flushed:
+            return "flushed";
+        case EventReason::reply_timeouts:
+            return "reply-timeouts";
+    }
+    return "unknown";
+}
+
+// ---------------------------------------------------------------- encode
+
+namespace {
+std::span<const std::uint8_t> addr_bytes(const Address& a) {
+    // 4 bytes for AF_INET, 16 for AF_INET6 (checked by the handlers).
+    return {reinterpret_cast<const std::uint8_t*>(&a.addr),
+            a.family == AF_INET6 ? sizeof(a.addr) : 4u};
+}
+}  // namespace
+
+void put_service(MessageBuilder& b, int type, const ServiceKey& k) {
+    int n = b.begin_nest(type);
+    b.u16(IPVS_UDP_A_SERVICE_AF, static_cast<std::uint16_t>(k.address.family));
+    if (k.fwmark) {
+        b.u32(IPVS_UDP_A_SERVICE_FWMARK, k.fwmark);
+    } else {
+        b.u16(IPVS_UDP_A_SERVICE_PROTOCOL, k.protocol);
+        b.bytes(IPVS_UDP_A_SERVICE_ADDR, addr_bytes(k.address));
+        b.u16(IPVS_UDP_A_SERVICE_PORT, htons(k.port));
+    }
+    b.end_nest(n);
+}
+
+void put_dest(MessageBuilder& b, int type, const DestKey& d) {
+    int n = b.begin_nest(type);
+    b.u16(IPVS_UDP_A_DEST_AF, static_cast<std::uint16_t>(d.address.family));
+    b.bytes(IPVS_UDP_A_DEST_ADDR, addr_bytes(d.address));
+    b.u16(IPVS_UDP_A_DEST_PORT, htons(d.port));
+    b.end_nest(n);
+}
+
+// ---------------------------------------------------------------- decode
+
+namespace {
+bool read_addr(std::span<const std::uint8_t> b, int af, Address& out) {
+    const std::size_t need = af == AF_INET6 ? 16 : 4;
+    if ((af != AF_INET && af != AF_INET6) || b.size() != need) return false;
+    out.family = af;
+    out.addr = in6_addr{};
+    std::memcpy(&out.addr, b.data(), need);
+    return true;
+}
+}  // namespace
+
+std::optional<ServiceKey> decode_service(const nlattr* nest) {
+    if (!nest) return std::nullopt;
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_SERVICE_MAX);
+    ServiceKey k;
+    const int af = a.u16(IPVS_UDP_A_SERVICE_AF);
+    if (af != AF_INET && af != AF_INET6) return std::nullopt;
+    k.address.family = af;
+    if (a.has(IPVS_UDP_A_SERVICE_FWMARK)) {
+        k.fwmark = a.u32(IPVS_UDP_A_SERVICE_FWMARK);
+        return k;
+    }
+    k.protocol = a.u16(IPVS_UDP_A_SERVICE_PROTOCOL);
+    if (!read_addr(a.bytes(IPVS_UDP_A_SERVICE_ADDR), af, k.address)) return std::nullopt;
+    k.port = ntohs(a.u16(IPVS_UDP_A_SERVICE_PORT));
+    return k;
+}
+
+std::optional<DestKey> decode_dest(const nlattr* nest) {
+    if (!nest) return std::nullopt;
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_DEST_MAX);
+    DestKey d;
+    if (!read_addr(a.bytes(IPVS_UDP_A_DEST_ADDR), a.u16(IPVS_UDP_A_DEST_AF), d.address))
+        return std::nullopt;
+    d.port = ntohs(a.u16(IPVS_UDP_A_DEST_PORT));
+    return d;
+}
+
+namespace {
+
+SipSettings decode_sip_settings(const nlattr* nest) {
+    SipSettings s;
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_SIP_SETTINGS_MAX);
+    auto opt32 = [&a](int t) -> std::optional<std::uint32_t> {
+        if (!a.has(t)) return std::nullopt;
+        return a.u32(t);
+    };
+    s.dialog_timeout = opt32(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT);
+    s.early_timeout = opt32(IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT);
+    s.transaction_timeout = opt32(IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT);
+    s.linger_timeout = opt32(IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT);
+    s.max_bindings = opt32(IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS);
+    if (a.has(IPVS_UDP_A_SIP_SETTINGS_SEED)) s.seed = a.uint(IPVS_UDP_A_SIP_SETTINGS_SEED);
+    s.drain_policy = opt32(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY);
+    s.svc_flags = opt32(IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS);
+    return s;
+}
+
+SipCounters decode_sip_counters(const nlattr* nest) {
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_SIP_COUNTERS_MAX);
+    SipCounters c;
+    c.bindings = a.uint(IPVS_UDP_A_SIP_COUNTERS_BINDINGS);
+    c.messages = a.uint(IPVS_UDP_A_SIP_COUNTERS_MESSAGES);
+    c.parsed = a.uint(IPVS_UDP_A_SIP_COUNTERS_PARSED);
+    c.nokey = a.uint(IPVS_UDP_A_SIP_COUNTERS_NOKEY);
+    c.oversized = a.uint(IPVS_UDP_A_SIP_COUNTERS_OVERSIZED);
+    c.hits = a.uint(IPVS_UDP_A_SIP_COUNTERS_HITS);
+    c.created = a.uint(IPVS_UDP_A_SIP_COUNTERS_CREATED);
+    c.expired = a.uint(IPVS_UDP_A_SIP_COUNTERS_EXPIRED);
+    c.moved = a.uint(IPVS_UDP_A_SIP_COUNTERS_MOVED);
+    c.refused = a.uint(IPVS_UDP_A_SIP_COUNTERS_REFUSED);
+    c.ended = a.uint(IPVS_UDP_A_SIP_COUNTERS_ENDED);
+    c.nodest = a.uint(IPVS_UDP_A_SIP_COUNTERS_NODEST);
+    return c;
+}
+
+std::optional<Binding> decode_binding(const ServiceKey& svc, const nlattr* nest) {
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_BINDING_MAX);
+    if (!a.has(IPVS_UDP_A_BINDING_CALL_ID)) return std::nullopt;
+    Binding b;
+    b.service = svc;
+    auto id = a.bytes(IPVS_UDP_A_BINDING_CALL_ID);
+    b.call_id.assign(reinterpret_cast<const char*>(id.data()), id.size());
+    b.dest = decode_dest(a.get(IPVS_UDP_A_BINDING_DEST));
+    b.state = static_cast<BindingState>(a.u32(IPVS_UDP_A_BINDING_STATE));
+    b.age_ms = a.uint(IPVS_UDP_A_BINDING_AGE_MS);
+    b.idle_ms = a.uint(IPVS_UDP_A_BINDING_IDLE_MS);
+    b.expires_ms = a.uint(IPVS_UDP_A_BINDING_EXPIRES_MS);
+    return b;
+}
+
+ReplySettings decode_reply_settings(const nlattr* nest) {
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_REPLY_SETTINGS_MAX);
+    ReplySettings s;
+    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS))
+        s.timeout_ms = a.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS);
+    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS))
+        s.max_requests = a.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS);
+    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD))
+        s.timeout_threshold = a.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD);
+    return s;
+}
+
+std::optional<ReplyDest> decode_reply_dest(const nlattr* nest) {
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_REPLY_DEST_MAX);
+    auto d = decode_dest(a.get(IPVS_UDP_A_REPLY_DEST_DEST));
+    if (!d) return std::nullopt;
+    ReplyDest r;
+    r.dest = *d;
+    r.requests = a.uint(IPVS_UDP_A_REPLY_DEST_REQUESTS);
+    r.replies = a.uint(IPVS_UDP_A_REPLY_DEST_REPLIES);
+    r.timeouts = a.uint(IPVS_UDP_A_REPLY_DEST_TIMEOUTS);
+    r.duplicates = a.uint(IPVS_UDP_A_REPLY_DEST_DUPLICATES);
+    r.late = a.uint(IPVS_UDP_A_REPLY_DEST_LATE);
+    r.outstanding = a.uint(IPVS_UDP_A_REPLY_DEST_OUTSTANDING);
+    r.ewma_ns = a.uint(IPVS_UDP_A_REPLY_DEST_EWMA_NS);
+    for (const nlattr* h : a.all(IPVS_UDP_A_REPLY_DEST_HIST))
+        r.hist.push_back(nla_len(h) == 4 ? nla_get_u32(const_cast<nlattr*>(h))
+                                         : nla_get_u64(const_cast<nlattr*>(h)));
+    return r;
+}
+
+}  // namespace
+
+std::optional<Event> decode_event(const GenlMessage& m) {
+    if (m.cmd != IPVS_UDP_CMD_DEST_EVENT) return std::nullopt;
+    Attrs a = m.attrs(IPVS_UDP_A_EVENT_MAX);
+    if (!a.has(IPVS_UDP_A_EVENT_REASON)) return std::nullopt;
+    Event e;
+    e.reason = static_cast<EventReason>(a.u32(IPVS_UDP_A_EVENT_REASON));
+    e.service = decode_service(a.get(IPVS_UDP_A_EVENT_SERVICE));
+    e.dest = decode_dest(a.get(IPVS_UDP_A_EVENT_DEST));
+    e.bindings = a.u32(IPVS_UDP_A_EVENT_BINDINGS);
+    e.timeouts = a.uint(IPVS_UDP_A_EVENT_TIMEOUTS);
+    e.threshold = a.u32(IPVS_UDP_A_EVENT_THRESHOLD);
+    return e;
+}
+
+// ---------------------------------------------------------------- client
+
+struct Client::State {
+    Channel ch;
+    std::mutex mu;
+    std::optional<std::uint16_t> family;
+    explicit State(std::unique_ptr<Transport> t) : ch(std::move(t)) {}
+};
+
+Client::Client(std::unique_ptr<Transport> t) : st_(std::make_unique<State>(std::move(t))) {}
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+Client::~Client() = default;
+
+Result<Client> Client::open() {
+    auto t = open_kernel_transport();
+    if (!t) return t.error();
+    return Client(std::move(*t));
+}
+
+Result<std::vector<GenlMessage>> Client::request(std::uint8_t cmd, std::uint16_t flags,
+                                                 const std::string& ctx,
+                                                 const std::function<void(MessageBuilder&)>& fill) {
+    std::optional<std::uint16_t> fam;
+    {
+        std::lock_guard lock(st_->mu);
+        fam = st_->family;
+    }
+    if (!fam) {
+        auto f = st_->ch.resolve(kFamily);
+        if (!f) return f.error();
+        std::lock_guard lock(st_->mu);
+        st_->family = fam = f->id;
+    }
+    MessageBuilder b(*fam, cmd, IPVS_UDP_FAMILY_VERSION, flags);
+    if (fill) fill(b);
+    return st_->ch.transact(b, ctx);
+}
+
+Result<SipService> Client::sip_get(const ServiceKey& service) {
+    const std::string ctx = "sip settings of " + service.str();
+    auto r = request(IPVS_UDP_CMD_SIP_GET, 0, ctx,
+                     [&](MessageBuilder& b) { put_service(b, IPVS_UDP_A_SIP_SERVICE, service); });
+    if (!r) return r.error();
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
+        if (!a.has(IPVS_UDP_A_SIP_SETTINGS) && !a.has(IPVS_UDP_A_SIP_COUNTERS)) continue;
+        SipService s;
+        s.service = decode_service(a.get(IPVS_UDP_A_SIP_SERVICE)).value_or(service);
+        s.settings = decode_sip_settings(a.get(IPVS_UDP_A_SIP_SETTINGS));
+        s.counters = decode_sip_counters(a.get(IPVS_UDP_A_SIP_COUNTERS));
+        return s;
+    }
+    return Error::from_errno(EBADMSG, ctx, "no settings in the reply");
+}
+
+Result<void> Client::sip_set(const ServiceKey& service, const SipSettings& s) {
+    auto r = request(IPVS_UDP_CMD_SIP_SET, 0, "set sip settings of " + service.str(),
+                     [&](MessageBuilder& b) {
+                         put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
+                         int n = b.begin_nest(IPVS_UDP_A_SIP_SETTINGS);
+                         auto put = [&b](int t, const std::optional<std::uint32_t>& v) {
+                             if (v) b.u32(t, *v);
+                         };
+                         put(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT, s.dialog_timeout);
+                         put(IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT, s.early_timeout);
+                         put(IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT, s.transaction_timeout);
+                         put(IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT, s.linger_timeout);
+                         put(IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS, s.max_bindings);
+                         put(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, s.drain_policy);
+                         b.end_nest(n);
+                     });
+    if (!r) return r.error();
+    return {};
+}
+
+Result<Binding> Client::binding(const ServiceKey& service, std::string_view call_id) {
+    const std::string ctx = "binding of Call-ID in " + service.str();
+    auto r = request(IPVS_UDP_CMD_BINDING_GET, 0, ctx, [&](MessageBuilder& b) {
+        put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
+        b.bytes(IPVS_UDP_A_SIP_CALL_ID,
+                {reinterpret_cast<const std::uint8_t*>(call_id.data()), call_id.size()});
+    });
+    if (!r) return r.error();
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
+        auto svc = decode_service(a.get(IPVS_UDP_A_SIP_SERVICE)).value_or(service);
+        if (auto b = decode_binding(svc, a.get(IPVS_UDP_A_SIP_BINDING))) return std::move(*b);
+    }
+    return Error::from_errno(ENOENT, ctx);
+}
+
+Result<std::vector<Binding>> Client::bindings(const std::optional<ServiceKey>& service,
+                                              const std::optional<DestKey>& dest) {
+    std::string ctx = "list bindings";
+    if (service) ctx += " of " + service->str();
+    auto r = request(IPVS_UDP_CMD_BINDING_GET, NLM_F_DUMP, ctx, [&](MessageBuilder& b) {
+        if (service) put_service(b, IPVS_UDP_A_SIP_SERVICE, *service);
+        if (dest) put_dest(b, IPVS_UDP_A_SIP_DEST, *dest);
+    });
+    if (!r) return r.error();
+    std::vector<Binding> v;
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
+        auto svc = decode_service(a.get(IPVS_UDP_A_SIP_SERVICE));
+        if (!svc) continue;
+        for (const nlattr* n : a.all(IPVS_UDP_A_SIP_BINDING))
+            if (auto b = decode_binding(*svc, n)) v.push_back(std::move(*b));
+    }
+    return v;
+}
+
+Result<std::uint32_t> Client::flush(const ServiceKey& service, const std::optional<DestKey>& dest,
+                                    const std::optional<std::string>& call_id) {
+    std::string ctx = "flush bindings of " + service.str();
+    if (dest) ctx += " to " + dest->str();
+    auto r = request(IPVS_UDP_CMD_BINDING_FLUSH, 0, ctx, [&](MessageBuilder& b) {
+        put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
+        if (dest) put_dest(b, IPVS_UDP_A_SIP_DEST, *dest);
+        if (call_id)
+            b.bytes(IPVS_UDP_A_SIP_CALL_ID,
+                    {reinterpret_cast<const std::uint8_t*>(call_id->data()), call_id->size()});
+    });
+    if (!r) return r.error();
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
+        if (a.has(IPVS_UDP_A_SIP_COUNT)) return a.u32(IPVS_UDP_A_SIP_COUNT);
+    }
+    return 0u;
+}
+
+Result<ReplySettings> Client::reply_settings() {
+    auto r = request(IPVS_UDP_CMD_REPLY_GET, 0, "get reply engine settings", [](MessageBuilder& b) {
+        // The operation wants an attribute set: an empty nest.
+        b.end_nest(b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS));
+    });
+    if (!r) return r.error();
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_REPLY_MAX);
+        if (a.has(IPVS_UDP_A_REPLY_SETTINGS))
+            return decode_reply_settings(a.get(IPVS_UDP_A_REPLY_SETTINGS));
+    }
+    return Error::from_errno(EBADMSG, "get reply engine settings", "no settings in the reply");
+}
+
+Result<void> Client::set_reply_settings(const ReplySettings& s) {
+    auto r =
+        request(IPVS_UDP_CMD_REPLY_SET, 0, "set reply engine settings", [&](MessageBuilder& b) {
+            int n = b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS);
+            if (s.timeout_ms) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, *s.timeout_ms);
+            if (s.max_requests) b.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS, *s.max_requests);
+            if (s.timeout_threshold)
+                b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD, *s.timeout_threshold);
+            b.end_nest(n);
+        });
+    if (!r) return r.error();
+    return {};
+}
+
+Result<std::vector<ReplyDest>> Client::reply_dests() {
+    auto r = request(IPVS_UDP_CMD_REPLY_DEST_GET, NLM_F_DUMP, "list reply accounting", nullptr);
+    if (!r) return r.error();
+    std::vector<ReplyDest> v;
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_REPLY_MAX);
+        for (const nlattr* n : a.all(IPVS_UDP_A_REPLY_DEST))
+            if (auto d = decode_reply_dest(n)) v.push_back(std::move(*d));
+    }
+    return v;
+}
+
+Result<ReplyDest> Client::reply_dest(const DestKey& d) {
+    const std::string ctx = "reply accounting of " + d.str();
+    auto r = request(IPVS_UDP_CMD_REPLY_DEST_GET, 0, ctx, [&](MessageBuilder& b) {
+        int n = b.begin_nest(IPVS_UDP_A_REPLY_DEST);
+        put_dest(b, IPVS_UDP_A_REPLY_DEST_DEST, d);
+        b.end_nest(n);
+    });
+    if (!r) return r.error();
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_REPLY_MAX);
+        if (auto x = decode_reply_dest(a.get(IPVS_UDP_A_REPLY_DEST))) return std::move(*x);
+    }
+    return Error::from_errno(ENOENT, ctx);
+}
+
+Result<Counters> Client::counters(const std::optional<ServiceKey>& service) {
+    auto r = request(IPVS_UDP_CMD_COUNTERS_GET, 0, "get counters", [&](MessageBuilder& b) {
+        if (service) put_service(b, IPVS_UDP_A_COUNTERS_SERVICE, *service);
+    });
+    if (!r) return r.error();
+    Counters c;
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_COUNTERS_MAX);
+        for (const nlattr* n : a.all(IPVS_UDP_A_COUNTERS_SIP)) {
+            Attrs s = Attrs::nested(n, IPVS_UDP_A_SIP_SERVICE_MAX);
+            auto k = decode_service(s.get(IPVS_UDP_A_SIP_SERVICE_SERVICE));
+            if (k)
+                c.sip.emplace_back(*k, decode_sip_counters(s.get(IPVS_UDP_A_SIP_SERVICE_COUNTERS)));
+        }
+        if (const nlattr* n = a.get(IPVS_UDP_A_COUNTERS_REPLY)) {
+            Attrs x = Attrs::nested(n, IPVS_UDP_A_REPLY_COUNTERS_MAX);
+            ReplyCounters rc;
+            rc.requests = x.uint(IPVS_UDP_A_REPLY_COUNTERS_REQUESTS);
+            rc.refused = x.uint(IPVS_UDP_A_REPLY_COUNTERS_REFUSED);
+            rc.replies = x.uint(IPVS_UDP_A_REPLY_COUNTERS_REPLIES);
+            rc.duplicates = x.uint(IPVS_UDP_A_REPLY_COUNTERS_DUPLICATES);
+            rc.late = x.uint(IPVS_UDP_A_REPLY_COUNTERS_LATE);
+            rc.unsolicited = x.uint(IPVS_UDP_A_REPLY_COUNTERS_UNSOLICITED);
+            rc.timeouts = x.uint(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS);
+            rc.records = x.uint(IPVS_UDP_A_REPLY_COUNTERS_RECORDS);
+            rc.dests = x.uint(IPVS_UDP_A_REPLY_COUNTERS_DESTS);
+            c.reply = rc;
+        }
+        if (const nlattr* n = a.get(IPVS_UDP_A_COUNTERS_ICMP_VIP)) {
+            Attrs x = Attrs::nested(n, IPVS_UDP_A_ICMP_VIP_COUNTERS_MAX);
+            IcmpVipCounters ic;
+            ic.enabled = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_ENABLED);
+            ic.rewritten_v4 = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_REWRITTEN_V4);
+            ic.rewritten_v6 = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_REWRITTEN_V6);
+            ic.generated_v4 = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_GENERATED_V4);
+            ic.already_vip = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_ALREADY_VIP);
+            ic.duplicates = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_DUPLICATES);
+            ic.ratelimited = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_RATELIMITED);
+            ic.failed = x.uint(IPVS_UDP_A_ICMP_VIP_COUNTERS_FAILED);
+            c.icmp_vip = ic;
+        }
+    }
+    return c;
+}
+
+// ---------------------------------------------------------------- watcher
+
+struct Watcher::State {
+    Channel ch;
+    std::uint16_t family = 0;
+    explicit State(std::unique_ptr<Transport> t) : ch(std::move(t)) {}
+};
+
+Watcher::Watcher(std::unique_ptr<Transport> t) : st_(std::make_unique<State>(std::move(t))) {}
+Watcher::Watcher(Watcher&&) noexcept = default;
+Watcher& Watcher::operator=(Watcher&&) noexcept = default;
+Watcher::~Watcher() = default;
+
+Result<Watcher> Watcher::open() {
+    auto t = open_kernel_transport();
+    if (!t) return t.error();
+    return Watcher(std::move(*t));
+}
+
+Result<void> Watcher::subscribe() {
+    auto f = st_->ch.resolve(kFamily);
+    if (!f) return f.error();
+    st_->family = f->id;
+    for (const auto& [name, id] : f->mcast_groups)
+        if (name == IPVS_UDP_MCGRP_EVENTS) return st_->ch.transport().join_group(id);
+    return Error::from_errno(ENOENT, "subscribe to ipvs_udp events",
+                             "the family has no \"events\" multicast group");
+}
+
+Result<std::vector<Event>> Watcher::next(int timeout_ms) {
+    auto d = st_->ch.transport().receive(timeout_ms);
+    if (!d) return d.error();
+    ParsedReply out;
+    if (!parse_datagram(*d, 0, out, "events"))
+        return Error::from_errno(EBADMSG, "events", "malformed notification");
+    std::vector<Event> v;
+    for (const auto& m : out.messages) {
+        std::uint16_t type;
+        std::memcpy(&type, m.raw.data() + 4, sizeof(type));
+        if (type != st_->family) continue;
+        if (auto e = decode_event(m)) v.push_back(std::move(*e));
+    }
+    return v;
+}
+
+}  // namespace ipvsudp::udp

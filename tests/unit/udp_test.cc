@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+//
+// The ipvs_udp family (netlink/ipvs_udp.yaml) byte for byte: requests the
+// library builds, canned kernel replies it parses, notifications, and the
+// CLI commands on top (calls, flush, servers, watch).
+#include "ipvs-udp/udp.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <linux/ipvs_udp.h>
+
+#include <sstream>
+
+#include "cli.h"
+#include "nlfake.h"
+
+using namespace ipvsudp;
+using nltest::Bytes;
+using nltest::Enc;
+
+namespace {
+
+constexpr std::uint16_t kId = 0x22;
+
+struct Kernel {
+    std::vector<Bytes> sent;
+    std::function<std::vector<Bytes>(const Bytes&)> fn;
+    nltest::FakeTransport* t = nullptr;
+    std::vector<Bytes> after_lookup;  // notifications that follow the lookup
+
+    std::unique_ptr<nltest::FakeTransport> transport() {
+        auto tr = std::make_unique<nltest::FakeTransport>(&sent, [this](const Bytes& req) {
+            if (nltest::type_of(req) == GENL_ID_CTRL) {
+                std::vector<Bytes> r{nltest::family_reply(nltest::seq_of(req), "ipvs_udp", kId,
+                                                          {{"other", 3}, {"events", 9}}),
+                                     nltest::error_reply(req, 0)};
+                r.insert(r.end(), after_lookup.begin(), after_lookup.end());
+                return r;
+            }
+            return fn(req);
+        });
+        t = tr.get();
+        return tr;
+    }
+    udp::Client client() { return udp::Client(transport()); }
+};
+
+void svc4(Enc& e, std::uint16_t type, const char* addr, std::uint16_t port) {
+    in_addr a{};
+    inet_pton(AF_INET, addr, &a);
+    e.begin(type)
+        .u16(IPVS_UDP_A_SERVICE_AF, AF_INET)
+        .u16(IPVS_UDP_A_SERVICE_PROTOCOL, IPPROTO_UDP)
+        .attr(IPVS_UDP_A_SERVICE_ADDR, &a, 4)
+        .u16(IPVS_UDP_A_SERVICE_PORT, htons(port))
+        .end();
+}
+
+void dest4(Enc& e, std::uint16_t type, const char* addr, std::uint16_t port) {
+    in_addr a{};
+    inet_pton(AF_INET, addr, &a);
+    e.begin(type)
+        .u16(IPVS_UDP_A_DEST_AF, AF_INET)
+        .attr(IPVS_UDP_A_DEST_ADDR, &a, 4)
+        .u16(IPVS_UDP_A_DEST_PORT, htons(port))
+        .end();
+}
+
+Bytes binding_msg(std::uint32_t seq, const std::string& id, const char* rs, std::uint32_t state) {
+    Enc e(kId, NLM_F_MULTI, seq);
+    e.genl(IPVS_UDP_CMD_BINDING_GET, 1);
+    svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+    e.begin(IPVS_UDP_A_SIP_BINDING).attr(IPVS_UDP_A_BINDING_CALL_ID, id.data(), id.size());
+    if (rs) dest4(e, IPVS_UDP_A_BINDING_DEST, rs, 5060);
+    e.u32(IPVS_UDP_A_BINDING_STATE, state);
+    e.u64(IPVS_UDP_A_BINDING_AGE_MS, 1500).u64(IPVS_UDP_A_BINDING_IDLE_MS, 20);
+    e.u64(IPVS_UDP_A_BINDING_EXPIRES_MS, 1799980).end();
+    return e.bytes();
+}
+
+// Three bindings over two datagrams, the second ending with DONE.
+std::vector<Bytes> three_bindings(const Bytes& req) {
+    const auto s = nltest::seq_of(req);
+    return {nltest::cat({binding_msg(s, "a@x", "10.0.2.11", IPVS_UDP_BINDING_STATE_DIALOG),
+                         binding_msg(s, std::string("b\0\"@x", 5), "10.0.2.12",
+                                     IPVS_UDP_BINDING_STATE_LINGER)}),
+            nltest::cat({binding_msg(s, "c@x", nullptr, IPVS_UDP_BINDING_STATE_TRANSACTION),
+                         nltest::done_reply(s)})};
+}
+
+}  // namespace
+
+TEST(Udp, BindingDumpWithFiltersEncoding) {
+    Kernel k;
+    k.fn = three_bindings;
+    auto c = k.client();
+    udp::DestKey d{*Address::parse("10.0.2.11"), 5060};
+    auto r = c.bindings(*ServiceKey::parse("10.0.100.1:5060"), d);
+    ASSERT_TRUE(r) << r.error().message();
+    Enc e(kId, NLM_F_REQUEST | NLM_F_DUMP, nltest::seq_of(k.sent[1]));
+    e.genl(IPVS_UDP_CMD_BINDING_GET, IPVS_UDP_FAMILY_VERSION);
+    svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+    dest4(e, IPVS_UDP_A_SIP_DEST, "10.0.2.11", 5060);
+    EXPECT_EQ(k.sent[1], e.bytes());
+    // The family was looked up by its name.
+    Enc q(GENL_ID_CTRL, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[0]));
+    q.genl(CTRL_CMD_GETFAMILY, 2).str(CTRL_ATTR_FAMILY_NAME, "ipvs_udp");
+    EXPECT_EQ(k.sent[0], q.bytes());
+}
+
+TEST(Udp, BindingDumpAcrossDatagrams) {
+    Kernel k;
+    k.fn = three_bindings;
+    auto c = k.client();
+    auto r = c.bindings();
+    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_EQ(r->size(), 3u);
+    EXPECT_EQ((*r)[0].call_id, "a@x");
+    EXPECT_EQ((*r)[0].dest->str(), "10.0.2.11:5060");
+    EXPECT_EQ((*r)[0].state, udp::BindingState::dialog);
+    EXPECT_EQ((*r)[0].age_ms, 1500u);
+    EXPECT_EQ((*r)[0].expires_ms, 1799980u);
+    EXPECT_EQ((*r)[1].call_id, std::string("b\0\"@x", 5));  // bytes, not C strings
+    EXPECT_EQ((*r)[1].state, udp::BindingState::linger);
+    EXPECT_FALSE((*r)[2].dest);
+    EXPECT_EQ((*r)[2].service.str(), "udp:10.0.100.1:5060");
+    // An unfiltered dump sends no attributes.
+    EXPECT_EQ(k.sent[1].size(), NLMSG_HDRLEN + GENL_HDRLEN);
+}
+
+TEST(Udp, FlushByDestReturnsCountAndExtackOnError) {
+    Kernel k;
+    k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1).u32(IPVS_UDP_A_SIP_COUNT, 42);
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    auto c = k.client();
+    auto key = *ServiceKey::parse("10.0.100.1:5060");
+    udp::DestKey d{*Address::parse("10.0.2.12"), 5060};
+    auto n = c.flush(key, d);
+    ASSERT_TRUE(n) << n.error().message();
+    EXPECT_EQ(*n, 42u);
+    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[1]));
+    e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1);
+    svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+    dest4(e, IPVS_UDP_A_SIP_DEST, "10.0.2.12", 5060);
+    EXPECT_EQ(k.sent[1], e.bytes());
+
+    k.fn = [](const Bytes& req) {
+        return std::vector<Bytes>{nltest::error_reply(req, EPERM, "needs CAP_NET_ADMIN", false)};
+    };
+    auto bad = c.flush(key, std::nullopt, std::string("abc"));
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().errnum(), EPERM);
+    EXPECT_EQ(bad.error().extack, "needs CAP_NET_ADMIN");
+}
+
+TEST(Udp, SipSettingsSetSendsOnlyWhatIsGiven) {
+    Kernel k;
+    k.fn = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    auto c = k.client();
+    udp::SipSettings s;
+    s.dialog_timeout = 600;
+    s.drain_policy = IPVS_UDP_DRAIN_POLICY_MOVE;
+    ASSERT_TRUE(c.sip_set(*ServiceKey::parse("fwmark:3"), s));
+    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[1]));
+    e.genl(IPVS_UDP_CMD_SIP_SET, 1)
+        .begin(IPVS_UDP_A_SIP_SERVICE)
+        .u16(IPVS_UDP_A_SERVICE_AF, AF_INET)
+        .u32(IPVS_UDP_A_SERVICE_FWMARK, 3)
+        .end()
+        .begin(IPVS_UDP_A_SIP_SETTINGS)
+        .u32(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT, 600)
+        .u32(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, IPVS_UDP_DRAIN_POLICY_MOVE)
+        .end();
+    EXPECT_EQ(k.sent[1], e.bytes());
+}
+
+TEST(Udp, SipGetAndCounters) {
+    Kernel k;
+    k.fn = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        Enc e(kId, 0, s);
+        if (nltest::cmd_of(req) == IPVS_UDP_CMD_SIP_GET) {
+            e.genl(IPVS_UDP_CMD_SIP_GET, 1);
+            svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+            e.begin(IPVS_UDP_A_SIP_SETTINGS)
+                .u32(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT, 1800)
+                .u64(IPVS_UDP_A_SIP_SETTINGS_SEED, 77)
+                .end();
+            e.begin(IPVS_UDP_A_SIP_COUNTERS)
+                .u32(IPVS_UDP_A_SIP_COUNTERS_BINDINGS, 3)
+                .u64(IPVS_UDP_A_SIP_COUNTERS_MOVED, 5)
+                .end();
+        } else {
+            e.genl(IPVS_UDP_CMD_COUNTERS_GET, 1);
+            e.begin(IPVS_UDP_A_COUNTERS_SIP);
+            svc4(e, IPVS_UDP_A_SIP_SERVICE_SERVICE, "10.0.100.1", 5060);
+            e.begin(IPVS_UDP_A_SIP_SERVICE_COUNTERS).u64(IPVS_UDP_A_SIP_COUNTERS_HITS, 9).end();
+            e.end();
+            e.begin(IPVS_UDP_A_COUNTERS_SIP);
+            svc4(e, IPVS_UDP_A_SIP_SERVICE_SERVICE, "10.0.100.1", 5061);
+            e.end();
+            e.begin(IPVS_UDP_A_COUNTERS_REPLY)
+                .u64(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS, 4)
+                .u32(IPVS_UDP_A_REPLY_COUNTERS_RECORDS, 2)
+                .end();
+        }
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    auto c = k.client();
+    auto s = c.sip_get(*ServiceKey::parse("10.0.100.1:5060"));
+    ASSERT_TRUE(s) << s.error().message();
+    EXPECT_EQ(s->settings.dialog_timeout, 1800u);
+    EXPECT_FALSE(s->settings.linger_timeout);
+    EXPECT_EQ(s->settings.seed, 77u);
+    EXPECT_EQ(s->counters.bindings, 3u);
+    EXPECT_EQ(s->counters.moved, 5u);
+    auto n = c.counters();
+    ASSERT_TRUE(n);
+    ASSERT_EQ(n->sip.size(), 2u);
+    EXPECT_EQ(n->sip[0].second.hits, 9u);
+    EXPECT_EQ(n->sip[1].first.port, 5061);
+    ASSERT_TRUE(n->reply);
+    EXPECT_EQ(n->reply->timeouts, 4u);
+    EXPECT_EQ(n->reply->records, 2u);
+    EXPECT_FALSE(n->icmp_vip);
+}
+
+TEST(Udp, ReplyAccountingDump) {
+    Kernel k;
+    k.fn = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        Enc e(kId, NLM_F_MULTI, s);
+        e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
+        dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
+        e.u64(IPVS_UDP_A_REPLY_DEST_REQUESTS, 100).u64(IPVS_UDP_A_REPLY_DEST_REPLIES, 90);
+        e.u64(IPVS_UDP_A_REPLY_DEST_TIMEOUTS, 10).u32(IPVS_UDP_A_REPLY_DEST_OUTSTANDING, 1);
+        for (std::uint64_t h : {50, 30, 10, 0, 0}) e.u64(IPVS_UDP_A_REPLY_DEST_HIST, h);
+        e.end();
+        return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
+    };
+    auto c = k.client();
+    auto r = c.reply_dests();
+    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_EQ((*r)[0].dest.str(), "10.0.2.11:53");
+    EXPECT_EQ((*r)[0].timeouts, 10u);
+    EXPECT_EQ((*r)[0].outstanding, 1u);
+    EXPECT_EQ((*r)[0].hist, (std::vector<std::uint64_t>{50, 30, 10, 0, 0}));
+}
+
+TEST(Udp, WatcherJoinsEventsGroupAndDecodes) {
+    Kernel k;
+    k.fn = [](const Bytes&) { return std::vector<Bytes>{}; };
+    udp::Watcher w(k.transport());
+    ASSERT_TRUE(w.subscribe());
+    EXPECT_EQ(k.t->groups, (std::vector<std::uint32_t>{9}));
+    Enc e(kId, 0, 0);
+    e.genl(IPVS_UDP_CMD_DEST_EVENT, 1)
+        .u32(IPVS_UDP_A_EVENT_REASON, IPVS_UDP_EVENT_REASON_DEST_REMOVED);
+    svc4(e, IPVS_UDP_A_EVENT_SERVICE, "10.0.100.1", 5060);
+    dest4(e, IPVS_UDP_A_EVENT_DEST, "10.0.2.13", 5060);
+    e.u32(IPVS_UDP_A_EVENT_BINDINGS, 17);
+    Enc other(0x30, 0, 0);  // another family's notification
+    other.genl(IPVS_UDP_CMD_DEST_EVENT, 1).u32(IPVS_UDP_A_EVENT_REASON, 2);
+    k.t->push(nltest::cat({other.bytes(), e.bytes()}));
+    auto ev = w.next(0);
+    ASSERT_TRUE(ev) << ev.error().message();
+    ASSERT_EQ(ev->size(), 1u);
+    EXPECT_EQ((*ev)[0].reason, udp::EventReason::dest_removed);
+    EXPECT_EQ((*ev)[0].dest->str(), "10.0.2.13:5060");
+    EXPECT_EQ((*ev)[0].service->str(), "udp:10.0.100.1:5060");
+    EXPECT_EQ((*ev)[0].bindings, 17u);
+    auto none = w.next(0);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().errnum(), ETIMEDOUT);
+}
+
+TEST(Udp, Ipv6ServiceAndDestUseSixteenBytes) {
+    Kernel k;
+    k.fn = [](const Bytes& req) {
+        return std::vector<Bytes>{nltest::done_reply(nltest::seq_of(req))};
+    };
+    auto c = k.client();
+    udp::DestKey d{*Address::parse("fd00:2::11"), 5060};
+    ASSERT_TRUE(c.bindings(*ServiceKey::parse("[fd00:100::1]:5060"), d));
+    in6_addr v{}, r{};
+    inet_pton(AF_INET6, "fd00:100::1", &v);
+    inet_pton(AF_INET6, "fd00:2::11", &r);
+    Enc e(kId, NLM_F_REQUEST | NLM_F_DUMP, nltest::seq_of(k.sent[1]));
+    e.genl(IPVS_UDP_CMD_BINDING_GET, 1)
+        .begin(IPVS_UDP_A_SIP_SERVICE)
+        .u16(IPVS_UDP_A_SERVICE_AF, AF_INET6)
+        .u16(IPVS_UDP_A_SERVICE_PROTOCOL, IPPROTO_UDP)
+        .attr(IPVS_UDP_A_SERVICE_ADDR, &v, 16)
+        .u16(IPVS_UDP_A_SERVICE_PORT, htons(5060))
+        .end()
+        .begin(IPVS_UDP_A_SIP_DEST)
+        .u16(IPVS_UDP_A_DEST_AF, AF_INET6)
+        .attr(IPVS_UDP_A_DEST_ADDR, &r, 16)
+        .u16(IPVS_UDP_A_DEST_PORT, htons(5060))
+        .end();
+    EXPECT_EQ(k.sent[1], e.bytes());
+}
+
+namespace {
+
+// The CLI with this family behind canned replies (IPVS is not needed).
+struct CliRun {
+    Kernel k;
+    std::vector<Bytes> events;
+    std::ostringstream out, err;
+    int run(std::vector<std::string_view> args) {
+        cli::Env env{[]() -> Result<ipvs::Client> {
+                         return Error::from_errno(ENOENT, "generic netlink family IPVS");
+                     },
+                     [this]() -> Result<udp::Client> { return k.client(); },
+                     [this]() -> Result<udp::Watcher> {
+                         k.after_lookup = events;
+                         return udp::Watcher(k.transport());
+                     },
+                     out, err};
+        return cli::run(args, env);
+    }
+};
+
+}  // namespace
+
+TEST(UdpCli, CallsJsonListsBindingsWithDestinations) {
+    CliRun c;
+    c.k.fn = three_bindings;
+    ASSERT_EQ(c.run({"calls", "--json"}), cli::kOk) << c.err.str();
+    EXPECT_EQ(c.out.str(),
+              R"({"calls":[{"service":"udp:10.0.100.1:5060","call_id":"a@x",)"
+              R"("destination":"10.0.2.11:5060","state":"dialog","age_ms":1500,"idle_ms":20,)"
+              R"("expires_ms":1799980},{"service":"udp:10.0.100.1:5060",)"
+              R"("call_id":"b\u0000\"@x","destination":"10.0.2.12:5060","state":"linger",)"
+              R"("age_ms":1500,"idle_ms":20,"expires_ms":1799980},{"service":)"
+              R"("udp:10.0.100.1:5060","call_id":"c@x","destination":"","state":)"
+              R"("transaction","age_ms":1500,"idle_ms":20,"expires_ms":1799980}]})"
+              "\n");
+}
+
+TEST(UdpCli, CallsTableAndDestFilterDefaultsToServicePort) {
+    CliRun c;
+    c.k.fn = three_bindings;
+    ASSERT_EQ(c.run({"calls", "udp", "10.0.100.1:5060", "--dest", "10.0.2.11"}), cli::kOk);
+    // The filter went to the kernel with the service's port.
+    Enc e(kId, NLM_F_REQUEST | NLM_F_DUMP, nltest::seq_of(c.k.sent[1]));
+    e.genl(IPVS_UDP_CMD_BINDING_GET, 1);
+    svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+    dest4(e, IPVS_UDP_A_SIP_DEST, "10.0.2.11", 5060);
+    EXPECT_EQ(c.k.sent[1], e.bytes());
+    EXPECT_NE(c.out.str().find("b\\x00\"@x"), std::string::npos) << c.out.str();
+    EXPECT_NE(c.out.str().find("(moving)"), std::string::npos);
+    EXPECT_NE(c.out.str().find("3 calls"), std::string::npos);
+}
+
+TEST(UdpCli, FlushAndPermissionMessage) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1).u32(IPVS_UDP_A_SIP_COUNT, 2);
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(c.run({"flush", "udp", "10.0.100.1:5060", "--dest", "10.0.2.12:5060"}), cli::kOk);
+    EXPECT_NE(c.out.str().find("flushed 2 bindings of udp:10.0.100.1:5060 to 10.0.2.12:5060"),
+              std::string::npos);
+    CliRun d;
+    d.k.fn = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, EPERM)}; };
+    EXPECT_EQ(d.run({"flush", "udp:10.0.100.1:5060"}), cli::kDenied);
+    EXPECT_NE(d.err.str().find("needs CAP_NET_ADMIN"), std::string::npos);
+}
+
+TEST(UdpCli, ModuleNotLoaded) {
+    std::vector<Bytes> sent;
+    std::ostringstream out, err;
+    cli::Env env{
+        nullptr,
+        [&sent]() -> Result<udp::Client> {
+            return udp::Client(std::make_unique<nltest::FakeTransport>(&sent, [](const Bytes& req) {
+                return std::vector<Bytes>{nltest::error_reply(req, ENOENT)};
+            }));
+        },
+        nullptr, out, err};
+    EXPECT_EQ(cli::run({"calls"}, env), cli::kNotLoaded);
+    EXPECT_NE(err.str().find("modprobe ip_vs_sip"), std::string::npos) << err.str();
+}
+
+TEST(UdpCli, WatchPrintsEventsAsJsonLines) {
+    CliRun c;
+    c.k.fn = [](const Bytes&) { return std::vector<Bytes>{}; };
+    for (std::uint32_t reason :
+         {IPVS_UDP_EVENT_REASON_DEST_REMOVED, IPVS_UDP_EVENT_REASON_REPLY_TIMEOUTS}) {
+        Enc e(kId, 0, 0);
+        e.genl(IPVS_UDP_CMD_DEST_EVENT, 1).u32(IPVS_UDP_A_EVENT_REASON, reason);
+        dest4(e, IPVS_UDP_A_EVENT_DEST, "10.0.2.13", 53);
+        e.u32(IPVS_UDP_A_EVENT_BINDINGS, 4).u64(IPVS_UDP_A_EVENT_TIMEOUTS, 50);
+        e.u32(IPVS_UDP_A_EVENT_THRESHOLD, 25);
+        c.events.push_back(e.bytes());
+    }
+    ASSERT_EQ(c.run({"watch", "--json", "--count", "2", "--timeout", "5"}), cli::kOk)
+        << c.err.str();
+    EXPECT_EQ(c.out.str(), R"({"event":"dest-removed","service":"","destination":"10.0.2.13:53",)"
+                           R"("bindings":4,"timeouts":50,"threshold":25})"
+                           "\n"
+                           R"({"event":"reply-timeouts","service":"","destination":"10.0.2.13:53",)"
+                           R"("bindings":4,"timeouts":50,"threshold":25})"
+                           "\n");
+    CliRun none;
+    none.k.fn = [](const Bytes&) { return std::vector<Bytes>{}; };
+    EXPECT_EQ(none.run({"watch", "--count", "1", "--timeout", "1"}), cli::kNegative);
+}
