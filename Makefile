@@ -44,7 +44,7 @@ endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
 	test-kernel test-kernel-debug distro-check style userspace check demo \
-	deps kunit scenarios test-kernel-patched scenarios-patched fuzz \
+	deps kunit scenarios ipvs-patched scenarios-patched fuzz \
 	dkms-source dkms-install dkms-uninstall debs check-qemu
 
 all: module
@@ -58,8 +58,8 @@ test-kernel:
 	scripts/build-test-kernel
 test-kernel-debug:
 	scripts/build-test-kernel --debug
-test-kernel-patched:
-	scripts/build-test-kernel-patched
+ipvs-patched: test-kernel
+	scripts/build-ipvs-patched
 
 modules-uml: test-kernel
 	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um)
@@ -83,7 +83,7 @@ scenarios: modules-uml
 	tests/run-scenarios
 
 # Scenarios that need kernel-patches/ applied (IPv4 ICMP from the VIP for
-# stock schedulers); builds a third UML kernel flavour.
+# stock schedulers): the normal UML kernel with a patched ip_vs.ko.
 scenarios-patched: modules-uml
 	tests/run-scenarios-patched
 

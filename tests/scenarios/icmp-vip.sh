@@ -17,9 +17,10 @@
 #
 # Stock 6.1 on such a director sends no IPv4 error at all and the IPv6 error
 # from the director's address; the "switch off" tests pin that baseline.
-# With kernel-patches/0001-ipvs-* applied (tests/run-scenarios-patched: the
-# kernel has /lib/modules/$(uname -r)/ipvs-udp-patches) IPVS itself sends
-# both from the VIP, and the expectations below follow.
+# With IPVS patched with kernel-patches/0001-ipvs-* (tests/run-scenarios-patched:
+# the ip_vs.ko modprobe loads, from updates/, has `modinfo -F
+# ipvs_udp_patches`) IPVS itself sends both from the VIP, and the
+# expectations below follow.
 #
 # Run inside UML: scripts/uml-run -- tests/scenarios/icmp-vip.sh [test_...]
 cd "$(dirname "$0")/../.." || exit 1
@@ -35,9 +36,10 @@ PROC=/proc/net/ip_vs_icmp_vip
 CAP=/tmp/icmp-vip-cl1.pcap
 
 PATCHED=
-[ -e "/lib/modules/$(uname -r)/ipvs-udp-patches" ] && PATCHED=1
-if [ -n "$PATCHED" ]; then
-	echo "# kernel patches: $(tr '\n' ' ' <"/lib/modules/$(uname -r)/ipvs-udp-patches")"
+PATCHES=$(modinfo -F ipvs_udp_patches ip_vs 2>/dev/null)
+if [ -n "$PATCHES" ]; then
+	PATCHED=1
+	echo "# IPVS patches: $PATCHES ($(modinfo -n ip_vs))"
 fi
 
 # Director dir1 without the VIP; fwmark services with scheduler $1 for both
@@ -252,7 +254,9 @@ test_last_server_removed_v6() {
 	last_server_removed 6 rr
 }
 
-NOREJECT="the UML kernel has no REJECT target (CONFIG_IP_NF_TARGET_REJECT and CONFIG_IP6_NF_TARGET_REJECT are not in tests/uml/config.base)"
+# tests/uml/config.base has CONFIG_IP_NF_TARGET_REJECT and
+# CONFIG_IP6_NF_TARGET_REJECT: a kernel without them is a failure.
+NOREJECT="iptables REJECT does not work in this kernel (tests/uml/config.base asks for CONFIG_IP_NF_TARGET_REJECT and CONFIG_IP6_NF_TARGET_REJECT)"
 
 # Errors about ordinary routed traffic keep their source, after an IPVS
 # error on the same director (so that the module has just been at work):
@@ -310,7 +314,7 @@ test_routed_errors_keep_their_source() {
 		expect_error "routed v6 REJECT" "$errs" 4 "$(dir_addr6 1)" \
 			"$(cl_addr6 1)" fd00:200::5
 	else
-		skip "routed REJECT in FORWARD keeps the director's address: $NOREJECT"
+		fail "routed REJECT in FORWARD keeps the director's address: $NOREJECT"
 	fi
 	if [ -z "$PATCHED" ]; then
 		check "routed: only the IPVS error was rewritten" \
@@ -375,7 +379,7 @@ test_local_errors_keep_director_address() {
 		PORT=9999 expect_error "VIP6 9999 by INPUT REJECT" "$errs" 3 \
 			"$(dir_addr6 1)" "$(cl_addr6 1)" "$VIP6"
 	else
-		skip "INPUT REJECT of a VIP port keeps the director's address: $NOREJECT"
+		fail "INPUT REJECT of a VIP port keeps the director's address: $NOREJECT"
 	fi
 	PORT=9999 expect_error "VIP6 9999 closed" "$errs" "$i" \
 		"$(dir_addr6 1)" "$(cl_addr6 1)" "$VIP6"
