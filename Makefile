@@ -12,6 +12,8 @@
 #   make distro-check  build against Debian 12's 6.1 and 6.12 headers
 #   make style         checkpatch --strict and clang-format
 #   make userspace     C/C++ tools, library and unit tests (build/cmake/)
+#   make install       modules (KDIR) and install-userspace: library, headers,
+#                      ipvs-udp.pc, CMake package, CLI under PREFIX (/usr/local)
 #   make fuzz          the libFuzzer targets for FUZZ_SECONDS (600) each
 #   make deps          install the Debian packages all of this needs
 #   make dkms-install  register, build and install the modules with DKMS
@@ -44,15 +46,20 @@ endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
 	test-kernel test-kernel-debug distro-check style userspace check demo \
-	deps kunit scenarios ipvs-patched scenarios-patched fuzz \
+	deps kunit scenarios install-userspace ipvs-patched scenarios-patched fuzz \
 	dkms-source dkms-install dkms-uninstall debs check-qemu
 
 all: module
 module modules:
 	$(call build_modules,$(BUILD)/host,$(KDIR),)
 
-install: module
+install: install-userspace module
 	$(MAKE) -C $(KDIR) M=$(BUILD)/host modules_install
+
+# Library, headers, ipvs-udp.pc, CMake package, CLI (DESTDIR honoured).
+PREFIX ?= /usr/local
+install-userspace: userspace
+	cmake --install $(BUILD)/cmake --prefix $(PREFIX)
 
 test-kernel:
 	scripts/build-test-kernel

@@ -47,11 +47,17 @@ int report(const Error& e, Env& env) {
     std::string ext = e.extack.empty() ? "" : " (kernel: " + e.extack + ")";
     if (e.family_missing && e.context.find("ipvs_udp") != std::string::npos) {
         env.err << "ipvs-udp: the ipvs-udp modules are not loaded (no generic netlink family "
-                   "ipvs_udp); load them with: modprobe ip_vs_sip ip_vs_pe_reply\n";
+                   "ipvs_udp; are they installed?); load them with: modprobe ip_vs_udp_nl "
+                   "ip_vs_sip ip_vs_pe_reply\n";
         return kNotLoaded;
     }
     if (e.family_missing) {
         env.err << "ipvs-udp: IPVS is not loaded in this kernel; load it with: modprobe ip_vs\n";
+        return kNotLoaded;
+    }
+    if (n == EOPNOTSUPP && e.extack.find("not loaded") != std::string::npos) {
+        // ip_vs_udp_nl is there, the module serving this operation is not.
+        env.err << "ipvs-udp: " << ctx << e.extack << "\n";
         return kNotLoaded;
     }
     if (n == EPERM || n == EACCES) {

@@ -386,7 +386,7 @@ TEST(UdpCli, ModuleNotLoaded) {
         },
         nullptr, out, err};
     EXPECT_EQ(cli::run({"calls"}, env), cli::kNotLoaded);
-    EXPECT_NE(err.str().find("modprobe ip_vs_sip"), std::string::npos) << err.str();
+    EXPECT_NE(err.str().find("modprobe ip_vs_udp_nl"), std::string::npos) << err.str();
 }
 
 TEST(UdpCli, WatchPrintsEventsAsJsonLines) {
@@ -412,4 +412,14 @@ TEST(UdpCli, WatchPrintsEventsAsJsonLines) {
     CliRun none;
     none.k.fn = [](const Bytes&) { return std::vector<Bytes>{}; };
     EXPECT_EQ(none.run({"watch", "--count", "1", "--timeout", "1"}), cli::kNegative);
+}
+
+TEST(UdpCli, FeatureModuleNotLoadedUsesTheKernelsHint) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        return std::vector<Bytes>{
+            nltest::error_reply(req, EOPNOTSUPP, "ip_vs_sip not loaded (modprobe ip_vs_sip)")};
+    };
+    EXPECT_EQ(c.run({"calls"}), cli::kNotLoaded);
+    EXPECT_NE(c.err.str().find("ip_vs_sip not loaded (modprobe ip_vs_sip)"), std::string::npos);
 }

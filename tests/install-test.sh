@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the userspace build (BUILD_DIR, default build/cmake) with DESTDIR
+# into BUILD_DIR/install-test, then build a small consumer against the
+# installed tree through pkg-config and through find_package(ipvs-udp),
+# and run both. One PASS/FAIL line each.
+set -uo pipefail
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+B=$(cd "${1:-$REPO/build/cmake}" && pwd)
+T=$B/install-test
+rm -rf "$T"
+mkdir -p "$T"
+failed=0
+
+if ! DESTDIR=$T/root cmake --install "$B" --prefix /usr/local >"$T/install.log" 2>&1; then
+	sed 's/^/# /' "$T/install.log" | tail -n 20
+	echo "FAIL: install: cmake --install"
+	exit 1
+fi
+root=$T/root/usr/local
+pc=$(find "$root" -name ipvs-udp.pc | head -n 1)
+cfg=$(find "$root" -name ipvs-udp-config.cmake | head -n 1)
+for f in include/ipvs-udp/ipvs.h include/ipvs-udp/udp.h include/ipvs-udp/netlink.h \
+	include/ipvs-udp/result.h include/ipvs-udp/service.h bin/ipvs-udp; do
+	[ -e "$root/$f" ] || { echo "FAIL: install: $f missing"; failed=1; }
+done
+if [ -n "$pc" ] && [ -n "$cfg" ] && ls "$root"/lib*/libipvs-udp.* >/dev/null 2>&1; then
+	echo "PASS: install: library, headers, ipvs-udp.pc, ipvs-udp-config.cmake, CLI"
+else
+	echo "FAIL: install: pc=${pc:-missing} cmake=${cfg:-missing}"
+	exit 1
+fi
+
+libdir=$(dirname "$(dirname "$pc")")
+# pkg-config (relocatable .pc: ${pcfiledir}); static or shared library.
+if flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs --static ipvs-udp) &&
+	# shellcheck disable=SC2086
+	g++ -std=c++20 -Wall -Werror "$REPO/tests/install/consumer.cc" -o "$T/consumer-pc" \
+		$flags >"$T/pc.log" 2>&1 &&
+	out=$(LD_LIBRARY_PATH=$libdir "$T/consumer-pc") &&
+	[[ "$out" == "udp:10.0.100.1:5060 "*" dialog" ]]; then
+	echo "PASS: install: consumer via pkg-config ($out)"
+else
+	sed 's/^/# /' "$T/pc.log" | tail -n 20
+	echo "FAIL: install: consumer via pkg-config"
+	failed=1
+fi
+
+# find_package(ipvs-udp)
+if cmake -S "$REPO/tests/install" -B "$T/consumer-cmake" \
+	-DCMAKE_PREFIX_PATH="$root" >"$T/cmake.log" 2>&1 &&
+	cmake --build "$T/consumer-cmake" >>"$T/cmake.log" 2>&1 &&
+	out=$(LD_LIBRARY_PATH=$libdir "$T/consumer-cmake/consumer") &&
+	[[ "$out" == "udp:10.0.100.1:5060 "*" dialog" ]]; then
+	echo "PASS: install: consumer via find_package(ipvs-udp) ($out)"
+else
+	sed 's/^/# /' "$T/cmake.log" | tail -n 20
+	echo "FAIL: install: consumer via find_package(ipvs-udp)"
+	failed=1
+fi
+exit $failed
