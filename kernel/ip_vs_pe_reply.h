@@ -87,6 +87,7 @@ struct ip_vs_pe_reply_dest {
 	u32				mark;
 	u64				last_use;	/* ns */
 	u64				ewma_ns;	/* 0: no sample yet */
+	u64				notified_timeouts; /* netlink event */
 	struct ip_vs_pe_reply_dstats __percpu *stats;
 	struct rcu_head			rcu;
 };
@@ -144,7 +145,7 @@ struct ip_vs_pe_reply_stats {
 	 */
 	u64	sip_bound;	/* Call-ID bound to the sender: translated */
 	u64	sip_new;	/* first seen from it, bound now: translated */
-	u64	sip_other;	/* bound to another server: unchanged */
+	u64	sip_other;	/* another server's, or at the cap: unchanged */
 	u64	sip_nokey;	/* no Call-ID or fwmark: records decide */
 };
 
@@ -160,6 +161,9 @@ struct ip_vs_pe_reply_net {
 	struct delayed_work			gc_work;
 	unsigned long				gc_armed;	/* bit 0 */
 	bool					dying;
+	/* Set over netlink (reply-set); conf then points to own_conf. */
+	struct ip_vs_pe_reply_conf		own_conf;
+	unsigned int				timeout_threshold;
 };
 
 enum ip_vs_pe_reply_record_res {
@@ -209,5 +213,13 @@ struct ip_vs_pe_reply_net *
 ip_vs_pe_reply_svc_net(const struct ip_vs_service *svc);
 unsigned int ip_vs_pe_reply_outstanding(struct ip_vs_pe_reply_net *pn,
 					const struct ip_vs_dest *dest);
+
+/* ip_vs_pe_reply_core.c: the state of a network namespace */
+struct ip_vs_pe_reply_net *ip_vs_pe_reply_pernet(struct net *net);
+
+/* ip_vs_pe_reply_nl.c: the ipvs_udp generic netlink operations */
+int ip_vs_pe_reply_nl_init(void);
+void ip_vs_pe_reply_nl_exit(void);
+void ip_vs_pe_reply_nl_check(struct ip_vs_pe_reply_net *pn);
 
 #endif /* IP_VS_PE_REPLY_H */

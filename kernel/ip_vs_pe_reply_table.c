@@ -698,6 +698,7 @@ bool ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict)
 		this_cpu_inc(pn->stats->sip_new);
 		return true;
 	case IP_VS_SIP_RS_OTHER:
+	case IP_VS_SIP_RS_REFUSED:
 		this_cpu_inc(pn->stats->sip_other);
 		return false;
 	default:

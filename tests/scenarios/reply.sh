@@ -23,6 +23,11 @@
 #                     the VIP's address (upstream's sip engine gives it one)
 #   ipv6, fwmark      the same for an IPv6 VIP and a fwmark service (which
 #                     upstream's sip engine cannot serve at all)
+#   conntrack         the same with net.ipv4.vs.conntrack=1 and nf_conntrack
+#                     active (nftables ct rule): answers from the VIP, each
+#                     counted once; records drain; the modules unload
+#   expire_nodest     expire_nodest_conn=1, a real server removed mid-run:
+#                     answers from the VIP, records drain, modules unload
 #   sip_server_call   -s sip -o --pe reply: SIPp on rs1 calls SIPp on cl1
 #                     (server-initiated INVITE, ACK, BYE): every request
 #                     reaches the client from the VIP and the client's
@@ -440,6 +445,124 @@ test_fwmark() {
 	echo "# --pe sip: $out"
 	check "fwmark: reference --pe sip answers nothing on a connected socket" \
 		[ "$(json "$out" 'd["answered"]')" = 0 ]
+}
+
+# ---- conntrack, expire_nodest_conn ------------------------------------
+
+# The record table drains: with a 1 s reply timeout every record is gone
+# within a few seconds (answered ones at their deadline, timed-out ones a
+# timeout later), and nothing stays outstanding.
+records_drain() {
+	local name=$1 t
+	t=$(($(date +%s) + 8))
+	while [ "$(pe_global Records)" != 0 ] && [ "$(date +%s)" -lt "$t" ]; do
+		sleep 0.3
+	done
+	check "$name: no record left after the timeout ($(pe_global Records))" \
+		[ "$(pe_global Records)" = 0 ]
+	# shellcheck disable=SC2016 # awk's fields
+	check "$name: nothing outstanding" [ "$(ns dir1 awk '
+		NR == 3 { for (i = 1; i <= NF; i++) if ($i == "Outstanding") c = i }
+		NR > 3 { n += $c } END { print n + 0 }' "$PROC")" = 0 ]
+}
+
+# Delete the services and unload the modules (the debug kernel's kmemleak
+# scan at the end of the run then sees anything they leaked).
+unload_engine() {
+	local name=$1
+	ns dir1 ipvsadm -C
+	check "$name: ip_vs_lor and ip_vs_pe_reply unload after the service delete" \
+		modprobe -r ip_vs_lor ip_vs_pe_reply
+	check "$name: modules gone" \
+		sh -c '! grep -q "^ip_vs_pe_reply " /proc/modules'
+}
+
+reply_timeout() {
+	echo "$1" >/sys/module/ip_vs_pe_reply/parameters/reply_timeout_ms
+}
+
+# net.ipv4.vs.conntrack=1 with nf_conntrack active in the director's
+# namespace (an nftables ct rule): replies still leave from the VIP, each
+# counted once.
+test_conntrack() {
+	local out n
+	setup nsd || return 1
+	ns dir1 nft -f - <<-'EOF' || return 1
+	table inet t {
+		chain f {
+			type filter hook forward priority 0; policy accept;
+			ct state new counter
+		}
+	}
+	EOF
+	service "$VIP4" 53 -s rr -o --pe reply || return 1
+	# (the sysctl exists once ip_vs is loaded)
+	ns dir1 sysctl -qw net.ipv4.vs.conntrack=1 || return 1
+	reply_timeout 1000
+	out=$(ns cl1 "$PY" "$DNSC" "$VIP4" 53 60 --connect --window 5)
+	echo "# connected client: $out"
+	n=$(ns dir1 cat /proc/sys/net/netfilter/nf_conntrack_count)
+	echo "# nf_conntrack entries in dir1: $n;" \
+		"$(ns dir1 nft list chain inet t f | grep -o 'packets [0-9]*')"
+	check "conntrack: nf_conntrack tracks the director's traffic" \
+		[ "$n" -gt 0 ]
+	check "conntrack: connected client, 60/60 answers from the VIP" \
+		[ "$(json "$out" 'd["answered"]')" = 60 -a \
+		"$(json "$out" 'list(d["sources"])')" = "['$VIP4']" ]
+	check "conntrack: answers spread over the 3 servers (>= 10 each)" \
+		every_server_at_least "$out" 10
+	show_proc
+	check "conntrack: 60 replies counted, no unsolicited, late or refused" \
+		[ "$(pe_global Replies)" = 60 -a \
+		"$(pe_global Unsolicited)$(pe_global Late)$(pe_global Refused)" \
+		= 000 ]
+	records_drain conntrack
+	reply_timeout 5000
+	unload_engine conntrack
+}
+
+# net.ipv4.vs.expire_nodest_conn=1, a real server removed while queries
+# run: the answers still come from the VIP, the removed server's
+# accounting stops, no record stays behind, the modules unload clean.
+test_expire_nodest() {
+	local out r3 r3b i
+	setup nsd || return 1
+	service "$VIP4" 53 -s rr -o --pe reply || return 1
+	ns dir1 sysctl -qw net.ipv4.vs.expire_nodest_conn=1 || return 1
+	reply_timeout 1000
+	# 10 rounds of 60 queries, each from a new connected socket.
+	# shellcheck disable=SC2016 # for the inner shell
+	ns cl1 sh -c 'for k in 1 2 3 4 5 6 7 8 9 10; do
+		"$1" "$2" "$3" 53 60 --connect --window 2 --timeout 1; done' _ \
+		"$PY" "$DNSC" "$VIP4" >/tmp/reply-nodest.json &
+	for ((i = 0; i < 200; i++)); do
+		[ "$(pe_global Requests)" -ge 150 ] && break
+		sleep 0.05
+	done
+	ns dir1 ipvsadm -d -u "$VIP4:53" -r "$(rs_addr4 3):53" || return 1
+	r3=$(rs_requests 3)
+	wait $! || return 1
+	# shellcheck disable=SC2016 # Python
+	out=$("$PY" -c '
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+src = sorted({s for d in a for s in d["sources"]})
+print(json.dumps({"rounds": len(a), "answered": sum(d["answered"] for d in a),
+                  "sources": src}))' /tmp/reply-nodest.json)
+	r3b=$(rs_requests 3)
+	echo "# rs3 removed after $r3 of its queries; client: $out"
+	check "expire_nodest: every answer from the VIP" \
+		[ "$(json "$out" 'd["sources"]')" = "['$VIP4']" ]
+	check "expire_nodest: >= 590 of 600 answered" \
+		[ "$(json "$out" 'd["answered"]')" -ge 590 ]
+	check "expire_nodest: rs3 removed mid-run, got nothing after ($r3 -> $r3b)" \
+		[ "$r3b" = "$r3" -a "$r3" -lt 180 ]
+	check "expire_nodest: rs1 and rs2 took the rest" \
+		[ $(($(rs_requests 1) + $(rs_requests 2) + r3)) -ge 600 ]
+	show_proc
+	records_drain expire_nodest
+	reply_timeout 5000
+	unload_engine expire_nodest
 }
 
 # ---- SIP servers' own requests (scheduler sip) --------------------------
