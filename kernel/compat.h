@@ -27,4 +27,18 @@
 	register_net_sysctl(net, path, table)
 #endif
 
+/*
+ * From 6.2 on a dump's parsed attributes live in an embedded struct
+ * genl_info (genl_dumpit_info(cb)->info.attrs), before that directly in
+ * struct genl_dumpit_info. kernel/Kbuild probes the header and defines
+ * IPVS_UDP_GENL_DUMPIT_INFO_HAS_INFO where the new layout is found.
+ */
+#define ipvs_udp_genl_dump_attrs(cb) \
+	(ipvs_udp_genl_dump_attrs_(genl_dumpit_info(cb)))
+#ifdef IPVS_UDP_GENL_DUMPIT_INFO_HAS_INFO
+#define ipvs_udp_genl_dump_attrs_(di) ((di)->info.attrs)
+#else
+#define ipvs_udp_genl_dump_attrs_(di) ((di)->attrs)
+#endif
+
 #endif /* IPVS_UDP_COMPAT_H */
