@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+#include "harness.h"
+
+namespace ipvsudp::harness {
+
+void throw_errno(const std::string& what) {
+    throw SystemError(what + ": " + std::strerror(errno));
+}
+
+// ---------------------------------------------------------------- JSON
+
+std::string json_escape(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            default:
+                if (c < 0x20 || c >= 0x7f) {
+                    // Bytes, not code points: non-ASCII becomes \u00XX.
+                    char buf[8];
+                    std::snprintf(buf, sizeof(buf), "\\u%04x", c);
+                    out += buf;
+                } else {
+                    out += static_cast<char>(c);
+                }
+        }
+    }
+    return out;
+}
+
+void Json::sep() {
+    if (after_key_) {
+        after_key_ = false;
+        return;
+    }
+    if (!first_.empty()) {
+        if (!first_.back()) out_ += ", ";
+        first_.back() = false;
+    }
+}
+
+Json& Json::begin_object() {
+    sep();
+    out_ += '{';
+    first_.push_back(true);
+    return *this;
+}
+Json& Json::end_object() {
+    out_ += '}';
+    first_.pop_back();
+    return *this;
+}
+Json& Json::begin_array() {
+    sep();
+    out_ += '[';
+    first_.push_back(true);
+    return *this;
+}
+Json& Json::end_array() {
+    out_ += ']';
+    first_.pop_back();
+    return *this;
+}
+Json& Json::key(std::string_view k) {
+    sep();
+    out_ += '"' + json_escape(k) + "\": ";
+    after_key_ = true;
+    return *this;
+}
+Json& Json::value(std::string_view s) {
+    sep();
+    out_ += '"' + json_escape(s) + '"';
+    return *this;
+}
+Json& Json::value(std::int64_t v) {
+    sep();
+    out_ += std::to_string(v);
+    return *this;
+}
+Json& Json::value(std::uint64_t v) {
+    sep();
+    out_ += std::to_string(v);
+    return *this;
+}
+Json& Json::value(double v) {
+    sep();
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.3f", std::isfinite(v) ? v : 0.0);
+    out_ += buf;
+    return *this;
+}
+Json& Json::value(bool v) {
+    sep();
+    out_ += v ? "true" : "false";
+    return *this;
+}
+Json& Json::null() {
+    sep();
+    out_ += "null";
+    return *this;
+}
+Json& Json::counts(std::string_view k, const std::map<std::string, std::uint64_t>& m) {
+    key(k).begin_object();
+    for (const auto& [name, n] : m) field(name, n);
+    return end_object();
+}
+
+// ---------------------------------------------------------------- addresses
+
+std::string Endpoint::addr() const {
+    char buf[INET6_ADDRSTRLEN] = {};
+    if (family() == AF_INET)
+        inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&ss)->sin_addr, buf, sizeof(buf));
+    else if (family() == AF_INET6)
+        inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_addr, buf,
+                  sizeof(buf));
+    return buf;
+}
+
+std::uint16_t Endpoint::port() const {
+    if (family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&ss)->sin_port);
+    if (family() == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&ss)->sin6_port);
+    return 0;
+}
+
+std::string Endpoint::str() const {
+    if (family() == AF_INET6) return "[" + addr() + "]:" + std::to_string(port());
+    return addr() + ":" + std::to_string(port());
+}
+
+std::optional<Endpoint> Endpoint::make(std::string_view addr, std::uint16_t port) {
+    Endpoint e;
+    std::string a(addr);
+    auto* s4 = reinterpret_cast<sockaddr_in*>(&e.ss);
+    auto* s6 = reinterpret_cast<sockaddr_in6*>(&e.ss);
+    if (inet_pton(AF_INET, a.c_str(), &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons(port);
+        e.len = sizeof(sockaddr_in);
+        return e;
+    }
+    if (inet_pton(AF_INET6, a.c_str(), &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons(port);
+        e.len = sizeof(sockaddr_in6);
+        return e;
+    }
+    return std::nullopt;
+}
+
+Endpoint Endpoint::from(const sockaddr* sa, socklen_t len) {
+    Endpoint e;
+    std::memcpy(&e.ss, sa, std::min<std::size_t>(len, sizeof(e.ss)));
+    e.len = len;
+    return e;
+}
+
+std::optional<Endpoint> Endpoint::parse(std::string_view text,
+                                        std::optional<std::uint16_t> default_port) {
+    std::string_view host = text, port;
+    bool has_port = false;
+    if (text.starts_with("[")) {
+        auto close = text.find(']');
+        if (close == std::string_view::npos) return std::nullopt;
+        host = text.substr(1, close - 1);
+        auto rest = text.substr(close + 1);
+        if (!rest.empty()) {
+            if (!rest.starts_with(":")) return std::nullopt;
+            port = rest.substr(1);
+            has_port = true;
+        }
+    } else if (auto colon = text.find(':');
+               colon != std::string_view::npos && text.find(':', colon + 1) == text.npos) {
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+        has_port = true;
+    }
+    std::uint16_t p = 0;
+    if (has_port) {
+        auto v = parse_int(port, 0, 65535);
+        if (!v) return std::nullopt;
+        p = static_cast<std::uint16_t>(*v);
+    } else if (default_port) {
+        p = *default_port;
+    } else {
+        return std::nullopt;
+    }
+    return make(host, p);
+}
+
+// ---------------------------------------------------------------- fds, netns
+
+Fd& Fd::operator=(Fd&& o) noexcept {
+    if (this != &o) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = o.release();
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+int Fd::release() {
+    int f = fd_;
+    fd_ = -1;
+    return f;
+}
+
+void in_netns(const std::string& netns, const std::function<void()>& fn) {
+    if (netns.empty()) {
+        fn();
+        return;
+    }
+    std::string path = netns.find('/') == std::string::npos ? "/run/netns/" + netns : netns;
+    Fd here(::open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC));
+    if (!here) throw_errno("open /proc/self/ns/net");
+    Fd there(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!there) throw_errno("open " + path);
+    if (::setns(there.get(), CLONE_NEWNET) != 0) throw_errno("setns " + path);
+    try {
+        fn();
+    } catch (...) {
+        if (::setns(here.get(), CLONE_NEWNET) != 0) std::perror("setns back");
+        throw;
+    }
+    if (::setns(here.get(), CLONE_NEWNET) != 0) throw_errno("setns back");
+}
+
+Fd udp_socket(const std::string& netns, const Endpoint& local, bool freebind) {
+    Fd fd;
+    in_netns(netns, [&] {
+        fd = Fd(::socket(local.family(), SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP));
+        if (!fd) throw_errno("socket");
+        int one = 1;
+        if (::setsockopt(fd.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0)
+            throw_errno("SO_REUSEADDR");
+        if (freebind) {
+            int lvl = local.family() == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
+            int opt = local.family() == AF_INET6 ? IPV6_FREEBIND : IP_FREEBIND;
+            if (::setsockopt(fd.get(), lvl, opt, &one, sizeof(one)) != 0)
+                throw_errno("IP_FREEBIND");
+        }
+        if (::bind(fd.get(), local.sa(), local.len) != 0) throw_errno("bind " + local.str());
+    });
+    return fd;
+}
+
+double monotonic_now() {
+    timespec ts{};
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
+// ---------------------------------------------------------------- numbers, args
+
+std::optional<std::int64_t> parse_int(std::string_view s, std::int64_t min, std::int64_t max) {
+    std::int64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size() || v < min || v > max) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parse_seconds(std::string_view s) {
+    std::string t(s);
+    char* end = nullptr;
+    errno = 0;
+    double v = std::strtod(t.c_str(), &end);
+    if (t.empty() || errno != 0 || *end != '\0' || !std::isfinite(v) || v < 0) return std::nullopt;
+    return v;
+}
+
+Args::Args(int argc, char** argv, const std::set<std::string>& with_value,
+           const std::set<std::string>& flags, int first) {
+    bool only_pos = false;
+    for (int i = first; i < argc; i++) {
+        std::string a = argv[i];
+        if (only_pos || !a.starts_with("--")) {
+            pos_.push_back(a);
+            continue;
+        }
+        if (a == "--") {
+            only_pos = true;
+            continue;
+        }
+        std::string name = a.substr(2), val;
+        bool inline_val = false;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            val = name.substr(eq + 1);
+            name = name.substr(0, eq);
+            inline_val = true;
+        }
+        if (with_value.count(name)) {
+            if (!inline_val) {
+                if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
+                val = argv[++i];
+            }
+            opts_.emplace(name, val);
+        } else if (flags.count(name) && !inline_val) {
+            opts_.emplace(name, "");
+        } else {
+            throw UsageError("unknown option --" + name);
+        }
+    }
+}
+
+std::optional<std::string> Args::get(const std::string& name) const {
+    auto [b, e] = opts_.equal_range(name);
+    if (b == e) return std::nullopt;
+    return std::prev(e)->second;  // the last one wins
+}
+
+std::vector<std::string> Args::all(const std::string& name) const {
+    std::vector<std::string> out;
+    auto [b, e] = opts_.equal_range(name);
+    for (auto it = b; it != e; ++it) out.push_back(it->second);
+    return out;
+}
+
+std::string Args::str(const std::string& name, const std::string& def) const {
+    return get(name).value_or(def);
+}
+
+std::int64_t Args::integer(const std::string& name, std::int64_t def, std::int64_t min,
+                           std::int64_t max) const {
+    auto v = get(name);
+    if (!v) return def;
+    auto n = parse_int(*v, min, max);
+    if (!n)
+        throw UsageError("--" + name + ": not a number in [" + std::to_string(min) + ", " +
+                         std::to_string(max) + "]: " + *v);
+    return *n;
+}
+
+double Args::seconds(const std::string& name, double def) const {
+    auto v = get(name);
+    if (!v) return def;
+    auto n = parse_seconds(*v);
+    if (!n) throw UsageError("--" + name + ": not a duration in seconds: " + *v);
+    return *n;
+}
+
+}  // namespace ipvsudp::harness
