@@ -66,6 +66,7 @@ if ipvsadm -A -u 10.0.100.1:5060 -s sip -o &&
 	pass "ipvsadm -A -s sip -o (ip_vs_sip autoloaded: $(grep -c '^ip_vs_sip ' /proc/modules))"
 else
 	fail "ipvsadm -A -s sip -o"
+	dmesg | tail -n 5 | sed 's/^/# /'
 fi
 # calls SERVICE N: every message of a call must reach one server; prints
 # "split" for a call that did not, and the servers used.
@@ -130,6 +131,7 @@ for sched in rr lor; do
 		pass "ipvsadm -A -s $sched -o --pe reply"
 	else
 		fail "ipvsadm -A -s $sched -o --pe reply"
+		dmesg | tail -n 5 | sed 's/^/# /'
 	fi
 	dns $vip 100 >/tmp/dns.out
 	from=$(grep -c "^$vip s[12]\$" /tmp/dns.out)
