@@ -69,6 +69,7 @@
 
 #include "compat.h"
 #include "ip_vs_icmp_vip.h"
+#include "ip_vs_udp_nl.h"
 
 /* Counters, per network namespace and CPU; names for /proc/net. */
 enum {
@@ -477,6 +478,46 @@ static int ip_vs_icmp_vip_proc_show(struct seq_file *seq, void *v)
 			   sum[i]);
 	return 0;
 }
+
+/* counters-get of the ipvs_udp generic netlink family (ip_vs_udp_nl) */
+static int ip_vs_icmp_vip_nl_counters(struct sk_buff *msg, struct net *net,
+				      const struct ip_vs_udp_nl_svc_key *filter,
+				      struct netlink_ext_ack *extack)
+{
+	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
+	u64 sum[IP_VS_ICMP_VIP_NR_STATS] = {};
+	struct nlattr *nest;
+	int cpu, i;
+
+	/* the counters in the spec's order, after "enabled" */
+	BUILD_BUG_ON(IPVS_UDP_A_ICMP_VIP_COUNTERS_FAILED -
+		     IPVS_UDP_A_ICMP_VIP_COUNTERS_REWRITTEN_V4 + 1 !=
+		     IP_VS_ICMP_VIP_NR_STATS);
+	for_each_possible_cpu(cpu)
+		for (i = 0; i < IP_VS_ICMP_VIP_NR_STATS; i++)
+			sum[i] += READ_ONCE(per_cpu_ptr(n->stats, cpu)->cnt[i]);
+	nest = nla_nest_start(msg, IPVS_UDP_A_COUNTERS_ICMP_VIP);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, IPVS_UDP_A_ICMP_VIP_COUNTERS_ENABLED,
+			READ_ONCE(n->enable)))
+		goto err;
+	for (i = 0; i < IP_VS_ICMP_VIP_NR_STATS; i++)
+		if (nla_put_u64_64bit(msg,
+				      IPVS_UDP_A_ICMP_VIP_COUNTERS_REWRITTEN_V4 + i,
+				      sum[i], IPVS_UDP_A_ICMP_VIP_COUNTERS_PAD))
+			goto err;
+	nla_nest_end(msg, nest);
+	return 0;
+err:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider = {
+	.counters = ip_vs_icmp_vip_nl_counters,
+};
+EXPORT_SYMBOL_GPL(ip_vs_icmp_vip_nl_provider);
 
 static const struct ctl_table ip_vs_icmp_vip_table = {
 	.procname	= "icmp_vip",

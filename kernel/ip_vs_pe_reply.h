@@ -218,8 +218,6 @@ unsigned int ip_vs_pe_reply_outstanding(struct ip_vs_pe_reply_net *pn,
 struct ip_vs_pe_reply_net *ip_vs_pe_reply_pernet(struct net *net);
 
 /* ip_vs_pe_reply_nl.c: the ipvs_udp generic netlink operations */
-int ip_vs_pe_reply_nl_init(void);
-void ip_vs_pe_reply_nl_exit(void);
 void ip_vs_pe_reply_nl_check(struct ip_vs_pe_reply_net *pn);
 
 #endif /* IP_VS_PE_REPLY_H */

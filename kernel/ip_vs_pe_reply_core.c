@@ -110,7 +110,7 @@ struct ip_vs_pe_reply_stash {
 
 static DEFINE_PER_CPU(struct ip_vs_pe_reply_stash, ip_vs_pe_reply_stash);
 
-static struct ip_vs_pe_reply_net *ip_vs_pe_reply_pernet(struct net *net)
+struct ip_vs_pe_reply_net *ip_vs_pe_reply_pernet(struct net *net)
 {
 	return net_generic(net, ip_vs_pe_reply_net_id);
 }
@@ -449,6 +449,7 @@ static void ip_vs_pe_reply_gc_work(struct work_struct *work)
 			     gc_work);
 
 	ip_vs_pe_reply_gc(pn, ktime_get_ns());
+	ip_vs_pe_reply_nl_check(pn);
 	if (READ_ONCE(pn->dying))
 		return;
 	if (atomic_read(&pn->nreqs) || atomic_read(&pn->ndests)) {

@@ -148,8 +148,6 @@ extern struct list_head ip_vs_sip_services;
 extern struct mutex ip_vs_sip_mutex;
 
 /* ip_vs_sip_nl.c: the ipvs_udp generic netlink operations */
-int ip_vs_sip_nl_init(void);
-void ip_vs_sip_nl_exit(void);
 void ip_vs_sip_nl_dest_event(struct ip_vs_sip_svc *s,
 			     const struct ip_vs_dest *dest, u32 reason);
 

@@ -27,7 +27,6 @@
 
 #include "ip_vs_sip.h"
 #include "ip_vs_udp_nl.h"
-#include "ip_vs_udp_nl_gen.h"
 
 /* The sip service of @net named @k, under ip_vs_sip_mutex; or NULL. */
 static struct ip_vs_sip_svc *
@@ -208,7 +207,7 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	ret = nla_parse_nested(tb, IPVS_UDP_A_SIP_SETTINGS_MAX,
 			       info->attrs[IPVS_UDP_A_SIP_SETTINGS],
-			       ipvs_udp_sip_settings_nl_policy, info->extack);
+			       NULL, info->extack);
 	if (ret)
 		return ret;
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_SEED]) {
@@ -288,12 +287,13 @@ static int ip_vs_sip_nl_put_binding(struct sk_buff *skb,
 
 /* A whole binding message: service, binding. */
 static int ip_vs_sip_nl_binding_msg(struct sk_buff *skb, u32 portid, u32 seq,
-				    int flags, const struct ip_vs_sip_svc *s,
+				    u16 type, int flags,
+				    const struct ip_vs_sip_svc *s,
 				    const struct ip_vs_sip_table *t,
 				    const struct ip_vs_sip_binding *b,
 				    struct netlink_callback *cb)
 {
-	void *hdr = ip_vs_udp_nl_put_hdr(skb, portid, seq, flags,
+	void *hdr = ip_vs_udp_nl_put_hdr(skb, portid, seq, type, flags,
 					 IPVS_UDP_CMD_BINDING_GET);
 
 	if (!hdr)
@@ -354,8 +354,9 @@ static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 		if (b->len == nla_len(cid) &&
 		    !memcmp(b->key, nla_data(cid), b->len)) {
 			ret = ip_vs_sip_nl_binding_msg(msg, info->snd_portid,
-						       info->snd_seq, 0, s, t,
-						       b, NULL);
+						       info->snd_seq,
+						       info->nlhdr->nlmsg_type,
+						       0, s, t, b, NULL);
 			break;
 		}
 	}
@@ -468,7 +469,8 @@ static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 			}
 		}
 		ret = ip_vs_sip_nl_binding_msg(skb, NETLINK_CB(cb->skb).portid,
-					       cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					       cb->nlh->nlmsg_seq,
+					       cb->nlh->nlmsg_type, NLM_F_MULTI,
 					       s, t, b, cb);
 		if (ret)
 			break;
@@ -574,7 +576,7 @@ static void ip_vs_sip_nl_event(struct ip_vs_sip_svc *s,
 		ev.daddr = &d->addr;
 		ev.dport = d->port;
 	}
-	ip_vs_udp_nl_notify(s->net, &ev, GFP_KERNEL);
+	ip_vs_udp_nl_send_event(s->net, &ev, GFP_KERNEL);
 }
 
 static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
@@ -629,7 +631,7 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	}
 	/* m.dest is an identity only: compared, never dereferenced */
 	ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
-	if (m.count && ip_vs_udp_nl_listening(s->net))
+	if (m.count && ip_vs_udp_nl_want_events(s->net))
 		ip_vs_sip_nl_event(s, m.dest, IPVS_UDP_EVENT_REASON_FLUSHED,
 				   m.count);
 	mutex_unlock(&ip_vs_sip_mutex);
@@ -660,7 +662,7 @@ void ip_vs_sip_nl_dest_event(struct ip_vs_sip_svc *s,
 {
 	struct ip_vs_sip_nl_match m = { .dest = dest };
 
-	if (!s->net || !ip_vs_udp_nl_listening(s->net))
+	if (!s->net || !ip_vs_udp_nl_want_events(s->net))
 		return;
 	ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
 	ip_vs_sip_nl_event(s, dest, reason, m.count);
@@ -694,8 +696,7 @@ static int ip_vs_sip_nl_counters(struct sk_buff *msg, struct net *net,
 	return ret;
 }
 
-static const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider = {
-	.owner	= THIS_MODULE,
+const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider = {
 	.doit	= {
 		[IPVS_UDP_CMD_SIP_GET]		= ip_vs_sip_nl_get,
 		[IPVS_UDP_CMD_SIP_SET]		= ip_vs_sip_nl_set,
@@ -708,12 +709,4 @@ static const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider = {
 	.counters = ip_vs_sip_nl_counters,
 };
 
-int ip_vs_sip_nl_init(void)
-{
-	return ip_vs_udp_nl_register(IP_VS_UDP_NL_SIP, &ip_vs_sip_nl_provider);
-}
-
-void ip_vs_sip_nl_exit(void)
-{
-	ip_vs_udp_nl_unregister(IP_VS_UDP_NL_SIP);
-}
+EXPORT_SYMBOL_GPL(ip_vs_sip_nl_provider);

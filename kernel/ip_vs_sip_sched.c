@@ -470,13 +470,8 @@ static int __init ip_vs_sip_init(void)
 	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler);
 	if (ret)
 		goto err_net;
-	ret = ip_vs_sip_nl_init();
-	if (ret)
-		goto err_sched;
 	return 0;
 
-err_sched:
-	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler);
 err_net:
 	unregister_pernet_subsys(&ip_vs_sip_net_ops);
 err_wq:
@@ -486,7 +481,6 @@ err_wq:
 
 static void __exit ip_vs_sip_cleanup(void)
 {
-	ip_vs_sip_nl_exit();
 	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler);
 	unregister_pernet_subsys(&ip_vs_sip_net_ops);
 	/* Let queued rcu_work reach the workqueue, then drain it. */

@@ -6,12 +6,14 @@
  * include/uapi/linux/ipvs_udp.h, generated from netlink/ipvs_udp.yaml.
  *
  * The family module registers the family only: no scheduler, no hook. A
- * feature module registers a provider when it loads; an operation whose
- * provider is not loaded fails with "<module> not loaded" in the extack.
+ * feature module exports a provider that the family module takes by
+ * symbol; an operation whose provider is not loaded fails with
+ * "<module> not loaded" in the extack.
  */
 #ifndef IP_VS_UDP_NL_H
 #define IP_VS_UDP_NL_H
 
+#include <linux/module.h>
 #include <linux/types.h>
 #include <net/genetlink.h>
 #include <net/ip_vs.h>
@@ -41,12 +43,12 @@ enum ip_vs_udp_nl_prov {
 };
 
 /*
- * What a feature module serves. The handlers get the generic netlink
- * arguments unchanged (attributes validated against the generated
- * policies); the family module holds a reference on @owner while one runs.
+ * What a feature module serves, exported under the names below and taken
+ * by the family module with symbol_get() for each request. The handlers
+ * get the generic netlink arguments unchanged (attributes validated
+ * against the generated policies).
  */
 struct ip_vs_udp_nl_provider {
-	struct module	*owner;
 	int (*doit[IPVS_UDP_CMD_MAX + 1])(struct sk_buff *skb,
 					  struct genl_info *info);
 	int (*dumpit[IPVS_UDP_CMD_MAX + 1])(struct sk_buff *skb,
@@ -57,11 +59,11 @@ struct ip_vs_udp_nl_provider {
 			struct netlink_ext_ack *extack);
 };
 
-int ip_vs_udp_nl_register(enum ip_vs_udp_nl_prov id,
-			  const struct ip_vs_udp_nl_provider *p);
-void ip_vs_udp_nl_unregister(enum ip_vs_udp_nl_prov id);
+extern const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider;
+extern const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider;
+extern const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider;
 
-/* Attribute helpers (KUnit: ip_vs_udp_nl_test) */
+/* ip_vs_udp_nl_attr.c, linked into every module that uses it */
 int ip_vs_udp_nl_parse_service(const struct nlattr *nest,
 			       struct ip_vs_udp_nl_svc_key *k,
 			       struct netlink_ext_ack *extack);
@@ -83,11 +85,42 @@ int ip_vs_udp_nl_put_service(struct sk_buff *skb, int attrtype,
 int ip_vs_udp_nl_put_dest(struct sk_buff *skb, int attrtype, int af,
 			  const union nf_inet_addr *addr, __be16 port);
 
-/* Generic netlink message helpers for the providers */
-void *ip_vs_udp_nl_put_hdr(struct sk_buff *skb, u32 portid, u32 seq,
-			   int flags, u8 cmd);
-struct sk_buff *ip_vs_udp_nl_reply_new(struct genl_info *info, u8 cmd,
-				       void **hdr);
+/*
+ * A message header of the family whose id is @type (the request's
+ * nlmsg_type): genlmsg_put() without the family struct.
+ */
+static inline void *ip_vs_udp_nl_put_hdr(struct sk_buff *skb, u32 portid,
+					 u32 seq, u16 type, int flags, u8 cmd)
+{
+	struct genlmsghdr *hdr;
+	struct nlmsghdr *nlh;
+
+	nlh = nlmsg_put(skb, portid, seq, type, GENL_HDRLEN, flags);
+	if (!nlh)
+		return NULL;
+	hdr = nlmsg_data(nlh);
+	hdr->cmd = cmd;
+	hdr->version = IPVS_UDP_FAMILY_VERSION;
+	hdr->reserved = 0;
+	return (char *)hdr + GENL_HDRLEN;
+}
+
+/* A reply message for @info with its header; NULL without memory. */
+static inline struct sk_buff *ip_vs_udp_nl_reply_new(struct genl_info *info,
+						     u8 cmd, void **hdr)
+{
+	struct sk_buff *msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+
+	if (!msg)
+		return NULL;
+	*hdr = ip_vs_udp_nl_put_hdr(msg, info->snd_portid, info->snd_seq,
+				    info->nlhdr->nlmsg_type, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
 
 /* Events (multicast group "events"). */
 struct ip_vs_udp_nl_event {
@@ -101,8 +134,37 @@ struct ip_vs_udp_nl_event {
 	u32					threshold;
 };
 
+/* ip_vs_udp_nl_core.c, exported; the feature modules use the wrappers */
 bool ip_vs_udp_nl_listening(struct net *net);
 int ip_vs_udp_nl_notify(struct net *net, const struct ip_vs_udp_nl_event *ev,
 			gfp_t gfp);
+
+/* Does anyone listen to the events of @net? False without the family. */
+static inline bool ip_vs_udp_nl_want_events(struct net *net)
+{
+	bool (*listening)(struct net *net) =
+		symbol_get(ip_vs_udp_nl_listening);
+	bool ret;
+
+	if (!listening)
+		return false;
+	ret = listening(net);
+	symbol_put(ip_vs_udp_nl_listening);
+	return ret;
+}
+
+/* Send an event if the family module is loaded. */
+static inline void ip_vs_udp_nl_send_event(struct net *net,
+					   const struct ip_vs_udp_nl_event *ev,
+					   gfp_t gfp)
+{
+	int (*notify)(struct net *net, const struct ip_vs_udp_nl_event *ev,
+		      gfp_t gfp) = symbol_get(ip_vs_udp_nl_notify);
+
+	if (!notify)
+		return;
+	notify(net, ev, gfp);
+	symbol_put(ip_vs_udp_nl_notify);
+}
 
 #endif /* IP_VS_UDP_NL_H */

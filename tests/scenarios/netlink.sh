@@ -1,0 +1,367 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The ipvs_udp generic netlink family (ip_vs_udp_nl, docs/netlink.md),
+# driven by tests/tools/ipvs_udp_nl.py (plain sockets, attribute ids from
+# netlink/ipvs_udp.yaml):
+#
+#   cl1 --- rt --- lan --- dir1 (ipvsadm -A -u VIP:5060 -s sip -o)
+#                     +--- rs1, rs2, rs3 (SIPp UAS on port 5060)
+#
+# Family autoload and "not loaded" errors; settings round trips (per
+# service for sip, per netns for reply); bindings dump after SIPp calls
+# against what each real server received; flush by real server moves its
+# calls; permissions; hostile requests; a dump interrupted by deleting the
+# service; a bounded fuzz loop (IPVS_UDP_NL_FUZZ_SECONDS, default 20).
+#
+# Run inside UML: scripts/uml-run -- tests/scenarios/netlink.sh [test_...]
+
+# shellcheck disable=SC2317 # test functions are called by scenario_main
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/result.sh
+. tests/lib/topo.sh
+. tests/lib/sip.sh
+
+NL=tests/tools/ipvs_udp_nl.py
+SVC='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5060}'
+SVC6='{"af":"inet6","protocol":17,"addr":"fd00:100::1","port":5060}'
+
+# nl NS ARGS...: the client in network namespace NS (JSON on stdout).
+nl() {
+	local n=$1
+	shift
+	ns "$n" /usr/bin/python3 "$NL" "$@"
+}
+
+# jf JSON EXPR: a value of a client result (EXPR over d).
+jf() { json "$1" "$2"; }
+
+# dest JSON of rsI's IPv4 address (dr: the real server's own address).
+rsj() { echo "{\"af\":\"inet\",\"addr\":\"$(rs_addr4 "$1")\",\"port\":5060}"; }
+
+# send_calls NS FIRST COUNT [PREFIX]: one SIP OPTIONS per Call-ID
+# PREFIX-FIRST .. PREFIX-(FIRST+COUNT-1) from NS's client address to VIP.
+send_calls() {
+	ns "$1" /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" "$2" "$3" "${4:-nl}" <<'EOF'
+import socket, sys, time
+src, vip, first, n, pfx = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+for i in range(first, first + n):
+    cid = "%s-%d@test" % (pfx, i)
+    m = ("OPTIONS sip:rs@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"
+         "From: <sip:a@%s>;tag=%d\r\nTo: <sip:rs@%s>\r\nCall-ID: %s\r\n"
+         "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (
+             vip, src, i, src, i, vip, cid)
+    s.sendto(m.encode(), (vip, 5060))
+    if i % 200 == 199:
+        time.sleep(0.05)
+EOF
+}
+
+# The topology with three real servers, SIPp UAS on each, sip service.
+nl_setup() {
+	topo_setup dr 3 1 1
+	sip_init
+	for i in 1 2 3; do
+		sip_uas "$i" || return 1
+		sip_rs_count_init "$i"
+	done
+	sip_service dir1 "$VIP4" -s sip -o || return 1
+	for i in 1 2 3; do
+		sip_add_rs dir1 "$VIP4" "$i" 1 || return 1
+	done
+}
+
+test_autoload() {
+	local r
+	topo_setup dr 1 1 1
+	modprobe -r ip_vs_sip ip_vs_pe_reply ip_vs_udp_nl 2>/dev/null
+	r=$(nl dir1 do counters-get '{}')
+	echo "# counters-get without feature modules: $r"
+	check "resolving the family loads ip_vs_udp_nl" \
+		grep -q '^ip_vs_udp_nl ' /proc/modules
+	check "... and neither ip_vs_sip nor ip_vs_pe_reply" \
+		bash -c '! grep -qE "^(ip_vs_sip|ip_vs_pe_reply) " /proc/modules'
+	check "counters-get works with no feature module" \
+		[ "$(jf "$r" 'd["ok"]')" = True ]
+	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
+	echo "# sip-get without ip_vs_sip: $r"
+	check "sip-get without ip_vs_sip: EOPNOTSUPP" \
+		[ "$(jf "$r" 'd["error"]')" = EOPNOTSUPP ]
+	check "... extack says ip_vs_sip is not loaded" \
+		grep -q "ip_vs_sip not loaded" <<<"$(jf "$r" 'd["extack"]')"
+	r=$(nl dir1 do reply-get '{}')
+	check "reply-get without ip_vs_pe_reply: extack says so" \
+		grep -q "ip_vs_pe_reply not loaded" <<<"$(jf "$r" 'd["extack"]')"
+}
+
+test_settings() {
+	local r s2 set
+	nl_setup || return 1
+	ns dir1 ipvsadm -A -u "[$VIP6]:5060" -s sip -o || return 1
+	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
+	echo "# sip-get: $r"
+	check "sip-get: module parameter defaults (dialog 1800 s, linger 32 s)" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["dialog-timeout"], d["msgs"][0]["settings"]["linger-timeout"]')" = "1800 32" ]
+	check "sip-get: drain policy drain, service echoed" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["drain-policy"], d["msgs"][0]["service"]["addr"]')" = "drain 10.0.100.1" ]
+	set='{"dialog-timeout":600,"early-timeout":90,"transaction-timeout":16,"linger-timeout":5,"max-bindings":1000,"drain-policy":"move"}'
+	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":$set}")
+	check "sip-set accepted" [ "$(jf "$r" 'd["ok"]')" = True ]
+	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
+	check "sip-get after sip-set: every value as set" \
+		[ "$(jf "$r" '" ".join(str(d["msgs"][0]["settings"][k]) for k in ("dialog-timeout","early-timeout","transaction-timeout","linger-timeout","max-bindings","drain-policy"))')" = "600 90 16 5 1000 move" ]
+	s2=$(nl dir1 do sip-get "{\"service\":$SVC6}")
+	echo "# other service: $s2"
+	check "the other (IPv6) service keeps its settings (per service)" \
+		[ "$(jf "$s2" 'd["msgs"][0]["settings"]["dialog-timeout"], d["msgs"][0]["settings"]["drain-policy"]')" = "1800 drain" ]
+	check "/proc/net/ip_vs_sip shows the new cap" \
+		[ "$(sip_counter dir1 Cap 2)$(sip_counter dir1 Cap 1)" != "262144262144" ]
+	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"dialog-timeout\":0}}")
+	check "sip-set dialog-timeout 0: EINVAL (policy range)" \
+		[ "$(jf "$r" 'd["error"]')" = EINVAL ]
+	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"seed\":7}}")
+	check "sip-set seed: read only, with extack" \
+		[ "$(jf "$r" 'd["error"]')" = EOPNOTSUPP ] &&
+		grep -q "read only" <<<"$(jf "$r" 'd["extack"]')"
+
+	modprobe ip_vs_pe_reply || return 1
+	r=$(nl dir1 do reply-get '{}')
+	echo "# reply-get: $r"
+	check "reply-get: module parameter default 5000 ms" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["timeout-ms"]')" = 5000 ]
+	r=$(nl dir1 do reply-set '{"settings":{"timeout-ms":750,"timeout-threshold":3}}')
+	check "reply-set accepted" [ "$(jf "$r" 'd["ok"]')" = True ]
+	r=$(nl dir1 do reply-get '{}')
+	check "reply-get after reply-set: 750 ms, threshold 3" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["timeout-ms"], d["msgs"][0]["settings"]["timeout-threshold"]')" = "750 3" ]
+	r=$(nl rs1 do reply-get '{}')
+	check "another network namespace keeps 5000 ms (per netns)" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["timeout-ms"]')" = 5000 ]
+}
+
+# bindings_ok DUMP: every dumped binding's server is the one that got the
+# Call-ID's messages (SIPp UAS logs), and every Call-ID is there.
+bindings_ok() {
+	/usr/bin/python3 - "$1" "$SIP_DIR" "$(rs_addr4 1)" "$(rs_addr4 2)" "$(rs_addr4 3)" <<'EOF'
+import json, sys
+d = json.loads(sys.argv[1])
+where = {}
+for i in (1, 2, 3):
+    for line in open("%s/rs%d.short" % (sys.argv[2], i), errors="replace"):
+        p = line.split("\t")
+        if len(p) > 4 and p[3] == "R":
+            where.setdefault(p[4], set()).add(sys.argv[2 + i])
+got = {m["binding"]["call-id"]: m["binding"].get("dest", {}).get("addr") for m in d["msgs"]}
+bad = [c for c in where if got.get(c) not in where[c]]
+per = {a: list(got.values()).count(a) for a in sys.argv[3:]}
+print("# %d calls seen by servers, %d bindings dumped, per server %s, %d wrong" %
+      (len(where), len(got), per, len(bad)))
+sys.exit(0 if where and not bad and all(per.values()) else 1)
+EOF
+}
+
+test_bindings() {
+	local rc r n i
+	nl_setup || return 1
+	sip_uac uac1 cl1 "$VIP4" 60 30
+	rc=$?
+	uac_report uac1 "$rc"
+	r=$(nl dir1 dump binding-get "{\"service\":$SVC}")
+	check "binding dump after 60 SIPp calls: every call on its server" \
+		bindings_ok "$r"
+	n=$(jf "$r" 'len(d["msgs"])')
+	check "binding dump: as many as /proc/net/ip_vs_sip Bindings ($n)" \
+		[ "$n" = "$(sip_counter dir1 Bindings)" ]
+	check "binding dump: states are linger (calls ended with BYE)" \
+		[ "$(jf "$r" 'set(m["binding"]["state"] for m in d["msgs"]) == {"linger"}')" = True ]
+	for i in 1 2 3; do
+		r=$(nl dir1 dump binding-get "{\"service\":$SVC,\"dest\":$(rsj "$i")}")
+		check "binding dump filtered by rs$i: only rs$i" \
+			[ "$(jf "$r" 'len(d["msgs"]) > 0 and all(m["binding"]["dest"]["addr"] == "'"$(rs_addr4 "$i")"'" for m in d["msgs"])')" = True ]
+	done
+	r=$(nl dir1 dump binding-get '{}')
+	check "binding dump of all services of the namespace" \
+		[ "$(jf "$r" 'len(d["msgs"])')" = "$n" ]
+	# Many bindings: resumable over many messages, none lost or repeated.
+	send_calls cl1 0 3000 many
+	sleep 2
+	r=$(nl dir1 dump binding-get "{\"service\":$SVC}")
+	echo "# big dump: $(jf "$r" 'len(d["msgs"]), len(set(m["binding"]["call-id"] for m in d["msgs"])), d["intr"]') (messages, distinct, interrupted)"
+	check "dump of $((n + 3000)) bindings: all of them, each once" \
+		[ "$(jf "$r" 'len(d["msgs"]), len(set(m["binding"]["call-id"] for m in d["msgs"]))')" = "$(sip_counter dir1 Bindings) $(sip_counter dir1 Bindings)" ]
+	r=$(nl dir1 do binding-get "{\"service\":$SVC,\"call-id\":\"many-7@test\"}")
+	check "binding-get of one Call-ID" \
+		[ "$(jf "$r" 'd["msgs"][0]["binding"]["call-id"]')" = "many-7@test" ]
+	r=$(nl dir1 do binding-get "{\"service\":$SVC,\"call-id\":\"nosuch@test\"}")
+	check "binding-get of an unknown Call-ID: ENOENT with extack" \
+		[ "$(jf "$r" 'd["error"], bool(d["extack"])')" = "ENOENT True" ]
+}
+
+test_flush() {
+	local r n before after i c1 ev
+	nl_setup || return 1
+	send_calls cl1 0 300 fl
+	sleep 1
+	r=$(nl dir1 dump binding-get "{\"service\":$SVC,\"dest\":$(rsj 1)}")
+	n=$(jf "$r" 'len(d["msgs"])')
+	echo "# $n of 300 Call-IDs bound to rs1"
+	# Quiesce rs1: with the default drain policy its calls stay there.
+	ns dir1 ipvsadm -e -u "$VIP4:5060" -r "$(rs_addr4 1):5060" -g -w 0
+	before=$(sip_rs_count 1)
+	send_calls cl1 0 300 fl
+	sleep 1
+	after=$(sip_rs_count 1)
+	check "drain: rs1 (weight 0) still gets its $n calls" \
+		[ $((after - before)) -eq "$n" ]
+	bg dir1 /usr/bin/python3 "$NL" listen 15 >"$SIP_DIR/events" 2>&1
+	wait_for 5 grep -q listening "$SIP_DIR/events"
+	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"dest\":$(rsj 1)}")
+	echo "# flush rs1: $r"
+	check "flush by dest rs1 removed its $n bindings" \
+		[ "$(jf "$r" 'd["msgs"][0]["count"]')" = "$n" ]
+	r=$(nl dir1 dump binding-get "{\"service\":$SVC,\"dest\":$(rsj 1)}")
+	check "no binding left on rs1" [ "$(jf "$r" 'len(d["msgs"])')" = 0 ]
+	before=$(sip_rs_count 1)
+	send_calls cl1 0 300 fl
+	sleep 1
+	after=$(sip_rs_count 1)
+	check "after the flush rs1's calls moved: rs1 got $((after - before))" \
+		[ $((after - before)) -eq 0 ]
+	r=$(nl dir1 dump binding-get "{\"service\":$SVC}")
+	check "... and all 300 Call-IDs are bound again, to rs2 and rs3" \
+		[ "$(jf "$r" 'len(d["msgs"]), sorted(set(m["binding"]["dest"]["addr"] for m in d["msgs"]))')" = "300 ['$(rs_addr4 2)', '$(rs_addr4 3)']" ]
+	c1=$(jf "$r" '[m["binding"]["call-id"] for m in d["msgs"] if m["binding"]["dest"]["addr"] == "'"$(rs_addr4 2)"'"][0]')
+	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"$c1\"}")
+	check "flush by Call-ID removes exactly one" \
+		[ "$(jf "$r" 'd["msgs"][0]["count"]')" = 1 ]
+	# Removing a real server: an event with its bindings.
+	ns dir1 ipvsadm -d -u "$VIP4:5060" -r "$(rs_addr4 3):5060"
+	sleep 1
+	ev=$(cat "$SIP_DIR/events")
+	echo "$ev" | sed 's/^/# event: /'
+	check "event: flushed, rs1, $n bindings" \
+		grep -q "\"reason\": \"flushed\".*\"addr\": \"$(rs_addr4 1)\".*\"bindings\": $n," <<<"$ev"
+	check "event: dest-removed for rs3 with its bindings" \
+		grep -qE "\"reason\": \"dest-removed\".*\"addr\": \"$(rs_addr4 3)\".*\"bindings\": [1-9]" <<<"$ev"
+	r=$(nl dir1 do binding-flush "{\"service\":$SVC}")
+	check "flush of the whole service" [ "$(jf "$r" 'd["msgs"][0]["count"] > 0')" = True ]
+	check "... leaves no binding" [ "$(sip_counter dir1 Bindings)" = 0 ]
+}
+
+test_permissions() {
+	local r
+	nl_setup || return 1
+	r=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		/usr/bin/python3 "$NL" do sip-set "{\"service\":$SVC,\"settings\":{\"linger-timeout\":5}}")
+	echo "# nobody: $r"
+	check "sip-set as nobody: EPERM" [ "$(jf "$r" 'd["error"]')" = EPERM ]
+	r=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		/usr/bin/python3 "$NL" do binding-flush "{\"service\":$SVC}")
+	check "binding-flush as nobody: EPERM" [ "$(jf "$r" 'd["error"]')" = EPERM ]
+	r=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		/usr/bin/python3 "$NL" do sip-get "{\"service\":$SVC}")
+	check "sip-get as nobody: allowed (read only)" [ "$(jf "$r" 'd["ok"]')" = True ]
+	r=$(ns dir1 unshare --user --map-root-user \
+		/usr/bin/python3 "$NL" do reply-set '{"settings":{"timeout-ms":100}}')
+	echo "# root of a user namespace without its own netns: $r"
+	check "reply-set as root of a child user namespace: EPERM" \
+		[ "$(jf "$r" 'd["error"]')" = EPERM ]
+	r=$(ns dir1 unshare --user --map-root-user \
+		/usr/bin/python3 "$NL" do sip-set "{\"service\":$SVC,\"settings\":{\"linger-timeout\":5}}")
+	check "sip-set as root of a child user namespace: EPERM" \
+		[ "$(jf "$r" 'd["error"]')" = EPERM ]
+	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
+	check "the settings did not change" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["linger-timeout"]')" = 32 ]
+}
+
+# hostile NAME EXPECTED-ERRNO RESULT: an error with an extack message.
+hostile() {
+	echo "# $1: $3"
+	check "$1: $2 with extack" \
+		[ "$(jf "$3" 'd["error"], bool(d["extack"])')" = "$2 True" ]
+}
+
+test_hostile() {
+	local r
+	nl_setup || return 1
+	# sip-get (cmd 1) with an unknown top-level attribute 9.
+	hostile "unknown attribute" EINVAL "$(nl dir1 raw 1 0800090000000000)"
+	# sip-set (cmd 2): service nest is attribute 1; a u32 where a nest goes.
+	hostile "u32 in place of the service nest" EINVAL "$(nl dir1 raw 2 0800010001000000)"
+	# service af as u32 (u16 expected): nest(1){af(1) len 8}
+	hostile "af of the wrong size" EINVAL "$(nl dir1 raw 1 0c0001800800010002000000)"
+	hostile "address of 5 bytes" EINVAL \
+		"$(nl dir1 do sip-get '{"service":{"af":"inet","protocol":17,"addr":"hex:0a00640101","port":5060}}')"
+	hostile "af 7" EINVAL \
+		"$(nl dir1 do sip-get '{"service":{"af":7,"protocol":17,"addr":"10.0.100.1","port":5060}}')"
+	hostile "service without port" EINVAL \
+		"$(nl dir1 do sip-get '{"service":{"af":"inet","protocol":17,"addr":"10.0.100.1"}}')"
+	hostile "missing service" EINVAL "$(nl dir1 do sip-get '{}')"
+	hostile "no such service" ESRCH \
+		"$(nl dir1 do sip-get '{"service":{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5061}}')"
+	hostile "call-id of 256 bytes" EINVAL \
+		"$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"$(printf 'x%.0s' {1..256})\"}")"
+	hostile "empty call-id" EINVAL \
+		"$(nl dir1 do binding-get "{\"service\":$SVC,\"call-id\":\"\"}")"
+	hostile "flush by dest and call-id" EINVAL \
+		"$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"a\",\"dest\":$(rsj 1)}")"
+	hostile "flush of a real server not in the service" ENOENT \
+		"$(nl dir1 do binding-flush "{\"service\":$SVC,\"dest\":{\"af\":\"inet\",\"addr\":\"10.9.9.9\",\"port\":5060}}")"
+	hostile "reply timeout above the range" EINVAL \
+		"$(modprobe ip_vs_pe_reply; nl dir1 do reply-set '{"settings":{"timeout-ms":3600001}}')"
+	hostile "dump with a call-id" EINVAL \
+		"$(nl dir1 dump binding-get "{\"service\":$SVC,\"call-id\":\"a\"}")"
+	r=$(nl dir1 raw 40 "")
+	check "unknown command: EOPNOTSUPP" [ "$(jf "$r" 'd["error"]')" = EOPNOTSUPP ]
+
+	# A dump interrupted by deleting the service: a clean end.
+	send_calls cl1 0 3000 intr
+	sleep 1
+	ns dir1 /usr/bin/python3 - "$NL" "$SVC" >"$SIP_DIR/intr" 2>&1 <<'EOF' &
+import json, subprocess, sys, time
+sys.path.insert(0, "tests/tools")
+import ipvs_udp_nl as n
+spec = n.Spec()
+g = n.Genl()
+g.resolve("ipvs_udp")
+op = spec.ops["binding-get"]
+g.sk.setsockopt(n.socket.SOL_SOCKET, n.socket.SO_RCVBUF, 4096)
+seq = g.send(g.family, n.NLM_F_REQUEST | n.NLM_F_DUMP, op["value"],
+             n.encode(spec, "sip", {"service": json.loads(sys.argv[2])}))
+first, err = g.recv_all(seq, max_msgs=1)
+open("/tmp/sip/intr.ready", "w").close()
+time.sleep(3)
+rest, err = g.recv_all(seq)
+msgs = first + rest
+print(json.dumps({"n": len(msgs), "err": err,
+                  "intr": any(f & n.NLM_F_DUMP_INTR for f, _ in msgs)}))
+EOF
+	TOPO_PIDS+=($!)
+	wait_for 10 test -e "$SIP_DIR/intr.ready"
+	ns dir1 ipvsadm -D -u "$VIP4:5060"
+	wait "${TOPO_PIDS[-1]}"
+	r=$(tail -n 1 "$SIP_DIR/intr")
+	echo "# dump, service deleted after the first message: $r"
+	check "dump interrupted by service deletion ends cleanly, partial" \
+		[ "$(jf "$r" 'd["err"] is None and 0 < d["n"] < 3000')" = True ]
+}
+
+test_fuzz() {
+	local r secs=${IPVS_UDP_NL_FUZZ_SECONDS:-20}
+	nl_setup || return 1
+	modprobe ip_vs_pe_reply
+	send_calls cl1 0 500 fz
+	r=$(nl dir1 fuzz "$secs" "${IPVS_UDP_NL_FUZZ_SEED:-$RANDOM}")
+	echo "# fuzz $secs s: $r"
+	check "fuzz: requests answered, none timed out" \
+		[ "$(jf "$r" 'd["sent"] > 100 and d["timeouts"] == 0')" = True ]
+	check "fuzz: most errors carry an extack message" \
+		[ "$(jf "$r" 'd["extack"] * 2 > sum(d["errors"].values())')" = True ]
+	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
+	check "the family still answers after the fuzz" [ "$(jf "$r" 'd["ok"]')" = True ]
+}
+
+scenario_main "$@"
