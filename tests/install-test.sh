@@ -22,11 +22,12 @@ root=$T/root/usr/local
 pc=$(find "$root" -name ipvs-udp.pc | head -n 1)
 cfg=$(find "$root" -name ipvs-udp-config.cmake | head -n 1)
 for f in include/ipvs-udp/ipvs.h include/ipvs-udp/udp.h include/ipvs-udp/netlink.h \
-	include/ipvs-udp/result.h include/ipvs-udp/service.h bin/ipvs-udp; do
+	include/ipvs-udp/result.h include/ipvs-udp/service.h bin/ipvs-udp \
+	share/man/man1/ipvs-udp.1; do
 	[ -e "$root/$f" ] || { echo "FAIL: install: $f missing"; failed=1; }
 done
 if [ -n "$pc" ] && [ -n "$cfg" ] && ls "$root"/lib*/libipvs-udp.* >/dev/null 2>&1; then
-	echo "PASS: install: library, headers, ipvs-udp.pc, ipvs-udp-config.cmake, CLI"
+	echo "PASS: install: library, headers, ipvs-udp.pc, ipvs-udp-config.cmake, CLI, man page"
 else
 	echo "FAIL: install: pc=${pc:-missing} cmake=${cfg:-missing}"
 	exit 1
@@ -34,8 +35,8 @@ fi
 
 libdir=$(dirname "$(dirname "$pc")")
 # pkg-config (relocatable .pc: ${pcfiledir}); static or shared library.
+# shellcheck disable=SC2086 # $flags are several words
 if flags=$(PKG_CONFIG_PATH=$(dirname "$pc") pkg-config --cflags --libs --static ipvs-udp) &&
-	# shellcheck disable=SC2086
 	g++ -std=c++20 -Wall -Werror "$REPO/tests/install/consumer.cc" -o "$T/consumer-pc" \
 		$flags >"$T/pc.log" 2>&1 &&
 	out=$(LD_LIBRARY_PATH=$libdir "$T/consumer-pc") &&
