@@ -36,7 +36,10 @@
  *     the director as its default gateway). It is not dropped: dropping
  *     would also cut off the real server's own traffic to those hosts.
  *     (With the sysctl nat_icmp_send, IPVS itself answers such datagrams
- *     with an ICMP error and drops them.)
+ *     with an ICMP error and drops them.) For services whose scheduler is
+ *     "sip", the Call-ID's binding decides instead (ip_vs_pe_reply_sip()):
+ *     a SIP server's own requests leave from the service address when the
+ *     call is that server's.
  *
  * The hooks cost a few loads per packet unless some service in the
  * namespace has an engine with conn_out (netns_ipvs.conn_out_counter) and

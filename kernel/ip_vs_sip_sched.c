@@ -25,6 +25,11 @@
  *   flag-2  datagrams without a Call-ID are placed by client address only
  *   flag-3  stateless: consistent hash only, no bindings
  *
+ * With the "reply" persistence engine (-o --pe reply) a real server's own
+ * requests (BYE, re-INVITE, NOTIFY, calls it starts) leave from the VIP
+ * when their Call-ID is bound to it or unbound (then bound to it):
+ * ip_vs_sip_rs_request(), ip_vs_sip_rs.h.
+ *
  * Counters per service: /proc/net/ip_vs_sip.
  */
 #define KMSG_COMPONENT "IPVS"
