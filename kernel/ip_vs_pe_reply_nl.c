@@ -73,7 +73,8 @@ static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[IPVS_UDP_A_REPLY_SETTINGS_MAX + 1];
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, IPVS_UDP_A_REPLY_SETTINGS))
+	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_REPLY_SETTINGS,
+				 "settings attribute missing"))
 		return -EINVAL;
 	ret = nla_parse_nested(tb, IPVS_UDP_A_REPLY_SETTINGS_MAX,
 			       info->attrs[IPVS_UDP_A_REPLY_SETTINGS],
@@ -152,7 +153,8 @@ static int ip_vs_pe_reply_nl_dest_get(struct sk_buff *skb,
 	void *hdr;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, IPVS_UDP_A_REPLY_DEST))
+	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_REPLY_DEST,
+				 "dest attribute missing"))
 		return -EINVAL;
 	ret = nla_parse_nested(tb, IPVS_UDP_A_REPLY_DEST_MAX,
 			       info->attrs[IPVS_UDP_A_REPLY_DEST],
@@ -333,5 +335,4 @@ const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider = {
 	},
 	.counters = ip_vs_pe_reply_nl_counters,
 };
-
 EXPORT_SYMBOL_GPL(ip_vs_pe_reply_nl_provider);

@@ -49,7 +49,8 @@ static struct ip_vs_sip_svc *ip_vs_sip_nl_svc(struct genl_info *info)
 	struct ip_vs_sip_svc *s;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, IPVS_UDP_A_SIP_SERVICE))
+	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_SIP_SERVICE,
+				 "service attribute missing"))
 		return ERR_PTR(-EINVAL);
 	ret = ip_vs_udp_nl_parse_service(info->attrs[IPVS_UDP_A_SIP_SERVICE],
 					 &k, info->extack);
@@ -203,7 +204,8 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct ip_vs_sip_conf *c;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, IPVS_UDP_A_SIP_SETTINGS))
+	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_SIP_SETTINGS,
+				 "settings attribute missing"))
 		return -EINVAL;
 	ret = nla_parse_nested(tb, IPVS_UDP_A_SIP_SETTINGS_MAX,
 			       info->attrs[IPVS_UDP_A_SIP_SETTINGS],
@@ -321,7 +323,8 @@ static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 	struct sk_buff *msg;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, IPVS_UDP_A_SIP_CALL_ID))
+	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_SIP_CALL_ID,
+				 "call-id attribute missing"))
 		return -EINVAL;
 	ret = ip_vs_udp_nl_parse_callid(cid, info->extack);
 	if (ret)
@@ -708,5 +711,4 @@ const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider = {
 	},
 	.counters = ip_vs_sip_nl_counters,
 };
-
 EXPORT_SYMBOL_GPL(ip_vs_sip_nl_provider);

@@ -83,6 +83,7 @@ MODULE_PARM_DESC(hash_seed,
 
 /* Services using this scheduler, for /proc/net/ip_vs_sip. */
 LIST_HEAD(ip_vs_sip_services);
+/* Protects ip_vs_sip_services (the list and its services' lifetime) */
 DEFINE_MUTEX(ip_vs_sip_mutex);
 static struct workqueue_struct *ip_vs_sip_wq;
 

@@ -122,6 +122,19 @@ static inline struct sk_buff *ip_vs_udp_nl_reply_new(struct genl_info *info,
 	return msg;
 }
 
+/*
+ * A required attribute: true (with the missing-attribute report and @msg
+ * in the extack) when it is absent.
+ */
+#define IP_VS_UDP_NL_REQUIRE(info, attr, msg) ({			\
+	struct genl_info *__i = (info);					\
+	bool __miss = GENL_REQ_ATTR_CHECK(__i, attr);			\
+									\
+	if (__miss)							\
+		GENL_SET_ERR_MSG(__i, msg);				\
+	__miss;								\
+})
+
 /* Events (multicast group "events"). */
 struct ip_vs_udp_nl_event {
 	u32					reason;	/* IPVS_UDP_EVENT_REASON_* */

@@ -151,6 +151,7 @@ int ip_vs_udp_nl_parse_service(const struct nlattr *nest,
 	return ip_vs_udp_nl_addr(tb[IPVS_UDP_A_SERVICE_ADDR], k->af, &k->addr,
 				 extack);
 }
+
 /* A dest attribute (af, addr, port, all needed) to a key. */
 int ip_vs_udp_nl_parse_dest(const struct nlattr *nest,
 			    struct ip_vs_udp_nl_dest_key *k,
@@ -176,6 +177,7 @@ int ip_vs_udp_nl_parse_dest(const struct nlattr *nest,
 	return ip_vs_udp_nl_addr(tb[IPVS_UDP_A_DEST_ADDR], k->af, &k->addr,
 				 extack);
 }
+
 /* A Call-ID attribute: 1 to IPVS_UDP_CALLID_MAX bytes. Return: 0 or -EINVAL */
 int ip_vs_udp_nl_parse_callid(const struct nlattr *attr,
 			      struct netlink_ext_ack *extack)
@@ -187,6 +189,7 @@ int ip_vs_udp_nl_parse_callid(const struct nlattr *attr,
 	}
 	return 0;
 }
+
 void ip_vs_udp_nl_svc_key_of(const struct ip_vs_service *svc,
 			     struct ip_vs_udp_nl_svc_key *k)
 {
@@ -200,6 +203,7 @@ void ip_vs_udp_nl_svc_key_of(const struct ip_vs_service *svc,
 	k->port = svc->port;
 	ip_vs_addr_copy(svc->af, &k->addr, &svc->addr);
 }
+
 /* Is @svc the service @k names? Keys as IPVS hashes its services. */
 bool ip_vs_udp_nl_svc_match(const struct ip_vs_udp_nl_svc_key *k,
 			    const struct ip_vs_service *svc)
@@ -211,6 +215,7 @@ bool ip_vs_udp_nl_svc_match(const struct ip_vs_udp_nl_svc_key *k,
 	return svc->protocol == k->protocol && svc->port == k->port &&
 	       ip_vs_addr_equal(k->af, &svc->addr, &k->addr);
 }
+
 /* A total order of service keys, for dumps that resume after a key. */
 int ip_vs_udp_nl_svc_key_cmp(const struct ip_vs_udp_nl_svc_key *a,
 			     const struct ip_vs_udp_nl_svc_key *b)
@@ -225,12 +230,14 @@ int ip_vs_udp_nl_svc_key_cmp(const struct ip_vs_udp_nl_svc_key *a,
 		return ntohs(a->port) < ntohs(b->port) ? -1 : 1;
 	return memcmp(&a->addr, &b->addr, sizeof(a->addr));
 }
+
 bool ip_vs_udp_nl_dest_match(const struct ip_vs_udp_nl_dest_key *k,
 			     const struct ip_vs_dest *d)
 {
 	return d->af == k->af && d->port == k->port &&
 	       ip_vs_addr_equal(k->af, &d->addr, &k->addr);
 }
+
 static int ip_vs_udp_nl_put_addr(struct sk_buff *skb, int type, int af,
 				 const union nf_inet_addr *addr)
 {
@@ -263,6 +270,7 @@ err:
 	nla_nest_cancel(skb, nest);
 	return -EMSGSIZE;
 }
+
 int ip_vs_udp_nl_put_dest(struct sk_buff *skb, int attrtype, int af,
 			  const union nf_inet_addr *addr, __be16 port)
 {

@@ -121,10 +121,10 @@ def encode(spec, set_name, obj):
                     fmt = ">" + fmt
                 out += nla(a["value"], struct.pack(fmt, v1))
             elif t == "binary":
-                if k == "addr" and isinstance(v1, str):
-                    b = ipaddress.ip_address(v1).packed
-                elif isinstance(v1, str) and v1.startswith("hex:"):
+                if isinstance(v1, str) and v1.startswith("hex:"):
                     b = bytes.fromhex(v1[4:])
+                elif k == "addr" and isinstance(v1, str):
+                    b = ipaddress.ip_address(v1).packed
                 else:
                     b = v1.encode() if isinstance(v1, str) else bytes(v1)
                 out += nla(a["value"], b)
@@ -277,9 +277,9 @@ class Genl:
                     gname, gid, ioff = None, None, 0
                     while ioff + 4 <= len(g):
                         inn, it = struct.unpack_from("HH", g, ioff)
-                        if it == 1:
+                        if it == 2:
                             gid = struct.unpack_from("I", g, ioff + 4)[0]
-                        elif it == 2:
+                        elif it == 1:
                             gname = g[ioff + 4:ioff + inn].rstrip(b"\0").decode()
                         ioff += (inn + 3) & ~3
                     self.groups[gname] = gid
