@@ -16,6 +16,8 @@
 # interleaved; medians and ratios against rr of the same run are reported.
 #
 # Usage (host): bench/sip-throughput.sh [ROUNDS] [SECONDS]
+# IPVS_UDP_BENCH_KINDS="rr sip" measures only those configurations (the
+# default is all five: rr sip pe-sip iperf-rr iperf-sip).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -68,7 +70,7 @@ make -s modules-uml userspace >/dev/null 2>&1 || exit 1
 
 declare -A res
 for ((r = 1; r <= ROUNDS; r++)); do
-	for k in rr sip pe-sip iperf-rr iperf-sip; do
+	for k in ${IPVS_UDP_BENCH_KINDS:-rr sip pe-sip iperf-rr iperf-sip}; do
 		v=$(scripts/uml-run --timeout 300 -- "$0" --inside "$k" "$SECS" \
 			2>/dev/null | sed -n 's/^RESULT //p')
 		res[$k]+="${v:-0} "
@@ -80,12 +82,14 @@ report() {
 	local base=$1 k m
 	shift
 	for k in "$@"; do
+		[ -n "${res[$k]:-}" ] || continue
 		m=$(echo "${res[$k]}" | median)
 		printf '  %-9s %8d/s  %.2fx %s   (runs: %s)\n' "$k" "$m" \
 			"$(echo "$m / $base" | bc -l)" "$1" "${res[$k]}"
 	done
 }
 echo "SIP datagrams/s through the director (NAT, 3 servers, $ROUNDS x ${SECS}s, median, fresh kernel each):"
-report "$(echo "${res[rr]}" | median)" rr sip pe-sip
+report "$(echo "${res[rr]:-0}" | median)" rr sip pe-sip
+[ -n "${res[iperf-rr]:-}" ] || exit 0
 echo "iperf3 -u 200-byte datagrams/s received (DR, 1 server, median):"
 report "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip

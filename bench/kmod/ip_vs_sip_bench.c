@@ -7,6 +7,8 @@
  *
  *  - key extraction (ip_vs_sip_parse) of a typical INVITE, against one
  *    memchr() pass over the same bytes (the least any parser must do);
+ *  - a new Call-ID per message (the throughput benchmark's traffic): the
+ *    cost of each step, parse, hash, consistent-hash pick, binding;
  *  - extraction + placement hash + binding lookup with 1k, 100k and 1M
  *    bindings in the table, and the memory each binding costs.
  */
@@ -158,6 +160,85 @@ out_free:
 	kvfree(msgs);
 }
 
+/*
+ * The throughput benchmark's traffic: a new Call-ID in every message.
+ * Each stage adds one step of the scheduler's work on top of the one
+ * before, over the same sequence of fresh Call-IDs; the differences are
+ * what each step costs. "bind" creates a binding per message (cap above
+ * the number of messages), as -s sip -o does until the cap.
+ */
+static void bench_new_calls(void)
+{
+	static const char * const stage[] = {
+		"write-key", "parse", "hash", "pick", "bind",
+	};
+	struct ip_vs_sip_table *t;
+	struct ip_vs_sip_svc *s;
+	struct ip_vs_sip_msg m;
+	unsigned int i, st, off, found = 0;
+	u64 t0, dt[ARRAY_SIZE(stage)];
+	char *msg, *cid;
+	size_t len;
+
+	msg = kmalloc(MSG_LEN, GFP_KERNEL);
+	if (!msg)
+		return;
+	len = scnprintf(msg, MSG_LEN, invite_fmt, 0u);
+	cid = strstr(msg, "Call-ID: ");
+	if (!cid)
+		goto out;
+	off = cid - msg + strlen("Call-ID: ");
+
+	for (st = 0; st < ARRAY_SIZE(stage); st++) {
+		s = ip_vs_sip_svc_create(NULL, &bench_list);
+		if (IS_ERR(s))
+			goto out;
+		s->conf.max_bindings = iterations + 1;
+		t = rcu_dereference_protected(s->table, 1);
+		t0 = bench_ns();
+		for (i = 0; i < iterations; i++) {
+			u32 v = i * 2654435761u;
+			u64 h;
+			int k;
+
+			for (k = 7; k >= 0; k--, v >>= 4)
+				msg[off + k] = hex_asc[v & 15];
+			barrier();
+			if (st < 1)
+				continue;
+			if (ip_vs_sip_parse((u8 *)msg, len, &m))
+				continue;
+			if (st < 2)
+				continue;
+			h = ip_vs_sip_hash_key(t, m.callid, m.callid_len);
+			if (st < 3)
+				continue;
+			rcu_read_lock();
+			if (st < 4)
+				found += !!ip_vs_sip_table_pick(t, h);
+			else
+				found += !!ip_vs_sip_bind(s, t, &m, h, false,
+							  jiffies);
+			rcu_read_unlock();
+			if (i % 65536 == 0)
+				cond_resched();
+		}
+		dt[st] = bench_ns() - t0;
+		ip_vs_sip_flush(s);
+		ip_vs_sip_svc_destroy(s);
+		rcu_barrier();
+	}
+	for (st = 0; st < ARRAY_SIZE(stage); st++)
+		pr_info("ip_vs_sip_bench: new_callid stage=%s cumulative_ns=%llu step_ns=%lld\n",
+			stage[st], div_u64(dt[st], iterations),
+			st ? (s64)div_u64(dt[st], iterations) -
+			     (s64)div_u64(dt[st - 1], iterations) : 0);
+	pr_info("ip_vs_sip_bench: new_callid messages=%u (placed %u)\n",
+		iterations, found);
+out:
+	kfree(msg);
+}
+
 static int __init ip_vs_sip_bench_init(void)
 {
 	unsigned int i;
@@ -174,6 +255,7 @@ static int __init ip_vs_sip_bench_init(void)
 		list_add_tail(&d->n_list, &bench_list);
 	}
 	bench_parse();
+	bench_new_calls();
 	bench_lookup(1000);
 	bench_lookup(100000);
 	bench_lookup(1000000);
