@@ -132,6 +132,7 @@ TEST(Rr, MatchesOnlyTheReplyToThisRequest) {
     EXPECT_EQ(rr_match(rr_reply("rs1", "req-1"), "req-1"), "rs1");
     EXPECT_FALSE(rr_match("rs1 req-11", "req-1"));
     EXPECT_FALSE(rr_match("rs1 xreq-1", "req-1"));
+    EXPECT_FALSE(rr_match("rs1req-1", "req-1"));  // no separator: another id
     EXPECT_FALSE(rr_match("req-1", "req-1"));
     EXPECT_FALSE(rr_match(" req-1", "req-1"));
     EXPECT_FALSE(rr_match("a b req-1", "req-1"));
