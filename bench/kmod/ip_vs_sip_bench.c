@@ -165,12 +165,15 @@ out_free:
  * Each stage adds one step of the scheduler's work on top of the one
  * before, over the same sequence of fresh Call-IDs; the differences are
  * what each step costs. "bind" creates a binding per message (cap above
- * the number of messages), as -s sip -o does until the cap.
+ * the number of messages), as -s sip -o does until the cap; "bind-again"
+ * does the same once more in a new service, on memory the first pass
+ * already touched (UML pays a host page fault for the first touch of
+ * every page of its memory).
  */
 static void bench_new_calls(void)
 {
 	static const char * const stage[] = {
-		"write-key", "parse", "hash", "pick", "bind",
+		"write-key", "parse", "hash", "pick", "bind", "bind-again",
 	};
 	struct ip_vs_sip_table *t;
 	struct ip_vs_sip_svc *s;
