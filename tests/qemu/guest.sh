@@ -20,6 +20,7 @@ ip() { /usr/local/sbin/ip "$@"; }
 modprobe() { /usr/local/sbin/modprobe "$@"; }
 rmmod() { /usr/local/sbin/rmmod "$@"; }
 
+echo	# end the line the firmware's escape sequences left open
 case "$(cat /proc/version)" in
 *Debian*) pass "booted Debian's kernel: $(cut -d' ' -f1-3 /proc/version)" ;;
 *) fail "not a Debian kernel: $(cat /proc/version)" ;;
