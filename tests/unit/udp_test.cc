@@ -423,3 +423,29 @@ TEST(UdpCli, FeatureModuleNotLoadedUsesTheKernelsHint) {
     EXPECT_EQ(c.run({"calls"}), cli::kNotLoaded);
     EXPECT_NE(c.err.str().find("ip_vs_sip not loaded (modprobe ip_vs_sip)"), std::string::npos);
 }
+
+TEST(UdpCli, CountersInPrometheusFormat) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_COUNTERS_GET, 1).begin(IPVS_UDP_A_COUNTERS_SIP);
+        svc4(e, IPVS_UDP_A_SIP_SERVICE_SERVICE, "10.0.100.1", 5060);
+        e.begin(IPVS_UDP_A_SIP_SERVICE_COUNTERS)
+            .u32(IPVS_UDP_A_SIP_COUNTERS_BINDINGS, 4)
+            .u64(IPVS_UDP_A_SIP_COUNTERS_HITS, 9)
+            .end()
+            .end();
+        e.begin(IPVS_UDP_A_COUNTERS_REPLY).u64(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS, 3).end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(c.run({"counters"}), cli::kOk) << c.err.str();
+    const std::string o = c.out.str();
+    EXPECT_NE(o.find("# TYPE ipvs_udp_sip_bindings gauge\n"
+                     "ipvs_udp_sip_bindings{service=\"udp:10.0.100.1:5060\"} 4\n"),
+              std::string::npos)
+        << o;
+    EXPECT_NE(o.find("ipvs_udp_sip_hits_total{service=\"udp:10.0.100.1:5060\"} 9\n"),
+              std::string::npos);
+    EXPECT_NE(o.find("ipvs_udp_reply_timeouts_total 3\n"), std::string::npos);
+    EXPECT_EQ(o.find("icmp_vip"), std::string::npos);  // module not loaded: no metrics
+}
