@@ -25,6 +25,7 @@
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
+#include "compat.h"
 #include "ip_vs_sip.h"
 #include "ip_vs_udp_nl.h"
 
@@ -493,7 +494,7 @@ static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 				     struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr **attrs = ipvs_udp_genl_dump_attrs(cb);
 	struct ip_vs_sip_nl_dump *d = (void *)cb->ctx;
 	struct ip_vs_udp_nl_svc_key only;
 	struct ip_vs_udp_nl_dest_key dk;
@@ -503,20 +504,20 @@ static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 	int ret = 0;
 
 	BUILD_BUG_ON(sizeof(*d) > sizeof(cb->ctx));
-	if (info->attrs[IPVS_UDP_A_SIP_CALL_ID]) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, info->attrs[IPVS_UDP_A_SIP_CALL_ID],
+	if (attrs[IPVS_UDP_A_SIP_CALL_ID]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[IPVS_UDP_A_SIP_CALL_ID],
 				    "call-id selects a binding with a do request, not a dump");
 		return -EINVAL;
 	}
-	if (info->attrs[IPVS_UDP_A_SIP_SERVICE]) {
-		ret = ip_vs_udp_nl_parse_service(info->attrs[IPVS_UDP_A_SIP_SERVICE],
+	if (attrs[IPVS_UDP_A_SIP_SERVICE]) {
+		ret = ip_vs_udp_nl_parse_service(attrs[IPVS_UDP_A_SIP_SERVICE],
 						 &only, cb->extack);
 		if (ret)
 			return ret;
 		by_svc = true;
 	}
-	if (info->attrs[IPVS_UDP_A_SIP_DEST]) {
-		ret = ip_vs_udp_nl_parse_dest(info->attrs[IPVS_UDP_A_SIP_DEST],
+	if (attrs[IPVS_UDP_A_SIP_DEST]) {
+		ret = ip_vs_udp_nl_parse_dest(attrs[IPVS_UDP_A_SIP_DEST],
 					      &dk, cb->extack);
 		if (ret)
 			return ret;
