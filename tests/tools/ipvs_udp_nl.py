@@ -435,6 +435,8 @@ def main(argv):
                     break
                 data = g.sk.recv(1 << 16)
                 n, t, fl, s, _ = struct.unpack_from("IHHII", data)
+                if t != g.family:
+                    continue        # e.g. the ACK of the family lookup
                 ev = decode(spec, "event", data[20:n])
                 sys.stdout.write(json.dumps({"event": ev}) + "\n")
                 sys.stdout.flush()
