@@ -10,7 +10,8 @@
 # test_keepalived: keepalived built with keepalived-patches/
 # (scripts/build-keepalived) creates the service with "lvs_sched sip",
 # "ops" and a named sip flag, and a DNS service with "lvs_sched lor",
-# "ops" and "persistence_engine reply". SIPp calls run; rs2's SIP server
+# "ops" and "persistence_engine reply", and refuses (logged) a service
+# whose "lvs_sched nosuch" the kernel does not have. SIPp calls run; rs2's SIP server
 # dies; its MISC_CHECK fails, keepalived removes rs2, and the later
 # messages of rs2's calls reach the surviving servers, each call one
 # server, while no call of the survivors fails and new calls complete.
@@ -28,12 +29,13 @@
 # test_ldirectord: Debian's ldirectord, unpatched: "scheduler = sip",
 # "ops = yes", "schedflags = flag-2" become ipvsadm -s sip -o -b flag-2
 # (ldirectord accepts any [a-z]+ scheduler and leaves the check to the
-# kernel); calls work, a failed server is removed. ldirectord has no
+# kernel); calls work, a failed server is removed (with
+# IPVS_UDP_LD_SCHED=rr every check fails). ldirectord has no
 # setting for a persistence engine (--pe), so "-o --pe reply" services
 # cannot be made with it.
 #
 # The health check (MISC_CHECK, ldirectord's external check) asks the real
-# server whether a SIP server listens on port 5060 (ss in its namespace),
+# server whether a SIP server listens on port 5060 (its /proc/net/udp),
 # as an agent on the real server would: in DR mode the UAS listens on the
 # VIP only, which the director cannot probe.
 #
