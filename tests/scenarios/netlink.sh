@@ -269,7 +269,7 @@ test_flush() {
 permission_checks() {
 	local r
 	r=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		/usr/bin/python3 "$NL" do sip-set "{\"service\":$SVC,\"settings\":{\"linger-timeout\":5}}")
+		/usr/bin/python3 "$NL" do sip-set "{\"service\":$SVC,\"settings\":{\"linger-timeout\":7}}")
 	echo "# nobody: $r"
 	check "sip-set as nobody: EPERM" [ "$(jf "$r" 'd["error"]')" = EPERM ]
 	r=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
@@ -284,7 +284,7 @@ permission_checks() {
 	check "reply-set as root of a child user namespace: EPERM" \
 		[ "$(jf "$r" 'd["error"]')" = EPERM ]
 	r=$(ns dir1 unshare --user --map-root-user \
-		/usr/bin/python3 "$NL" do sip-set "{\"service\":$SVC,\"settings\":{\"linger-timeout\":5}}")
+		/usr/bin/python3 "$NL" do sip-set "{\"service\":$SVC,\"settings\":{\"linger-timeout\":7}}")
 	check "sip-set as root of a child user namespace: EPERM" \
 		[ "$(jf "$r" 'd["error"]')" = EPERM ]
 	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
@@ -400,7 +400,9 @@ import sys, yaml
 y = yaml.safe_load(open(sys.argv[1]))
 for s in y["attribute-sets"]:
     s["attributes"] = [a for a in s["attributes"] if a["type"] != "pad"]
-yaml.safe_dump(y, open(sys.argv[2], "w"), sort_keys=False)
+out = open(sys.argv[2], "w")
+out.write(open(sys.argv[1]).readline())     # the SPDX line ynl requires
+yaml.safe_dump(y, out, sort_keys=False)
 EOF
 	spec=$SIP_DIR/ipvs_udp.yaml
 	n=$(sip_counter dir1 Bindings)
