@@ -10,7 +10,9 @@
 #include <linux/genetlink.h>
 #include <linux/ip_vs.h>
 #include <linux/netlink.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <sstream>
 
 #include "../unit/nlfake.h"
@@ -238,6 +240,66 @@ TEST(Sip, UasRecords) {
     EXPECT_FALSE(parse_uas_record("x\tBYE\t1.2.3.4:5"));
     EXPECT_FALSE(parse_uas_record("\tBYE\t1.2.3.4:5\t0"));
     EXPECT_FALSE(parse_uas_record("x\tBYE\t1.2.3.4:5\tnope"));
+}
+
+// A fresh empty directory for a dialog store.
+std::string store_dir(const std::string& name) {
+    std::string d =
+        ::testing::TempDir() + "dialog-store-" + name + "-" + std::to_string(::getpid());
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d;
+}
+
+TEST(DialogStore, FileNames) {
+    EXPECT_EQ(DialogStore::file_name("abc-1@10.0.0.1"), "abc-1@10%2E0%2E0%2E1");
+    EXPECT_EQ(DialogStore::file_name("../x/y"), "%2E%2E%2Fx%2Fy");
+    EXPECT_EQ(DialogStore::file_name(""), "%");
+    EXPECT_EQ(DialogStore::file_name("a%b"), "a%25b");
+    // Long Call-IDs: cut, told apart by the hash of the whole.
+    std::string a(300, 'a'), b = a;
+    b.back() = 'b';
+    auto fa = DialogStore::file_name(a), fb = DialogStore::file_name(b);
+    EXPECT_EQ(fa.size(), 200u);
+    EXPECT_NE(fa, fb);
+    EXPECT_EQ(fa.substr(0, 183), fb.substr(0, 183));
+    EXPECT_EQ(fa.find('.'), std::string::npos);
+}
+
+TEST(DialogStore, AnyServerKnowsADialogAnyServerCreated) {
+    const auto dir = store_dir("shared");
+    DialogStore rs1(dir), rs3(dir);
+    EXPECT_FALSE(rs3.find("call-1@h"));
+    // rs1 answers the INVITE: its tag is the dialog's.
+    EXPECT_EQ(rs1.create("call-1@h", "rs1-1"), "rs1-1");
+    // rs3 gets the BYE (rs1 died): it knows the dialog and its tag.
+    ASSERT_TRUE(rs3.find("call-1@h"));
+    EXPECT_EQ(*rs3.find("call-1@h"), "rs1-1");
+    // A retransmitted INVITE at rs3 keeps the first server's tag.
+    EXPECT_EQ(rs3.create("call-1@h", "rs3-7"), "rs1-1");
+    // Only dialogs nobody created are unknown (481), also odd Call-IDs.
+    EXPECT_FALSE(rs3.find("call-2@h"));
+    EXPECT_FALSE(rs3.find("../call-1@h"));
+    EXPECT_EQ(rs3.create("../call-1@h", "rs3-8"), "rs3-8");
+    EXPECT_EQ(*rs1.find("../call-1@h"), "rs3-8");
+    // No temporary files are left behind; one file per dialog.
+    std::size_t files = 0;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        EXPECT_NE(e.path().filename().string()[0], '.');
+        files++;
+    }
+    EXPECT_EQ(files, 2u);
+    // Stores in different directories (per-server dialogs) share nothing:
+    // the control that makes the 481 come back.
+    DialogStore alone(store_dir("alone"));
+    EXPECT_FALSE(alone.find("call-1@h"));
+    std::filesystem::remove_all(dir);
+}
+
+TEST(DialogStore, UnwritableStoreThrows) {
+    DialogStore gone(store_dir("gone") + "/missing");
+    EXPECT_FALSE(gone.find("c"));
+    EXPECT_THROW(gone.create("c", "t"), SystemError);
 }
 
 std::vector<UasRecord> call(const std::string& cid, bool bye_481 = false) {

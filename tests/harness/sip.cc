@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "sip.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cerrno>
+#include <cstdio>
+#include <fstream>
 
 #include "harness.h"
 
@@ -151,6 +157,68 @@ std::string build_response(const SipMessage& req, int status, std::string_view r
     if (!contact.empty()) s += "Contact: <" + std::string(contact) + ">\r\n";
     s += "Content-Length: 0\r\n\r\n";
     return s;
+}
+
+std::string DialogStore::file_name(std::string_view call_id) {
+    static const char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : call_id) {
+        auto c = static_cast<unsigned char>(ch);
+        if (std::isalnum(c) || c == '_' || c == '@' || c == '+' || c == '-') {
+            out += ch;
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    if (out.empty()) out = "%";
+    if (out.size() > 200) {
+        std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64
+        for (char ch : call_id) {
+            h ^= static_cast<unsigned char>(ch);
+            h *= 1099511628211ULL;
+        }
+        char buf[20];
+        std::snprintf(buf, sizeof(buf), "%016llx", static_cast<unsigned long long>(h));
+        out.resize(183);
+        out += '+';
+        out += buf;
+    }
+    return out;
+}
+
+std::optional<std::string> DialogStore::find(std::string_view call_id) const {
+    std::ifstream f(path(call_id));
+    std::string tag;
+    if (!f || !std::getline(f, tag) || tag.empty()) return std::nullopt;
+    return tag;
+}
+
+std::string DialogStore::create(std::string_view call_id, std::string_view tag) const {
+    if (auto t = find(call_id)) return *t;
+    // Written whole under a temporary name, then linked: a reader sees no
+    // file or a complete one, and of two servers the first link wins.
+    static std::atomic<unsigned> seq{0};
+    const std::string tmp =
+        dir_ + "/.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(seq++);
+    {
+        std::ofstream f(tmp, std::ios::trunc);
+        if (!f) throw_errno("open " + tmp);
+        f << tag << "\n";
+        f.flush();
+        if (!f) throw_errno("write " + tmp);
+    }
+    const std::string final_path = path(call_id);
+    const int rc = ::link(tmp.c_str(), final_path.c_str());
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    if (rc == 0) return std::string(tag);
+    if (err == EEXIST) {
+        if (auto t = find(call_id)) return *t;
+    }
+    errno = err;
+    throw_errno("link " + final_path);
 }
 
 std::string format_uas_record(const UasRecord& r) {

@@ -53,6 +53,33 @@ struct UasRecord {
 std::string format_uas_record(const UasRecord& r);
 std::optional<UasRecord> parse_uas_record(std::string_view line);
 
+// The dialog state that the UAS of several real servers share: a directory
+// every server reaches (a tmpfs in the scenarios), one file per dialog,
+// named after its Call-ID and holding the To tag of the 200 OK that
+// created it. It stands for the dialog replication of a real SIP farm
+// behind a load balancer (Kamailio's dialog module over DMQ, a shared
+// database): any server answers the ACK and BYE of a dialog any server
+// created; only a dialog nobody knows gets 481.
+class DialogStore {
+  public:
+    explicit DialogStore(std::string dir) : dir_(std::move(dir)) {}
+    // The To tag of call_id's dialog: the stored one when a server created
+    // it already, else tag, stored now (the first writer wins, atomically).
+    // Throws SystemError when the store cannot be written.
+    std::string create(std::string_view call_id, std::string_view tag) const;
+    // The To tag of a dialog some server created, nullopt when none did.
+    std::optional<std::string> find(std::string_view call_id) const;
+    // The file name for a Call-ID: [A-Za-z0-9_@+-] kept, other bytes
+    // (also '.', '%' and '/') as %XX; a name over 200 bytes is cut and ends
+    // in a hash of the whole Call-ID. Never empty, never with a dot (the
+    // store's temporary files start with one).
+    static std::string file_name(std::string_view call_id);
+
+  private:
+    std::string path(std::string_view call_id) const { return dir_ + "/" + file_name(call_id); }
+    std::string dir_;
+};
+
 struct AffinityVerdict {
     std::size_t calls = 0;    // distinct Call-IDs seen by any server
     std::size_t split = 0;    // Call-IDs seen by more than one server

@@ -5,18 +5,30 @@
 #
 #   cl1 --- rt --- lan --- dir1 (keepalived or ldirectord: UDP VIP:5060,
 #                   |            sip, ops, DR, a health check per server)
-#                   +--- rs1, rs2, rs3 (SIPp UAS on VIP:5060)
+#                   +--- rs1, rs2, rs3 (SIP UAS on VIP:5060)
 #
 # test_keepalived: keepalived built with keepalived-patches/
 # (scripts/build-keepalived) creates the service with "lvs_sched sip",
 # "ops" and a named sip flag, and a DNS service with "lvs_sched lor",
 # "ops" and "persistence_engine reply", and refuses (logged) a service
-# whose "lvs_sched nosuch" the kernel does not have. SIPp calls run; rs2's SIP server
-# dies; its MISC_CHECK fails, keepalived removes rs2, and the later
-# messages of rs2's calls reach the surviving servers, each call one
-# server, while no call of the survivors fails and new calls complete.
-# rs2's calls that were inside a dialog when it died get 481 from the
-# survivor (its dialog state died with it); that is counted, not hidden.
+# whose "lvs_sched nosuch" the kernel does not have. SIPp calls (the
+# external peer) run; rs2's SIP server dies; its MISC_CHECK fails,
+# keepalived removes rs2, and the later messages of rs2's calls reach the
+# surviving servers, each call one server, which answer them: not one call
+# fails (SIPp's statistics), nothing reaches rs2 after its removal, new
+# calls go to both survivors.
+#
+# The real servers share their dialog state, as a SIP farm behind a load
+# balancer does (Kamailio's dialog module replicated over DMQ, or a
+# shared database): each runs the harness UAS `sip-calls uas
+# --dialog-store $SIP_DIR/dialogs`, a directory on the UML tmpfs that
+# every real-server namespace reaches, one file per dialog written when
+# its INVITE is answered. A survivor thus answers the BYE of a dialog rs2
+# created with 200, and 481 only a dialog nobody knows. Without shared
+# state no balancer can move a call inside its dialog: the control
+# IPVS_UDP_KA_STORE=0 tests/run-scenarios keepalived:test_keepalived
+# gives every server its own dialogs (today's SIPp UAS behaviour) and
+# checks that rs2's calls in a dialog then fail with 481 (20-30 of them).
 #
 # First, as the baseline, Debian's own keepalived 2.2.7
 # (/usr/sbin/keepalived) runs with the same configuration: it drops
@@ -46,9 +58,14 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
 . tests/lib/sip.sh
+. tests/lib/harness.sh
+
+harness_require sip-calls
 
 KA=${IPVS_UDP_KEEPALIVED:-build/keepalived/sbin/keepalived}
 KA_STOCK=/usr/sbin/keepalived
+# 1: the real servers share their dialogs; 0: each has its own (control).
+KA_STORE=${IPVS_UDP_KA_STORE:-1}
 # keepalived's script security wants root-owned directories all the way.
 KA_DIR=/run/ipvs-udp-ka
 
@@ -154,16 +171,32 @@ rs_count_is() { [ "$(svc_rs "$1" | wc -w)" = "$2" ]; }
 rs_absent() { ! svc_rs 5060 | grep -qw "$(rs_addr4 "$1"):5060"; }
 rs_present() { svc_rs 5060 | grep -qw "$(rs_addr4 "$1"):5060"; }
 
-# setup: three SIPp UAS, counters, ka_init.
+# setup [store]: three UAS (SIPp; with "store" the harness UAS sharing
+# their dialogs, or not with IPVS_UDP_KA_STORE=0), counters, ka_init.
 setup() {
 	local i
 	topo_setup dr 3 1 1
 	sip_init
 	ka_init
+	mkdir -p "$SIP_DIR/dialogs"
 	for i in 1 2 3; do
-		sip_uas "$i" || return 1
+		if [ "${1:-}" = store ]; then
+			ka_uas "$i" || return 1
+		else
+			sip_uas "$i" || return 1
+		fi
 		sip_rs_count_init "$i"
 	done
+}
+
+# ka_uas I: the harness UAS in rsI on VIP:5060, logging to rsI.log, with
+# the shared dialog store (its own dialogs only with IPVS_UDP_KA_STORE=0).
+ka_uas() {
+	local store=()
+	[ "$KA_STORE" = 0 ] || store=(--dialog-store "$SIP_DIR/dialogs")
+	bg "rs$1" "$HARNESS_BIN/sip-calls" uas --name "rs$1" --bind "$VIP4:$SIP_PORT" \
+		--log "$SIP_DIR/rs$1.log" "${store[@]}" >>"$SIP_DIR/rs$1.out" 2>&1 </dev/null
+	wait_udp_port "rs$1" "$SIP_PORT"
 }
 
 # matches STRING ERE...: STRING matches every ERE.
@@ -175,21 +208,62 @@ matches() {
 	done
 }
 
-# moved_split: of the calls whose INVITE reached rs2, how many reached
-# both rs1 and rs3 (a moved call must go to one survivor only).
-moved_split() {
-	/usr/bin/python3 - "$SIP_DIR" <<'EOF'
-import sys
-d = sys.argv[1]
-def calls(n, invite_only):
-    s = set()
-    for line in open("%s/rs%d.short" % (d, n), errors="replace"):
+# ka_summary SINCE: where the calls went, from the UAS logs (rsI.log:
+# Call-ID, method, source, status sent) and SIPp's UAC log (uac1.short),
+# as JSON: calls {rsI: calls whose INVITE rsI answered}, origin (rs2's
+# calls), moved {rs1, rs3: rs2's calls any of whose messages that survivor
+# got}, moved_ok {rs1, rs3: ... whose BYE it answered with 200},
+# moved_split (rs2's calls at both survivors), split_other (calls of rs1 or
+# rs3 at another server), r481 (481s sent by any server), new_after {rs1,
+# rs3: calls whose first INVITE SIPp sent after SINCE}.
+ka_summary() {
+	/usr/bin/python3 - "$SIP_DIR" "$1" <<'EOF'
+import json, sys
+d, since = sys.argv[1], float(sys.argv[2])
+names = ("rs1", "rs2", "rs3")
+seen = {n: set() for n in names}
+inv = {n: set() for n in names}
+bye_ok = {n: set() for n in names}
+r481 = 0
+for n in names:
+    try:
+        f = open("%s/%s.log" % (d, n), errors="replace")
+    except FileNotFoundError:
+        continue
+    for line in f:
         p = line.rstrip("\n").split("\t")
-        if len(p) >= 7 and p[3] == "R" and (not invite_only or p[5].endswith(" INVITE")):
-            s.add(p[4])
-    return s
-mine = calls(2, True)
-print(len(mine & calls(1, False) & calls(3, False)))
+        if len(p) != 4:
+            continue
+        cid, method, status = p[0], p[1], p[3]
+        seen[n].add(cid)
+        if method == "INVITE":
+            inv[n].add(cid)
+        if method == "BYE" and status == "200":
+            bye_ok[n].add(cid)
+        if status == "481":
+            r481 += 1
+first = {}
+for line in open("%s/uac1.short" % d, errors="replace"):
+    p = line.rstrip("\n").split("\t")
+    if len(p) >= 7 and p[3] == "S" and p[6].startswith("INVITE "):
+        try:
+            first.setdefault(p[4], float(p[2]))
+        except ValueError:
+            pass
+late = {c for c, t in first.items() if t > since}
+origin = inv["rs2"]
+others = (inv["rs1"] | inv["rs3"]) - origin
+print(json.dumps({
+    "calls": {n: len(inv[n]) for n in names},
+    "origin": len(origin),
+    "moved": {n: len(origin & seen[n]) for n in ("rs1", "rs3")},
+    "moved_ok": {n: len(origin & bye_ok[n]) for n in ("rs1", "rs3")},
+    "moved_split": len(origin & seen["rs1"] & seen["rs3"]),
+    "split_other": len({c for c in others
+                        if sum(c in seen[n] for n in names) > 1}),
+    "r481": r481,
+    "new_after": {n: len(late & inv[n]) for n in ("rs1", "rs3")},
+}))
 EOF
 }
 
@@ -224,8 +298,8 @@ stock_baseline() {
 svc_gone() { [ -z "$(ns dir1 ipvsadm -S -n)" ]; }
 
 test_keepalived() {
-	local s rc t0 t1 c0 c1 m1 m3 line dns down sip spread
-	setup || return 1
+	local s k rc t0 t1 c0 c1 m1 m3 line dns down sip spread failed
+	setup store || return 1
 	ka_conf "$KA_DIR/keepalived.conf"
 	stock_baseline
 	if [ ! -x "$KA" ]; then
@@ -273,15 +347,17 @@ test_keepalived() {
 	sleep 0.5
 	c1=$(sip_rs_count 2)
 	uac_report uac1 "$rc"
-	s=$(sip_summary --since "$t1" --origin rs2)
-	echo "# $s"
+	failed=$(sip_uac_stat uac1 'FailedCall(C)')
+	s=$(sip_summary)
+	k=$(ka_summary "$t1")
+	echo "# $k"
 	echo "# $(grep -E 'Removing service|Adding service' "$KA_DIR/ka.log" | tail -n 2)"
-	m1=$(sj "$s" 'd["origin"]["moved"]["rs1"]')
-	m3=$(sj "$s" 'd["origin"]["moved"]["rs3"]')
+	m1=$(sj "$k" 'd["moved"]["rs1"]')
+	m3=$(sj "$k" 'd["moved"]["rs3"]')
 	# Calls on all three servers before rs2 died, and the sip scheduler.
-	spread=$(sj "$s" 'int(min(v["calls"] for v in d["servers"].values()) > 0)')
+	spread=$(sj "$k" 'int(min(d["calls"].values()) > 0)')
 	[ "$sip" = 1 ] || spread=0
-	echo "# rs2 had $(sj "$s" 'd["origin"]["calls"]') calls; datagrams to rs2: $c0 at removal, $c1 at the end; later messages of its calls went to rs1 ($m1 calls) and rs3 ($m3 calls); Moved counter $(sip_counter dir1 Moved); failed calls: $(sj "$s" 'd["origin"]["failed_origin"]') of rs2's (in a dialog when it died: 481 from the survivor), $(sj "$s" 'd["origin"]["failed_other"]') others"
+	echo "# rs2 had $(sj "$k" 'd["origin"]') calls; datagrams to rs2: $c0 at removal, $c1 at the end; later messages of its calls went to rs1 ($m1 calls, $(sj "$k" 'd["moved_ok"]["rs1"]') BYEs answered 200) and rs3 ($m3, $(sj "$k" 'd["moved_ok"]["rs3"]')); Moved counter $(sip_counter dir1 Moved); failed calls: $failed (SIPp), $(sj "$s" 'd["uac"]["failed"]') (messages); 481 sent: $(sj "$k" 'd["r481"]')"
 	check "keepalived: failed check removed rs2 from the sip service (ipvsadm -Ln: $(svc_rs 5060))" \
 		[ "$(svc_rs 5060)/$sip" = "$(rs_addr4 1):5060 $(rs_addr4 3):5060 /1" ]
 	check "keepalived: calls on all three servers, no datagram reached rs2 after its removal" \
@@ -289,20 +365,24 @@ test_keepalived() {
 	check "keepalived: rs2's calls' later messages went to both survivors" \
 		gt0 "$m1" "$m3"
 	check "keepalived: each moved call reached one survivor only" \
-		[ "$(moved_split)/$((m1 + m3 > 0))" = 0/1 ]
-	check "keepalived: calls on all three servers, no call of rs1 or rs3 failed, new calls complete" \
-		[ "$(sj "$s" 'd["origin"]["failed_other"]')/$spread" = 0/1 ]
+		[ "$(sj "$k" 'd["moved_split"]')/$((m1 + m3 > 0))" = 0/1 ]
 	check "keepalived: calls on all three servers, calls of rs1 and rs3 stayed on their server" \
-		[ "$(sj "$s" 'd["split_other"]')/$spread" = 0/1 ]
+		[ "$(sj "$k" 'd["split_other"]')/$spread" = 0/1 ]
 	check "keepalived: calls started after the removal on both survivors" \
-		gt0 "$(sj "$s" 'd["servers"]["rs1"]["new_after"]')" \
-		"$(sj "$s" 'd["servers"]["rs3"]["new_after"]')"
+		gt0 "$(sj "$k" 'd["new_after"]["rs1"]')" "$(sj "$k" 'd["new_after"]["rs3"]')"
+	if [ "$KA_STORE" = 0 ]; then
+		# The control: per-server dialogs, rs2's calls in a dialog fail.
+		check "keepalived control (per-server dialogs): rs2's calls in a dialog failed with 481 from the survivors" \
+			gt0 "$failed" "$(sj "$k" 'd["r481"]')"
+	else
+		check "keepalived: 450 calls, 0 failed (SIPp's statistics and messages), SIPp exit 0" \
+			[ "$(sip_uac_stat uac1 'SuccessfulCall(C)')/$failed/$(sj "$s" 'd["uac"]["ok"]')/$(sj "$s" 'd["uac"]["failed"]')/$rc/$spread" = 450/0/450/0/0/1 ]
+		check "keepalived: every moved call's BYE answered 200 by its survivor (shared dialogs), no 481" \
+			[ "$(sj "$k" 'd["moved_ok"]["rs1"]')/$(sj "$k" 'd["moved_ok"]["rs3"]')/$(sj "$k" 'd["r481"]')" = "$m1/$m3/0" ]
+	fi
 
 	# rs2 comes back: its check passes, keepalived adds it again.
-	bg rs2 "$SIPP" -sf "$SIP_DIR/uas.xml" -i "$VIP4" -p "$SIP_PORT" \
-		-bind_local -t u1 -nostdin -cp 8899 -timeout 120s \
-		>"$SIP_DIR/rs2-again.out" 2>&1 </dev/null
-	wait_udp_port rs2 "$SIP_PORT"
+	ka_uas 2
 	check "keepalived: rs2 added back to the sip service once its SIP server is up again" \
 		rs2_back "$sip"
 }

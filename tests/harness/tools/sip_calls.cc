@@ -5,12 +5,18 @@
 // verdict on the sip scheduler's claim: every Call-ID reaches one server.
 //
 //   sip-calls uas --name NAME --bind ADDR[:PORT] [--netns NS] [--log FILE]
-//                 [--ready FILE]
+//                 [--ready FILE] [--dialog-store DIR]
 //       Answers INVITE with 200 (its own To tag), BYE with 200 when it
 //       answered the call's INVITE and with 481 otherwise (as a real server
 //       does: a BYE that reached the wrong server fails the call), other
 //       requests with 200, ACK with nothing. Every SIP datagram it receives
 //       is one log line "CALL-ID<TAB>METHOD<TAB>SOURCE<TAB>STATUS-SENT".
+//       --dialog-store DIR: the dialogs live in DIR (shared by the UAS of
+//       every real server, see DialogStore in sip.h) as well: the To tag of
+//       an INVITE's 200 is the stored one when another server created the
+//       dialog, and a BYE of a dialog any server created gets 200, so a
+//       call whose server died is finished by a survivor as in a SIP farm
+//       with replicated dialogs. 481 only for dialogs nobody knows.
 //
 //   sip-calls uac --vip ADDR [--port 5060] --calls N
 //                 --invite NS,ADDR[,PORT]... --dialog NS,ADDR[,PORT]...
@@ -52,9 +58,13 @@ namespace {
 // ---------------------------------------------------------------- uas
 
 int uas(int argc, char** argv) {
-    Args a(argc, argv, {"name", "bind", "netns", "log", "ready"}, {}, 2);
+    Args a(argc, argv, {"name", "bind", "netns", "log", "ready", "dialog-store"}, {}, 2);
     if (!a.pos().empty() || !a.get("name") || !a.get("bind"))
-        throw UsageError("usage: sip-calls uas --name NAME --bind ADDR[:PORT] [--log FILE]");
+        throw UsageError(
+            "usage: sip-calls uas --name NAME --bind ADDR[:PORT] [--log FILE] "
+            "[--dialog-store DIR]");
+    std::optional<DialogStore> store;
+    if (auto d = a.get("dialog-store")) store.emplace(*d);
     const std::string name = *a.get("name");
     auto local = Endpoint::parse(*a.get("bind"), 5060);
     if (!local) throw UsageError("sip-calls uas: bad --bind " + *a.get("bind"));
@@ -84,11 +94,12 @@ int uas(int argc, char** argv) {
         std::string reason = "OK", tag;
         if (m->method == "INVITE") {
             auto [it, fresh] = dialogs.emplace(m->call_id, name + "-" + std::to_string(++n));
+            if (fresh && store) it->second = store->create(m->call_id, it->second);
             tag = it->second;
         } else if (m->method == "ACK") {
             status = 0;
         } else if (m->method == "BYE") {
-            if (!dialogs.count(m->call_id)) {
+            if (!dialogs.count(m->call_id) && !(store && store->find(m->call_id))) {
                 status = 481;
                 reason = "Call/Transaction Does Not Exist";
             }
