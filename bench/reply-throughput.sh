@@ -12,7 +12,8 @@
 #   cl1 --- rt --- dir1 (NAT, VIP 10.0.100.1:53) --- rs1..rs3 (echo)
 #
 # One client socket (connected, DNS-shaped requests with distinct IDs,
-# WINDOW in flight) for SECONDS per run, RUNS runs per configuration, in
+# WINDOW in flight) for SECONDS per run, RUNS rounds (each configuration
+# once per round, so slow drifts of a shared machine hit all alike), in
 # one UML boot; prints each run, the medians and their ratios to the first
 # configuration. Not a test: UML on the host's cores, client, director and
 # servers sharing one virtual CPU. The numbers compare the paths.
@@ -47,30 +48,36 @@ for i in 1 2 3; do
 done
 
 configs=("-s rr -o --pe sip" "-s rr -o --pe reply" "-s lor -o --pe reply")
-medians=()
-echo "# $runs runs of ${secs}s, one client socket, $window requests in flight"
-for c in "${configs[@]}"; do
-	# shellcheck disable=SC2086
-	ns dir1 ipvsadm -A -u "$VIP4:53" $c
-	for i in 1 2 3; do
-		ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 "$i"):53" -m
-	done
-	ns cl1 $RR client "$VIP4" 53 1 "$window" >/dev/null	# warm-up
-	vals=()
-	for ((r = 1; r <= runs; r++)); do
+declare -A vals
+echo "# $runs rounds of ${secs}s per configuration, interleaved (round 1:"
+echo "# every configuration once, then round 2, ...), one client socket,"
+echo "# $window requests in flight"
+for ((r = 1; r <= runs; r++)); do
+	for i in "${!configs[@]}"; do
+		c=${configs[$i]}
+		# shellcheck disable=SC2086
+		ns dir1 ipvsadm -A -u "$VIP4:53" $c
+		for j in 1 2 3; do
+			ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 "$j"):53" -m
+		done
+		ns cl1 $RR client "$VIP4" 53 1 "$window" >/dev/null	# warm-up
 		out=$(ns cl1 $RR client "$VIP4" 53 "$secs" "$window")
-		echo "$c: run $r: $out"
-		vals+=("$(awk '{ print $6 }' <<<"$out")")
+		echo "$c: round $r: $out"
+		vals[$i]+=" $(awk '{ print $6 }' <<<"$out")"
+		if [ "$r" = "$runs" ] && [ -r /proc/net/ip_vs_pe_reply ] &&
+			[[ $c == *reply* ]]; then
+			ns dir1 awk 'NR <= 2' /proc/net/ip_vs_pe_reply | sed 's/^/#   /'
+		fi
+		ns dir1 ipvsadm -D -u "$VIP4:53"
+		# Let the reply engine's records of this configuration expire.
+		sleep 6
 	done
-	med=$(printf '%s\n' "${vals[@]}" | sort -n | awk '
-		{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-	medians+=("$med")
-	if [ -r /proc/net/ip_vs_pe_reply ] && [[ $c == *reply* ]]; then
-		ns dir1 awk 'NR <= 2' /proc/net/ip_vs_pe_reply | sed 's/^/#   /'
-	fi
-	ns dir1 ipvsadm -D -u "$VIP4:53"
-	# Let the reply engine's records of this configuration expire.
-	sleep 6
+done
+medians=()
+for i in "${!configs[@]}"; do
+	# shellcheck disable=SC2086
+	medians+=("$(printf '%s\n' ${vals[$i]} | sort -n | awk '
+		{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')")
 done
 echo "# medians (pairs/s) and ratio to '${configs[0]}':"
 for i in "${!configs[@]}"; do
