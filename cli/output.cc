@@ -2,101 +2,11 @@
 #include "output.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace ipvsudp::cli {
 
 std::string json_escape(std::string_view s) {
-    std::string o = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                o += "\\\"";
-                break;
-            case '\\':
-                o += "\\\\";
-                break;
-            case '\n':
-                o += "\\n";
-                break;
-            case '\r':
-                o += "\\r";
-                break;
-            case '\t':
-                o += "\\t";
-                break;
-            default:
-                if (c < 0x20 || c >= 0x7f) {
-                    // Bytes, not text: Call-IDs are arbitrary octets.
-                    char b[8];
-                    std::snprintf(b, sizeof(b), "\\u%04x", c);
-                    o += b;
-                } else {
-                    o += static_cast<char>(c);
-                }
-        }
-    }
-    return o + "\"";
-}
-
-void Json::comma() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    if (!first_.empty()) {
-        if (!first_.back()) out_ += ",";
-        first_.back() = false;
-    }
-}
-
-Json& Json::begin_object() {
-    comma();
-    out_ += "{";
-    first_.push_back(true);
-    return *this;
-}
-Json& Json::end_object() {
-    out_ += "}";
-    first_.pop_back();
-    return *this;
-}
-Json& Json::begin_array() {
-    comma();
-    out_ += "[";
-    first_.push_back(true);
-    return *this;
-}
-Json& Json::end_array() {
-    out_ += "]";
-    first_.pop_back();
-    return *this;
-}
-Json& Json::key(std::string_view k) {
-    comma();
-    out_ += json_escape(k) + ":";
-    after_key_ = true;
-    return *this;
-}
-Json& Json::value(std::string_view s) {
-    comma();
-    out_ += json_escape(s);
-    return *this;
-}
-Json& Json::value(std::uint64_t v) {
-    comma();
-    out_ += std::to_string(v);
-    return *this;
-}
-Json& Json::value(std::int64_t v) {
-    comma();
-    out_ += std::to_string(v);
-    return *this;
-}
-Json& Json::value(bool b) {
-    comma();
-    out_ += b ? "true" : "false";
-    return *this;
+    return '"' + json::escape(s) + '"';
 }
 
 void Table::print(std::ostream& os, std::string_view indent) const {

@@ -11,37 +11,14 @@
 #include <string_view>
 #include <vector>
 
+#include "json_writer.h"
+
 namespace ipvsudp::cli {
 
-// A streaming JSON writer: commas and escaping are its business.
-class Json {
-  public:
-    Json& begin_object();
-    Json& end_object();
-    Json& begin_array();
-    Json& end_array();
-    Json& key(std::string_view k);
-    Json& value(std::string_view s);
-    Json& value(const char* s) { return value(std::string_view(s)); }
-    Json& value(std::uint64_t v);
-    Json& value(std::int64_t v);
-    Json& value(std::uint32_t v) { return value(static_cast<std::uint64_t>(v)); }
-    Json& value(int v) { return value(static_cast<std::int64_t>(v)); }
-    Json& value(bool b);
-    template <typename T>
-    Json& field(std::string_view k, const T& v) {
-        key(k);
-        return value(v);
-    }
-    const std::string& str() const { return out_; }
+// A streaming JSON writer, compact: {"a":1,"b":[2,3]} (lib/json_writer.h).
+using Json = json::Writer<json::Style::compact>;
 
-  private:
-    void comma();
-    std::string out_;
-    std::vector<bool> first_;
-    bool after_key_ = false;
-};
-
+// s escaped and quoted.
 std::string json_escape(std::string_view s);
 
 // Columns aligned to the widest cell; numbers are right-aligned.

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <iostream>
 
 #include "harness.h"
 
@@ -18,119 +19,6 @@ namespace ipvsudp::harness {
 
 void throw_errno(const std::string& what) {
     throw SystemError(what + ": " + std::strerror(errno));
-}
-
-// ---------------------------------------------------------------- JSON
-
-std::string json_escape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size() + 2);
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20 || c >= 0x7f) {
-                    // Bytes, not code points: non-ASCII becomes \u00XX.
-                    char buf[8];
-                    std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-                    out += buf;
-                } else {
-                    out += static_cast<char>(c);
-                }
-        }
-    }
-    return out;
-}
-
-void Json::sep() {
-    if (after_key_) {
-        after_key_ = false;
-        return;
-    }
-    if (!first_.empty()) {
-        if (!first_.back()) out_ += ", ";
-        first_.back() = false;
-    }
-}
-
-Json& Json::begin_object() {
-    sep();
-    out_ += '{';
-    first_.push_back(true);
-    return *this;
-}
-Json& Json::end_object() {
-    out_ += '}';
-    first_.pop_back();
-    return *this;
-}
-Json& Json::begin_array() {
-    sep();
-    out_ += '[';
-    first_.push_back(true);
-    return *this;
-}
-Json& Json::end_array() {
-    out_ += ']';
-    first_.pop_back();
-    return *this;
-}
-Json& Json::key(std::string_view k) {
-    sep();
-    out_ += '"' + json_escape(k) + "\": ";
-    after_key_ = true;
-    return *this;
-}
-Json& Json::value(std::string_view s) {
-    sep();
-    out_ += '"' + json_escape(s) + '"';
-    return *this;
-}
-Json& Json::value(std::int64_t v) {
-    sep();
-    out_ += std::to_string(v);
-    return *this;
-}
-Json& Json::value(std::uint64_t v) {
-    sep();
-    out_ += std::to_string(v);
-    return *this;
-}
-Json& Json::value(double v) {
-    sep();
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.3f", std::isfinite(v) ? v : 0.0);
-    out_ += buf;
-    return *this;
-}
-Json& Json::value(bool v) {
-    sep();
-    out_ += v ? "true" : "false";
-    return *this;
-}
-Json& Json::null() {
-    sep();
-    out_ += "null";
-    return *this;
-}
-Json& Json::counts(std::string_view k, const std::map<std::string, std::uint64_t>& m) {
-    key(k).begin_object();
-    for (const auto& [name, n] : m) field(name, n);
-    return end_object();
 }
 
 // ---------------------------------------------------------------- addresses
@@ -275,6 +163,17 @@ Fd udp_socket(const std::string& netns, const Endpoint& local, bool freebind) {
     return fd;
 }
 
+std::string_view recv_datagram(const Fd& fd, std::span<char> buf, Endpoint& from) {
+    for (;;) {
+        from = Endpoint{};
+        from.len = sizeof(from.ss);
+        ssize_t len = ::recvfrom(fd.get(), buf.data(), buf.size(), 0,
+                                 reinterpret_cast<sockaddr*>(&from.ss), &from.len);
+        if (len >= 0) return {buf.data(), static_cast<std::size_t>(len)};
+        if (errno != EINTR && errno != ECONNREFUSED) throw_errno("recvfrom");
+    }
+}
+
 double monotonic_now() {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -368,6 +267,28 @@ double Args::seconds(const std::string& name, double def) const {
     auto n = parse_seconds(*v);
     if (!n) throw UsageError("--" + name + ": not a duration in seconds: " + *v);
     return *n;
+}
+
+Endpoint endpoint_arg(std::string_view tool, const std::string& addr, std::string_view port) {
+    auto p = parse_int(port, 1, 65535);
+    if (!p) throw UsageError(std::string(tool) + ": bad PORT");
+    auto e = Endpoint::make(addr, static_cast<std::uint16_t>(*p));
+    if (!e) throw UsageError(std::string(tool) + ": bad address " + addr);
+    return *e;
+}
+
+// ---------------------------------------------------------------- main
+
+int tool_main(std::string_view tool, int argc, char** argv, int (*run)(int, char**)) {
+    try {
+        return run(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << tool << ": " << e.what() << "\n";
+        return 1;
+    }
 }
 
 }  // namespace ipvsudp::harness

@@ -14,10 +14,13 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "json_writer.h"
 
 namespace ipvsudp::harness {
 
@@ -33,40 +36,12 @@ struct UsageError : std::runtime_error {
 // "what: strerror(errno)" as a SystemError.
 [[noreturn]] void throw_errno(const std::string& what);
 
-// Builds one JSON text (objects keep insertion order).
-class Json {
-  public:
-    Json& begin_object();
-    Json& end_object();
-    Json& begin_array();
-    Json& end_array();
-    Json& key(std::string_view k);
-    Json& value(std::string_view s);
-    Json& value(const char* s) { return value(std::string_view(s)); }
-    Json& value(const std::string& s) { return value(std::string_view(s)); }
-    Json& value(std::int64_t v);
-    Json& value(int v) { return value(static_cast<std::int64_t>(v)); }
-    Json& value(unsigned v) { return value(static_cast<std::int64_t>(v)); }
-    Json& value(std::uint64_t v);
-    Json& value(double v);
-    Json& value(bool v);
-    Json& null();
-    template <typename T>
-    Json& field(std::string_view k, const T& v) {
-        key(k);
-        return value(v);
-    }
-    // {"k": n, ...} from a map of counts.
-    Json& counts(std::string_view k, const std::map<std::string, std::uint64_t>& m);
-    const std::string& str() const { return out_; }
-
-  private:
-    void sep();
-    std::string out_;
-    std::vector<bool> first_;
-    bool after_key_ = false;
-};
-std::string json_escape(std::string_view s);
+// Builds one JSON text, spaced: {"a": 1, "b": [2, 3]} (lib/json_writer.h).
+using Json = json::Writer<json::Style::spaced>;
+// s escaped, without quotes.
+inline std::string json_escape(std::string_view s) {
+    return json::escape(s);
+}
 
 // A socket address from text: "10.0.0.1", "fd00::1" with a port.
 struct Endpoint {
@@ -110,6 +85,10 @@ void in_netns(const std::string& netns, const std::function<void()>& fn);
 // a server bind an address that is not (yet) configured.
 Fd udp_socket(const std::string& netns, const Endpoint& local, bool freebind = false);
 
+// Wait for one datagram on fd (retrying EINTR and ECONNREFUSED, the ICMP
+// error of an earlier send): its bytes in buf, its sender in from.
+std::string_view recv_datagram(const Fd& fd, std::span<char> buf, Endpoint& from);
+
 double monotonic_now();
 
 std::optional<std::int64_t> parse_int(std::string_view s, std::int64_t min, std::int64_t max);
@@ -134,5 +113,14 @@ class Args {
     std::vector<std::string> pos_;
     std::multimap<std::string, std::string> opts_;
 };
+
+// ADDR and PORT (1-65535) words of a tool's command line as an Endpoint;
+// a UsageError "TOOL: bad PORT" or "TOOL: bad address ADDR" otherwise.
+Endpoint endpoint_arg(std::string_view tool, const std::string& addr, std::string_view port);
+
+// The main() of a scenario tool: the exit status of run(argc, argv); a
+// UsageError prints its text and exits 2, another exception prints
+// "TOOL: what" and exits 1.
+int tool_main(std::string_view tool, int argc, char** argv, int (*run)(int, char**));
 
 }  // namespace ipvsudp::harness

@@ -127,13 +127,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "icmp-watch: " << e.what() << "\n";
-        return 1;
-    }
+    return tool_main("icmp-watch", argc, argv, run);
 }

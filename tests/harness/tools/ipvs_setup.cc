@@ -49,13 +49,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "ipvs-setup: " << e.what() << "\n";
-        return 1;
-    }
+    return tool_main("ipvs-setup", argc, argv, run);
 }

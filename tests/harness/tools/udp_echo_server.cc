@@ -31,30 +31,20 @@ int run(int argc, char** argv) {
     const std::string name = a.pos()[0];
     if (name.empty() || name.find(' ') != std::string::npos)
         throw UsageError("udp-echo-server: NAME must be one word");
-    auto port = parse_int(a.pos()[2], 1, 65535);
-    if (!port) throw UsageError("udp-echo-server: bad PORT");
-    auto local = Endpoint::make(a.pos()[1], static_cast<std::uint16_t>(*port));
-    if (!local) throw UsageError("udp-echo-server: bad address " + a.pos()[1]);
-    Fd fd = udp_socket(a.str("netns", ""), *local, true);
+    const Endpoint local = endpoint_arg("udp-echo-server", a.pos()[1], a.pos()[2]);
+    Fd fd = udp_socket(a.str("netns", ""), local, true);
     const bool silent = a.flag("silent");
     const auto count_file = a.get("count-file");
     std::uint64_t count = 0;
     char buf[65536];
     for (;;) {
-        sockaddr_storage from{};
-        socklen_t flen = sizeof(from);
-        ssize_t len =
-            ::recvfrom(fd.get(), buf, sizeof(buf), 0, reinterpret_cast<sockaddr*>(&from), &flen);
-        if (len < 0) {
-            if (errno == EINTR || errno == ECONNREFUSED) continue;
-            throw_errno("recvfrom");
-        }
+        Endpoint from;
+        const std::string_view request = recv_datagram(fd, buf, from);
         count++;
         if (count_file) std::ofstream(*count_file, std::ios::trunc) << count << "\n";
         if (silent) continue;
-        std::string reply = rr_reply(name, std::string_view(buf, static_cast<std::size_t>(len)));
-        if (::sendto(fd.get(), reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from),
-                     flen) < 0)
+        std::string reply = rr_reply(name, request);
+        if (::sendto(fd.get(), reply.data(), reply.size(), 0, from.sa(), from.len) < 0)
             std::cerr << "udp-echo-server: sendto: " << std::strerror(errno) << "\n";
     }
 }
@@ -62,13 +52,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "udp-echo-server: " << e.what() << "\n";
-        return 1;
-    }
+    return tool_main("udp-echo-server", argc, argv, run);
 }

@@ -39,27 +39,25 @@ namespace {
 int run(int argc, char** argv) {
     Args a(argc, argv, {"timeout", "sockets", "sport", "bind", "netns", "id"}, {"connect"});
     if (a.pos().size() != 3) throw UsageError("usage: udp-rr [options] ADDR PORT COUNT");
-    auto port = parse_int(a.pos()[1], 1, 65535);
     auto count = parse_int(a.pos()[2], 0, 10000000);
-    if (!port || !count) throw UsageError("udp-rr: bad PORT or COUNT");
-    auto dest = Endpoint::make(a.pos()[0], static_cast<std::uint16_t>(*port));
-    if (!dest) throw UsageError("udp-rr: bad address " + a.pos()[0]);
+    if (!count) throw UsageError("udp-rr: bad COUNT");
+    const Endpoint dest = endpoint_arg("udp-rr", a.pos()[0], a.pos()[1]);
     const bool connect = a.flag("connect");
     const double timeout = a.seconds("timeout", 1.0);
     const auto nsock = a.integer("sockets", 1, 1, 4096);
     const auto sport = a.integer("sport", 0, 0, 65535);
     const std::string prefix = a.str("id", "req-");
-    std::string bind_addr = a.str("bind", dest->family() == AF_INET6 ? "::" : "0.0.0.0");
+    std::string bind_addr = a.str("bind", dest.family() == AF_INET6 ? "::" : "0.0.0.0");
 
     std::vector<Fd> socks;
     for (std::int64_t i = 0; i < nsock; i++) {
         std::uint16_t p = sport ? static_cast<std::uint16_t>(sport + i) : 0;
         auto local = Endpoint::make(bind_addr, p);
-        if (!local || local->family() != dest->family())
+        if (!local || local->family() != dest.family())
             throw UsageError("udp-rr: bad --bind address " + bind_addr);
         socks.push_back(udp_socket(a.str("netns", ""), *local));
-        if (connect && ::connect(socks.back().get(), dest->sa(), dest->len) != 0)
-            throw_errno("connect " + dest->str());
+        if (connect && ::connect(socks.back().get(), dest.sa(), dest.len) != 0)
+            throw_errno("connect " + dest.str());
     }
 
     RrSummary sum;
@@ -69,7 +67,7 @@ int run(int argc, char** argv) {
         int fd = socks[static_cast<std::size_t>(n % nsock)].get();
         std::string id = prefix + std::to_string(n);
         ssize_t r = connect ? ::send(fd, id.data(), id.size(), 0)
-                            : ::sendto(fd, id.data(), id.size(), 0, dest->sa(), dest->len);
+                            : ::sendto(fd, id.data(), id.size(), 0, dest.sa(), dest.len);
         sum.sent++;
         if (r < 0) {
             if (errno == ECONNREFUSED) {
@@ -120,13 +118,5 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    try {
-        return run(argc, argv);
-    } catch (const UsageError& e) {
-        std::cerr << e.what() << "\n";
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "udp-rr: " << e.what() << "\n";
-        return 1;
-    }
+    return tool_main("udp-rr", argc, argv, run);
 }
