@@ -245,12 +245,10 @@ Result<std::vector<Connection>> parse_connections(std::string_view text) {
 // ---------------------------------------------------------------- client
 
 struct Client::State {
-    Channel ch;
+    FamilyChannel ch;
     std::string proc_conn;
-    std::mutex mu;  // guards family_
-    std::optional<std::uint16_t> family;
     State(std::unique_ptr<Transport> t, std::string p)
-        : ch(std::move(t)), proc_conn(std::move(p)) {}
+        : ch(std::move(t), IPVS_GENL_NAME, IPVS_GENL_VERSION), proc_conn(std::move(p)) {}
 };
 
 Client::Client(std::unique_ptr<Transport> t, std::string proc_conn)
@@ -266,25 +264,13 @@ Result<Client> Client::open() {
 }
 
 Result<std::uint16_t> Client::family() {
-    {
-        std::lock_guard lock(st_->mu);
-        if (st_->family) return *st_->family;
-    }
-    auto f = st_->ch.resolve(IPVS_GENL_NAME);
-    if (!f) return f.error();
-    std::lock_guard lock(st_->mu);
-    st_->family = f->id;
-    return f->id;
+    return st_->ch.id();
 }
 
 Result<std::vector<GenlMessage>> Client::request(std::uint8_t cmd, std::uint16_t flags,
                                                  const std::string& ctx,
                                                  const std::function<void(MessageBuilder&)>& fill) {
-    auto fam = family();
-    if (!fam) return fam.error();
-    MessageBuilder b(*fam, cmd, IPVS_GENL_VERSION, flags);
-    if (fill) fill(b);
-    return st_->ch.transact(b, ctx);
+    return st_->ch.request(cmd, flags, ctx, fill);
 }
 
 Result<Info> Client::info() {

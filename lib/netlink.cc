@@ -329,6 +329,36 @@ Result<FamilyInfo> Channel::resolve(std::string_view family) {
     return e;
 }
 
+Result<FamilyInfo> FamilyChannel::resolve() {
+    auto f = ch_.resolve(name_);
+    if (!f) return f.error();
+    std::lock_guard lock(mu_);
+    id_ = f->id;
+    return f;
+}
+
+Result<std::uint16_t> FamilyChannel::id() {
+    if (auto known = known_id()) return *known;
+    auto f = resolve();
+    if (!f) return f.error();
+    return f->id;
+}
+
+std::optional<std::uint16_t> FamilyChannel::known_id() {
+    std::lock_guard lock(mu_);
+    return id_;
+}
+
+Result<std::vector<GenlMessage>> FamilyChannel::request(
+    std::uint8_t cmd, std::uint16_t flags, std::string_view context,
+    const std::function<void(MessageBuilder&)>& fill) {
+    auto fam = id();
+    if (!fam) return fam.error();
+    MessageBuilder b(*fam, cmd, version_, flags);
+    if (fill) fill(b);
+    return ch_.transact(b, context);
+}
+
 // ---------------------------------------------------------------- kernel
 
 namespace {

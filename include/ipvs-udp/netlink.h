@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -129,6 +130,33 @@ class Channel {
     std::mutex mu_;
     std::unique_ptr<Transport> t_;
     std::uint32_t seq_ = 0;
+};
+
+// A Channel to one generic netlink family, which it resolves by name on
+// the first request and then remembers (thread-safe).
+class FamilyChannel {
+  public:
+    FamilyChannel(std::unique_ptr<Transport> t, std::string name, std::uint8_t version)
+        : ch_(std::move(t)), name_(std::move(name)), version_(version) {}
+
+    // CTRL_CMD_GETFAMILY now (see Channel::resolve); remembers the id.
+    Result<FamilyInfo> resolve();
+    // The remembered id, or resolve()'s.
+    Result<std::uint16_t> id();
+    // The id remembered so far, if any (no request).
+    std::optional<std::uint16_t> known_id();
+    // Build the request cmd (fill adds its attributes) and transact it.
+    Result<std::vector<GenlMessage>> request(std::uint8_t cmd, std::uint16_t flags,
+                                             std::string_view context,
+                                             const std::function<void(MessageBuilder&)>& fill);
+    Channel& channel() { return ch_; }
+
+  private:
+    Channel ch_;
+    std::string name_;
+    std::uint8_t version_;
+    std::mutex mu_;  // guards id_
+    std::optional<std::uint16_t> id_;
 };
 
 // Split a datagram into netlink messages and decode NLMSG_ERROR/DONE
