@@ -398,14 +398,6 @@ int cmd_reply_settings(const Args& a, Env& env) {
             *field = to_u32(a, name, 0);
             change = true;
         }
-    for (auto [name, field] :
-         {std::pair{"--strict", &set.strict}, {"--txid-match", &set.txid_match}})
-        if (a.opt.count(name)) {
-            const auto& v = a.opt.at(name);
-            if (v != "on" && v != "off") throw UsageError{std::string(name) + " is on or off"};
-            *field = v == "on" ? 1 : 0;
-            change = true;
-        }
     TRY_UDP(c);
     if (change)
         if (auto r = c.set_reply_settings(set); !r) return report(r.error(), env);
@@ -417,18 +409,11 @@ int cmd_reply_settings(const Args& a, Env& env) {
         if (s->timeout_ms) j.field("timeout_ms", *s->timeout_ms);
         if (s->max_requests) j.field("max_requests", *s->max_requests);
         if (s->timeout_threshold) j.field("timeout_threshold", *s->timeout_threshold);
-        if (s->strict) j.field("strict", *s->strict != 0);
-        if (s->txid_match) j.field("txid_match", *s->txid_match != 0);
         env.out << j.end_object().str() << "\n";
     } else {
         env.out << "timeout " << s->timeout_ms.value_or(0) << " ms, max-requests "
                 << s->max_requests.value_or(0) << ", timeout-threshold "
-                << s->timeout_threshold.value_or(0);
-        auto onoff = [](const std::optional<std::uint32_t>& x) {
-            return x ? (*x ? "on" : "off") : "-";
-        };
-        env.out << ", strict " << onoff(s->strict) << ", txid-match " << onoff(s->txid_match)
-                << "\n";
+                << s->timeout_threshold.value_or(0) << "\n";
     }
     return kOk;
 }
@@ -1062,16 +1047,11 @@ const std::vector<Command>& commands() {
          {},
          cmd_sip_settings},
         {"reply-settings",
-         "reply-settings [--timeout-ms MS] [--max-requests N] [--timeout-threshold N] "
-         "[--strict on|off] [--txid-match on|off]",
+         "reply-settings [--timeout-ms MS] [--max-requests N] [--timeout-threshold N]",
          "Show (and change) the reply engine's settings of this network namespace:\n"
          "how long a request waits for its reply, how many are recorded, and after\n"
-         "how many new timeouts of a server a reply-timeouts event is sent.\n"
-         "--strict off gives the VIP also to a real server's datagrams that answer\n"
-         "no outstanding request (default on: they keep the server's address);\n"
-         "--txid-match off matches DNS and RADIUS replies by addresses and ports\n"
-         "only (default on: by transaction ID too).\n",
-         {"--timeout-ms", "--max-requests", "--timeout-threshold", "--strict", "--txid-match"},
+         "how many new timeouts of a server a reply-timeouts event is sent.\n",
+         {"--timeout-ms", "--max-requests", "--timeout-threshold"},
          {},
          cmd_reply_settings},
         {"counters",

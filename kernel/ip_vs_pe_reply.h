@@ -147,7 +147,6 @@ struct ip_vs_pe_reply_stats {
 	u64	sip_new;	/* first seen from it, bound now: translated */
 	u64	sip_other;	/* another server's, or at the cap: unchanged */
 	u64	sip_nokey;	/* no Call-ID or fwmark: records decide */
-	u64	permissive;	/* unmatched, given the VIP (not strict) */
 };
 
 struct ip_vs_pe_reply_net {
@@ -165,13 +164,6 @@ struct ip_vs_pe_reply_net {
 	/* Set over netlink (reply-set); conf then points to own_conf. */
 	struct ip_vs_pe_reply_conf		own_conf;
 	unsigned int				timeout_threshold;
-	/*
-	 * Also per namespace, set over netlink only; zero (the default) is
-	 * strict matching by transaction ID. Read with READ_ONCE() on the
-	 * packet path.
-	 */
-	bool					permissive;
-	bool					no_txid;
 };
 
 enum ip_vs_pe_reply_record_res {

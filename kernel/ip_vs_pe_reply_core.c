@@ -249,8 +249,6 @@ static unsigned int ip_vs_pe_reply_out_hook(void *priv, struct sk_buff *skb,
 	info.key.cport = ports[0];
 	info.key.rport = ports[1];
 	kind = ip_vs_pe_reply_kind(seen.dport, ports[1]);
-	if (READ_ONCE(ip_vs_pe_reply_pernet(state->net)->no_txid))
-		kind = IP_VS_PE_REPLY_K_ADDR;	/* addresses and ports only */
 	info.key.kind = ip_vs_pe_reply_skb_txid(skb, iph.len +
 						sizeof(struct udphdr), kind,
 						&info.key.txid);
@@ -382,19 +380,8 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 				 &vport);
 	answer = v == IP_VS_PE_REPLY_ANSWER || v == IP_VS_PE_REPLY_DUPLICATE;
 	sip = ip_vs_pe_reply_sip(pn, svc, dest, skb, iph);
-	if (!sip)
+	if (!sip || (sip < 0 && !answer))
 		return NULL;
-	if (sip < 0 && !answer) {
-		/*
-		 * Answers nothing outstanding. Strict (default): unchanged.
-		 * Permissive: the service address, as upstream's sip engine
-		 * gives it to anything from the service port; not for fwmark
-		 * services (no address of their own).
-		 */
-		if (!READ_ONCE(pn->permissive) || svc->fwmark)
-			return NULL;
-		this_cpu_inc(pn->stats->permissive);
-	}
 	if (!answer) {
 		vaddr = svc->addr;
 		vport = svc->port;

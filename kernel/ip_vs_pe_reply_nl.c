@@ -40,11 +40,7 @@ static int ip_vs_pe_reply_nl_put_settings(struct sk_buff *skb,
 	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS,
 			READ_ONCE(c->max_requests)) ||
 	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD,
-			READ_ONCE(pn->timeout_threshold)) ||
-	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_STRICT,
-			!READ_ONCE(pn->permissive)) ||
-	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH,
-			!READ_ONCE(pn->no_txid))) {
+			READ_ONCE(pn->timeout_threshold))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -75,7 +71,7 @@ static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct ip_vs_pe_reply_net *pn =
 		ip_vs_pe_reply_pernet(genl_info_net(info));
 	struct nlattr *tb[IPVS_UDP_A_REPLY_SETTINGS_MAX + 1];
-	int ret, i;
+	int ret;
 
 	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_REPLY_SETTINGS,
 				 "settings attribute missing"))
@@ -85,14 +81,6 @@ static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
 			       NULL, info->extack);
 	if (ret)
 		return ret;
-	/* The generated policy checks 0..1; the handler again, with a text. */
-	for (i = IPVS_UDP_A_REPLY_SETTINGS_STRICT;
-	     i <= IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH; i++)
-		if (tb[i] && nla_get_u32(tb[i]) > 1) {
-			NL_SET_ERR_MSG_ATTR(info->extack, tb[i],
-					    "strict and txid-match are 0 or 1");
-			return -ERANGE;
-		}
 	mutex_lock(&ip_vs_pe_reply_nl_mutex);
 	if (pn->conf != &pn->own_conf) {
 		/* First change in this netns: start from the parameters. */
@@ -109,13 +97,6 @@ static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
 	if (tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD])
 		WRITE_ONCE(pn->timeout_threshold,
 			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD]));
-	/* Read by the packet path with READ_ONCE(), no lock. */
-	if (tb[IPVS_UDP_A_REPLY_SETTINGS_STRICT])
-		WRITE_ONCE(pn->permissive,
-			   !nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_STRICT]));
-	if (tb[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH])
-		WRITE_ONCE(pn->no_txid,
-			   !nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH]));
 	mutex_unlock(&ip_vs_pe_reply_nl_mutex);
 	return 0;
 }
@@ -292,9 +273,7 @@ static int ip_vs_pe_reply_nl_counters(struct sk_buff *msg, struct net *net,
 	    nla_put_u32(msg, IPVS_UDP_A_REPLY_COUNTERS_RECORDS,
 			atomic_read(&pn->nreqs)) ||
 	    nla_put_u32(msg, IPVS_UDP_A_REPLY_COUNTERS_DESTS,
-			atomic_read(&pn->ndests)) ||
-	    nla_put_u64_64bit(msg, IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE,
-			      st.permissive, IPVS_UDP_A_REPLY_COUNTERS_PAD)) {
+			atomic_read(&pn->ndests))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

@@ -490,8 +490,7 @@ ip_vs_pe_reply_match(struct ip_vs_pe_reply_net *pn,
 	d = ip_vs_pe_reply_dest_find(pn, key->af, &key->raddr, key->rport);
 	if (!d)
 		goto unsolicited;
-	kind = READ_ONCE(pn->no_txid) ? IP_VS_PE_REPLY_K_ADDR :
-					 READ_ONCE(d->kind);
+	kind = READ_ONCE(d->kind);
 	key->kind = IP_VS_PE_REPLY_K_ADDR;
 	key->txid = 0;
 	if (ip_vs_pe_reply_txid(kind, data, len, &key->txid))
@@ -669,7 +668,6 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 		sum->duplicates += READ_ONCE(c->duplicates);
 		sum->late += READ_ONCE(c->late);
 		sum->unsolicited += READ_ONCE(c->unsolicited);
-		sum->permissive += READ_ONCE(c->permissive);
 		sum->timeouts += READ_ONCE(c->timeouts);
 		sum->sip_bound += READ_ONCE(c->sip_bound);
 		sum->sip_new += READ_ONCE(c->sip_new);

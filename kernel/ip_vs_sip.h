@@ -111,15 +111,10 @@ struct ip_vs_sip_svc *ip_vs_sip_svc_create(struct ip_vs_service *svc,
 					   struct list_head *dests);
 void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s);
 int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s, struct list_head *dests);
-int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed);
 
 /* ip_vs_sip_maglev.c */
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c);
-struct ip_vs_sip_table *
-ip_vs_sip_table_build_from(struct list_head *dests,
-			   const struct ip_vs_sip_table *old,
-			   const struct ip_vs_sip_conf *c);
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t);
 u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
 		       size_t len);

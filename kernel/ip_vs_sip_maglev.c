@@ -190,40 +190,13 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c)
 {
-	return ip_vs_sip_table_build_from(dests, NULL, c);
-}
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_build);
-
-/**
- * ip_vs_sip_table_build_from - a new placement table
- * @dests: the service's destination list, or NULL to take @old's servers
- * @old: with @dests NULL, the table whose servers the new one places
- *	(each keeps a reference from @old while this runs)
- * @c: settings; c->seed keys every hash
- *
- * Process context. With @dests, under the IPVS service mutex (or, in
- * tests, with the list otherwise stable); with @old, under ip_vs_sip_mutex
- * (new seed: the same servers, weights read now). Takes a reference on
- * every server in the table.
- *
- * Return: the table, or an ERR_PTR.
- */
-struct ip_vs_sip_table *
-ip_vs_sip_table_build_from(struct list_head *dests,
-			   const struct ip_vs_sip_table *old,
-			   const struct ip_vs_sip_conf *c)
-{
 	struct ip_vs_sip_table *t;
 	struct ip_vs_dest *d;
-	unsigned int n = 0, i;
+	unsigned int n = 0;
 	int ret;
 
-	if (dests) {
-		list_for_each_entry(d, dests, n_list)
-			n++;
-	} else {
-		n = old->ndests;
-	}
+	list_for_each_entry(d, dests, n_list)
+		n++;
 	if (n > IP_VS_SIP_MAX_DESTS)
 		return ERR_PTR(-E2BIG);
 
@@ -239,16 +212,9 @@ ip_vs_sip_table_build_from(struct list_head *dests,
 			return ERR_PTR(-ENOMEM);
 		}
 	}
-	if (dests) {
-		list_for_each_entry(d, dests, n_list) {
-			ip_vs_dest_hold(d);
-			t->dests[t->ndests++] = d;
-		}
-	} else {
-		for (i = 0; i < n; i++) {
-			ip_vs_dest_hold(old->dests[i]);
-			t->dests[t->ndests++] = old->dests[i];
-		}
+	list_for_each_entry(d, dests, n_list) {
+		ip_vs_dest_hold(d);
+		t->dests[t->ndests++] = d;
 	}
 	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_sip_dest_cmp, NULL);
 
@@ -259,6 +225,7 @@ ip_vs_sip_table_build_from(struct list_head *dests,
 	}
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_build);
 
 /* Free a table that no reader can see any more. */
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t)

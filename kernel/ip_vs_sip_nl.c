@@ -213,6 +213,11 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 			       NULL, info->extack);
 	if (ret)
 		return ret;
+	if (tb[IPVS_UDP_A_SIP_SETTINGS_SEED]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPVS_UDP_A_SIP_SETTINGS_SEED],
+				    "seed is read only (module parameter hash_seed)");
+		return -EOPNOTSUPP;
+	}
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    tb[IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS],
@@ -227,18 +232,6 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(s);
 	}
 	c = &s->conf;
-	/* First: when the new table cannot be built, nothing changes. */
-	if (tb[IPVS_UDP_A_SIP_SETTINGS_SEED]) {
-		ret = ip_vs_sip_svc_reseed(s,
-					   nla_get_u64(tb[IPVS_UDP_A_SIP_SETTINGS_SEED]));
-		if (ret) {
-			mutex_unlock(&ip_vs_sip_mutex);
-			NL_SET_ERR_MSG_ATTR(info->extack,
-					    tb[IPVS_UDP_A_SIP_SETTINGS_SEED],
-					    "cannot rebuild the table with this seed");
-			return ret;
-		}
-	}
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT])
 		WRITE_ONCE(c->dialog_timeout,
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT]));

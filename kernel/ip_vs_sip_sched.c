@@ -202,42 +202,6 @@ int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s,
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_update);
 
-/**
- * ip_vs_sip_svc_reseed - a new hash seed for one service
- * @s: the service's state
- * @seed: the seed
- *
- * Under ip_vs_sip_mutex (netlink sip-set). The new table places the
- * servers of the current one: the IPVS service mutex, which keeps the
- * destination list stable, is not ours to take. Every change of that
- * list is followed by a callback (add/upd/del_dest) that rebuilds from
- * the list under ip_vs_sip_mutex too (ip_vs_sip_dest_changed()), with the
- * seed set here: the last table is always the list's, with the new seed.
- * The current table's references keep its servers alive meanwhile.
- * Bindings stay; only new placements change.
- *
- * Return: 0 or a negative errno (the seed is then unchanged).
- */
-int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed)
-{
-	struct ip_vs_sip_table *t, *old;
-	struct ip_vs_sip_conf c;
-
-	lockdep_assert_held(&ip_vs_sip_mutex);
-	old = rcu_dereference_protected(s->table,
-					lockdep_is_held(&ip_vs_sip_mutex));
-	c = s->conf;
-	c.seed = seed;
-	t = ip_vs_sip_table_build_from(NULL, old, &c);
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	WRITE_ONCE(s->conf.seed, seed);
-	rcu_assign_pointer(s->table, t);
-	call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_reseed);
-
 static int ip_vs_sip_init_svc(struct ip_vs_service *svc)
 {
 	struct ip_vs_sip_svc *s;
@@ -267,13 +231,7 @@ static void ip_vs_sip_done_svc(struct ip_vs_service *svc)
 static int ip_vs_sip_dest_changed(struct ip_vs_service *svc,
 				  struct ip_vs_dest *dest)
 {
-	int ret;
-
-	/* With the seed of a concurrent sip-set: ip_vs_sip_svc_reseed(). */
-	mutex_lock(&ip_vs_sip_mutex);
-	ret = ip_vs_sip_svc_update(svc->sched_data, &svc->destinations);
-	mutex_unlock(&ip_vs_sip_mutex);
-	return ret;
+	return ip_vs_sip_svc_update(svc->sched_data, &svc->destinations);
 }
 
 /* Removed: its calls move at their next message (netlink event). */

@@ -64,12 +64,10 @@ const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD 
 	[IPVS_UDP_A_REPLY_DEST_HIST] = { .type = NLA_U64, },
 };
 
-const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH + 1] = {
+const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD + 1] = {
 	[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_reply_settings_timeout_ms_range),
 	[IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_reply_settings_max_requests_range),
 	[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD] = { .type = NLA_U32, },
-	[IPVS_UDP_A_REPLY_SETTINGS_STRICT] = NLA_POLICY_MAX(NLA_U32, 1),
-	[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH] = NLA_POLICY_MAX(NLA_U32, 1),
 };
 
 const struct nla_policy ipvs_udp_service_nl_policy[IPVS_UDP_A_SERVICE_FWMARK + 1] = {

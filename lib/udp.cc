@@ -179,9 +179,6 @@ ReplySettings decode_reply_settings(const nlattr* nest) {
         s.max_requests = a.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS);
     if (a.has(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD))
         s.timeout_threshold = a.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD);
-    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_STRICT)) s.strict = a.u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT);
-    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH))
-        s.txid_match = a.u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH);
     return s;
 }
 
@@ -373,8 +370,6 @@ Result<void> Client::set_reply_settings(const ReplySettings& s) {
             if (s.max_requests) b.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS, *s.max_requests);
             if (s.timeout_threshold)
                 b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD, *s.timeout_threshold);
-            if (s.strict) b.u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, *s.strict);
-            if (s.txid_match) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, *s.txid_match);
             b.end_nest(n);
         });
     if (!r) return r.error();
@@ -434,7 +429,6 @@ Result<Counters> Client::counters(const std::optional<ServiceKey>& service) {
             rc.timeouts = x.uint(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS);
             rc.records = x.uint(IPVS_UDP_A_REPLY_COUNTERS_RECORDS);
             rc.dests = x.uint(IPVS_UDP_A_REPLY_COUNTERS_DESTS);
-            rc.permissive = x.uint(IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE);
             c.reply = rc;
         }
         if (const nlattr* n = a.get(IPVS_UDP_A_COUNTERS_ICMP_VIP)) {

@@ -64,9 +64,6 @@ struct Binding {
 
 struct ReplySettings {
     std::optional<std::uint32_t> timeout_ms, max_requests, timeout_threshold;
-    // 1 (kernel default) or 0: strict (unmatched datagrams keep the real
-    // server's address; 0 gives them the VIP) and transaction-ID matching.
-    std::optional<std::uint32_t> strict, txid_match;
 };
 
 struct ReplyDest {
@@ -79,7 +76,6 @@ struct ReplyDest {
 struct ReplyCounters {
     std::uint64_t requests = 0, refused = 0, replies = 0, duplicates = 0, late = 0, unsolicited = 0,
                   timeouts = 0, records = 0, dests = 0;
-    std::uint64_t permissive = 0;  // unmatched, given the VIP (strict off)
 };
 
 struct IcmpVipCounters {

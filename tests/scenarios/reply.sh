@@ -21,10 +21,6 @@
 #                     new queries away from it (rr keeps sending it 1/3)
 #   unsolicited       a datagram a real server sends on its own does not get
 #                     the VIP's address (upstream's sip engine gives it one)
-#   permissive        with strict 0 (ipvs_udp reply-set) such a datagram
-#                     gets the VIP, counted as permissive
-#   txid_match        two DNS queries with distinct IDs from one client port
-#                     to one server: two records, one with txid-match 0
 #   ipv6, fwmark      the same for an IPv6 VIP and a fwmark service (which
 #                     upstream's sip engine cannot serve at all)
 #   (more in reply-more.sh: conntrack, expire_nodest_conn, SIP servers'
@@ -392,85 +388,6 @@ test_unsolicited() {
 	echo "# --pe sip: unsolicited datagram arrived from $src"
 	check "unsolicited: reference --pe sip gives it the VIP ($src)" \
 		[ "$src" = "$VIP4" ]
-}
-
-# reply_set JSON: the ipvs_udp reply-set operation in dir1's namespace.
-reply_set() {
-	ns dir1 "$PY" tests/tools/ipvs_udp_nl.py "do" reply-set \
-		"{\"settings\":$1}" | grep -q '"ok": true'
-}
-
-# reply_counter NAME: a reply-counters value over netlink (counters-get).
-reply_counter() {
-	json "$(ns dir1 "$PY" tests/tools/ipvs_udp_nl.py "do" counters-get '{}')" \
-		"d['msgs'][0]['reply'].get('$1', 0)"
-}
-
-test_permissive() {
-	local out src
-	setup udp || return 1
-	service "$VIP4" 5353 -s rr -o --pe reply || return 1
-	check "permissive: reply-set strict 0 accepted" reply_set '{"strict":0}'
-	check "permissive: reply-get reports strict 0" \
-		[ "$(json "$(ns dir1 "$PY" tests/tools/ipvs_udp_nl.py "do" \
-			reply-get '{}')" 'd["msgs"][0]["settings"]["strict"]')" = 0 ]
-	out=$(ns cl1 "$PY" tests/tools/udp_client.py "$VIP4" 5353 9 --connect)
-	check "permissive: requests still answered from the VIP (9/9)" \
-		[ "$(json "$out" 'd["replies"]')" = 9 ]
-	listen_once 45680 || return 1
-	rs1_sends 45680
-	src=$(arrived_from 45680)
-	echo "# strict off: unsolicited datagram arrived from $src"
-	check "permissive: strict off gives an unsolicited datagram the VIP" \
-		[ "$src" = "$VIP4" ]
-	check "permissive: counted as permissive ($(reply_counter permissive))" \
-		[ "$(reply_counter permissive)" -ge 1 ]
-	reply_set '{"strict":1}' || return 1
-	listen_once 45681 || return 1
-	rs1_sends 45681
-	src=$(arrived_from 45681)
-	check "permissive: strict on again, it keeps rs1's address ($src)" \
-		[ "$src" = "$(rs_addr4 1)" ]
-}
-
-# Records added by two queries with distinct IDs from one client port to
-# a stopped server (nothing answers: nothing is removed before the reply
-# timeout), after waiting (20 s at most) for earlier records to go.
-two_queries_records() {
-	local r0 t
-	t=$(($(date +%s) + 20))
-	while r0=$(pe_global Records); [ "$r0" -ne 0 ]; do
-		[ "$(date +%s)" -lt "$t" ] || break
-		sleep 0.2
-	done
-	ns cl1 "$PY" "$DNSC" "$VIP4" 53 2 --window 2 --timeout 0.3 >/dev/null
-	echo $(($(pe_global Records) - r0))
-}
-
-test_txid_match() {
-	local pids n out
-	setup nsd || return 1
-	ns dir1 ipvsadm -A -u "$VIP4:53" -s rr -o --pe reply || return 1
-	ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 1):53" -m || return 1
-	# Timed-out records stay another timeout (late replies): 2 s, so that
-	# those of the first pair are gone within 4 s and some GC passes.
-	reply_set '{"timeout-ms":2000}' || return 1
-	pids=$(nsd_pids 1) || return 1
-	# shellcheck disable=SC2086
-	kill -STOP $pids
-	n=$(two_queries_records)
-	check "txid_match: on (default), two DNS IDs are two records ($n)" \
-		[ "$n" = 2 ]
-	check "txid_match: reply-set txid-match 0 accepted" \
-		reply_set '{"txid-match":0}'
-	n=$(two_queries_records)
-	check "txid_match: off, the same two are one record ($n)" [ "$n" = 1 ]
-	# shellcheck disable=SC2086
-	kill -CONT $pids
-	out=$(ns cl1 "$PY" "$DNSC" "$VIP4" 53 10 --connect)
-	check "txid_match: off, a connected client gets 10/10 from the VIP" \
-		[ "$(json "$out" 'd["answered"]')" = 10 ]
-	show_proc
 }
 
 test_ipv6() {

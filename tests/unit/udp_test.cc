@@ -177,40 +177,6 @@ TEST(Udp, SipSettingsSetSendsOnlyWhatIsGiven) {
     EXPECT_EQ(k.sent[1], e.bytes());
 }
 
-TEST(Udp, ReplySettingsStrictAndTxidMatch) {
-    Kernel k;
-    k.fn = [](const Bytes& req) {
-        if (nltest::cmd_of(req) == IPVS_UDP_CMD_REPLY_SET)
-            return std::vector<Bytes>{nltest::error_reply(req, 0)};
-        Enc e(kId, 0, nltest::seq_of(req));
-        e.genl(IPVS_UDP_CMD_REPLY_GET, 1)
-            .begin(IPVS_UDP_A_REPLY_SETTINGS)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 5000)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
-            .end();
-        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
-    };
-    auto c = k.client();
-    udp::ReplySettings s;
-    s.strict = 0;
-    s.txid_match = 1;
-    ASSERT_TRUE(c.set_reply_settings(s));
-    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[1]));
-    e.genl(IPVS_UDP_CMD_REPLY_SET, 1)
-        .begin(IPVS_UDP_A_REPLY_SETTINGS)
-        .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
-        .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
-        .end();
-    EXPECT_EQ(k.sent[1], e.bytes());
-    auto r = c.reply_settings();
-    ASSERT_TRUE(r) << r.error().message();
-    EXPECT_EQ(r->timeout_ms, 5000u);
-    EXPECT_EQ(r->strict, 0u);
-    EXPECT_EQ(r->txid_match, 1u);
-    EXPECT_FALSE(r->max_requests);
-}
-
 TEST(Udp, SipGetAndCounters) {
     Kernel k;
     k.fn = [](const Bytes& req) {
@@ -239,7 +205,6 @@ TEST(Udp, SipGetAndCounters) {
             e.begin(IPVS_UDP_A_COUNTERS_REPLY)
                 .u64(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS, 4)
                 .u32(IPVS_UDP_A_REPLY_COUNTERS_RECORDS, 2)
-                .u64(IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE, 6)
                 .end();
         }
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
@@ -260,7 +225,6 @@ TEST(Udp, SipGetAndCounters) {
     ASSERT_TRUE(n->reply);
     EXPECT_EQ(n->reply->timeouts, 4u);
     EXPECT_EQ(n->reply->records, 2u);
-    EXPECT_EQ(n->reply->permissive, 6u);
     EXPECT_FALSE(n->icmp_vip);
 }
 
