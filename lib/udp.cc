@@ -220,10 +220,9 @@ std::optional<Event> decode_event(const GenlMessage& m) {
 // ---------------------------------------------------------------- client
 
 struct Client::State {
-    Channel ch;
-    std::mutex mu;
-    std::optional<std::uint16_t> family;
-    explicit State(std::unique_ptr<Transport> t) : ch(std::move(t)) {}
+    FamilyChannel ch;
+    explicit State(std::unique_ptr<Transport> t)
+        : ch(std::move(t), std::string(kFamily), IPVS_UDP_FAMILY_VERSION) {}
 };
 
 Client::Client(std::unique_ptr<Transport> t) : st_(std::make_unique<State>(std::move(t))) {}
@@ -240,20 +239,7 @@ Result<Client> Client::open() {
 Result<std::vector<GenlMessage>> Client::request(std::uint8_t cmd, std::uint16_t flags,
                                                  const std::string& ctx,
                                                  const std::function<void(MessageBuilder&)>& fill) {
-    std::optional<std::uint16_t> fam;
-    {
-        std::lock_guard lock(st_->mu);
-        fam = st_->family;
-    }
-    if (!fam) {
-        auto f = st_->ch.resolve(kFamily);
-        if (!f) return f.error();
-        std::lock_guard lock(st_->mu);
-        st_->family = fam = f->id;
-    }
-    MessageBuilder b(*fam, cmd, IPVS_UDP_FAMILY_VERSION, flags);
-    if (fill) fill(b);
-    return st_->ch.transact(b, ctx);
+    return st_->ch.request(cmd, flags, ctx, fill);
 }
 
 Result<SipService> Client::sip_get(const ServiceKey& service) {
