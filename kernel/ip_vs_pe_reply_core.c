@@ -45,10 +45,12 @@
  * namespace has an engine with conn_out (netns_ipvs.conn_out_counter) and
  * this module is referenced (module_refcount(): IPVS takes one reference
  * per service using the engine; the lor scheduler, which links to this
- * module, holds one too). The engine is not told which services use it:
- * requests of other NAT services in a namespace where some service uses it
- * are recorded as well, never matched (their replies never reach this
- * conn_out), and simply time out - they show as timeouts in /proc.
+ * module, holds one too). IPVS does not tell an engine which services use
+ * it, so the LOCAL_OUT hook asks the question IPVS asks of the reply: a
+ * request is recorded only when IPVS will hand the datagrams of its real
+ * server to this engine (ip_vs_pe_reply_rs_ours()). Requests of other
+ * services - without an engine, or with upstream's "sip" engine - are not
+ * recorded, so they never show as timeouts here.
  *
  * The engine is for one-packet services (-o). A service without -o hashes
  * a connection entry per client address and port, which translates the
@@ -169,6 +171,52 @@ static unsigned int ip_vs_pe_reply_in_hook(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 }
 
+/* ip_vs_rs_hashkey() of ip_vs_ctl.c, which is static. */
+static unsigned int ip_vs_pe_reply_rs_hashkey(int af,
+					      const union nf_inet_addr *addr,
+					      __be16 port)
+{
+	unsigned int porth = ntohs(port);
+	__be32 addr_fold = addr->ip;
+
+#ifdef CONFIG_IP_VS_IPV6
+	if (af == AF_INET6)
+		addr_fold = addr->ip6[0] ^ addr->ip6[1] ^ addr->ip6[2] ^
+			    addr->ip6[3];
+#endif
+	return (ntohl(addr_fold) ^ (porth >> IP_VS_RTAB_BITS) ^ porth) &
+	       IP_VS_RTAB_MASK;
+}
+
+/*
+ * Will the datagrams @raddr:@rport sends reach this engine's conn_out?
+ * For a datagram from a real server that matches no connection entry,
+ * ip_vs_out() takes the first NAT destination with that UDP address and
+ * port from the namespace's real-server table (ip_vs_find_real_service(),
+ * which is not exported: the walk is the same) and calls the conn_out of
+ * that destination's service's engine. Under rcu_read_lock().
+ */
+static bool ip_vs_pe_reply_rs_ours(struct netns_ipvs *ipvs, int af,
+				   const union nf_inet_addr *raddr,
+				   __be16 rport)
+{
+	unsigned int hash = ip_vs_pe_reply_rs_hashkey(af, raddr, rport);
+	struct ip_vs_service *svc;
+	struct ip_vs_dest *dest;
+
+	hlist_for_each_entry_rcu(dest, &ipvs->rs_table[hash], d_list) {
+		if (dest->port != rport || dest->af != af ||
+		    !ip_vs_addr_equal(af, &dest->addr, raddr) ||
+		    (dest->protocol != IPPROTO_UDP && !dest->vfwmark) ||
+		    IP_VS_DFWD_METHOD(dest) != IP_VS_CONN_F_MASQ)
+			continue;
+		svc = rcu_dereference(dest->svc);
+		return svc && rcu_access_pointer(svc->pe) ==
+			      &ip_vs_pe_reply_pe;
+	}
+	return false;
+}
+
 /* The transaction ID of the request or reply in @skb, if @kind has one. */
 static u8 ip_vs_pe_reply_skb_txid(const struct sk_buff *skb,
 				  unsigned int off, u8 kind, u16 *txid)
@@ -220,6 +268,10 @@ static unsigned int ip_vs_pe_reply_out_hook(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (ports[1] == seen.dport && ip_vs_addr_equal(af, &iph.daddr,
 						       &seen.daddr))
+		return NF_ACCEPT;
+	/* Its replies go to another engine, or to none: not ours to wait for. */
+	if (!ip_vs_pe_reply_rs_ours(net_ipvs(state->net), af, &iph.daddr,
+				    ports[1]))
 		return NF_ACCEPT;
 	/*
 	 * A service without -o hashed a connection entry for it: that entry
@@ -302,9 +354,8 @@ static const struct nf_hook_ops ip_vs_pe_reply_ops[] = {
  * (keepalives) and fwmark services (no address of their own to give) are
  * left to the request records.
  *
- * ip_vs_sip is not linked to: its function is taken with symbol_get() (a
- * symbol search per datagram, only for sip services) and released with
- * symbol_put(); without ip_vs_sip loaded there is no sip service.
+ * ip_vs_sip is not linked to: the service's scheduler leads to its
+ * function (ip_vs_sip_scheduler_of()).
  *
  * Return: 1 to translate to the service address, 0 to leave the datagram
  * unchanged, -1 when the request records decide.
@@ -314,21 +365,13 @@ static int ip_vs_pe_reply_sip(struct ip_vs_pe_reply_net *pn,
 			      struct ip_vs_dest *dest, struct sk_buff *skb,
 			      const struct ip_vs_iphdr *iph)
 {
-	int (*vouch)(struct ip_vs_service *svc, struct ip_vs_dest *dest,
-		     const struct sk_buff *skb, const struct ip_vs_iphdr *iph);
-	struct ip_vs_scheduler *sched;
+	const struct ip_vs_sip_scheduler *sched = ip_vs_sip_scheduler_of(svc);
 	int v = IP_VS_SIP_RS_NOKEY;
 
-	sched = rcu_dereference(svc->scheduler);
-	if (!sched || strcmp(sched->name, "sip"))
+	if (!sched)
 		return -1;
-	if (!svc->fwmark) {
-		vouch = symbol_get(ip_vs_sip_rs_request);
-		if (vouch) {
-			v = vouch(svc, dest, skb, iph);
-			symbol_put(ip_vs_sip_rs_request);
-		}
-	}
+	if (!svc->fwmark)
+		v = sched->rs_request(svc, dest, skb, iph);
 	if (ip_vs_pe_reply_rs_verdict(pn, v))
 		return 1;
 	return v == IP_VS_SIP_RS_NOKEY ? -1 : 0;

@@ -4,11 +4,12 @@
  * re-INVITE, a NOTIFY towards a caller, or a call it starts), as the
  * "reply" persistence engine asks the "sip" scheduler about them.
  *
- * The engine does not link to ip_vs_sip: when a datagram from a real server
- * of a service whose scheduler is "sip" answers no request it recorded, it
- * takes ip_vs_sip_rs_request() with symbol_get() (which fails cleanly when
- * ip_vs_sip is not loaded, and holds the module while the call runs) and
- * drops it with symbol_put(). Neither module needs the other loaded.
+ * The engine does not link to ip_vs_sip. The "sip" scheduler is registered
+ * embedded in struct ip_vs_sip_scheduler, so a service's own scheduler
+ * pointer leads to the function: no symbol lookup per datagram, and
+ * neither module needs the other loaded. The call is as safe as IPVS's
+ * own calls of svc->scheduler->schedule(): the caller is an RCU reader of
+ * the service, and a module's code stays until readers are done.
  */
 #ifndef IP_VS_SIP_RS_H
 #define IP_VS_SIP_RS_H
@@ -33,7 +34,7 @@ enum ip_vs_sip_rs_verdict {
 };
 
 /*
- * ip_vs_sip_rs_request - vouch for a datagram a real server sends itself
+ * rs_request - vouch for a datagram a real server sends itself
  * @svc: the service of @dest; its scheduler must be "sip" (checked)
  * @dest: the real server that sent @skb
  * @skb: the datagram, from @dest to a client
@@ -47,8 +48,22 @@ enum ip_vs_sip_rs_verdict {
  * Return: enum ip_vs_sip_rs_verdict. BOUND and NEW mean the client's
  * messages with that Call-ID are scheduled to @dest.
  */
-int ip_vs_sip_rs_request(struct ip_vs_service *svc, struct ip_vs_dest *dest,
-			 const struct sk_buff *skb,
-			 const struct ip_vs_iphdr *iph);
+struct ip_vs_sip_scheduler {
+	struct ip_vs_scheduler	sched;		/* named "sip" */
+	int (*rs_request)(struct ip_vs_service *svc, struct ip_vs_dest *dest,
+			  const struct sk_buff *skb,
+			  const struct ip_vs_iphdr *iph);
+};
+
+/* The "sip" scheduler of @svc, or NULL. Under rcu_read_lock(). */
+static inline const struct ip_vs_sip_scheduler *
+ip_vs_sip_scheduler_of(const struct ip_vs_service *svc)
+{
+	struct ip_vs_scheduler *sched = rcu_dereference(svc->scheduler);
+
+	if (!sched || strcmp(sched->name, "sip"))
+		return NULL;
+	return container_of(sched, struct ip_vs_sip_scheduler, sched);
+}
 
 #endif /* IP_VS_SIP_RS_H */

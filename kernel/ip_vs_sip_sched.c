@@ -349,27 +349,17 @@ out:
 	return dest;
 }
 
-static struct ip_vs_scheduler ip_vs_sip_scheduler = {
-	.name =			"sip",
-	.refcnt =		ATOMIC_INIT(0),
-	.module =		THIS_MODULE,
-	.n_list =		LIST_HEAD_INIT(ip_vs_sip_scheduler.n_list),
-	.init_service =		ip_vs_sip_init_svc,
-	.done_service =		ip_vs_sip_done_svc,
-	.add_dest =		ip_vs_sip_dest_changed,
-	.del_dest =		ip_vs_sip_del_dest,
-	.upd_dest =		ip_vs_sip_upd_dest,
-	.schedule =		ip_vs_sip_schedule,
-};
+static struct ip_vs_sip_scheduler ip_vs_sip_scheduler;
 
 /*
- * For the "reply" persistence engine (ip_vs_sip_rs.h), which takes this
- * function with symbol_get() when a real server of a sip service sends a
- * datagram that answers no request: is it the server's own call?
+ * For the "reply" persistence engine (ip_vs_sip_rs.h), which calls this
+ * through the service's scheduler when a real server of a sip service
+ * sends a datagram that answers no request: is it the server's own call?
  */
-int ip_vs_sip_rs_request(struct ip_vs_service *svc, struct ip_vs_dest *dest,
-			 const struct sk_buff *skb,
-			 const struct ip_vs_iphdr *iph)
+static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
+				struct ip_vs_dest *dest,
+				const struct sk_buff *skb,
+				const struct ip_vs_iphdr *iph)
 {
 	const struct ip_vs_sip_table *t;
 	struct ip_vs_sip_msg msg;
@@ -379,7 +369,7 @@ int ip_vs_sip_rs_request(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	int v;
 
 	/* svc->sched_data is ours (and alive) while we are its scheduler. */
-	if (rcu_access_pointer(svc->scheduler) != &ip_vs_sip_scheduler ||
+	if (rcu_access_pointer(svc->scheduler) != &ip_vs_sip_scheduler.sched ||
 	    iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return IP_VS_SIP_RS_NOKEY;
 	s = svc->sched_data;
@@ -402,7 +392,22 @@ int ip_vs_sip_rs_request(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	local_bh_enable();
 	return v;
 }
-EXPORT_SYMBOL_GPL(ip_vs_sip_rs_request);
+
+static struct ip_vs_sip_scheduler ip_vs_sip_scheduler = {
+	.sched = {
+		.name =		"sip",
+		.refcnt =	ATOMIC_INIT(0),
+		.module =	THIS_MODULE,
+		.n_list =	LIST_HEAD_INIT(ip_vs_sip_scheduler.sched.n_list),
+		.init_service =	ip_vs_sip_init_svc,
+		.done_service =	ip_vs_sip_done_svc,
+		.add_dest =	ip_vs_sip_dest_changed,
+		.del_dest =	ip_vs_sip_del_dest,
+		.upd_dest =	ip_vs_sip_upd_dest,
+		.schedule =	ip_vs_sip_schedule,
+	},
+	.rs_request =	ip_vs_sip_rs_request,
+};
 
 static void ip_vs_sip_show_svc(struct seq_file *seq,
 			       const struct ip_vs_sip_svc *s)
@@ -473,7 +478,7 @@ static int __init ip_vs_sip_init(void)
 	ret = register_pernet_subsys(&ip_vs_sip_net_ops);
 	if (ret)
 		goto err_wq;
-	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler);
+	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler.sched);
 	if (ret)
 		goto err_net;
 	return 0;
@@ -487,7 +492,7 @@ err_wq:
 
 static void __exit ip_vs_sip_cleanup(void)
 {
-	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler);
+	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler.sched);
 	unregister_pernet_subsys(&ip_vs_sip_net_ops);
 	/* Let queued rcu_work reach the workqueue, then drain it. */
 	rcu_barrier();

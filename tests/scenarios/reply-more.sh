@@ -9,6 +9,10 @@
 #                     counted once; records drain; the modules unload
 #   expire_nodest     expire_nodest_conn=1, a real server removed mid-run:
 #                     answers from the VIP, records drain, modules unload
+#   other_engine      a -s rr -o service without the engine next to a
+#                     --pe reply service: its requests are not recorded
+#                     (IPVS never hands their replies to the engine), so
+#                     they never count as timeouts of its real servers
 #   sip_server_call   -s sip -o --pe reply: SIPp on rs1 calls SIPp on cl1
 #                     (server-initiated INVITE, ACK, BYE): every request
 #                     reaches the client from the VIP and the client's
@@ -142,6 +146,33 @@ print(json.dumps({"rounds": len(a), "answered": sum(d["answered"] for d in a),
 	records_drain expire_nodest
 	reply_timeout 5000
 	unload_engine expire_nodest
+}
+
+# A one-packet NAT service without the engine, in a namespace where
+# another service uses it (so the hooks are active): the engine must not
+# record its requests. Their replies go out untranslated (no engine), never
+# reach this engine's conn_out, and recorded they would only time out,
+# charged to real servers that answered every query.
+test_other_engine() {
+	local out
+	setup nsd || return 1
+	# Ours, on a port nobody queries: the engine is active in dir1.
+	service "$VIP4" 54 -s rr -o --pe reply || return 1
+	service "$VIP4" 53 -s rr -o || return 1
+	reply_timeout 500
+	out=$(ns cl1 "$PY" "$DNSC" "$VIP4" 53 30 --window 5 --timeout 0.5)
+	echo "# rr -o without the engine, unconnected client: $out"
+	check "other_engine: 30/30 answered (by the real servers' addresses)" \
+		[ "$(json "$out" 'd["answered"]')" = 30 ]
+	# Past the timeout and a GC pass (every second).
+	sleep 2.5
+	show_proc
+	check "other_engine: none of its requests recorded" \
+		[ "$(pe_global Requests)" = 0 -a "$(pe_global Records)" = 0 ]
+	check "other_engine: no timeouts charged to its real servers" \
+		[ "$(pe_global Timeouts)" = 0 ]
+	reply_timeout 5000
+	unload_engine other_engine
 }
 
 # ---- SIP servers' own requests (scheduler sip) --------------------------
