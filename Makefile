@@ -20,6 +20,8 @@
 #                      for KERNELRELEASE (default: the running kernel)
 #   make debs          Debian packages in build/debs/ (scripts/build-debs)
 #   make check-qemu    Debian's own 6.1/6.12 kernels under QEMU with our modules
+#   make debs-clean-system-check  the .debs installed with apt on a clean
+#                      bookworm (debootstrap), booted on Debian's kernel
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -47,7 +49,8 @@ endef
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
 	test-kernel test-kernel-debug distro-check style userspace check demo \
 	deps kunit scenarios install-userspace ipvs-patched scenarios-patched fuzz \
-	dkms-source dkms-install dkms-uninstall debs check-qemu
+	dkms-source dkms-install dkms-uninstall debs check-qemu \
+	debs-clean-system-check
 
 all: module
 module modules:
@@ -122,6 +125,9 @@ debs:
 
 check-qemu:
 	tests/qemu/run
+
+debs-clean-system-check: debs
+	scripts/debs-clean-system-check
 
 # The libFuzzer targets for longer than make check runs them
 # (FUZZ_SECONDS each, default 600).
