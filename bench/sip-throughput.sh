@@ -18,6 +18,9 @@
 # Usage (host): bench/sip-throughput.sh [ROUNDS] [SECONDS]
 # IPVS_UDP_BENCH_KINDS="rr sip" measures only those configurations (the
 # default is all five: rr sip pe-sip iperf-rr iperf-sip).
+# IPVS_UDP_BENCH_BASE=DIR adds "sip-base": -s sip -o with the modules in DIR
+# (e.g. a copy of build/uml made before a change), interleaved with the
+# others, for a before/after comparison in the same run.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -70,9 +73,12 @@ make -s modules-uml userspace >/dev/null 2>&1 || exit 1
 
 declare -A res
 for ((r = 1; r <= ROUNDS; r++)); do
-	for k in ${IPVS_UDP_BENCH_KINDS:-rr sip pe-sip iperf-rr iperf-sip}; do
-		v=$(scripts/uml-run --timeout 300 -- "$0" --inside "$k" "$SECS" \
-			2>/dev/null | sed -n 's/^RESULT //p')
+	for k in ${IPVS_UDP_BENCH_KINDS:-rr sip pe-sip iperf-rr iperf-sip} \
+		${IPVS_UDP_BENCH_BASE:+sip-base}; do
+		mods=()
+		[ "$k" != sip-base ] || mods=(--modules "$IPVS_UDP_BENCH_BASE")
+		v=$(scripts/uml-run "${mods[@]}" --timeout 300 -- "$0" --inside \
+			"${k%-base}" "$SECS" 2>/dev/null | sed -n 's/^RESULT //p')
 		res[$k]+="${v:-0} "
 	done
 done
@@ -89,7 +95,7 @@ report() {
 	done
 }
 echo "SIP datagrams/s through the director (NAT, 3 servers, $ROUNDS x ${SECS}s, median, fresh kernel each):"
-report "$(echo "${res[rr]:-0}" | median)" rr sip pe-sip
+report "$(echo "${res[rr]:-0}" | median)" rr sip sip-base pe-sip
 [ -n "${res[iperf-rr]:-}" ] || exit 0
 echo "iperf3 -u 200-byte datagrams/s received (DR, 1 server, median):"
 report "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip

@@ -62,16 +62,22 @@ enum ip_vs_sip_state {
 
 struct ip_vs_sip_binding {
 	struct rhash_head	node;
-	struct rcu_head		rcu;
+	/*
+	 * SipHash of the key under ip_vs_sip_svc.bkey: the placement hash
+	 * when the table's seed has not changed since the service started,
+	 * so that a message's key is hashed once. Lookups compare it first.
+	 */
+	u64			hash;
 	/*
 	 * The server this Call-ID is bound to. Used as an identity only and
 	 * never dereferenced: it is looked up in the current table, which
 	 * holds the references.
 	 */
 	struct ip_vs_dest	*dest;
+	unsigned long		expires;	/* jiffies */
 	unsigned long		created;	/* jiffies */
 	unsigned long		last_use;	/* jiffies */
-	unsigned long		expires;	/* jiffies */
+	struct rcu_head		rcu;
 	u16			hint;		/* index in table->dests */
 	u8			state;		/* enum ip_vs_sip_state */
 	u8			len;
@@ -100,6 +106,14 @@ struct ip_vs_sip_svc {
 	struct ip_vs_sip_table __rcu	*table;
 	struct rhashtable		bindings;
 	atomic_t			nbindings;
+	/* Key of the binding hashes (ip_vs_sip_binding.hash) */
+	siphash_key_t			bkey;
+	/*
+	 * No binding expires before gc_next (jiffies) once gc_valid is set:
+	 * ip_vs_sip_gc() skips its walk until then (ip_vs_sip_bind.c).
+	 */
+	unsigned long			gc_next;
+	bool				gc_valid;
 	struct ip_vs_sip_stats __percpu	*stats;
 	struct delayed_work		gc_work;
 	struct rcu_work			free_work;

@@ -29,7 +29,17 @@
  * cannot push established calls off their servers.
  *
  * Lookups are lock-free (rhashtable, RCU). Bindings are removed by a
- * periodic walk (ip_vs_sip_gc) and freed after a grace period.
+ * periodic walk (ip_vs_sip_gc) and freed after a grace period; the walk is
+ * skipped while no binding can have expired yet (ip_vs_sip_gc_lower()).
+ *
+ * A message's Call-ID is hashed once: the SipHash that places a new call
+ * (ip_vs_sip_hash_key()) is stored in the binding and is what the binding
+ * table hashes and compares first. The table's buckets come from that
+ * 64-bit value mixed with the rhashtable's own random seed, so a known
+ * placement seed does not let anyone aim keys at one bucket. When the
+ * service's seed changes, the placement hash no longer matches the stored
+ * ones and the key is hashed a second time with the service's first key
+ * (ip_vs_sip_svc.bkey), so existing bindings are still found.
  */
 #include <linux/jhash.h>
 #include <linux/kernel.h>
@@ -42,20 +52,26 @@
 struct ip_vs_sip_lookup_key {
 	const u8	*key;
 	u32		len;
+	u64		hash;	/* SipHash under ip_vs_sip_svc.bkey */
 };
+
+static u32 ip_vs_sip_mix(u64 hash, u32 seed)
+{
+	return jhash_2words((u32)hash, (u32)(hash >> 32), seed);
+}
 
 static u32 ip_vs_sip_key_hashfn(const void *data, u32 len, u32 seed)
 {
 	const struct ip_vs_sip_lookup_key *k = data;
 
-	return jhash(k->key, k->len, seed);
+	return ip_vs_sip_mix(k->hash, seed);
 }
 
 static u32 ip_vs_sip_obj_hashfn(const void *data, u32 len, u32 seed)
 {
 	const struct ip_vs_sip_binding *b = data;
 
-	return jhash(b->key, b->len, seed);
+	return ip_vs_sip_mix(b->hash, seed);
 }
 
 static int ip_vs_sip_obj_cmpfn(struct rhashtable_compare_arg *arg,
@@ -64,7 +80,50 @@ static int ip_vs_sip_obj_cmpfn(struct rhashtable_compare_arg *arg,
 	const struct ip_vs_sip_lookup_key *k = arg->key;
 	const struct ip_vs_sip_binding *b = obj;
 
-	return b->len != k->len || memcmp(b->key, k->key, k->len);
+	return b->hash != k->hash || b->len != k->len ||
+	       memcmp(b->key, k->key, k->len);
+}
+
+/*
+ * The binding hash of @m's key: @hash itself while the placement table
+ * still uses the key the bindings were hashed with (the seed never
+ * changed), else a second SipHash under that first key.
+ */
+static u64 ip_vs_sip_bind_hash(const struct ip_vs_sip_svc *s,
+			       const struct ip_vs_sip_table *t,
+			       const struct ip_vs_sip_msg *m, u64 hash)
+{
+	if (likely(t->key.key[0] == s->bkey.key[0] &&
+		   t->key.key[1] == s->bkey.key[1]))
+		return hash;
+	return siphash(m->callid, m->callid_len, &s->bkey);
+}
+
+/*
+ * Bindings never expire before s->gc_next: lower it to @exp when a
+ * binding's expiry is set earlier. Racing writers are resolved with
+ * cmpxchg; a binding whose expiry a racing walk misses is collected by a
+ * later walk (ip_vs_sip_gc() walks at least every IP_VS_SIP_GC_MAX_SKIP).
+ */
+static void ip_vs_sip_gc_lower(struct ip_vs_sip_svc *s, unsigned long exp)
+{
+	unsigned long old = READ_ONCE(s->gc_next);
+
+	while (time_before(exp, old)) {
+		unsigned long cur = cmpxchg(&s->gc_next, old, exp);
+
+		if (cur == old)
+			break;
+		old = cur;
+	}
+}
+
+static void ip_vs_sip_set_expires(struct ip_vs_sip_svc *s,
+				  struct ip_vs_sip_binding *b,
+				  unsigned long exp)
+{
+	WRITE_ONCE(b->expires, exp);
+	ip_vs_sip_gc_lower(s, exp);
 }
 
 static const struct rhashtable_params ip_vs_sip_rht_params = {
@@ -78,6 +137,15 @@ static const struct rhashtable_params ip_vs_sip_rht_params = {
 int ip_vs_sip_bindings_init(struct ip_vs_sip_svc *s)
 {
 	atomic_set(&s->nbindings, 0);
+	/*
+	 * The placement key the table will be built with
+	 * (ip_vs_sip_table_build()): while they are equal, a message's
+	 * placement hash is also its binding hash. Were they to differ, every
+	 * binding lookup would hash twice, still correctly.
+	 */
+	s->bkey.key[0] = s->conf.seed;
+	s->bkey.key[1] = s->conf.seed ^ 0x736970206d61676cULL;
+	s->gc_valid = false;
 	return rhashtable_init(&s->bindings, &ip_vs_sip_rht_params);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bindings_init);
@@ -192,14 +260,17 @@ static void ip_vs_sip_touch(struct ip_vs_sip_svc *s,
 
 	if (next != cur) {
 		WRITE_ONCE(b->state, next);
-		WRITE_ONCE(b->expires,
-			   now + ip_vs_sip_timeout(&s->conf, next, m));
+		ip_vs_sip_set_expires(s, b,
+				      now + ip_vs_sip_timeout(&s->conf, next, m));
 		if (next == IP_VS_SIP_S_LINGER)
 			this_cpu_inc(s->stats->ended);
 	} else if (next != IP_VS_SIP_S_LINGER) {
 		unsigned long exp = now + ip_vs_sip_timeout(&s->conf, next, m);
 
-		/* Avoid dirtying the cache line on every message. */
+		/*
+		 * Avoid dirtying the cache line on every message. Only ever
+		 * later: gc_next stays a lower bound.
+		 */
 		if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
 			WRITE_ONCE(b->expires, exp);
 	}
@@ -268,8 +339,11 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 				  const struct ip_vs_sip_msg *m, u64 hash,
 				  bool move_quiesced, unsigned long now)
 {
-	struct ip_vs_sip_lookup_key k = { .key = m->callid,
-					  .len = m->callid_len };
+	struct ip_vs_sip_lookup_key k = {
+		.key = m->callid,
+		.len = m->callid_len,
+		.hash = ip_vs_sip_bind_hash(s, t, m, hash),
+	};
 	struct ip_vs_sip_binding *b, *old;
 	struct ip_vs_dest *d;
 	enum ip_vs_sip_state st;
@@ -320,6 +394,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 		this_cpu_inc(s->stats->refused);
 		return d;
 	}
+	b->hash = k.hash;
 	b->dest = d;
 	b->hint = ip_vs_sip_index(t, d);
 	b->created = now;
@@ -328,7 +403,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	memcpy(b->key, m->callid, m->callid_len);
 	st = ip_vs_sip_next_state(IP_VS_SIP_S_TRANSACTION, m);
 	b->state = st;
-	b->expires = now + ip_vs_sip_timeout(&s->conf, st, m);
+	ip_vs_sip_set_expires(s, b, now + ip_vs_sip_timeout(&s->conf, st, m));
 	if (st == IP_VS_SIP_S_LINGER)
 		this_cpu_inc(s->stats->ended);
 
@@ -385,8 +460,11 @@ int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 		      const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
 		      unsigned long now)
 {
-	struct ip_vs_sip_lookup_key k = { .key = m->callid,
-					  .len = m->callid_len };
+	struct ip_vs_sip_lookup_key k = {
+		.key = m->callid,
+		.len = m->callid_len,
+		.hash = siphash(m->callid, m->callid_len, &s->bkey),
+	};
 	struct ip_vs_sip_binding *b, *old;
 	struct ip_vs_dest *d;
 	int idx;
@@ -430,6 +508,7 @@ int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 	b = kmalloc(struct_size(b, key, m->callid_len), GFP_ATOMIC);
 	if (!b)
 		goto refused;
+	b->hash = k.hash;
 	b->dest = dest;
 	b->hint = idx;
 	b->created = now;
@@ -437,7 +516,8 @@ int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 	b->len = m->callid_len;
 	memcpy(b->key, m->callid, m->callid_len);
 	b->state = ip_vs_sip_next_state(IP_VS_SIP_S_TRANSACTION, m);
-	b->expires = now + ip_vs_sip_timeout(&s->conf, b->state, m);
+	ip_vs_sip_set_expires(s, b,
+			      now + ip_vs_sip_timeout(&s->conf, b->state, m));
 	if (b->state == IP_VS_SIP_S_LINGER)
 		this_cpu_inc(s->stats->ended);
 
@@ -510,11 +590,24 @@ unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
 	rhashtable_walk_exit(&it);
 	return removed;
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_walk);
+
+struct ip_vs_sip_gc_ctx {
+	unsigned long	now;
+	unsigned long	next;	/* earliest expiry of the bindings kept */
+};
 
 static bool ip_vs_sip_is_expired(struct ip_vs_sip_binding *b,
-				 unsigned long now)
+				 unsigned long arg)
 {
-	return time_after(now, READ_ONCE(b->expires));
+	struct ip_vs_sip_gc_ctx *c = (struct ip_vs_sip_gc_ctx *)arg;
+	unsigned long exp = READ_ONCE(b->expires);
+
+	if (time_after(c->now, exp))
+		return true;
+	if (time_before(exp, c->next))
+		c->next = exp;
+	return false;
 }
 
 static bool ip_vs_sip_any(struct ip_vs_sip_binding *b, unsigned long arg)
@@ -522,11 +615,46 @@ static bool ip_vs_sip_any(struct ip_vs_sip_binding *b, unsigned long arg)
 	return true;
 }
 
-/* Remove expired bindings. Return: how many. */
+/*
+ * Longest time ip_vs_sip_gc() goes without walking: keeps gc_next within
+ * reach of time_before() and bounds how late a binding whose expiry a
+ * racing walk missed is collected.
+ */
+#define IP_VS_SIP_GC_MAX_SKIP	(64 * HZ)
+
+/*
+ * Remove expired bindings. Return: how many.
+ *
+ * The walk over every binding is skipped while @now is not past gc_next,
+ * the earliest expiry of the bindings the last walk kept or of any binding
+ * written since (ip_vs_sip_gc_lower()): nothing can have expired. A table
+ * that only fills (a burst of new calls, bindings of at least
+ * transaction_timeout) costs no walk until its first binding expires.
+ */
 unsigned int ip_vs_sip_gc(struct ip_vs_sip_svc *s, unsigned long now)
 {
-	unsigned int n = ip_vs_sip_walk(s, ip_vs_sip_is_expired, now);
+	struct ip_vs_sip_gc_ctx c = {
+		.now = now,
+		.next = now + IP_VS_SIP_GC_MAX_SKIP,
+	};
+	unsigned int n;
 
+	if (READ_ONCE(s->gc_valid) &&
+	    !time_after(now, READ_ONCE(s->gc_next)))
+		return 0;
+	/* Writers from here on lower it below the walk's own result. */
+	WRITE_ONCE(s->gc_next, c.next);
+	/*
+	 * The reset before the walk's reads of b->expires. Writers have no
+	 * matching barrier on the packet path: one that races with the walk
+	 * may be missed, and its binding is then collected by a later walk
+	 * (at most IP_VS_SIP_GC_MAX_SKIP later); lookups check the expiry
+	 * themselves, so this only delays freeing the memory.
+	 */
+	smp_mb();
+	n = ip_vs_sip_walk(s, ip_vs_sip_is_expired, (unsigned long)&c);
+	ip_vs_sip_gc_lower(s, c.next);
+	WRITE_ONCE(s->gc_valid, true);
 	this_cpu_add(s->stats->expired, n);
 	return n;
 }

@@ -10,7 +10,8 @@
  *  - a new Call-ID per message (the throughput benchmark's traffic): the
  *    cost of each step, parse, hash, consistent-hash pick, binding;
  *  - extraction + placement hash + binding lookup with 1k, 100k and 1M
- *    bindings in the table, and the memory each binding costs.
+ *    bindings in the table, the memory each binding costs, and what one
+ *    gc walk over the table costs per binding.
  */
 #include <linux/module.h>
 #include <linux/delay.h>
@@ -27,6 +28,16 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 static unsigned int iterations = 1000000;
 module_param(iterations, uint, 0444);
 MODULE_PARM_DESC(iterations, "Messages per measurement (1000000)");
+
+static char *only;
+module_param(only, charp, 0444);
+MODULE_PARM_DESC(only,
+		 "Run one part: parse, new, bind (new Call-IDs, binding stage only, for a profiler), lookup");
+
+static bool bench_want(const char *part)
+{
+	return !only || !*only || !strcmp(only, part);
+}
 
 static const char invite_fmt[] =
 	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
@@ -86,6 +97,11 @@ static void bench_parse(void)
 	kfree(msg);
 }
 
+static bool bench_keep(struct ip_vs_sip_binding *b, unsigned long arg)
+{
+	return false;
+}
+
 static void bench_lookup(unsigned int nbind)
 {
 	const unsigned int nmsg = 64;
@@ -95,7 +111,7 @@ static void bench_lookup(unsigned int nbind)
 	char *msgs;
 	size_t *lens;
 	unsigned int i;
-	u64 t0, dt;
+	u64 t0, dt, dwalk;
 
 	msgs = kvmalloc(nmsg * MSG_LEN, GFP_KERNEL);
 	lens = kcalloc(nmsg, sizeof(*lens), GFP_KERNEL);
@@ -149,10 +165,16 @@ static void bench_lookup(unsigned int nbind)
 	}
 	dt = bench_ns() - t0;
 
-	pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu bytes_per_binding=%lu\n",
+	/* What a gc walk that finds nothing to remove costs. */
+	t0 = bench_ns();
+	ip_vs_sip_walk(s, bench_keep, 0);
+	dwalk = bench_ns() - t0;
+
+	pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu bytes_per_binding=%lu walk_ns_per_binding=%llu\n",
 		atomic_read(&s->nbindings), div_u64(dt, iterations),
 		atomic_read(&s->nbindings) ?
-		(slab1 - slab0) * PAGE_SIZE / atomic_read(&s->nbindings) : 0);
+		(slab1 - slab0) * PAGE_SIZE / atomic_read(&s->nbindings) : 0,
+		div_u64(dwalk, max_t(u32, atomic_read(&s->nbindings), 1)));
 	ip_vs_sip_flush(s);
 	ip_vs_sip_svc_destroy(s);
 out_free:
@@ -170,7 +192,7 @@ out_free:
  * already touched (UML pays a host page fault for the first touch of
  * every page of its memory).
  */
-static void bench_new_calls(void)
+static void bench_new_calls(bool bind_only)
 {
 	static const char * const stage[] = {
 		"write-key", "parse", "hash", "pick", "bind", "bind-again",
@@ -193,6 +215,10 @@ static void bench_new_calls(void)
 	off = cid - msg + strlen("Call-ID: ");
 
 	for (st = 0; st < ARRAY_SIZE(stage); st++) {
+		if (bind_only && st != 4) {
+			dt[st] = 0;
+			continue;
+		}
 		s = ip_vs_sip_svc_create(NULL, &bench_list);
 		if (IS_ERR(s))
 			goto out;
@@ -257,11 +283,17 @@ static int __init ip_vs_sip_bench_init(void)
 		refcount_set(&d->refcnt, 1);
 		list_add_tail(&d->n_list, &bench_list);
 	}
-	bench_parse();
-	bench_new_calls();
-	bench_lookup(1000);
-	bench_lookup(100000);
-	bench_lookup(1000000);
+	if (bench_want("parse"))
+		bench_parse();
+	if (bench_want("new"))
+		bench_new_calls(false);
+	if (only && !strcmp(only, "bind"))
+		bench_new_calls(true);
+	if (bench_want("lookup")) {
+		bench_lookup(1000);
+		bench_lookup(100000);
+		bench_lookup(1000000);
+	}
 	return 0;
 }
 

@@ -365,6 +365,21 @@ static inline u32 jhash(const void *key, u32 len, u32 seed)
 	return h;
 }
 
+/* Weak on purpose too: 65536 values, so that the bindings' chains form. */
+static inline u32 jhash_2words(u32 a, u32 b, u32 seed)
+{
+	return (a ^ b ^ seed) & 0xffff;
+}
+
+/* Single-threaded: compare and exchange, fences are compiler barriers. */
+#define cmpxchg(ptr, o, n) ({					\
+	typeof(*(ptr)) __kshim_cur = *(ptr);			\
+	if (__kshim_cur == (o))					\
+		*(ptr) = (n);					\
+	__kshim_cur;						\
+})
+#define smp_mb()	barrier()
+
 #include "kshim_rht.h"
 #include "kshim_ipvs.h"
 

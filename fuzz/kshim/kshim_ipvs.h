@@ -33,9 +33,14 @@ struct ip_vs_dest {
 struct sk_buff;
 struct ip_vs_iphdr;
 
+struct ip_vs_scheduler {
+	const char		*name;
+};
+
 struct ip_vs_service {
 	unsigned int		flags;
 	u16			af;
+	struct ip_vs_scheduler	*scheduler;	/* ip_vs_sip_rs.h */
 };
 
 static inline void ip_vs_dest_hold(struct ip_vs_dest *dest)
