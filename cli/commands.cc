@@ -2,6 +2,7 @@
 //
 // The ipvs-udp commands: IPVS services and destinations in one line each
 // with our schedulers and engine, status, connections, timeouts, stats.
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
@@ -12,6 +13,7 @@
 
 #include "cli.h"
 #include "output.h"
+#include "pcap.h"
 
 extern "C" {
 #include "ip_vs_sip_parse.h"
@@ -878,18 +880,150 @@ int cmd_stats(const Args& a, Env& env) {
     return kOk;
 }
 
+std::string endpoint(const Address& a, std::uint16_t port) {
+    if (a.family == AF_INET6) return "[" + a.str() + "]:" + std::to_string(port);
+    return a.str() + ":" + std::to_string(port);
+}
+
+// sip-callid over a packet capture: one line (or JSON object) per UDP
+// datagram, with the key the scheduler would use for it.
+int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<unsigned char> head,
+                       const std::string& name) {
+    using pcap::Datagram;
+    const bool addr_only = a.flags.count("--addr-only") > 0;
+    pcap::Reader r{in, std::move(head)};
+    pcap::Frame f;
+    std::uint64_t frames = 0, udp = 0, keys = 0, unparsed = 0;
+    std::map<std::string, std::uint64_t> skipped;
+    Json j;
+    j.begin_object().key("datagrams").begin_array();
+    while (r.next(f)) {
+        frames++;
+        const Datagram d = pcap::decode(f.linktype, f.data);
+        if (d.status == Datagram::Status::not_ip || d.status == Datagram::Status::not_udp ||
+            d.status == Datagram::Status::unknown_link) {
+            skipped[d.status == Datagram::Status::not_ip    ? "not_ip"
+                    : d.status == Datagram::Status::not_udp ? "not_udp"
+                                                            : "unknown_link"]++;
+            continue;
+        }
+        const std::string num = std::to_string(f.number);
+        if (d.status != Datagram::Status::udp) {
+            // A fragment or a frame whose headers are broken: no datagram
+            // the scheduler would see as such.
+            unparsed++;
+            const std::string what =
+                d.status == Datagram::Status::fragment ? "fragment" : "malformed";
+            if (a.json) {
+                j.begin_object().field("frame", f.number).field("status", what);
+                if (d.status == Datagram::Status::fragment)
+                    j.field("src", d.src.str()).field("dst", d.dst.str());
+                j.field("note", d.note).end_object();
+            } else {
+                env.out << num << " ";
+                if (d.status == Datagram::Status::fragment)
+                    env.out << d.src.str() << " -> " << d.dst.str() << " ";
+                env.out << "not parseable: " << d.note << "\n";
+            }
+            continue;
+        }
+        udp++;
+        // The kernel parses at most IP_VS_SIP_SCAN_MAX bytes of the payload.
+        const auto n = std::min<std::size_t>(d.payload.size(), IP_VS_SIP_SCAN_MAX);
+        ip_vs_sip_msg msg{};
+        const bool found = ip_vs_sip_parse(d.payload.data(), n, &msg) == 0;
+        if (found) keys++;
+        const std::string_view id =
+            found ? std::string_view(reinterpret_cast<const char*>(msg.callid), msg.callid_len)
+                  : "";
+        const bool oversized = found && (msg.flags & IP_VS_SIP_F_OVERSIZED);
+        // The no-key fallback: the client (the datagram's source) address
+        // and port, or the address only with the sip-addr-only flag.
+        const std::string client = addr_only ? d.src.str() : endpoint(d.src, d.sport);
+        // What the capture lacks of the bytes the kernel would parse.
+        std::string caveat;
+        if (d.first_fragment)
+            caveat = "first fragment only: the kernel parses the reassembled datagram";
+        else if (d.cut && n < IP_VS_SIP_SCAN_MAX)
+            caveat = "cut by the capture's snap length: " + std::to_string(d.payload.size()) +
+                     " bytes of payload captured";
+        if (a.json) {
+            j.begin_object()
+                .field("frame", f.number)
+                .field("status", "udp")
+                .field("src", d.src.str())
+                .field("sport", unsigned{d.sport})
+                .field("dst", d.dst.str())
+                .field("dport", unsigned{d.dport})
+                .field("found", found)
+                .field("call_id", id)
+                .field("oversized", oversized)
+                .key("fallback");
+            if (found)
+                j.null();
+            else
+                j.value(client);
+            j.field("caveat", caveat).field("note", d.note).end_object();
+            continue;
+        }
+        env.out << num << " " << endpoint(d.src, d.sport) << " -> " << endpoint(d.dst, d.dport)
+                << " ";
+        if (found)
+            env.out << "call-id " << printable(id)
+                    << (oversized ? " (oversized: placed by hash, never bound)" : "");
+        else
+            env.out << "none (fallback: client " << client << ")";
+        if (!caveat.empty()) env.out << " [" << caveat << "]";
+        env.out << "\n";
+    }
+    std::uint64_t nskipped = 0;
+    for (const auto& [k, v] : skipped) nskipped += v;
+    if (a.json) {
+        j.end_array()
+            .field("frames", frames)
+            .field("udp", udp)
+            .field("keys", keys)
+            .field("unparseable", unparsed)
+            .counts("skipped", skipped)
+            .field("error", r.error())
+            .end_object();
+        env.out << j.str() << "\n";
+    }
+    env.err << "ipvs-udp: " << name << ": " << frames << " frames, " << udp << " UDP datagrams, "
+            << keys << " with a Call-ID, " << unparsed << " not parseable, " << nskipped
+            << " skipped (not UDP)\n";
+    if (!r.error().empty()) {
+        env.err << "ipvs-udp: " << name << ": " << r.error() << "\n";
+        return kUsage;
+    }
+    return keys ? kOk : kNegative;
+}
+
 int cmd_sip_callid(const Args& a, Env& env) {
-    std::vector<unsigned char> data;
-    if (a.pos.empty() || a.pos[0] == "-") {
-        data.assign(std::istreambuf_iterator<char>(std::cin), {});
-    } else {
-        std::ifstream in{a.pos[0], std::ios::binary};
-        if (!in) {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    std::string name = "standard input";
+    if (!a.pos.empty() && a.pos[0] != "-") {
+        file.open(a.pos[0], std::ios::binary);
+        if (!file) {
             env.err << "ipvs-udp: cannot read " << a.pos[0] << "\n";
             return kUsage;
         }
-        data.assign(std::istreambuf_iterator<char>(in), {});
+        in = &file;
+        name = a.pos[0];
     }
+    // A capture or one datagram: by the first bytes.
+    std::vector<unsigned char> head(12);
+    in->read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in->gcount()));
+    if (pcap::detect(head) != pcap::Format::datagram)
+        return sip_callid_capture(a, env, *in, std::move(head), name);
+    if (in->bad()) {
+        env.err << "ipvs-udp: cannot read " << name << "\n";
+        return kUsage;
+    }
+    std::vector<unsigned char> data = std::move(head);
+    data.insert(data.end(), std::istreambuf_iterator<char>(*in), {});
     // The kernel looks at the same bounded prefix of each datagram.
     if (data.size() > IP_VS_SIP_SCAN_MAX) data.resize(IP_VS_SIP_SCAN_MAX);
     ip_vs_sip_msg msg{};
@@ -1062,11 +1196,24 @@ const std::vector<Command>& commands() {
          {},
          cmd_counters},
         {"sip-callid",
-         "sip-callid [FILE]",
+         "sip-callid [FILE] [--addr-only]",
          "Print the key the sip scheduler uses for one SIP datagram (FILE or standard\n"
-         "input): its Call-ID, or \"none\" (exit 1) when it has none.\n",
+         "input, the UDP payload): its Call-ID, or \"none\" (exit 1) when it has none.\n"
+         "The kernel's own parser looks at the first 2048 bytes, as in ip_vs_sip.ko.\n"
+         "A packet capture (pcap or pcapng, told by its first bytes; Ethernet, Linux\n"
+         "cooked SLL/SLL2, raw IP or loopback; IPv4 and IPv6 with extension headers)\n"
+         "gives one line per UDP datagram: frame number, source -> destination, and\n"
+         "\"call-id ID\" or \"none (fallback: client ADDRESS:PORT)\": without a Call-ID\n"
+         "the scheduler places a datagram by the hash of its client's address and\n"
+         "port (--addr-only: address only, the sip-addr-only flag / flag-2). Bytes\n"
+         "that are not printable (spaces too) show as \\xHH. Fragments after the\n"
+         "first and broken headers show as \"not parseable\"; a first fragment or a\n"
+         "datagram cut by the snap length is marked, as the kernel would see the whole\n"
+         "datagram. Other frames are skipped; a summary goes to standard error. Exit\n"
+         "status for captures: 0 some datagram has a Call-ID, 1 none has, 2 unreadable\n"
+         "or corrupt capture (the datagrams before the damage are printed).\n",
          {},
-         {},
+         {"--addr-only"},
          cmd_sip_callid},
     };
     return cmds;
