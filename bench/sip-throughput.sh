@@ -45,11 +45,15 @@ if [ "${1:-}" = --inside ]; then
 		for i in 1 2 3; do
 			ns dir1 ipvsadm -a -u "$VIP4:5060" -r "$(rs_addr4 "$i"):5060" -m
 		done
+		mark=${IPVS_UDP_BENCH_MARK:-}
+		[ -z "$mark" ] || : >"$mark/start"
 		ns cl1 build/cmake/sipflood -n 100000000 -T "$SECS" -s 5060 \
 			"$VIP4" 5060 >/dev/null
+		[ -z "$mark" ] || : >"$mark/end"
 		n=$(ns dir1 ipvsadm -Ln --stats --exact -u "$VIP4:5060" |
 			awk '$1 == "UDP" {print $3}')
 		echo "RESULT $((n / SECS))"
+		echo "PACKETS $n"
 		;;
 	iperf-rr | iperf-sip)
 		topo_setup dr 1
@@ -71,31 +75,82 @@ ROUNDS=${1:-3}
 SECS=${2:-5}
 make -s modules-uml userspace >/dev/null 2>&1 || exit 1
 
-declare -A res
+# CPU time (clock ticks) used so far by process $1 and its descendants,
+# reaped children included: the UML kernel and its user processes.
+tree_cpu() {
+	local pids
+	pids=$(ps -eo pid=,ppid= | awk -v root="$1" '{ p[$1] = $2 }
+		END { for (x in p) { y = x
+			while ((y in p) && y != root && y > 1) y = p[y]
+			if (y == root) print x } }')
+	# shellcheck disable=SC2046,SC2086
+	(cd /proc && cat $(printf '%s/stat ' $pids) 2>/dev/null) |
+		sed 's/.*) //' | awk '{ s += $12 + $13 + $14 + $15 } END { print s }'
+}
+
+# One measurement in a fresh UML kernel: prints datagrams per wall second
+# and per second of CPU time the UML used while sipflood ran (the latter
+# does not depend on how much of the machine other jobs take).
+measure() {
+	local k=$1 mark out pid c0='' c1='' n w
+	local mods=()
+	[ "$k" != sip-base ] || mods=(--modules "$IPVS_UDP_BENCH_BASE")
+	mark=$(mktemp -d "$PWD/build/bench-mark.XXXXXX")
+	out=$mark/out
+	IPVS_UDP_BENCH_MARK=$mark scripts/uml-run "${mods[@]}" --results "$mark" \
+		--timeout 300 -- "$0" --inside "${k%-base}" "$SECS" >"$out" 2>/dev/null &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		[ -n "$c0" ] || [ ! -e "$mark/start" ] || c0=$(tree_cpu "$pid")
+		[ -n "$c1" ] || [ ! -e "$mark/end" ] || c1=$(tree_cpu "$pid")
+		sleep 0.02
+	done
+	wait "$pid"
+	w=$(sed -n 's/^RESULT //p' "$out")
+	n=$(sed -n 's/^PACKETS //p' "$out")
+	if [ -n "$n" ] && [ -n "$c0" ] && [ -n "$c1" ] && [ "$c1" -gt "$c0" ]; then
+		echo "${w:-0} $((n * $(getconf CLK_TCK) / (c1 - c0)))"
+	else
+		echo "${w:-0} 0"
+	fi
+	rm -rf "$mark"
+}
+
+declare -A res cpu
 for ((r = 1; r <= ROUNDS; r++)); do
 	for k in ${IPVS_UDP_BENCH_KINDS:-rr sip pe-sip iperf-rr iperf-sip} \
 		${IPVS_UDP_BENCH_BASE:+sip-base}; do
-		mods=()
-		[ "$k" != sip-base ] || mods=(--modules "$IPVS_UDP_BENCH_BASE")
-		v=$(scripts/uml-run "${mods[@]}" --timeout 300 -- "$0" --inside \
-			"${k%-base}" "$SECS" 2>/dev/null | sed -n 's/^RESULT //p')
-		res[$k]+="${v:-0} "
+		case "$k" in
+		iperf-*)
+			v=$(scripts/uml-run --timeout 300 -- "$0" --inside "$k" \
+				"$SECS" 2>/dev/null | sed -n 's/^RESULT //p')
+			res[$k]+="${v:-0} "
+			;;
+		*)
+			read -r v c < <(measure "$k")
+			res[$k]+="${v:-0} "
+			cpu[$k]+="${c:-0} "
+			;;
+		esac
 	done
 done
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 report() {
-	local base=$1 k m
-	shift
+	local -n r=$1
+	local base=$2 k m
+	shift 2
 	for k in "$@"; do
-		[ -n "${res[$k]:-}" ] || continue
-		m=$(echo "${res[$k]}" | median)
+		[ -n "${r[$k]:-}" ] || continue
+		m=$(echo "${r[$k]}" | median)
 		printf '  %-9s %8d/s  %.2fx %s   (runs: %s)\n' "$k" "$m" \
-			"$(echo "$m / $base" | bc -l)" "$1" "${res[$k]}"
+			"$(echo "$m / $base" | bc -l)" "$1" "${r[$k]}"
 	done
 }
 echo "SIP datagrams/s through the director (NAT, 3 servers, $ROUNDS x ${SECS}s, median, fresh kernel each):"
-report "$(echo "${res[rr]:-0}" | median)" rr sip sip-base pe-sip
+report res "$(echo "${res[rr]:-0}" | median)" rr sip sip-base pe-sip
+echo "... per second of CPU time the UML kernel and its processes used while sipflood ran:"
+report cpu "$(echo "${cpu[rr]:-0}" | median)" rr sip sip-base pe-sip
 [ -n "${res[iperf-rr]:-}" ] || exit 0
 echo "iperf3 -u 200-byte datagrams/s received (DR, 1 server, median):"
-report "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip
+report res "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip
