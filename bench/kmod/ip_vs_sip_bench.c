@@ -19,6 +19,7 @@
 #include <linux/mm.h>
 #include <linux/random.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmstat.h>
 
 #include "ip_vs_sip.h"
@@ -102,29 +103,37 @@ static bool bench_keep(struct ip_vs_sip_binding *b, unsigned long arg)
 	return false;
 }
 
-static void bench_lookup(unsigned int nbind)
-{
-	const unsigned int nmsg = 64;
-	struct ip_vs_sip_table *t;
-	struct ip_vs_sip_svc *s;
-	unsigned long slab0, slab1;
-	char *msgs;
-	size_t *lens;
-	unsigned int i;
-	u64 t0, dt, dwalk;
+struct bench_table {
+	unsigned int		nbind;
+	struct ip_vs_sip_svc	*s;
+	unsigned long		bytes;	/* slab growth per binding */
+	char			*msgs;	/* BENCH_NMSG messages of its calls */
+	size_t			lens[64];
+	u64			block_ns[16];
+};
 
-	msgs = kvmalloc(nmsg * MSG_LEN, GFP_KERNEL);
-	lens = kcalloc(nmsg, sizeof(*lens), GFP_KERNEL);
-	if (!msgs || !lens)
-		goto out_free;
-	s = ip_vs_sip_svc_create(NULL, &bench_list);
-	if (IS_ERR(s))
-		goto out_free;
-	s->conf.max_bindings = nbind;
-	t = rcu_dereference_protected(s->table, 1);
+#define BENCH_NMSG	64
+#define BENCH_ROUNDS	9
+
+static int bench_fill(struct bench_table *b)
+{
+	struct ip_vs_sip_table *t;
+	unsigned long slab0, slab1;
+	unsigned int i;
+
+	b->msgs = kvmalloc(BENCH_NMSG * MSG_LEN, GFP_KERNEL);
+	if (!b->msgs)
+		return -ENOMEM;
+	b->s = ip_vs_sip_svc_create(NULL, &bench_list);
+	if (IS_ERR(b->s)) {
+		kvfree(b->msgs);
+		return PTR_ERR(b->s);
+	}
+	b->s->conf.max_bindings = b->nbind;
+	t = rcu_dereference_protected(b->s->table, 1);
 
 	slab0 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
-	for (i = 0; i < nbind; i++) {
+	for (i = 0; i < b->nbind; i++) {
 		struct ip_vs_sip_msg m;
 		char buf[MSG_LEN];
 		size_t len = scnprintf(buf, sizeof(buf), invite_fmt, i);
@@ -132,54 +141,110 @@ static void bench_lookup(unsigned int nbind)
 		if (ip_vs_sip_parse((u8 *)buf, len, &m))
 			break;
 		rcu_read_lock();
-		ip_vs_sip_bind(s, t, &m, ip_vs_sip_hash_key(t, m.callid,
-							   m.callid_len),
+		ip_vs_sip_bind(b->s, t, &m,
+			       ip_vs_sip_hash_key(t, m.callid, m.callid_len),
 			       false, jiffies);
 		rcu_read_unlock();
 		if (i % 4096 == 0)
 			cond_resched();
 	}
 	slab1 = global_node_page_state_pages(NR_SLAB_UNRECLAIMABLE_B);
-	/* Let the rhashtable finish growing (deferred rehash) first. */
-	msleep(2000);
-
+	b->bytes = atomic_read(&b->s->nbindings) ?
+		   (slab1 - slab0) * PAGE_SIZE /
+		   atomic_read(&b->s->nbindings) : 0;
 	/* Messages of existing calls spread over the whole table. */
-	for (i = 0; i < nmsg; i++)
-		lens[i] = scnprintf(msgs + i * MSG_LEN, MSG_LEN, invite_fmt,
-				    (u32)(((u64)i * 2654435761u) % nbind));
+	for (i = 0; i < BENCH_NMSG; i++)
+		b->lens[i] = scnprintf(b->msgs + i * MSG_LEN, MSG_LEN,
+				       invite_fmt,
+				       (u32)(((u64)i * 2654435761u) %
+					     b->nbind));
+	return 0;
+}
 
+static u64 bench_block(struct bench_table *b, unsigned int n)
+{
+	struct ip_vs_sip_table *t;
+	unsigned int i;
+	u64 t0;
+
+	t = rcu_dereference_protected(b->s->table, 1);
 	t0 = bench_ns();
-	for (i = 0; i < iterations; i++) {
-		const u8 *p = msgs + (i % nmsg) * MSG_LEN;
+	for (i = 0; i < n; i++) {
+		const u8 *p = b->msgs + (i % BENCH_NMSG) * MSG_LEN;
 		struct ip_vs_sip_msg m;
 
-		if (ip_vs_sip_parse(p, lens[i % nmsg], &m))
+		if (ip_vs_sip_parse(p, b->lens[i % BENCH_NMSG], &m))
 			continue;
 		rcu_read_lock();
-		ip_vs_sip_bind(s, t, &m, ip_vs_sip_hash_key(t, m.callid,
-							   m.callid_len),
+		ip_vs_sip_bind(b->s, t, &m,
+			       ip_vs_sip_hash_key(t, m.callid, m.callid_len),
 			       false, jiffies);
 		rcu_read_unlock();
-		if (i % 65536 == 0)
-			cond_resched();
 	}
-	dt = bench_ns() - t0;
+	return bench_ns() - t0;
+}
 
-	/* What a gc walk that finds nothing to remove costs. */
-	t0 = bench_ns();
-	ip_vs_sip_walk(s, bench_keep, 0);
-	dwalk = bench_ns() - t0;
+static int bench_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu bytes_per_binding=%lu walk_ns_per_binding=%llu\n",
-		atomic_read(&s->nbindings), div_u64(dt, iterations),
-		atomic_read(&s->nbindings) ?
-		(slab1 - slab0) * PAGE_SIZE / atomic_read(&s->nbindings) : 0,
-		div_u64(dwalk, max_t(u32, atomic_read(&s->nbindings), 1)));
-	ip_vs_sip_flush(s);
-	ip_vs_sip_svc_destroy(s);
-out_free:
-	kfree(lens);
-	kvfree(msgs);
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Extraction + placement hash + lookup of existing calls in tables of 1k,
+ * 100k and 1M bindings. All three tables exist at once and are measured
+ * in interleaved blocks (BENCH_ROUNDS rounds, each table once per round);
+ * the median block of each table is reported, so that a slow period of a
+ * shared machine falls on all three alike.
+ */
+static void bench_lookup(void)
+{
+	static struct bench_table tabs[] = {
+		{ .nbind = 1000 }, { .nbind = 100000 }, { .nbind = 1000000 },
+	};
+	unsigned int n = max(iterations / BENCH_ROUNDS, 1u), r, k;
+
+	for (k = 0; k < ARRAY_SIZE(tabs); k++)
+		if (bench_fill(&tabs[k]))
+			goto out;
+	/* Let the rhashtables finish growing (deferred rehash) first. */
+	msleep(2000);
+
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		for (k = 0; k < ARRAY_SIZE(tabs); k++)
+			tabs[k].block_ns[r] = bench_block(&tabs[k], n);
+		cond_resched();
+	}
+	for (k = 0; k < ARRAY_SIZE(tabs); k++) {
+		struct bench_table *b = &tabs[k];
+		u64 walk, t0;
+
+		sort(b->block_ns, BENCH_ROUNDS, sizeof(u64), bench_cmp_u64,
+		     NULL);
+		/* What a gc walk that finds nothing to remove costs. */
+		t0 = bench_ns();
+		ip_vs_sip_walk(b->s, bench_keep, 0);
+		walk = bench_ns() - t0;
+		pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu (min %llu max %llu) bytes_per_binding=%lu walk_ns_per_binding=%llu\n",
+			atomic_read(&b->s->nbindings),
+			div_u64(b->block_ns[BENCH_ROUNDS / 2], n),
+			div_u64(b->block_ns[0], n),
+			div_u64(b->block_ns[BENCH_ROUNDS - 1], n), b->bytes,
+			div_u64(walk, max_t(u32, atomic_read(&b->s->nbindings),
+					    1)));
+	}
+	pr_info("ip_vs_sip_bench: lookup 1M/1k median ratio x100=%llu\n",
+		div64_u64(tabs[2].block_ns[BENCH_ROUNDS / 2] * 100,
+			  max_t(u64, tabs[0].block_ns[BENCH_ROUNDS / 2], 1)));
+out:
+	for (k = 0; k < ARRAY_SIZE(tabs); k++) {
+		if (IS_ERR_OR_NULL(tabs[k].s))
+			continue;
+		ip_vs_sip_flush(tabs[k].s);
+		ip_vs_sip_svc_destroy(tabs[k].s);
+		kvfree(tabs[k].msgs);
+	}
 }
 
 /*
@@ -289,11 +354,8 @@ static int __init ip_vs_sip_bench_init(void)
 		bench_new_calls(false);
 	if (only && !strcmp(only, "bind"))
 		bench_new_calls(true);
-	if (bench_want("lookup")) {
-		bench_lookup(1000);
-		bench_lookup(100000);
-		bench_lookup(1000000);
-	}
+	if (bench_want("lookup"))
+		bench_lookup();
 	return 0;
 }
 
