@@ -31,6 +31,15 @@ struct Command {
     std::function<int(const Args&, Env&)> fn;
 };
 
+std::uint64_t to_u64(const Args& a, const std::string& opt) {
+    const auto& s = a.opt.at(opt);
+    std::uint64_t v;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || p != s.data() + s.size())
+        throw UsageError{opt + " needs a number from 0 to 2^64-1, not '" + s + "'"};
+    return v;
+}
+
 std::uint32_t to_u32(const Args& a, const std::string& opt, std::uint32_t def) {
     auto it = a.opt.find(opt);
     if (it == a.opt.end()) return def;
@@ -347,6 +356,10 @@ int cmd_sip_settings(const Args& a, Env& env) {
         set.drain_policy = p == "move" ? 1 : 0;
         change = true;
     }
+    if (a.opt.count("--seed")) {
+        set.seed = to_u64(a, "--seed");
+        change = true;
+    }
     TRY_UDP(c);
     if (change)
         if (auto r = c.sip_set(svc, set); !r) return report(r.error(), env);
@@ -390,7 +403,22 @@ int cmd_sip_settings(const Args& a, Env& env) {
     return kOk;
 }
 
+// "--strict on" and friends.
+std::optional<bool> on_off(const Args& a, const std::string& opt) {
+    auto it = a.opt.find(opt);
+    if (it == a.opt.end()) return std::nullopt;
+    if (it->second == "on") return true;
+    if (it->second == "off") return false;
+    throw UsageError{opt + " is on or off, not '" + it->second + "'"};
+}
+
 int cmd_reply_settings(const Args& a, Env& env) {
+    std::optional<ServiceKey> svc;
+    if (!a.pos.empty()) {
+        std::size_t i = 0;
+        svc = take_service(a.pos, i);
+        if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    }
     udp::ReplySettings set;
     bool change = false;
     for (auto [name, field] : {std::pair{"--timeout-ms", &set.timeout_ms},
@@ -400,22 +428,42 @@ int cmd_reply_settings(const Args& a, Env& env) {
             *field = to_u32(a, name, 0);
             change = true;
         }
+    set.strict = on_off(a, "--strict");
+    set.txid_match = on_off(a, "--txid-match");
+    change = change || set.strict || set.txid_match;
+    const bool reset = a.flags.count("--reset") > 0;
+    if (reset && (!svc || change)) throw UsageError{"--reset takes a service and no other setting"};
+    if (svc && (set.max_requests || set.timeout_threshold))
+        throw UsageError{"--max-requests and --timeout-threshold are per namespace: no service"};
     TRY_UDP(c);
-    if (change)
-        if (auto r = c.set_reply_settings(set); !r) return report(r.error(), env);
-    auto s = c.reply_settings();
+    if (reset) {
+        if (auto r = c.reset_reply_settings(*svc); !r) return report(r.error(), env);
+    } else if (change) {
+        if (auto r = c.set_reply_settings(set, svc); !r) return report(r.error(), env);
+    }
+    auto s = c.reply_settings(svc);
     if (!s) return report(s.error(), env);
+    auto onoff = [](const std::optional<bool>& v) { return v ? (*v ? "on" : "off") : "-"; };
     if (a.json) {
         Json j;
         j.begin_object();
+        if (svc) j.field("service", svc->str());
         if (s->timeout_ms) j.field("timeout_ms", *s->timeout_ms);
         if (s->max_requests) j.field("max_requests", *s->max_requests);
         if (s->timeout_threshold) j.field("timeout_threshold", *s->timeout_threshold);
+        if (s->strict) j.field("strict", *s->strict);
+        if (s->txid_match) j.field("txid_match", *s->txid_match);
+        if (s->own) j.field("own", *s->own);
         env.out << j.end_object().str() << "\n";
+    } else if (svc) {
+        env.out << svc->str() << ": timeout " << s->timeout_ms.value_or(0) << " ms, strict "
+                << onoff(s->strict) << ", txid-match " << onoff(s->txid_match)
+                << (s->own.value_or(false) ? " (its own settings)" : " (the namespace's)") << "\n";
     } else {
         env.out << "timeout " << s->timeout_ms.value_or(0) << " ms, max-requests "
                 << s->max_requests.value_or(0) << ", timeout-threshold "
-                << s->timeout_threshold.value_or(0) << "\n";
+                << s->timeout_threshold.value_or(0) << ", strict " << onoff(s->strict)
+                << ", txid-match " << onoff(s->txid_match) << "\n";
     }
     return kOk;
 }
@@ -614,6 +662,13 @@ int cmd_service_del(const Args& a, Env& env) {
     TRY_CLIENT(c);
     if (auto r = c.del_service(key); !r) return report(r.error(), env);
     if (!a.json) env.out << "deleted " << key.str() << "\n";
+    // The reply engine keeps a service's own settings until they are reset
+    // (IPVS does not tell it a service went): drop them too, if any. Best
+    // effort: the family or the engine may not be loaded.
+    if (auto u = env.udp()) {
+        if (auto r = u->reset_reply_settings(key); r && !a.json)
+            env.out << "dropped its reply engine settings\n";
+    }
     return kOk;
 }
 
@@ -1172,21 +1227,30 @@ const std::vector<Command>& commands() {
         {"sip-settings",
          "sip-settings SERVICE [--dialog-timeout S] [--early-timeout S] "
          "[--transaction-timeout S] [--linger-timeout S] [--max-bindings N] "
-         "[--drain-policy drain|move]",
+         "[--drain-policy drain|move] [--seed N]",
          "Show (and change) the sip scheduler's settings and counters of a service.\n"
          "Timeouts in seconds; --max-bindings caps the binding table (more calls are\n"
-         "placed by hash only); --drain-policy move moves calls off quiesced servers.\n",
+         "placed by hash only); --drain-policy move moves calls off quiesced servers;\n"
+         "--seed sets the consistent-hash seed (directors that must agree need the\n"
+         "same one): new calls are placed by it at once, bound calls stay.\n",
          {"--dialog-timeout", "--early-timeout", "--transaction-timeout", "--linger-timeout",
-          "--max-bindings", "--drain-policy"},
+          "--max-bindings", "--drain-policy", "--seed"},
          {},
          cmd_sip_settings},
         {"reply-settings",
-         "reply-settings [--timeout-ms MS] [--max-requests N] [--timeout-threshold N]",
+         "reply-settings [SERVICE] [--timeout-ms MS] [--max-requests N] [--timeout-threshold N] "
+         "[--strict on|off] [--txid-match on|off] [--reset]",
          "Show (and change) the reply engine's settings of this network namespace:\n"
-         "how long a request waits for its reply, how many are recorded, and after\n"
-         "how many new timeouts of a server a reply-timeouts event is sent.\n",
-         {"--timeout-ms", "--max-requests", "--timeout-threshold"},
-         {},
+         "how long a request waits for its reply, how many are recorded, after how\n"
+         "many new timeouts of a server a reply-timeouts event is sent, strictness\n"
+         "and transaction matching. With SERVICE: the settings in effect for that\n"
+         "service, and --timeout-ms, --strict, --txid-match for it alone (--reset\n"
+         "drops them; 'service del' does too). --strict off gives the VIP to\n"
+         "anything a real server sends from its service port, as upstream's sip\n"
+         "engine does (for servers that also send requests of their own); not the\n"
+         "default. --txid-match off matches replies by addresses and ports only.\n",
+         {"--timeout-ms", "--max-requests", "--timeout-threshold", "--strict", "--txid-match"},
+         {"--reset"},
          cmd_reply_settings},
         {"counters",
          "counters [SERVICE]",

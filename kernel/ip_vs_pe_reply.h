@@ -16,6 +16,8 @@
 #include <linux/workqueue.h>
 #include <net/ip_vs.h>
 
+#include "ip_vs_udp_nl.h"
+
 /* How a request and its reply are matched, from the service ports. */
 enum ip_vs_pe_reply_kind {
 	IP_VS_PE_REPLY_K_ADDR,		/* addresses and ports only */
@@ -40,6 +42,33 @@ enum ip_vs_pe_reply_kind {
 struct ip_vs_pe_reply_conf {
 	unsigned int	timeout_ms;	/* reply timeout */
 	unsigned int	max_requests;	/* outstanding records per netns */
+	bool		strict;		/* only replies get the VIP */
+	bool		txid_match;	/* DNS/RADIUS IDs in the key */
+};
+
+/*
+ * Settings of one service (reply-set with a service), kept by the engine
+ * per namespace: IPVS tells an engine nothing about its services, so an
+ * entry outlives its service until reset. Keyed as IPVS keys services.
+ */
+struct ip_vs_pe_reply_svcconf {
+	struct hlist_node		node;
+	struct rcu_head			rcu;
+	struct ip_vs_udp_nl_svc_key	key;
+	unsigned int			timeout_ms;	/* 0: the namespace's */
+	s8				strict;		/* -1: the namespace's */
+	s8				txid_match;	/* -1: the namespace's */
+};
+
+/* Most services with settings of their own, per namespace */
+#define IP_VS_PE_REPLY_MAX_SVCCONF	1024
+#define IP_VS_PE_REPLY_SVCCONF_BITS	6
+
+/* The settings in effect for one service, on the packet path. */
+struct ip_vs_pe_reply_eff {
+	u64	timeout_ns;	/* 0: the namespace's */
+	bool	strict;
+	bool	txid_match;
 };
 
 /*
@@ -128,6 +157,7 @@ struct ip_vs_pe_reply_reqinfo {
 	union nf_inet_addr		vaddr;
 	__be16				vport;
 	u32				mark;
+	u64				timeout_ns;	/* 0: the namespace's */
 };
 
 /* Namespace-wide counters. */
@@ -147,6 +177,7 @@ struct ip_vs_pe_reply_stats {
 	u64	sip_new;	/* first seen from it, bound now: translated */
 	u64	sip_other;	/* another server's, or at the cap: unchanged */
 	u64	sip_nokey;	/* no Call-ID or fwmark: records decide */
+	u64	permissive;	/* unmatched, given the VIP (strict 0) */
 };
 
 struct ip_vs_pe_reply_net {
@@ -164,6 +195,9 @@ struct ip_vs_pe_reply_net {
 	/* Set over netlink (reply-set); conf then points to own_conf. */
 	struct ip_vs_pe_reply_conf		own_conf;
 	unsigned int				timeout_threshold;
+	/* Per-service settings: RCU readers, written under the nl mutex. */
+	struct hlist_head	svcconf[1 << IP_VS_PE_REPLY_SVCCONF_BITS];
+	unsigned int				nsvcconf;
 };
 
 enum ip_vs_pe_reply_record_res {
@@ -219,5 +253,9 @@ struct ip_vs_pe_reply_net *ip_vs_pe_reply_pernet(struct net *net);
 
 /* ip_vs_pe_reply_nl.c: the ipvs_udp generic netlink operations */
 void ip_vs_pe_reply_nl_check(struct ip_vs_pe_reply_net *pn);
+void ip_vs_pe_reply_eff(struct ip_vs_pe_reply_net *pn,
+			const struct ip_vs_service *svc,
+			struct ip_vs_pe_reply_eff *eff);
+void ip_vs_pe_reply_svcconf_free(struct ip_vs_pe_reply_net *pn);
 
 #endif /* IP_VS_PE_REPLY_H */

@@ -88,6 +88,8 @@
 static struct ip_vs_pe_reply_conf ip_vs_pe_reply_params = {
 	.timeout_ms	= 5000,
 	.max_requests	= 1048576,
+	.strict		= true,
+	.txid_match	= true,
 };
 
 module_param_named(reply_timeout_ms, ip_vs_pe_reply_params.timeout_ms, uint,
@@ -98,6 +100,12 @@ module_param_named(max_requests, ip_vs_pe_reply_params.max_requests, uint,
 		   0644);
 MODULE_PARM_DESC(max_requests,
 		 "Most requests recorded per network namespace; more are not tracked (1048576)");
+module_param_named(strict, ip_vs_pe_reply_params.strict, bool, 0644);
+MODULE_PARM_DESC(strict,
+		 "Only replies to outstanding requests get the service address (Y); N: anything from a real server's service port, as upstream's sip engine");
+module_param_named(txid_match, ip_vs_pe_reply_params.txid_match, bool, 0644);
+MODULE_PARM_DESC(txid_match,
+		 "Match DNS and RADIUS replies by transaction ID too (Y); N: addresses and ports only");
 
 static unsigned int ip_vs_pe_reply_net_id __read_mostly;
 static struct workqueue_struct *ip_vs_pe_reply_wq;
@@ -189,16 +197,17 @@ static unsigned int ip_vs_pe_reply_rs_hashkey(int af,
 }
 
 /*
- * Will the datagrams @raddr:@rport sends reach this engine's conn_out?
+ * The service whose engine gets the datagrams @raddr:@rport sends, when
+ * that engine is this one; else NULL.
  * For a datagram from a real server that matches no connection entry,
  * ip_vs_out() takes the first NAT destination with that UDP address and
  * port from the namespace's real-server table (ip_vs_find_real_service(),
  * which is not exported: the walk is the same) and calls the conn_out of
  * that destination's service's engine. Under rcu_read_lock().
  */
-static bool ip_vs_pe_reply_rs_ours(struct netns_ipvs *ipvs, int af,
-				   const union nf_inet_addr *raddr,
-				   __be16 rport)
+static struct ip_vs_service *
+ip_vs_pe_reply_rs_ours(struct netns_ipvs *ipvs, int af,
+		       const union nf_inet_addr *raddr, __be16 rport)
 {
 	unsigned int hash = ip_vs_pe_reply_rs_hashkey(af, raddr, rport);
 	struct ip_vs_service *svc;
@@ -211,10 +220,11 @@ static bool ip_vs_pe_reply_rs_ours(struct netns_ipvs *ipvs, int af,
 		    IP_VS_DFWD_METHOD(dest) != IP_VS_CONN_F_MASQ)
 			continue;
 		svc = rcu_dereference(dest->svc);
-		return svc && rcu_access_pointer(svc->pe) ==
-			      &ip_vs_pe_reply_pe;
+		if (svc && rcu_access_pointer(svc->pe) == &ip_vs_pe_reply_pe)
+			return svc;
+		return NULL;
 	}
-	return false;
+	return NULL;
 }
 
 /* The transaction ID of the request or reply in @skb, if @kind has one. */
@@ -240,7 +250,10 @@ static unsigned int ip_vs_pe_reply_out_hook(void *priv, struct sk_buff *skb,
 {
 	struct ip_vs_pe_reply_stash *st, seen;
 	struct ip_vs_pe_reply_reqinfo info;
+	struct ip_vs_pe_reply_net *pn;
+	struct ip_vs_pe_reply_eff eff;
 	struct ip_vs_conn_param p;
+	struct ip_vs_service *svc;
 	struct ip_vs_conn *cp;
 	int af = state->pf;
 	struct ip_vs_iphdr iph;
@@ -270,8 +283,9 @@ static unsigned int ip_vs_pe_reply_out_hook(void *priv, struct sk_buff *skb,
 						       &seen.daddr))
 		return NF_ACCEPT;
 	/* Its replies go to another engine, or to none: not ours to wait for. */
-	if (!ip_vs_pe_reply_rs_ours(net_ipvs(state->net), af, &iph.daddr,
-				    ports[1]))
+	svc = ip_vs_pe_reply_rs_ours(net_ipvs(state->net), af, &iph.daddr,
+				     ports[1]);
+	if (!svc)
 		return NF_ACCEPT;
 	/*
 	 * A service without -o hashed a connection entry for it: that entry
@@ -300,14 +314,18 @@ static unsigned int ip_vs_pe_reply_out_hook(void *priv, struct sk_buff *skb,
 	}
 	info.key.cport = ports[0];
 	info.key.rport = ports[1];
-	kind = ip_vs_pe_reply_kind(seen.dport, ports[1]);
+	pn = ip_vs_pe_reply_pernet(state->net);
+	ip_vs_pe_reply_eff(pn, svc, &eff);
+	/* txid-match 0: addresses and ports only (one record per 4-tuple) */
+	kind = eff.txid_match ? ip_vs_pe_reply_kind(seen.dport, ports[1]) :
+				IP_VS_PE_REPLY_K_ADDR;
 	info.key.kind = ip_vs_pe_reply_skb_txid(skb, iph.len +
 						sizeof(struct udphdr), kind,
 						&info.key.txid);
 	info.vport = seen.dport;
 	info.mark = seen.mark;
-	ip_vs_pe_reply_record(ip_vs_pe_reply_pernet(state->net), &info,
-			      ktime_get_ns());
+	info.timeout_ns = eff.timeout_ns;
+	ip_vs_pe_reply_record(pn, &info, ktime_get_ns());
 	return NF_ACCEPT;
 }
 
@@ -390,6 +408,7 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	struct ip_vs_pe_reply_net *pn = ip_vs_pe_reply_pernet(svc->ipvs->net);
 	unsigned int off = iph->len + sizeof(struct udphdr);
 	u8 buf[IP_VS_PE_REPLY_HDR_MAX];
+	struct ip_vs_pe_reply_eff eff;
 	enum ip_vs_pe_reply_verdict v;
 	struct ip_vs_pe_reply_key key;
 	struct ip_vs_conn_param p;
@@ -402,7 +421,9 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 
 	if (iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return NULL;
-	if (skb->len > off) {
+	ip_vs_pe_reply_eff(pn, svc, &eff);
+	/* txid-match 0: no transaction ID read, the key is addresses only */
+	if (eff.txid_match && skb->len > off) {
 		len = min_t(size_t, skb->len - off, sizeof(buf));
 		data = skb_header_pointer(skb, off, len, buf);
 		if (!data)
@@ -423,8 +444,19 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 				 &vport);
 	answer = v == IP_VS_PE_REPLY_ANSWER || v == IP_VS_PE_REPLY_DUPLICATE;
 	sip = ip_vs_pe_reply_sip(pn, svc, dest, skb, iph);
-	if (!sip || (sip < 0 && !answer))
+	if (!sip)
 		return NULL;
+	if (sip < 0 && !answer) {
+		/*
+		 * Answers nothing outstanding. Strict (default): unchanged.
+		 * strict 0: the service address, as upstream's sip engine
+		 * gives it to anything from the service port; not for fwmark
+		 * services (no address of their own).
+		 */
+		if (eff.strict || svc->fwmark)
+			return NULL;
+		this_cpu_inc(pn->stats->permissive);
+	}
 	if (!answer) {
 		vaddr = svc->addr;
 		vport = svc->port;
@@ -619,6 +651,7 @@ static void __net_exit ip_vs_pe_reply_net_exit_ns(struct net *net)
 	/* conn_out and lor readers of this namespace, if any were left. */
 	synchronize_rcu();
 	ip_vs_pe_reply_net_destroy(pn);
+	ip_vs_pe_reply_svcconf_free(pn);
 }
 
 static struct pernet_operations ip_vs_pe_reply_net_ops = {

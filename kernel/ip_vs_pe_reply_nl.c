@@ -6,16 +6,22 @@
  *
  * Settings are per network namespace: the module parameters apply until
  * a reply-set in the namespace gives it its own copy (pn->own_conf), which
- * pn->conf then points to. The engine does not know which services use it
- * (see ip_vs_pe_reply_core.c), so per-service settings would not mean
- * anything to it.
+ * pn->conf then points to. A service can have its own reply timeout,
+ * strictness and transaction matching (reply-set with a service): IPVS
+ * tells an engine nothing about its services, so the engine keeps these in
+ * a small per-namespace table keyed as IPVS keys services (pn->svcconf,
+ * at most IP_VS_PE_REPLY_MAX_SVCCONF entries, RCU readers on the packet
+ * path). An entry outlives its service until reset (reply-set reset), and
+ * goes with the namespace or the module.
  *
  * Events: every GC pass (about once a second, process context) compares
  * each real server's timeouts with the count at its last event; when they
  * grew by the namespace's timeout threshold or more, one event goes to the
  * "events" group. Only while someone listens and a threshold is set.
  */
+#include <linux/hash.h>
 #include <linux/kernel.h>
+#include <linux/stringify.h>
 #include <linux/mutex.h>
 #include <linux/rhashtable.h>
 #include <net/genetlink.h>
@@ -24,23 +30,117 @@
 #include "ip_vs_pe_reply.h"
 #include "ip_vs_udp_nl.h"
 
-/* Serializes reply-set (the copy of the module parameters). */
+/* Serializes reply-set (the copy of the module parameters, svcconf). */
 static DEFINE_MUTEX(ip_vs_pe_reply_nl_mutex);
 
-static int ip_vs_pe_reply_nl_put_settings(struct sk_buff *skb,
-					  const struct ip_vs_pe_reply_net *pn)
+static u32 ip_vs_pe_reply_svcconf_hash(const struct ip_vs_udp_nl_svc_key *k)
+{
+	return hash_32(k->fwmark ^ ((u32)ntohs(k->port) << 16) ^ k->af ^
+		       ((u32)k->protocol << 8), IP_VS_PE_REPLY_SVCCONF_BITS);
+}
+
+/* The entry of service @k, or NULL. Under RCU or the mutex. */
+static struct ip_vs_pe_reply_svcconf *
+ip_vs_pe_reply_svcconf_find(struct ip_vs_pe_reply_net *pn,
+			    const struct ip_vs_udp_nl_svc_key *k)
+{
+	struct ip_vs_pe_reply_svcconf *e;
+
+	hlist_for_each_entry_rcu(e, &pn->svcconf[ip_vs_pe_reply_svcconf_hash(k)],
+				 node, lockdep_is_held(&ip_vs_pe_reply_nl_mutex))
+		if (!ip_vs_udp_nl_svc_key_cmp(&e->key, k))
+			return e;
+	return NULL;
+}
+
+/* The settings in effect for @e (NULL: none of its own) in @pn. */
+static void ip_vs_pe_reply_svcconf_eff(const struct ip_vs_pe_reply_net *pn,
+				       const struct ip_vs_pe_reply_svcconf *e,
+				       struct ip_vs_pe_reply_eff *eff)
 {
 	const struct ip_vs_pe_reply_conf *c = READ_ONCE(pn->conf);
-	struct nlattr *nest = nla_nest_start(skb, IPVS_UDP_A_REPLY_SETTINGS);
+	unsigned int ms = e ? READ_ONCE(e->timeout_ms) : 0;
+	s8 v;
 
+	eff->timeout_ns = (u64)ms * NSEC_PER_MSEC;
+	v = e ? READ_ONCE(e->strict) : -1;
+	eff->strict = v < 0 ? READ_ONCE(c->strict) : v;
+	v = e ? READ_ONCE(e->txid_match) : -1;
+	eff->txid_match = v < 0 ? READ_ONCE(c->txid_match) : v;
+}
+
+/**
+ * ip_vs_pe_reply_eff - the settings in effect for a service
+ * @pn: its namespace's state
+ * @svc: the service; under rcu_read_lock()
+ * @eff: filled in (timeout_ns 0: the namespace's)
+ *
+ * Packet path: a few loads when no service has settings of its own, else
+ * one hash bucket of a table of at most IP_VS_PE_REPLY_MAX_SVCCONF.
+ */
+void ip_vs_pe_reply_eff(struct ip_vs_pe_reply_net *pn,
+			const struct ip_vs_service *svc,
+			struct ip_vs_pe_reply_eff *eff)
+{
+	struct ip_vs_pe_reply_svcconf *e = NULL;
+	struct ip_vs_udp_nl_svc_key k;
+
+	if (READ_ONCE(pn->nsvcconf)) {
+		ip_vs_udp_nl_svc_key_of(svc, &k);
+		e = ip_vs_pe_reply_svcconf_find(pn, &k);
+	}
+	ip_vs_pe_reply_svcconf_eff(pn, e, eff);
+}
+
+/* Namespace exit (no reader left) or module unload: drop every entry. */
+void ip_vs_pe_reply_svcconf_free(struct ip_vs_pe_reply_net *pn)
+{
+	struct ip_vs_pe_reply_svcconf *e;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	mutex_lock(&ip_vs_pe_reply_nl_mutex);
+	for (i = 0; i < ARRAY_SIZE(pn->svcconf); i++)
+		hlist_for_each_entry_safe(e, tmp, &pn->svcconf[i], node) {
+			hlist_del_rcu(&e->node);
+			kfree_rcu(e, rcu);
+		}
+	WRITE_ONCE(pn->nsvcconf, 0);
+	mutex_unlock(&ip_vs_pe_reply_nl_mutex);
+}
+
+/*
+ * The namespace's settings, or with @svc those in effect for that service
+ * (@e its own entry or NULL). Under the mutex.
+ */
+static int ip_vs_pe_reply_nl_put_settings(struct sk_buff *skb,
+					  const struct ip_vs_pe_reply_net *pn,
+					  const struct ip_vs_udp_nl_svc_key *svc,
+					  const struct ip_vs_pe_reply_svcconf *e)
+{
+	const struct ip_vs_pe_reply_conf *c = READ_ONCE(pn->conf);
+	struct nlattr *nest;
+	struct ip_vs_pe_reply_eff eff;
+	unsigned int ms = READ_ONCE(c->timeout_ms);
+
+	ip_vs_pe_reply_svcconf_eff(pn, e, &eff);
+	if (eff.timeout_ns)
+		ms = div_u64(eff.timeout_ns, NSEC_PER_MSEC);
+	if (svc && ip_vs_udp_nl_put_service(skb, IPVS_UDP_A_REPLY_SERVICE, svc))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, IPVS_UDP_A_REPLY_SETTINGS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS,
-			READ_ONCE(c->timeout_ms)) ||
-	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS,
-			READ_ONCE(c->max_requests)) ||
-	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD,
-			READ_ONCE(pn->timeout_threshold))) {
+	if (nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, ms) ||
+	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_STRICT, eff.strict) ||
+	    nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH,
+			eff.txid_match) ||
+	    (!svc &&
+	     (nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS,
+			  READ_ONCE(c->max_requests)) ||
+	      nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD,
+			  READ_ONCE(pn->timeout_threshold)))) ||
+	    (svc && nla_put_u32(skb, IPVS_UDP_A_REPLY_SETTINGS_OWN, !!e))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -48,22 +148,122 @@ static int ip_vs_pe_reply_nl_put_settings(struct sk_buff *skb,
 	return 0;
 }
 
+/* The service attribute of a request, if any: 1 parsed, 0 none, or -errno */
+static int ip_vs_pe_reply_nl_svc(struct genl_info *info,
+				 struct ip_vs_udp_nl_svc_key *k)
+{
+	int ret;
+
+	if (!info->attrs[IPVS_UDP_A_REPLY_SERVICE])
+		return 0;
+	ret = ip_vs_udp_nl_parse_service(info->attrs[IPVS_UDP_A_REPLY_SERVICE],
+					 k, info->extack);
+	return ret ?: 1;
+}
+
 static int ip_vs_pe_reply_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ip_vs_pe_reply_net *pn =
 		ip_vs_pe_reply_pernet(genl_info_net(info));
+	struct ip_vs_udp_nl_svc_key k;
 	struct sk_buff *msg;
 	void *hdr;
+	int by_svc, ret;
 
+	by_svc = ip_vs_pe_reply_nl_svc(info, &k);
+	if (by_svc < 0)
+		return by_svc;
 	msg = ip_vs_udp_nl_reply_new(info, IPVS_UDP_CMD_REPLY_GET, &hdr);
 	if (!msg)
 		return -ENOMEM;
-	if (ip_vs_pe_reply_nl_put_settings(msg, pn)) {
+	mutex_lock(&ip_vs_pe_reply_nl_mutex);
+	ret = ip_vs_pe_reply_nl_put_settings(msg, pn, by_svc ? &k : NULL,
+					     by_svc ?
+					     ip_vs_pe_reply_svcconf_find(pn, &k) :
+					     NULL);
+	mutex_unlock(&ip_vs_pe_reply_nl_mutex);
+	if (ret) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return ret;
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
+}
+
+/* reply-set reset with a service: it follows the namespace again. */
+static int ip_vs_pe_reply_nl_reset(struct ip_vs_pe_reply_net *pn,
+				   const struct ip_vs_udp_nl_svc_key *k,
+				   struct genl_info *info)
+{
+	struct ip_vs_pe_reply_svcconf *e;
+
+	mutex_lock(&ip_vs_pe_reply_nl_mutex);
+	e = ip_vs_pe_reply_svcconf_find(pn, k);
+	if (e) {
+		hlist_del_rcu(&e->node);
+		WRITE_ONCE(pn->nsvcconf, pn->nsvcconf - 1);
+		kfree_rcu(e, rcu);
+	}
+	mutex_unlock(&ip_vs_pe_reply_nl_mutex);
+	if (!e) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[IPVS_UDP_A_REPLY_SERVICE],
+				    "the service has no reply settings of its own");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* reply-set with a service: its own timeout-ms, strict, txid-match. */
+static int ip_vs_pe_reply_nl_set_svc(struct ip_vs_pe_reply_net *pn,
+				     const struct ip_vs_udp_nl_svc_key *k,
+				     struct nlattr **tb, struct genl_info *info)
+{
+	struct ip_vs_pe_reply_svcconf *e;
+
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS] ||
+	    tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    tb[IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS] ?:
+				    tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD],
+				    "max-requests and timeout-threshold are per namespace, not per service");
+		return -EINVAL;
+	}
+	mutex_lock(&ip_vs_pe_reply_nl_mutex);
+	e = ip_vs_pe_reply_svcconf_find(pn, k);
+	if (!e) {
+		if (pn->nsvcconf >= IP_VS_PE_REPLY_MAX_SVCCONF) {
+			mutex_unlock(&ip_vs_pe_reply_nl_mutex);
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[IPVS_UDP_A_REPLY_SERVICE],
+					    "at most " __stringify(IP_VS_PE_REPLY_MAX_SVCCONF)
+					    " services have reply settings of their own; reset one first");
+			return -ENOSPC;
+		}
+		e = kzalloc(sizeof(*e), GFP_KERNEL);
+		if (!e) {
+			mutex_unlock(&ip_vs_pe_reply_nl_mutex);
+			return -ENOMEM;
+		}
+		e->key = *k;
+		e->strict = -1;
+		e->txid_match = -1;
+		hlist_add_head_rcu(&e->node,
+				   &pn->svcconf[ip_vs_pe_reply_svcconf_hash(k)]);
+		WRITE_ONCE(pn->nsvcconf, pn->nsvcconf + 1);
+	}
+	/* Read by the packet path with READ_ONCE(), no lock. */
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS])
+		WRITE_ONCE(e->timeout_ms,
+			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS]));
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_STRICT])
+		WRITE_ONCE(e->strict,
+			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_STRICT]));
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH])
+		WRITE_ONCE(e->txid_match,
+			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH]));
+	mutex_unlock(&ip_vs_pe_reply_nl_mutex);
+	return 0;
 }
 
 static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
@@ -71,8 +271,21 @@ static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
 	struct ip_vs_pe_reply_net *pn =
 		ip_vs_pe_reply_pernet(genl_info_net(info));
 	struct nlattr *tb[IPVS_UDP_A_REPLY_SETTINGS_MAX + 1];
-	int ret;
+	struct ip_vs_udp_nl_svc_key k;
+	int ret, by_svc;
 
+	by_svc = ip_vs_pe_reply_nl_svc(info, &k);
+	if (by_svc < 0)
+		return by_svc;
+	if (info->attrs[IPVS_UDP_A_REPLY_RESET]) {
+		if (!by_svc) {
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    info->attrs[IPVS_UDP_A_REPLY_RESET],
+					    "reset drops a service's settings: give the service");
+			return -EINVAL;
+		}
+		return ip_vs_pe_reply_nl_reset(pn, &k, info);
+	}
 	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_REPLY_SETTINGS,
 				 "settings attribute missing"))
 		return -EINVAL;
@@ -81,13 +294,25 @@ static int ip_vs_pe_reply_nl_set(struct sk_buff *skb, struct genl_info *info)
 			       NULL, info->extack);
 	if (ret)
 		return ret;
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_OWN]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPVS_UDP_A_REPLY_SETTINGS_OWN],
+				    "own is read only");
+		return -EOPNOTSUPP;
+	}
+	if (by_svc)
+		return ip_vs_pe_reply_nl_set_svc(pn, &k, tb, info);
 	mutex_lock(&ip_vs_pe_reply_nl_mutex);
 	if (pn->conf != &pn->own_conf) {
 		/* First change in this netns: start from the parameters. */
-		pn->own_conf.timeout_ms = READ_ONCE(pn->conf->timeout_ms);
-		pn->own_conf.max_requests = READ_ONCE(pn->conf->max_requests);
+		pn->own_conf = *pn->conf;
 		WRITE_ONCE(pn->conf, &pn->own_conf);
 	}
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_STRICT])
+		WRITE_ONCE(pn->own_conf.strict,
+			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_STRICT]));
+	if (tb[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH])
+		WRITE_ONCE(pn->own_conf.txid_match,
+			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH]));
 	if (tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS])
 		WRITE_ONCE(pn->own_conf.timeout_ms,
 			   nla_get_u32(tb[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS]));
@@ -273,7 +498,11 @@ static int ip_vs_pe_reply_nl_counters(struct sk_buff *msg, struct net *net,
 	    nla_put_u32(msg, IPVS_UDP_A_REPLY_COUNTERS_RECORDS,
 			atomic_read(&pn->nreqs)) ||
 	    nla_put_u32(msg, IPVS_UDP_A_REPLY_COUNTERS_DESTS,
-			atomic_read(&pn->ndests))) {
+			atomic_read(&pn->ndests)) ||
+	    nla_put_u64_64bit(msg, IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE,
+			      st.permissive, IPVS_UDP_A_REPLY_COUNTERS_PAD) ||
+	    nla_put_u32(msg, IPVS_UDP_A_REPLY_COUNTERS_SERVICES,
+			READ_ONCE(pn->nsvcconf))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

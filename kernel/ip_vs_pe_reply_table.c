@@ -319,6 +319,13 @@ static u64 ip_vs_pe_reply_timeout_ns(const struct ip_vs_pe_reply_net *pn)
 	return (u64)READ_ONCE(pn->conf->timeout_ms) * NSEC_PER_MSEC;
 }
 
+/* A request's timeout: its service's (reqinfo) or the namespace's. */
+static u64 ip_vs_pe_reply_req_timeout_ns(const struct ip_vs_pe_reply_net *pn,
+					 const struct ip_vs_pe_reply_reqinfo *info)
+{
+	return info->timeout_ns ?: ip_vs_pe_reply_timeout_ns(pn);
+}
+
 static void ip_vs_pe_reply_arm_gc(struct ip_vs_pe_reply_net *pn)
 {
 	if (pn->wq && !test_bit(0, &pn->gc_armed) &&
@@ -349,12 +356,13 @@ ip_vs_pe_reply_rearm(struct ip_vs_pe_reply_net *pn,
 			/* A retransmission: wait longer, same request. */
 			WRITE_ONCE(r->sent, now);
 			WRITE_ONCE(r->deadline,
-				   now + ip_vs_pe_reply_timeout_ns(pn));
+				   now + ip_vs_pe_reply_req_timeout_ns(pn, info));
 			return IP_VS_PE_REPLY_REFRESHED;
 		}
 		/* Answered or timed out before: a new request. */
 		WRITE_ONCE(r->sent, now);
-		WRITE_ONCE(r->deadline, now + ip_vs_pe_reply_timeout_ns(pn));
+		WRITE_ONCE(r->deadline,
+			   now + ip_vs_pe_reply_req_timeout_ns(pn, info));
 		next = (old & ~IP_VS_PE_REPLY_S_MASK) + IP_VS_PE_REPLY_GEN +
 		       IP_VS_PE_REPLY_S_PENDING;
 		if (atomic_try_cmpxchg(&r->state, &old, next))
@@ -405,7 +413,7 @@ ip_vs_pe_reply_record(struct ip_vs_pe_reply_net *pn,
 	r->vport = info->vport;
 	atomic_set(&r->state, IP_VS_PE_REPLY_S_PENDING);
 	r->sent = now;
-	r->deadline = now + ip_vs_pe_reply_timeout_ns(pn);
+	r->deadline = now + ip_vs_pe_reply_req_timeout_ns(pn, info);
 	r->dest = d;
 	/* Counted before the record is visible: a reply may race with us. */
 	atomic_inc(&d->outstanding);
@@ -668,6 +676,7 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 		sum->duplicates += READ_ONCE(c->duplicates);
 		sum->late += READ_ONCE(c->late);
 		sum->unsolicited += READ_ONCE(c->unsolicited);
+		sum->permissive += READ_ONCE(c->permissive);
 		sum->timeouts += READ_ONCE(c->timeouts);
 		sum->sip_bound += READ_ONCE(c->sip_bound);
 		sum->sip_new += READ_ONCE(c->sip_new);

@@ -102,7 +102,7 @@ struct ip_vs_sip_svc {
 	struct ip_vs_service		*svc;	/* NULL in KUnit tests */
 	struct net			*net;
 	struct list_head		list;	/* all sip services */
-	struct ip_vs_sip_conf		conf;
+	struct ip_vs_sip_conf		conf;	/* seed: under the table mutex */
 	struct ip_vs_sip_table __rcu	*table;
 	struct rhashtable		bindings;
 	atomic_t			nbindings;
@@ -125,10 +125,13 @@ struct ip_vs_sip_svc *ip_vs_sip_svc_create(struct ip_vs_service *svc,
 					   struct list_head *dests);
 void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s);
 int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s, struct list_head *dests);
+int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed);
 
 /* ip_vs_sip_maglev.c */
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c);
+struct ip_vs_sip_table *
+ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed);
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t);
 u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
 		       size_t len);

@@ -177,6 +177,64 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 	return placed;
 }
 
+/*
+ * A table keyed by @seed for @n servers: @next gives them one by one (each
+ * is referenced here), then they are sorted and the slots populated.
+ */
+static struct ip_vs_sip_table *
+ip_vs_sip_table_make(unsigned int n, u64 seed,
+		     struct ip_vs_dest *(*next)(void *pos), void *pos)
+{
+	struct ip_vs_sip_table *t;
+	struct ip_vs_dest *d;
+	int ret;
+
+	if (n > IP_VS_SIP_MAX_DESTS)
+		return ERR_PTR(-E2BIG);
+	t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	t->key.key[0] = seed;
+	t->key.key[1] = seed ^ 0x736970206d61676cULL;	/* "sip magl" */
+	if (n) {
+		t->dests = kcalloc(n, sizeof(*t->dests), GFP_KERNEL);
+		if (!t->dests) {
+			kvfree(t);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	while (t->ndests < n) {
+		d = next(pos);
+		if (!d)
+			break;
+		ip_vs_dest_hold(d);
+		t->dests[t->ndests++] = d;
+	}
+	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_sip_dest_cmp, NULL);
+
+	ret = ip_vs_sip_populate(t);
+	if (ret < 0) {
+		ip_vs_sip_table_free(t);
+		return ERR_PTR(ret);
+	}
+	return t;
+}
+
+struct ip_vs_sip_list_pos {
+	struct list_head	*head;
+	struct list_head	*cur;
+};
+
+static struct ip_vs_dest *ip_vs_sip_list_next(void *pos)
+{
+	struct ip_vs_sip_list_pos *p = pos;
+
+	p->cur = p->cur->next;
+	if (p->cur == p->head)
+		return NULL;
+	return list_entry(p->cur, struct ip_vs_dest, n_list);
+}
+
 /**
  * ip_vs_sip_table_build - a new placement table for a list of servers
  * @dests: the service's destination list (struct ip_vs_dest.n_list)
@@ -190,42 +248,51 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c)
 {
-	struct ip_vs_sip_table *t;
+	struct ip_vs_sip_list_pos pos = { .head = dests, .cur = dests };
 	struct ip_vs_dest *d;
 	unsigned int n = 0;
-	int ret;
 
 	list_for_each_entry(d, dests, n_list)
 		n++;
-	if (n > IP_VS_SIP_MAX_DESTS)
-		return ERR_PTR(-E2BIG);
-
-	t = kvzalloc(sizeof(*t), GFP_KERNEL);
-	if (!t)
-		return ERR_PTR(-ENOMEM);
-	t->key.key[0] = c->seed;
-	t->key.key[1] = c->seed ^ 0x736970206d61676cULL;	/* "sip magl" */
-	if (n) {
-		t->dests = kcalloc(n, sizeof(*t->dests), GFP_KERNEL);
-		if (!t->dests) {
-			kvfree(t);
-			return ERR_PTR(-ENOMEM);
-		}
-	}
-	list_for_each_entry(d, dests, n_list) {
-		ip_vs_dest_hold(d);
-		t->dests[t->ndests++] = d;
-	}
-	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_sip_dest_cmp, NULL);
-
-	ret = ip_vs_sip_populate(t);
-	if (ret < 0) {
-		ip_vs_sip_table_free(t);
-		return ERR_PTR(ret);
-	}
-	return t;
+	return ip_vs_sip_table_make(n, c->seed, ip_vs_sip_list_next, &pos);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_build);
+
+struct ip_vs_sip_array_pos {
+	const struct ip_vs_sip_table	*old;
+	unsigned int			i;
+};
+
+static struct ip_vs_dest *ip_vs_sip_array_next(void *pos)
+{
+	struct ip_vs_sip_array_pos *p = pos;
+
+	if (p->i >= p->old->ndests)
+		return NULL;
+	return p->old->dests[p->i++];
+}
+
+/**
+ * ip_vs_sip_table_reseed - the table of the same servers with a new seed
+ * @old: the current table, whose references keep its servers alive
+ * @seed: the new seed
+ *
+ * Process context, with @old stable (the caller holds the table mutex of
+ * ip_vs_sip_sched.c). The servers are @old's, which are the destination
+ * list as of the last destination callback; weights are read now. Takes
+ * a reference on every server in the table.
+ *
+ * Return: the table, or an ERR_PTR.
+ */
+struct ip_vs_sip_table *
+ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed)
+{
+	struct ip_vs_sip_array_pos pos = { .old = old };
+
+	return ip_vs_sip_table_make(old->ndests, seed, ip_vs_sip_array_next,
+				    &pos);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_reseed);
 
 /* Free a table that no reader can see any more. */
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t)

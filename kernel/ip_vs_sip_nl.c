@@ -11,12 +11,17 @@
  * IPVS frees it.
  *
  * Dumps keep no pointer between messages: cb->ctx holds the key of the
- * service being dumped and how many of its bindings were walked. The next
- * message finds the service again (or, deleted meanwhile, the next one by
- * key order, flagging the dump NLM_F_DUMP_INTR) and skips that many. A
- * binding table resize during a walk restarts the walk (rhashtable), so
- * the dump is flagged NLM_F_DUMP_INTR too: it may repeat or miss a
- * binding, and a tool that needs an exact list dumps again.
+ * service being dumped and a cursor into its binding table: the hash
+ * bucket, how many entries of that bucket were walked, and the table size.
+ * The next message finds the service again (or, deleted meanwhile, the
+ * next one by key order, flagging the dump NLM_F_DUMP_INTR) and goes on
+ * from that bucket, so a dump costs O(bindings + buckets) in all, however
+ * many messages it takes. Bindings added or removed meanwhile may be
+ * missed or repeated, as in any netlink dump. A resize of the binding
+ * table moves the cursor to the same fraction of the new table and flags
+ * the dump NLM_F_DUMP_INTR (it may repeat or miss bindings; a tool that
+ * needs an exact list dumps again): the cursor only moves forward, so a
+ * dump always ends.
  */
 #include <linux/kernel.h>
 #include <linux/jiffies.h>
@@ -114,8 +119,8 @@ static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
 			READ_ONCE(c->linger_timeout)) ||
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS,
 			READ_ONCE(c->max_bindings)) ||
-	    nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_SETTINGS_SEED, c->seed,
-			      IPVS_UDP_A_SIP_SETTINGS_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_SETTINGS_SEED,
+			      READ_ONCE(c->seed), IPVS_UDP_A_SIP_SETTINGS_PAD) ||
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY,
 			move ? IPVS_UDP_DRAIN_POLICY_MOVE :
 			IPVS_UDP_DRAIN_POLICY_DRAIN) ||
@@ -213,11 +218,6 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 			       NULL, info->extack);
 	if (ret)
 		return ret;
-	if (tb[IPVS_UDP_A_SIP_SETTINGS_SEED]) {
-		NL_SET_ERR_MSG_ATTR(info->extack, tb[IPVS_UDP_A_SIP_SETTINGS_SEED],
-				    "seed is read only (module parameter hash_seed)");
-		return -EOPNOTSUPP;
-	}
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS]) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    tb[IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS],
@@ -232,6 +232,18 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(s);
 	}
 	c = &s->conf;
+	/* First: when the new table cannot be built, nothing changes. */
+	if (tb[IPVS_UDP_A_SIP_SETTINGS_SEED]) {
+		ret = ip_vs_sip_svc_reseed(s,
+					   nla_get_u64(tb[IPVS_UDP_A_SIP_SETTINGS_SEED]));
+		if (ret) {
+			mutex_unlock(&ip_vs_sip_mutex);
+			NL_SET_ERR_MSG_ATTR(info->extack,
+					    tb[IPVS_UDP_A_SIP_SETTINGS_SEED],
+					    "cannot build the placement table for this seed");
+			return ret;
+		}
+	}
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT])
 		WRITE_ONCE(c->dialog_timeout,
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT]));
@@ -381,7 +393,9 @@ out:
 /* Where a binding dump stands, in cb->ctx. */
 struct ip_vs_sip_nl_dump {
 	struct ip_vs_udp_nl_svc_key	cur;	/* service of the last message */
-	u32				walked;	/* bindings of cur walked */
+	u32				bucket;	/* next bucket of cur's bindings */
+	u32				skip;	/* entries of it already walked */
+	u32				size;	/* buckets then (0: not started) */
 	u8				state;	/* IP_VS_SIP_NL_D_* */
 };
 
@@ -420,22 +434,45 @@ ip_vs_sip_nl_dump_next(struct net *net, struct ip_vs_sip_nl_dump *d,
 			bk = k;
 		}
 	}
-	if (d->state == IP_VS_SIP_NL_D_IN) {
-		/* Deleted since the last message: go on after it. */
-		cb->seq++;
-		d->walked = 0;
-	}
+	if (d->state == IP_VS_SIP_NL_D_IN)
+		cb->seq++;	/* deleted since the last message: go on after it */
 	if (best) {
 		d->cur = bk;
 		d->state = IP_VS_SIP_NL_D_IN;
-		d->walked = 0;
 	}
+	d->bucket = 0;
+	d->skip = 0;
+	d->size = 0;
 	return best;
 }
 
 /*
- * Dump the bindings of @s from d->walked on. Return: 0 when all were
- * sent, -EMSGSIZE when the message is full (d->walked says where).
+ * The binding table of @s as of now, under RCU; the cursor follows a
+ * resize to the same fraction of the new table (the dump is flagged
+ * interrupted).
+ */
+static const struct bucket_table *
+ip_vs_sip_nl_dump_tbl(struct ip_vs_sip_svc *s, struct ip_vs_sip_nl_dump *d,
+		      struct netlink_callback *cb)
+{
+	const struct bucket_table *tbl = rht_dereference_rcu(s->bindings.tbl,
+							     &s->bindings);
+
+	if (d->size && d->size != tbl->size) {
+		d->bucket = (u64)d->bucket * tbl->size / d->size;
+		d->skip = 0;
+		cb->seq++;
+	}
+	d->size = tbl->size;
+	return tbl;
+}
+
+/* Bindings looked at between two chances to reschedule */
+#define IP_VS_SIP_NL_DUMP_BATCH	1024
+
+/*
+ * Dump the bindings of @s from the cursor in @d on. Return: 0 when all
+ * were sent, -EMSGSIZE when the message is full (the cursor says where).
  */
 static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 				 struct netlink_callback *cb,
@@ -444,50 +481,51 @@ static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 				 const struct ip_vs_udp_nl_dest_key *dk)
 {
 	const struct ip_vs_sip_table *t;
-	struct ip_vs_sip_binding *b;
-	struct rhashtable_iter it;
+	const struct bucket_table *tbl;
 	const struct ip_vs_dest *bd;
-	u32 skip = d->walked, n = 0;
+	struct ip_vs_sip_binding *b;
+	struct rhash_head *pos;
+	unsigned int n, seen = 0;
 	int ret = 0;
 
-	rhashtable_walk_enter(&s->bindings, &it);
-	rhashtable_walk_start(&it);
+	rcu_read_lock();
 	t = rcu_dereference(s->table);
-	while ((b = rhashtable_walk_next(&it))) {
-		if (IS_ERR(b)) {
-			if (PTR_ERR(b) != -EAGAIN)
-				break;
-			/* Resized: the walk starts over in a new order. */
-			cb->seq++;
-			skip = d->walked;
-			n = 0;
-			continue;
-		}
-		if (n++ < skip)
-			continue;
-		if (dk) {
-			bd = ip_vs_sip_nl_bdest(t, b);
-			if (!bd || !ip_vs_udp_nl_dest_match(dk, bd)) {
-				d->walked = n;
+	tbl = ip_vs_sip_nl_dump_tbl(s, d, cb);
+	while (d->bucket < tbl->size) {
+		n = 0;
+		rht_for_each_entry_rcu(b, pos, tbl, d->bucket, node) {
+			if (n++ < d->skip)
 				continue;
+			seen++;
+			if (dk) {
+				bd = ip_vs_sip_nl_bdest(t, b);
+				if (!bd || !ip_vs_udp_nl_dest_match(dk, bd)) {
+					d->skip = n;
+					continue;
+				}
 			}
+			ret = ip_vs_sip_nl_binding_msg(skb,
+						       NETLINK_CB(cb->skb).portid,
+						       cb->nlh->nlmsg_seq,
+						       cb->nlh->nlmsg_type,
+						       NLM_F_MULTI, s, t, b, cb);
+			if (ret)
+				goto out;
+			d->skip = n;
 		}
-		ret = ip_vs_sip_nl_binding_msg(skb, NETLINK_CB(cb->skb).portid,
-					       cb->nlh->nlmsg_seq,
-					       cb->nlh->nlmsg_type, NLM_F_MULTI,
-					       s, t, b, cb);
-		if (ret)
-			break;
-		d->walked = n;
-		if (n % 1024 == 0) {
-			rhashtable_walk_stop(&it);
+		d->bucket++;
+		d->skip = 0;
+		if (seen >= IP_VS_SIP_NL_DUMP_BATCH) {
+			rcu_read_unlock();
 			cond_resched();
-			rhashtable_walk_start(&it);
+			rcu_read_lock();
 			t = rcu_dereference(s->table);
+			tbl = ip_vs_sip_nl_dump_tbl(s, d, cb);
+			seen = 0;
 		}
 	}
-	rhashtable_walk_stop(&it);
-	rhashtable_walk_exit(&it);
+out:
+	rcu_read_unlock();
 	return ret;
 }
 

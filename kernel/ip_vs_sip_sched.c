@@ -85,6 +85,13 @@ MODULE_PARM_DESC(hash_seed,
 LIST_HEAD(ip_vs_sip_services);
 /* Protects ip_vs_sip_services (the list and its services' lifetime) */
 DEFINE_MUTEX(ip_vs_sip_mutex);
+/*
+ * Serializes building and publishing placement tables (and writing a
+ * service's seed): IPVS's destination callbacks, under its service mutex,
+ * and a new seed over netlink, under ip_vs_sip_mutex. Innermost lock;
+ * tables are rebuilt rarely, one mutex for all services is enough.
+ */
+static DEFINE_MUTEX(ip_vs_sip_table_mutex);
 static struct workqueue_struct *ip_vs_sip_wq;
 
 /* Copy of a datagram's first bytes when they are not in the linear area. */
@@ -186,21 +193,78 @@ static void ip_vs_sip_table_free_rcu(struct rcu_head *head)
 	ip_vs_sip_table_free(container_of(head, struct ip_vs_sip_table, rcu));
 }
 
-/* Rebuild the placement table after the server set or a weight changed. */
+/* Publish @t; the previous table is freed after a grace period. */
+static void ip_vs_sip_svc_publish(struct ip_vs_sip_svc *s,
+				  struct ip_vs_sip_table *t)
+{
+	struct ip_vs_sip_table *old;
+
+	old = rcu_replace_pointer(s->table, t,
+				  lockdep_is_held(&ip_vs_sip_table_mutex));
+	if (old)
+		call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
+}
+
+/*
+ * Rebuild the placement table after the server set or a weight changed.
+ * IPVS calls this (through its destination callbacks) with its service
+ * mutex held, so @dests is stable; the seed is the one a concurrent
+ * ip_vs_sip_svc_reseed() published last (ip_vs_sip_table_mutex orders
+ * them).
+ */
 int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s,
 			 struct list_head *dests)
 {
-	struct ip_vs_sip_table *t, *old;
+	struct ip_vs_sip_table *t;
+	int ret = 0;
 
+	mutex_lock(&ip_vs_sip_table_mutex);
 	t = ip_vs_sip_table_build(dests, &s->conf);
 	if (IS_ERR(t))
-		return PTR_ERR(t);
-	old = rcu_replace_pointer(s->table, t, true);
-	if (old)
-		call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
-	return 0;
+		ret = PTR_ERR(t);
+	else
+		ip_vs_sip_svc_publish(s, t);
+	mutex_unlock(&ip_vs_sip_table_mutex);
+	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_update);
+
+/**
+ * ip_vs_sip_svc_reseed - a new consistent-hash seed for one service
+ * @s: the service's state
+ * @seed: the seed
+ *
+ * Process context (netlink sip-set). The new table places the servers of
+ * the current one, keyed by @seed, and replaces it as a whole: a datagram
+ * hashes its Call-ID with the key of the table it picks from, so the
+ * packet path sees either the old seed and table or the new ones, never
+ * a mix. The IPVS service mutex that keeps the destination list stable is
+ * not ours to take; a list change racing with this is followed by its
+ * callback, which rebuilds from the list after us (ip_vs_sip_table_mutex)
+ * with the seed set here. Bindings are kept: only new Call-IDs (and calls
+ * moving off an unusable server) are placed by the new seed.
+ *
+ * Return: 0, or a negative errno (the seed and table are then unchanged).
+ */
+int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed)
+{
+	struct ip_vs_sip_table *t, *old;
+	int ret = 0;
+
+	mutex_lock(&ip_vs_sip_table_mutex);
+	old = rcu_dereference_protected(s->table,
+					lockdep_is_held(&ip_vs_sip_table_mutex));
+	t = ip_vs_sip_table_reseed(old, seed);
+	if (IS_ERR(t)) {
+		ret = PTR_ERR(t);
+	} else {
+		WRITE_ONCE(s->conf.seed, seed);
+		ip_vs_sip_svc_publish(s, t);
+	}
+	mutex_unlock(&ip_vs_sip_table_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_reseed);
 
 static int ip_vs_sip_init_svc(struct ip_vs_service *svc)
 {
@@ -429,10 +493,11 @@ static void ip_vs_sip_show_svc(struct seq_file *seq,
 	ip_vs_sip_stats_sum(s, &st);
 	seq_printf(seq,
 		   "%-46s %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
-		   name, atomic_read(&s->nbindings), s->conf.max_bindings,
+		   name, atomic_read(&s->nbindings),
+		   READ_ONCE(s->conf.max_bindings),
 		   st.messages, st.parsed, st.nokey, st.oversized, st.hits,
 		   st.created, st.expired, st.moved, st.refused, st.ended,
-		   st.nodest, s->conf.seed);
+		   st.nodest, READ_ONCE(s->conf.seed));
 }
 
 static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)

@@ -64,10 +64,13 @@ const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD 
 	[IPVS_UDP_A_REPLY_DEST_HIST] = { .type = NLA_U64, },
 };
 
-const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD + 1] = {
+const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_OWN + 1] = {
 	[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_reply_settings_timeout_ms_range),
 	[IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_reply_settings_max_requests_range),
 	[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD] = { .type = NLA_U32, },
+	[IPVS_UDP_A_REPLY_SETTINGS_STRICT] = NLA_POLICY_MAX(NLA_U32, 1),
+	[IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH] = NLA_POLICY_MAX(NLA_U32, 1),
+	[IPVS_UDP_A_REPLY_SETTINGS_OWN] = { .type = NLA_U32, },
 };
 
 const struct nla_policy ipvs_udp_service_nl_policy[IPVS_UDP_A_SERVICE_FWMARK + 1] = {
@@ -121,13 +124,16 @@ const struct nla_policy ipvs_udp_binding_flush_nl_policy[IPVS_UDP_A_SIP_CALL_ID 
 };
 
 /* IPVS_UDP_CMD_REPLY_GET - do */
-const struct nla_policy ipvs_udp_reply_get_nl_policy[IPVS_UDP_A_REPLY_SETTINGS + 1] = {
+const struct nla_policy ipvs_udp_reply_get_nl_policy[IPVS_UDP_A_REPLY_SERVICE + 1] = {
 	[IPVS_UDP_A_REPLY_SETTINGS] = NLA_POLICY_NESTED(ipvs_udp_reply_settings_nl_policy),
+	[IPVS_UDP_A_REPLY_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
 };
 
 /* IPVS_UDP_CMD_REPLY_SET - do */
-const struct nla_policy ipvs_udp_reply_set_nl_policy[IPVS_UDP_A_REPLY_SETTINGS + 1] = {
+const struct nla_policy ipvs_udp_reply_set_nl_policy[IPVS_UDP_A_REPLY_RESET + 1] = {
 	[IPVS_UDP_A_REPLY_SETTINGS] = NLA_POLICY_NESTED(ipvs_udp_reply_settings_nl_policy),
+	[IPVS_UDP_A_REPLY_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
+	[IPVS_UDP_A_REPLY_RESET] = { .type = NLA_FLAG, },
 };
 
 /* IPVS_UDP_CMD_REPLY_DEST_GET - do */
@@ -173,13 +179,13 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.cmd		= IPVS_UDP_CMD_REPLY_GET,
 		.doit		= ipvs_udp_nl_reply_get_doit,
 		.policy		= ipvs_udp_reply_get_nl_policy,
-		.maxattr	= IPVS_UDP_A_REPLY_SETTINGS,
+		.maxattr	= IPVS_UDP_A_REPLY_SERVICE,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_REPLY_SET,
 		.doit		= ipvs_udp_nl_reply_set_doit,
 		.policy		= ipvs_udp_reply_set_nl_policy,
-		.maxattr	= IPVS_UDP_A_REPLY_SETTINGS,
+		.maxattr	= IPVS_UDP_A_REPLY_RESET,
 		.flags		= GENL_UNS_ADMIN_PERM,
 	},
 	{

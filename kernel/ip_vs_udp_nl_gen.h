@@ -14,7 +14,7 @@
 /* Common nested types */
 extern const struct nla_policy ipvs_udp_dest_nl_policy[IPVS_UDP_A_DEST_PORT + 1];
 extern const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD + 1];
-extern const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD + 1];
+extern const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_OWN + 1];
 extern const struct nla_policy ipvs_udp_service_nl_policy[IPVS_UDP_A_SERVICE_FWMARK + 1];
 extern const struct nla_policy ipvs_udp_sip_settings_nl_policy[IPVS_UDP_A_SIP_SETTINGS_PAD + 1];
 
@@ -26,9 +26,9 @@ extern const struct nla_policy ipvs_udp_binding_get_do_nl_policy[IPVS_UDP_A_SIP_
 
 extern const struct nla_policy ipvs_udp_binding_flush_nl_policy[IPVS_UDP_A_SIP_CALL_ID + 1];
 
-extern const struct nla_policy ipvs_udp_reply_get_nl_policy[IPVS_UDP_A_REPLY_SETTINGS + 1];
+extern const struct nla_policy ipvs_udp_reply_get_nl_policy[IPVS_UDP_A_REPLY_SERVICE + 1];
 
-extern const struct nla_policy ipvs_udp_reply_set_nl_policy[IPVS_UDP_A_REPLY_SETTINGS + 1];
+extern const struct nla_policy ipvs_udp_reply_set_nl_policy[IPVS_UDP_A_REPLY_RESET + 1];
 
 extern const struct nla_policy ipvs_udp_reply_dest_get_nl_policy[IPVS_UDP_A_REPLY_DEST + 1];
 

@@ -179,6 +179,11 @@ ReplySettings decode_reply_settings(const nlattr* nest) {
         s.max_requests = a.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS);
     if (a.has(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD))
         s.timeout_threshold = a.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD);
+    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_STRICT))
+        s.strict = a.u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT) != 0;
+    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH))
+        s.txid_match = a.u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH) != 0;
+    if (a.has(IPVS_UDP_A_REPLY_SETTINGS_OWN)) s.own = a.u32(IPVS_UDP_A_REPLY_SETTINGS_OWN) != 0;
     return s;
 }
 
@@ -273,6 +278,7 @@ Result<void> Client::sip_set(const ServiceKey& service, const SipSettings& s) {
                          put(IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT, s.linger_timeout);
                          put(IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS, s.max_bindings);
                          put(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, s.drain_policy);
+                         if (s.seed) b.u64(IPVS_UDP_A_SIP_SETTINGS_SEED, *s.seed);
                          b.end_nest(n);
                      });
     if (!r) return r.error();
@@ -334,10 +340,19 @@ Result<std::uint32_t> Client::flush(const ServiceKey& service, const std::option
     return 0u;
 }
 
-Result<ReplySettings> Client::reply_settings() {
-    auto r = request(IPVS_UDP_CMD_REPLY_GET, 0, "get reply engine settings", [](MessageBuilder& b) {
+namespace {
+std::string reply_ctx(const char* what, const std::optional<ServiceKey>& service) {
+    return std::string(what) + " reply engine settings" +
+           (service ? " of " + service->str() : std::string());
+}
+}  // namespace
+
+Result<ReplySettings> Client::reply_settings(const std::optional<ServiceKey>& service) {
+    const std::string ctx = reply_ctx("get", service);
+    auto r = request(IPVS_UDP_CMD_REPLY_GET, 0, ctx, [&](MessageBuilder& b) {
         // The operation wants an attribute set: an empty nest.
         b.end_nest(b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS));
+        if (service) put_service(b, IPVS_UDP_A_REPLY_SERVICE, *service);
     });
     if (!r) return r.error();
     for (const auto& m : *r) {
@@ -345,18 +360,31 @@ Result<ReplySettings> Client::reply_settings() {
         if (a.has(IPVS_UDP_A_REPLY_SETTINGS))
             return decode_reply_settings(a.get(IPVS_UDP_A_REPLY_SETTINGS));
     }
-    return Error::from_errno(EBADMSG, "get reply engine settings", "no settings in the reply");
+    return Error::from_errno(EBADMSG, ctx, "no settings in the reply");
 }
 
-Result<void> Client::set_reply_settings(const ReplySettings& s) {
+Result<void> Client::set_reply_settings(const ReplySettings& s,
+                                        const std::optional<ServiceKey>& service) {
+    auto r = request(IPVS_UDP_CMD_REPLY_SET, 0, reply_ctx("set", service), [&](MessageBuilder& b) {
+        int n = b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS);
+        if (s.timeout_ms) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, *s.timeout_ms);
+        if (s.max_requests) b.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS, *s.max_requests);
+        if (s.timeout_threshold)
+            b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD, *s.timeout_threshold);
+        if (s.strict) b.u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, *s.strict ? 1 : 0);
+        if (s.txid_match) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, *s.txid_match ? 1 : 0);
+        b.end_nest(n);
+        if (service) put_service(b, IPVS_UDP_A_REPLY_SERVICE, *service);
+    });
+    if (!r) return r.error();
+    return {};
+}
+
+Result<void> Client::reset_reply_settings(const ServiceKey& service) {
     auto r =
-        request(IPVS_UDP_CMD_REPLY_SET, 0, "set reply engine settings", [&](MessageBuilder& b) {
-            int n = b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS);
-            if (s.timeout_ms) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, *s.timeout_ms);
-            if (s.max_requests) b.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS, *s.max_requests);
-            if (s.timeout_threshold)
-                b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD, *s.timeout_threshold);
-            b.end_nest(n);
+        request(IPVS_UDP_CMD_REPLY_SET, 0, reply_ctx("reset", service), [&](MessageBuilder& b) {
+            put_service(b, IPVS_UDP_A_REPLY_SERVICE, service);
+            b.flag(IPVS_UDP_A_REPLY_RESET);
         });
     if (!r) return r.error();
     return {};
@@ -415,6 +443,8 @@ Result<Counters> Client::counters(const std::optional<ServiceKey>& service) {
             rc.timeouts = x.uint(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS);
             rc.records = x.uint(IPVS_UDP_A_REPLY_COUNTERS_RECORDS);
             rc.dests = x.uint(IPVS_UDP_A_REPLY_COUNTERS_DESTS);
+            rc.permissive = x.uint(IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE);
+            rc.services = x.uint(IPVS_UDP_A_REPLY_COUNTERS_SERVICES);
             c.reply = rc;
         }
         if (const nlattr* n = a.get(IPVS_UDP_A_COUNTERS_ICMP_VIP)) {

@@ -35,7 +35,7 @@ struct DestKey {
 struct SipSettings {
     std::optional<std::uint32_t> dialog_timeout, early_timeout, transaction_timeout, linger_timeout,
         max_bindings;
-    std::optional<std::uint64_t> seed;          // read only
+    std::optional<std::uint64_t> seed;          // consistent-hash seed; a change keeps bindings
     std::optional<std::uint32_t> drain_policy;  // 0 drain, 1 move
     std::optional<std::uint32_t> svc_flags;     // read only
 };
@@ -63,7 +63,11 @@ struct Binding {
 };
 
 struct ReplySettings {
+    // Per namespace, or (timeout_ms, strict, txid_match) per service.
     std::optional<std::uint32_t> timeout_ms, max_requests, timeout_threshold;
+    std::optional<bool> strict;      // only replies get the VIP (default true)
+    std::optional<bool> txid_match;  // DNS/RADIUS IDs in the match (default true)
+    std::optional<bool> own;         // read: the service has settings of its own
 };
 
 struct ReplyDest {
@@ -75,7 +79,7 @@ struct ReplyDest {
 
 struct ReplyCounters {
     std::uint64_t requests = 0, refused = 0, replies = 0, duplicates = 0, late = 0, unsolicited = 0,
-                  timeouts = 0, records = 0, dests = 0;
+                  timeouts = 0, records = 0, dests = 0, permissive = 0, services = 0;
 };
 
 struct IcmpVipCounters {
@@ -134,8 +138,15 @@ class Client {
     Result<std::uint32_t> flush(const ServiceKey& service,
                                 const std::optional<DestKey>& dest = std::nullopt,
                                 const std::optional<std::string>& call_id = std::nullopt);
-    Result<ReplySettings> reply_settings();
-    Result<void> set_reply_settings(const ReplySettings& s);
+    // The namespace's settings, or those in effect for one service.
+    Result<ReplySettings> reply_settings(const std::optional<ServiceKey>& service = std::nullopt);
+    // Change the namespace's settings, or a service's own (timeout_ms,
+    // strict, txid_match; the engine keeps them until reset_reply_settings,
+    // also after the service is deleted).
+    Result<void> set_reply_settings(const ReplySettings& s,
+                                    const std::optional<ServiceKey>& service = std::nullopt);
+    // Drop a service's own settings (ENOENT when it has none).
+    Result<void> reset_reply_settings(const ServiceKey& service);
     Result<std::vector<ReplyDest>> reply_dests();
     Result<ReplyDest> reply_dest(const DestKey& d);
     Result<Counters> counters(const std::optional<ServiceKey>& service = std::nullopt);

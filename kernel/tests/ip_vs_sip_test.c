@@ -881,6 +881,54 @@ static void ip_vs_sip_bind_test_sticky(struct kunit *test)
 	KUNIT_EXPECT_GT(test, on_new, 0U);
 }
 
+/*
+ * A new seed (netlink sip-set): bound Call-IDs stay where they are, new
+ * ones are placed by the new seed, and the table is the one a service
+ * created with that seed has (directors with the same seed agree).
+ */
+static void ip_vs_sip_bind_test_reseed(struct kunit *test)
+{
+	struct sip_test_fix *f = test->priv;
+	const unsigned int keys = 600;
+	char buf[SIP_TEST_KEYLEN];
+	const struct ip_vs_sip_table *t;
+	struct ip_vs_sip_table *fresh;
+	struct ip_vs_sip_conf c = {};
+	unsigned int i, differ = 0;
+	struct sip_tally stay = {};
+	u8 *bound;
+
+	bound = kunit_kzalloc(test, keys, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bound);
+	sip_test_svc(test, 3);
+	for (i = 0; i < keys; i++)
+		bound[i] = sip_test_idx(sip_test_req(f, sip_test_key(buf, i),
+						     SIP_M(INVITE), 0));
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_reseed(f->s, 0x5eed), 0);
+	KUNIT_EXPECT_EQ(test, f->s->conf.seed, 0x5eedULL);
+	for (i = 0; i < keys; i++) {
+		sip_test_key(buf, i);
+		differ += sip_test_idx(sip_test_hash(f, buf)) != bound[i];
+		sip_check(&stay, sip_test_idx(sip_test_req(f, buf, SIP_M(ACK),
+							   HZ)) == bound[i], i);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, stay.bad, 0U, "moved: key %u", stay.first);
+	kunit_info(test, "new seed: %u of %u bound Call-IDs hash elsewhere now, none moved\n",
+		   differ, keys);
+	KUNIT_EXPECT_GT(test, differ, keys / 4);
+
+	/* The same slots as a table built afresh with that seed. */
+	c.seed = 0x5eed;
+	fresh = ip_vs_sip_table_build(&f->list, &c);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fresh);
+	rcu_read_lock();
+	t = rcu_dereference(f->s->table);
+	KUNIT_EXPECT_EQ(test, memcmp(t->slot, fresh->slot, sizeof(t->slot)), 0);
+	KUNIT_EXPECT_EQ(test, memcmp(&t->key, &fresh->key, sizeof(t->key)), 0);
+	rcu_read_unlock();
+	ip_vs_sip_table_free(fresh);
+}
+
 struct sip_life_step {
 	unsigned int	at;	/* seconds after the first message */
 	u8		method;	/* request method, or the CSeq method */
@@ -1429,6 +1477,7 @@ static void ip_vs_sip_bind_test_max_key(struct kunit *test)
 static struct kunit_case ip_vs_sip_bind_test_cases[] = {
 	KUNIT_CASE(ip_vs_sip_bind_test_same),
 	KUNIT_CASE(ip_vs_sip_bind_test_sticky),
+	KUNIT_CASE(ip_vs_sip_bind_test_reseed),
 	KUNIT_CASE_PARAM(ip_vs_sip_bind_test_lifecycle, sip_life_gen_params),
 	KUNIT_CASE(ip_vs_sip_bind_test_expired_reuse),
 	KUNIT_CASE(ip_vs_sip_bind_test_cap),

@@ -359,6 +359,11 @@ test_permissions() {
 	local out rc
 	topo_setup dr 3 1 1
 	cli dir1 service add sip udp "$VIP4:5060" >/dev/null || return 1
+	out=$(cli dir1 sip-settings udp "$VIP4:5060" --seed 18446744073709551615)
+	check "sip-settings --seed 2^64-1 set and shown ($out)" \
+		grep -q "seed 18446744073709551615" <<<"$out"
+	out=$(cli dir1 sip-settings udp "$VIP4:5060" --seed -1 2>&1)
+	check "sip-settings --seed -1: usage error, exit 2" [ $? = 2 ]
 	out=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$CLI" service add sip udp "$VIP4:5061" 2>&1)
 	rc=$?
@@ -400,6 +405,29 @@ while True:
 		cli dir1 reply-settings --timeout-ms 500
 	out=$(cli dir1 --json reply-settings)
 	check "reply-settings --json reads it back ($out)" grep -q '"timeout_ms":500' <<<"$out"
+	out=$(cli dir1 reply-settings udp "$VIP4:53" --strict off --txid-match off --timeout-ms 800)
+	check "reply-settings SERVICE --strict off --txid-match off ($out)" \
+		grep -q 'timeout 800 ms, strict off, txid-match off (its own settings)' <<<"$out"
+	out=$(cli dir1 --json reply-settings udp "$VIP4:53" --strict on)
+	check "reply-settings SERVICE --json ($out)" \
+		grep -q '"strict":true,"txid_match":false,"own":true' <<<"$out"
+	out=$(cli dir1 reply-settings udp "$VIP4:53" --strict maybe 2>&1)
+	check "reply-settings --strict maybe: usage error, exit 2" [ $? = 2 ]
+	out=$(cli dir1 reply-settings --timeout-ms 600 udp "$VIP4:53" --max-requests 5 2>&1)
+	check "reply-settings SERVICE --max-requests: usage error, exit 2" [ $? = 2 ]
+	out=$(cli dir1 reply-settings udp "$VIP4:53" --reset)
+	check "reply-settings SERVICE --reset: back to the namespace's ($out)" \
+		grep -q "timeout 500 ms, strict on, txid-match on (the namespace's)" <<<"$out"
+	cli dir1 reply-settings udp "$VIP4:53" --strict off >/dev/null
+	cli dir1 service add dns udp "$VIP4:54" >/dev/null || return 1
+	cli dir1 reply-settings udp "$VIP4:54" --timeout-ms 100 >/dev/null
+	out=$(cli dir1 service del udp "$VIP4:54")
+	check "service del drops the service's reply settings ($out)" \
+		grep -q "dropped its reply engine settings" <<<"$out"
+	out=$(cli dir1 reply-settings udp "$VIP4:54")
+	check "reply settings of the deleted service are gone ($out)" \
+		grep -q "(the namespace's)" <<<"$out"
+	cli dir1 reply-settings udp "$VIP4:53" --reset >/dev/null
 	sleep 0.5
 	# 30 DNS-shaped requests (distinct IDs) from one client socket.
 	ns cl1 /usr/bin/python3 - "$VIP4" <<'EOF'

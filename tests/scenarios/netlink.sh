@@ -41,12 +41,14 @@ jf() { json "$1" "$2"; }
 # dest JSON of rsI's IPv4 address (dr: the real server's own address).
 rsj() { echo "{\"af\":\"inet\",\"addr\":\"$(rs_addr4 "$1")\",\"port\":5060}"; }
 
-# send_calls NS FIRST COUNT [PREFIX]: one SIP OPTIONS per Call-ID
-# PREFIX-FIRST .. PREFIX-(FIRST+COUNT-1) from NS's client address to VIP.
+# send_calls NS FIRST COUNT [PREFIX [PORT]]: one SIP OPTIONS per Call-ID
+# PREFIX-FIRST .. PREFIX-(FIRST+COUNT-1) from NS's client address to
+# VIP:PORT (5060).
 send_calls() {
-	ns "$1" /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" "$2" "$3" "${4:-nl}" <<'EOF'
+	ns "$1" /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" "$2" "$3" "${4:-nl}" "${5:-5060}" <<'EOF'
 import socket, sys, time
 src, vip, first, n, pfx = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+port = int(sys.argv[6])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind((src, 0))
 for i in range(first, first + n):
@@ -55,7 +57,7 @@ for i in range(first, first + n):
          "From: <sip:a@%s>;tag=%d\r\nTo: <sip:rs@%s>\r\nCall-ID: %s\r\n"
          "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (
              vip, src, i, src, i, vip, cid)
-    s.sendto(m.encode(), (vip, 5060))
+    s.sendto(m.encode(), (vip, port))
     if i % 200 == 199:
         time.sleep(0.05)
 EOF
@@ -133,10 +135,9 @@ test_settings() {
 	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"dialog-timeout\":0}}")
 	check "sip-set dialog-timeout 0: ERANGE (policy range)" \
 		[ "$(jf "$r" 'd["error"]')" = ERANGE ]
-	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"seed\":7}}")
-	check "sip-set seed: read only, with extack" \
-		[ "$(jf "$r" 'd["error"]')" = EOPNOTSUPP ] &&
-		grep -q "read only" <<<"$(jf "$r" 'd["extack"]')"
+	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"svc-flags\":1}}")
+	check "sip-set svc-flags: read only, with extack" \
+		[ "$(jf "$r" 'd["error"], "read only" in d["extack"]')" = "EOPNOTSUPP True" ]
 
 	modprobe ip_vs_pe_reply || return 1
 	r=$(nl dir1 do reply-get '{}')
@@ -173,6 +174,78 @@ print("# %d calls seen by servers, %d bindings dumped, per server %s, %d wrong" 
       (len(where), len(got), per, len(bad)))
 sys.exit(0 if where and not bad and all(per.values()) else 1)
 EOF
+}
+
+# placements PORT: "Call-ID dest" lines, sorted, of the service VIP4:PORT.
+placements() {
+	nl dir1 dump binding-get "{\"service\":${SVC/5060/$1}}" |
+		/usr/bin/python3 -c 'import json, sys
+d = json.load(sys.stdin)
+for m in sorted(d["msgs"], key=lambda m: m["binding"]["call-id"]):
+    print(m["binding"]["call-id"], m["binding"].get("dest", {}).get("addr"))'
+}
+
+# differ PREFIX: "N M": of the M Call-IDs PREFIX-* bound in both services
+# (ports 5060 and 5061), N are bound to different real servers.
+differ() {
+	/usr/bin/python3 -c 'import sys
+a = dict(l.split() for l in sys.argv[1].splitlines())
+b = dict(l.split() for l in sys.argv[2].splitlines())
+k = [c for c in a if c in b and c.startswith(sys.argv[3] + "-")]
+print(sum(a[c] != b[c] for c in k), len(k))' \
+		"$(placements 5060)" "$(placements 5061)" "$1"
+}
+
+# Per-service hash seed (sip-set seed). Two services with the same real
+# servers and weights stand for two directors (what they place depends on
+# servers, weights and seed only, sip-scale.sh checks real directors);
+# real SIP datagrams, NAT (one real-server port for both services).
+test_seed() {
+	local i p r d before svcb=${SVC/5060/5061}
+	topo_setup nat 3 || return 1
+	for p in 5060 5061; do
+		ns dir1 ipvsadm -A -u "$VIP4:$p" -s sip -o || return 1
+		for i in 1 2 3; do
+			ns dir1 ipvsadm -a -u "$VIP4:$p" \
+				-r "$(rs_addr4 "$i"):5060" -m || return 1
+		done
+		nl dir1 do sip-set "{\"service\":${SVC/5060/$p},\"settings\":{\"transaction-timeout\":600}}" |
+			grep -q '"ok": true' || return 1
+	done
+	r=$(nl dir1 do sip-set "{\"service\":$svcb,\"settings\":{\"seed\":12345}}")
+	check "seed: sip-set seed accepted" [ "$(jf "$r" 'd["ok"]')" = True ]
+	r=$(nl dir1 do sip-get "{\"service\":$svcb}")
+	check "seed: sip-get reads it back (12345)" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["seed"]')" = 12345 ]
+	r=$(nl dir1 do sip-get "{\"service\":$SVC}")
+	check "seed: the other service keeps the module parameter's (0)" \
+		[ "$(jf "$r" 'd["msgs"][0]["settings"]["seed"]')" = 0 ]
+	check "seed: /proc/net/ip_vs_sip shows it" \
+		ns dir1 grep -q ":5061 .* 12345\$" /proc/net/ip_vs_sip
+	send_calls cl1 0 60 s1 5060
+	send_calls cl1 0 60 s1 5061
+	sleep 1
+	d=$(differ s1)
+	echo "# seeds 0 and 12345: $d (differently placed, Call-IDs)"
+	check "seed: another seed places the same Call-IDs differently ($d)" \
+		[ "${d#* }/$((${d% *} > 10))" = 60/1 ]
+	before=$(placements 5060)
+	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"seed\":12345}}")
+	check "seed: the first service gets the same seed (12345)" \
+		[ "$(jf "$r" 'd["ok"]')" = True ]
+	check "seed: bindings survive the seed change" \
+		[ "$(placements 5060)" = "$before" ]
+	send_calls cl1 0 60 s1 5060
+	sleep 1
+	check "seed: bound Call-IDs stay on their servers" \
+		[ "$(placements 5060)" = "$before" ]
+	send_calls cl1 0 60 s2 5060
+	send_calls cl1 0 60 s2 5061
+	sleep 1
+	d=$(differ s2)
+	echo "# both seeds 12345: $d (differently placed, Call-IDs)"
+	check "seed: the same non-default seed places new Call-IDs alike ($d)" \
+		[ "$d" = "0 60" ]
 }
 
 test_bindings() {
@@ -421,5 +494,6 @@ EOF
 
 # The hostile requests and the fuzz loop run from netlink-hostile.sh, in
 # their own UML boot.
-[ $# -eq 0 ] && set -- test_autoload test_settings test_bindings test_flush
+[ $# -eq 0 ] && set -- test_autoload test_settings test_bindings test_flush \
+	test_seed
 scenario_main "$@"

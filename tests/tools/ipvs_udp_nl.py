@@ -120,6 +120,9 @@ def encode(spec, set_name, obj):
                 if a.get("byte-order") == "big-endian":
                     fmt = ">" + fmt
                 out += nla(a["value"], struct.pack(fmt, v1))
+            elif t == "flag":
+                if v1:
+                    out += nla(a["value"], b"")
             elif t == "binary":
                 if isinstance(v1, str) and v1.startswith("hex:"):
                     b = bytes.fromhex(v1[4:])

@@ -177,6 +177,25 @@ TEST(Udp, SipSettingsSetSendsOnlyWhatIsGiven) {
     EXPECT_EQ(k.sent[1], e.bytes());
 }
 
+TEST(Udp, SipSettingsSetSendsTheSeedAsU64) {
+    Kernel k;
+    k.fn = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    auto c = k.client();
+    udp::SipSettings s;
+    s.seed = 0x0123456789abcdefULL;
+    ASSERT_TRUE(c.sip_set(*ServiceKey::parse("fwmark:3"), s));
+    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[1]));
+    e.genl(IPVS_UDP_CMD_SIP_SET, 1)
+        .begin(IPVS_UDP_A_SIP_SERVICE)
+        .u16(IPVS_UDP_A_SERVICE_AF, AF_INET)
+        .u32(IPVS_UDP_A_SERVICE_FWMARK, 3)
+        .end()
+        .begin(IPVS_UDP_A_SIP_SETTINGS)
+        .u64(IPVS_UDP_A_SIP_SETTINGS_SEED, 0x0123456789abcdefULL)
+        .end();
+    EXPECT_EQ(k.sent[1], e.bytes());
+}
+
 TEST(Udp, SipGetAndCounters) {
     Kernel k;
     k.fn = [](const Bytes& req) {
@@ -226,6 +245,57 @@ TEST(Udp, SipGetAndCounters) {
     EXPECT_EQ(n->reply->timeouts, 4u);
     EXPECT_EQ(n->reply->records, 2u);
     EXPECT_FALSE(n->icmp_vip);
+}
+
+TEST(Udp, ReplySettingsOfAServiceSendStrictTxidMatchAndTheService) {
+    Kernel k;
+    k.fn = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    auto c = k.client();
+    udp::ReplySettings s;
+    s.timeout_ms = 200;
+    s.strict = false;
+    s.txid_match = true;
+    ASSERT_TRUE(c.set_reply_settings(s, *ServiceKey::parse("10.0.100.1:53")));
+    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[1]));
+    e.genl(IPVS_UDP_CMD_REPLY_SET, 1)
+        .begin(IPVS_UDP_A_REPLY_SETTINGS)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 200)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
+        .end();
+    svc4(e, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
+    EXPECT_EQ(k.sent[1], e.bytes());
+
+    ASSERT_TRUE(c.reset_reply_settings(*ServiceKey::parse("10.0.100.1:53")));
+    Enc r(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(k.sent[2]));
+    r.genl(IPVS_UDP_CMD_REPLY_SET, 1);
+    svc4(r, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
+    r.attr(IPVS_UDP_A_REPLY_RESET, nullptr, 0);
+    EXPECT_EQ(k.sent[2], r.bytes());
+}
+
+TEST(Udp, ReplySettingsOfAServiceDecodeStrictTxidMatchOwn) {
+    Kernel k;
+    k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_REPLY_GET, 1);
+        svc4(e, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
+        e.begin(IPVS_UDP_A_REPLY_SETTINGS)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 200)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_OWN, 1)
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    auto c = k.client();
+    auto s = c.reply_settings(*ServiceKey::parse("10.0.100.1:53"));
+    ASSERT_TRUE(s) << s.error().message();
+    EXPECT_EQ(s->timeout_ms, 200u);
+    EXPECT_EQ(s->strict, false);
+    EXPECT_EQ(s->txid_match, true);
+    EXPECT_EQ(s->own, true);
+    EXPECT_FALSE(s->max_requests);
 }
 
 TEST(Udp, ReplyAccountingDump) {
