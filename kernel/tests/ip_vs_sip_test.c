@@ -1474,6 +1474,33 @@ static void ip_vs_sip_bind_test_max_key(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, state, (u8)SIP_S(EARLY));
 }
 
+/*
+ * The gc skips its walk while no binding can have expired, and a binding
+ * whose expiry moves earlier (BYE: dialog to linger) lowers that bound at
+ * once. Guards against the walk being skipped past an expiry
+ * (ip_vs_sip_gc_lower()).
+ */
+static void ip_vs_sip_bind_test_gc_skip(struct kunit *test)
+{
+	struct sip_test_fix *f = test->priv;
+	const struct ip_vs_sip_conf *c;
+	unsigned long bye, end;
+
+	sip_test_svc(test, 3);
+	c = &f->s->conf;
+	sip_test_req(f, "gc-skip", SIP_M(INVITE), 0);
+	sip_test_send(f, "gc-skip", SIP_M(INVITE), 200, false, HZ);
+	/* A walk: the dialog lives on, the next walk is due within 64 s. */
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, f->now +
+				     (c->transaction_timeout + 1) * HZ), 0U);
+	bye = (c->transaction_timeout + 2) * HZ;
+	sip_test_req(f, "gc-skip", SIP_M(BYE), bye);
+	end = f->now + bye + (unsigned long)c->linger_timeout * HZ;
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, end), 0U);
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, end + 1), 1U);
+	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
+}
+
 static struct kunit_case ip_vs_sip_bind_test_cases[] = {
 	KUNIT_CASE(ip_vs_sip_bind_test_same),
 	KUNIT_CASE(ip_vs_sip_bind_test_sticky),
@@ -1485,6 +1512,7 @@ static struct kunit_case ip_vs_sip_bind_test_cases[] = {
 	KUNIT_CASE(ip_vs_sip_bind_test_drain),
 	KUNIT_CASE(ip_vs_sip_bind_test_none),
 	KUNIT_CASE(ip_vs_sip_bind_test_flush),
+	KUNIT_CASE(ip_vs_sip_bind_test_gc_skip),
 	KUNIT_CASE(ip_vs_sip_bind_test_max_key),
 	{}
 };
