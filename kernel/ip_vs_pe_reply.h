@@ -62,7 +62,7 @@ struct ip_vs_pe_reply_svcconf {
 
 /* Most services with settings of their own, per namespace */
 #define IP_VS_PE_REPLY_MAX_SVCCONF	1024
-#define IP_VS_PE_REPLY_SVCCONF_BITS	6
+#define IP_VS_PE_REPLY_SVCCONF_BITS	8
 
 /* The settings in effect for one service, on the packet path. */
 struct ip_vs_pe_reply_eff {

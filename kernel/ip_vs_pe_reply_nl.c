@@ -20,6 +20,7 @@
  * "events" group. Only while someone listens and a threshold is set.
  */
 #include <linux/hash.h>
+#include <linux/jhash.h>
 #include <linux/kernel.h>
 #include <linux/stringify.h>
 #include <linux/mutex.h>
@@ -33,10 +34,14 @@
 /* Serializes reply-set (the copy of the module parameters, svcconf). */
 static DEFINE_MUTEX(ip_vs_pe_reply_nl_mutex);
 
+/* Many services often share a port (DNS on many VIPs): hash the address. */
 static u32 ip_vs_pe_reply_svcconf_hash(const struct ip_vs_udp_nl_svc_key *k)
 {
-	return hash_32(k->fwmark ^ ((u32)ntohs(k->port) << 16) ^ k->af ^
-		       ((u32)k->protocol << 8), IP_VS_PE_REPLY_SVCCONF_BITS);
+	u32 h = jhash2((const u32 *)&k->addr, sizeof(k->addr) / sizeof(u32),
+		       k->fwmark ^ ((u32)ntohs(k->port) << 16) ^ k->af ^
+		       ((u32)k->protocol << 8));
+
+	return hash_32(h, IP_VS_PE_REPLY_SVCCONF_BITS);
 }
 
 /* The entry of service @k, or NULL. Under RCU or the mutex. */
