@@ -27,7 +27,7 @@
 #   sip_now                    wall clock, comparable with SIPp's log times
 #   sj, gt0, uac_report, calls_ok   checks shared by the SIP scenarios
 #
-# SIPp UAS: our own scenario (written by sip_init): SIPp's built-in uas
+# SIPp UAS: tests/data/sip/uas.xml (copied by sip_init), SIPp's built-in uas
 # flow, except that
 #  - a BYE of a dialog the server does not know (also after a stray ACK)
 #    is answered "481 Call/Transaction Does Not Exist", as a real SIP
@@ -62,77 +62,7 @@ sip_init() {
 	rm -rf "$SIP_DIR"
 	mkdir -p "$SIP_DIR"
 	SIP_UAC_PID=()
-	cat >"$SIP_DIR/uas.xml" <<'EOF'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="ipvs-udp UAS">
-  <!-- In-dialog requests of a call this server never saw -->
-  <recv request="ACK" optional="true" next="stray_ack"/>
-  <recv request="BYE" optional="true" next="stray_bye"/>
-  <!-- No 180: SIPp re-sends the first message it sent after a request
-       when that request is retransmitted, and that must be the 200. -->
-  <recv request="INVITE"/>
-  <send retrans="500">
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Type: application/sdp
-      Content-Length: [len]
-
-      v=0
-      o=user1 53655765 2353687637 IN IP[local_ip_type] [local_ip]
-      s=-
-      c=IN IP[media_ip_type] [media_ip]
-      t=0 0
-      m=audio [media_port] RTP/AVP 0
-      a=rtpmap:0 PCMU/8000
-
-    ]]>
-  </send>
-  <recv request="ACK" optional="true" rtd="true"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <nop next="done"/>
-
-  <!-- A stray ACK: its BYE may follow (SIPp itself would answer 200) -->
-  <label id="stray_ack"/>
-  <recv request="BYE" timeout="4000" ontimeout="done"/>
-  <label id="stray_bye"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 481 Call/Transaction Does Not Exist
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <label id="done"/>
-  <timewait milliseconds="4000"/>
-</scenario>
-EOF
+	cp tests/data/sip/uas.xml "$SIP_DIR/uas.xml"
 }
 
 _sip_v6() { [[ $1 == *:* ]]; }

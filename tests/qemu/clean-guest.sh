@@ -71,63 +71,7 @@ echo 1 >/proc/sys/net/ipv4/ip_forward
 # SIP: SIPp UAS on every real server; one that sees an ACK or BYE of a call
 # whose INVITE went elsewhere answers 481, and that call fails at the UAC.
 mkdir -p /tmp/sip
-cat >/tmp/sip/uas.xml <<'EOF'
-<?xml version="1.0" encoding="ISO-8859-1" ?>
-<!DOCTYPE scenario SYSTEM "sipp.dtd">
-<scenario name="ipvs-udp UAS">
-  <recv request="ACK" optional="true" next="stray_ack"/>
-  <recv request="BYE" optional="true" next="stray_bye"/>
-  <recv request="INVITE"/>
-  <send retrans="500">
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:];tag=[pid]SIPpTag01[call_number]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Contact: <sip:[local_ip]:[local_port];transport=[transport]>
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <recv request="ACK" optional="true"/>
-  <recv request="BYE"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 200 OK
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <nop next="done"/>
-  <label id="stray_ack"/>
-  <recv request="BYE" timeout="4000" ontimeout="done"/>
-  <label id="stray_bye"/>
-  <send>
-    <![CDATA[
-
-      SIP/2.0 481 Call/Transaction Does Not Exist
-      [last_Via:]
-      [last_From:]
-      [last_To:]
-      [last_Call-ID:]
-      [last_CSeq:]
-      Content-Length: 0
-
-    ]]>
-  </send>
-  <label id="done"/>
-  <timewait milliseconds="4000"/>
-</scenario>
-EOF
+cp /root/uas.xml /tmp/sip/uas.xml
 for i in 1 2 3; do
 	s=s$i
 	a=10.0.$((i + 1)).1$i
