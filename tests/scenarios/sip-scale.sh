@@ -110,7 +110,7 @@ test_scale_out() {
 # only the director's state is under test.
 test_flood() {
 	local cap=50000 n=1000000 s rc out i slab0 slab1 mon peak bound
-	local msgs parsed created refused hits bind monpid
+	local msgs parsed created refused hits bind monpid arrived flood
 	# IPVS_UDP_SIP_MAX_BINDINGS=4000000 shows the checks fail without a cap.
 	sip_param max_bindings "${IPVS_UDP_SIP_MAX_BINDINGS:-$cap}"
 	# Unanswered INVITEs are bound for transaction_timeout (32 s, Timer B):
@@ -128,6 +128,14 @@ test_flood() {
 	sip_param max_bindings 262144
 	sip_param transaction_timeout 32
 	[ -x "$SIPFLOOD" ] || { fail "flood: $SIPFLOOD missing (make userspace)"; return 0; }
+	# Datagrams for the service that reach the director (mangle
+	# PREROUTING, before IPVS), all and the flood's: at 50k/s UML's
+	# virtual network may drop a few on the way, which is not the
+	# scheduler's doing.
+	ns dir1 iptables-legacy -t mangle -A PREROUTING -d "$VIP4/32" -p udp \
+		--dport 5060 || return 1
+	ns dir1 iptables-legacy -t mangle -A PREROUTING -s "$(cl_addr4 2)/32" \
+		-d "$VIP4/32" -p udp --dport 5060 || return 1
 
 	mon=$SIP_DIR/bindings.log
 	(
@@ -162,24 +170,29 @@ test_flood() {
 	refused=$(sip_counter dir1 Refused)
 	hits=$(sip_counter dir1 Hits)
 	bind=$(sip_counter dir1 Bindings)
+	# shellcheck disable=SC2016 # awk's fields
+	read -r arrived flood < <(ns dir1 iptables-legacy -t mangle -nvxL \
+		PREROUTING | awk '/dpt:5060/ { printf "%s ", $1 } END { print "" }')
 	# No service line (another scheduler): numbers that fail the checks.
-	for i in peak msgs parsed created refused hits bind; do
+	for i in peak msgs parsed created refused hits bind arrived flood; do
 		[[ ${!i} =~ ^[0-9]+$ ]] || printf -v "$i" %s -1
 	done
 	# Bound: each binding is one kmalloc (<= 256 B with the Call-ID) plus
 	# its rhashtable bucket; 8 MiB slack for everything else.
 	bound=$((cap * 256 / 1024 + 8192))
-	echo "# Bindings: peak $peak over $(wc -l <"$mon") samples, $bind at the end, cap $cap; Messages $msgs, Parsed $parsed, Created $created, Hits $hits, Refused $refused; Slab ${slab0} kB before, ${slab1} kB after (+$((slab1 - slab0)) kB, bound $bound kB)"
+	echo "# Bindings: peak $peak over $(wc -l <"$mon") samples, $bind at the end, cap $cap; Messages $msgs, Parsed $parsed, Created $created, Hits $hits, Refused $refused; arrived at the director $arrived (flood $flood); Slab ${slab0} kB before, ${slab1} kB after (+$((slab1 - slab0)) kB, bound $bound kB)"
 	check "flood: $n datagrams sent in $(json "$out" 'd["seconds"]') s" \
 		[ "$(json "$out" 'd["sent"]')" = "$n" ]
-	check "flood: the director scheduled all of them ($msgs messages)" \
-		[ "$msgs" -ge "$n" ]
+	check "flood: >= 99% of them reached the director ($flood)" \
+		[ "$flood" -ge $((n * 99 / 100)) ]
+	check "flood: the director scheduled every datagram that reached it ($msgs of $arrived)" \
+		[ "$msgs" -ge "$arrived" ]
 	[ "$bind" -gt "$peak" ] && peak=$bind
 	check "flood: Bindings never above the cap (peak $peak, cap $cap)" \
 		[ "$peak" -le "$cap" ]
 	check "flood: the table filled up to the cap ($bind)" [ "$bind" = "$cap" ]
-	check "flood: Refused counts the rest ($refused >= $n - $cap)" \
-		[ "$refused" -ge $((n - cap)) ]
+	check "flood: Refused counts the rest ($refused >= $flood - $cap)" \
+		[ "$refused" -ge $((flood - cap)) ]
 	check "flood: every parsed message was a hit, a new binding or refused" \
 		[ $((created + hits + refused)) = "$parsed" ]
 	check "flood: Slab grew by at most $bound kB (+$((slab1 - slab0)) kB)" \
