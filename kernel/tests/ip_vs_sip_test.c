@@ -734,6 +734,26 @@ static struct ip_vs_dest *sip_test_req(struct sip_test_fix *f, const char *key,
 	return sip_test_send(f, key, method, 0, false, at);
 }
 
+/*
+ * A service of three servers with Call-IDs 0..@keys-1 bound by their
+ * INVITE: the server id each one is bound to, in a test allocation.
+ */
+static u8 *sip_test_bind_keys(struct kunit *test, unsigned int keys)
+{
+	struct sip_test_fix *f = test->priv;
+	char buf[SIP_TEST_KEYLEN];
+	unsigned int i;
+	u8 *bound;
+
+	bound = kunit_kzalloc(test, keys, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bound);
+	sip_test_svc(test, 3);
+	for (i = 0; i < keys; i++)
+		bound[i] = sip_test_idx(sip_test_req(f, sip_test_key(buf, i),
+						     SIP_M(INVITE), 0));
+	return bound;
+}
+
 /* Where the consistent hash alone places @key now. */
 static struct ip_vs_dest *sip_test_hash(struct sip_test_fix *f,
 					const char *key)
@@ -850,12 +870,7 @@ static void ip_vs_sip_bind_test_sticky(struct kunit *test)
 	struct ip_vs_dest *d;
 	u8 *bound;
 
-	bound = kunit_kzalloc(test, keys, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, bound);
-	sip_test_svc(test, 3);
-	for (i = 0; i < keys; i++)
-		bound[i] = sip_test_idx(sip_test_req(f, sip_test_key(buf, i),
-						     SIP_M(INVITE), 0));
+	bound = sip_test_bind_keys(test, keys);
 
 	d = sip_test_dest4(test, &f->list, 4, 1);
 	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
@@ -898,12 +913,7 @@ static void ip_vs_sip_bind_test_reseed(struct kunit *test)
 	struct sip_tally stay = {};
 	u8 *bound;
 
-	bound = kunit_kzalloc(test, keys, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, bound);
-	sip_test_svc(test, 3);
-	for (i = 0; i < keys; i++)
-		bound[i] = sip_test_idx(sip_test_req(f, sip_test_key(buf, i),
-						     SIP_M(INVITE), 0));
+	bound = sip_test_bind_keys(test, keys);
 	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_reseed(f->s, 0x5eed), 0);
 	KUNIT_EXPECT_EQ(test, f->s->conf.seed, 0x5eedULL);
 	for (i = 0; i < keys; i++) {
