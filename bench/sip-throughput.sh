@@ -18,6 +18,9 @@
 # Usage (host): bench/sip-throughput.sh [ROUNDS] [SECONDS]
 # IPVS_UDP_BENCH_KINDS="rr sip" measures only those configurations (the
 # default is all five: rr sip pe-sip iperf-rr iperf-sip).
+# IPVS_UDP_BENCH_PER_CALL=K sends each Call-ID K times in a row (default 1:
+# every datagram a new call, the worst case for sip; 3 is what a call's
+# INVITE, ACK and BYE put through a DR director).
 # IPVS_UDP_BENCH_BASE=DIR adds "sip-base": -s sip -o with the modules in DIR
 # (e.g. a copy of build/uml made before a change), interleaved with the
 # others, for a before/after comparison in the same run.
@@ -48,6 +51,7 @@ if [ "${1:-}" = --inside ]; then
 		mark=${IPVS_UDP_BENCH_MARK:-}
 		[ -z "$mark" ] || : >"$mark/start"
 		ns cl1 build/cmake/sipflood -n 100000000 -T "$SECS" -s 5060 \
+			-k "${IPVS_UDP_BENCH_PER_CALL:-1}" \
 			"$VIP4" 5060 >/dev/null
 		[ -z "$mark" ] || : >"$mark/end"
 		n=$(ns dir1 ipvsadm -Ln --stats --exact -u "$VIP4:5060" |
@@ -147,7 +151,7 @@ report() {
 			"$(echo "$m / $base" | bc -l)" "$1" "${r[$k]}"
 	done
 }
-echo "SIP datagrams/s through the director (NAT, 3 servers, $ROUNDS x ${SECS}s, median, fresh kernel each):"
+echo "SIP datagrams/s through the director (NAT, 3 servers, ${IPVS_UDP_BENCH_PER_CALL:-1} datagram(s) per Call-ID, $ROUNDS x ${SECS}s, median, fresh kernel each):"
 report res "$(echo "${res[rr]:-0}" | median)" rr sip sip-base pe-sip
 echo "... per second of CPU time the UML kernel and its processes used while sipflood ran:"
 report cpu "$(echo "${cpu[rr]:-0}" | median)" rr sip sip-base pe-sip

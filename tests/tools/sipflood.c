@@ -6,13 +6,15 @@
  * ip_vs_sip binding table stays within its cap under a Call-ID flood.
  *
  * Usage: sipflood [-n COUNT] [-b BATCH] [-r PPS] [-T SECONDS] [-m METHOD]
- *                 [-s SRCPORT] [-S SEED] ADDR PORT
+ *                 [-k PER_CALL] [-s SRCPORT] [-S SEED] ADDR PORT
  *
  *   -n COUNT    datagrams to send (default 1000000)
  *   -b BATCH    datagrams per sendmmsg() call (default 64, at most 1024)
  *   -r PPS      pace to about PPS datagrams per second (default: no pacing)
  *   -T SECONDS  stop after this long even if COUNT was not reached (60)
  *   -m METHOD   request method (default INVITE)
+ *   -k PER_CALL datagrams per Call-ID (default 1: every datagram a new
+ *               call; 3 is a call's INVITE, ACK and BYE)
  *   -s SRCPORT  bind this source port (default: an ephemeral one)
  *   -S SEED     PRNG seed for the Call-IDs (default: time and pid)
  *
@@ -71,7 +73,8 @@ static void hex_fill(char *p, int n)
 
 static const char usage_text[] =
 	"usage: sipflood [-n COUNT] [-b BATCH] [-r PPS] [-T SECONDS]\n"
-	"                [-m METHOD] [-s SRCPORT] [-S SEED] ADDR PORT\n";
+	"                [-m METHOD] [-k PER_CALL] [-s SRCPORT] [-S SEED]\n"
+	"                ADDR PORT\n";
 
 static void print_usage(void)
 {
@@ -85,14 +88,16 @@ int main(int argc, char **argv)
 	static struct mmsghdr msgs[MAX_BATCH];
 	static struct iovec iovs[MAX_BATCH];
 	static int id_off[MAX_BATCH][2];
-	unsigned long count = 1000000, sent = 0, errors = 0;
+	unsigned long count = 1000000, sent = 0, errors = 0, per_call = 1;
+	unsigned long seq = 0;
+	char callid[ID_HEX];
 	const char *method = "INVITE";
 	double pps = 0, limit = 60, t0, t;
 	int batch = 64, srcport = 0, opt, fd, i, len = 0, err;
 	uint64_t seed = 0;
 	struct addrinfo hints, *ai;
 
-	while ((opt = getopt(argc, argv, "n:b:r:T:m:s:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:r:T:m:k:s:S:")) != -1) {
 		switch (opt) {
 		case 'n':
 			count = strtoul(optarg, NULL, 0);
@@ -109,6 +114,9 @@ int main(int argc, char **argv)
 		case 'm':
 			method = optarg;
 			break;
+		case 'k':
+			per_call = strtoul(optarg, NULL, 0);
+			break;
 		case 's':
 			srcport = atoi(optarg);
 			break;
@@ -120,7 +128,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 2 || batch < 1 || batch > MAX_BATCH ||
-	    strlen(method) > 32)
+	    strlen(method) > 32 || per_call < 1)
 		print_usage();
 	rng_state = seed ? seed :
 		(uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid();
@@ -210,7 +218,9 @@ int main(int argc, char **argv)
 		if (count - sent < (unsigned long)n)
 			n = (int)(count - sent);
 		for (i = 0; i < n; i++) {
-			hex_fill(bufs[i] + id_off[i][1], ID_HEX);
+			if (seq++ % per_call == 0)
+				hex_fill(callid, ID_HEX);
+			memcpy(bufs[i] + id_off[i][1], callid, ID_HEX);
 			hex_fill(bufs[i] + id_off[i][0], ID_HEX);
 		}
 		k = sendmmsg(fd, msgs, (unsigned int)n, 0);
