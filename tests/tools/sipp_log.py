@@ -16,9 +16,14 @@ Each log line is TAB-separated: date, time, epoch, S|R, Call-ID,
   calls          Call-IDs with an INVITE at any server
   split          Call-IDs received by more than one server
   split_other    ... of them, those whose INVITE did not reach --origin
-  uac:           calls (INVITEs sent), ok (a 200 to the BYE came back and
-                 no failure response), failed (calls - ok), r481 (481 responses received),
-                 failed_ids (the first five failed Call-IDs)
+  uac:           calls (INVITEs sent), ok (the BYE was answered 200 and no
+                 failure response came back), failed (calls - ok), r481
+                 (481 responses received), failed_ids (the first five
+                 failed Call-IDs), ok_by_uas (calls whose BYE 200 only a
+                 UAS log shows: SIPp's UAC matches responses by status
+                 code, so on a starved machine a late retransmission of
+                 the INVITE's 200 can stand in for the BYE's, and the
+                 UAC ends the call before the real one is read)
   origin (with --origin): the calls whose INVITE reached server --origin
          (the one removed or quiesced) and where their messages went:
                  calls, moved {server: of those Call-IDs, how many any
@@ -71,6 +76,7 @@ def main():
     where = defaultdict(set)          # Call-ID -> servers that received it
     invite_at = {}                    # Call-ID -> (time, server) of INVITE
     recv_after = defaultdict(lambda: defaultdict(set))  # srv -> cid set
+    bye_ok_uas = set()                # Call-IDs a UAS answered BYE 2xx
     for spec in a.rs:
         name, path = spec.split("=", 1)
         st = {"calls": 0, "received": 0, "r481": 0, "after": 0,
@@ -80,6 +86,8 @@ def main():
             if d == "S":
                 if status == 481:
                     st["r481"] += 1
+                if method == "BYE" and 200 <= status < 300:
+                    bye_ok_uas.add(cid)
                 continue
             st["received"] += 1
             where[cid].add(name)
@@ -114,12 +122,17 @@ def main():
                     bad.add(cid)
                 if d == "R" and status == 481:
                     r481 += 1
+        # The server that has the dialog answered its BYE: the call
+        # completed, whether or not the UAC logged that 200 (see above).
+        by_uas = (sent & bye_ok_uas) - ok
+        ok |= by_uas
         # A failure response fails the call even if SIPp's abort BYE
         # later got a 200 elsewhere.
         ok -= bad
         failed = sent - ok
         res["uac"] = {"calls": len(sent), "ok": len(sent & ok),
                       "failed": len(failed), "r481": r481,
+                      "ok_by_uas": len(by_uas - bad),
                       "failed_ids": sorted(failed)[:5]}
 
     if a.origin:
