@@ -12,8 +12,10 @@
 #                     +--- rs1 (VIP on lo, DR; only for the removal tests)
 #
 # Every check looks at what reaches the client: ECONNREFUSED on a connected
-# UDP socket (tests/tools/udp_client.py) and a tcpdump capture on cl1's eth0
-# whose checksums and quoted datagram tests/tools/icmp_errors.py verifies.
+# UDP socket (tests/tools/udp_client.py) and the errors on cl1's eth0 as the
+# C++ harness's icmp-watch records them (tests/harness/tools/icmp_watch.cc:
+# an AF_PACKET socket, checksums verified from the bytes, the quoted
+# datagram decoded).
 #
 # Stock 6.1 on such a director sends no IPv4 error at all and the IPv6 error
 # from the director's address; the "switch off" tests pin that baseline.
@@ -23,17 +25,19 @@
 # expectations below follow.
 #
 # Run inside UML: scripts/uml-run -- tests/scenarios/icmp-vip.sh [test_...]
+# shellcheck disable=SC2317 # test functions are called by scenario_main
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
+. tests/lib/harness.sh
+
+harness_require icmp-watch
 
 PORT=5353
 SPORT=40001
 CLIENT=tests/tools/udp_client.py
 SERVER=tests/tools/udp_server.py
-ERRORS=tests/tools/icmp_errors.py
 PROC=/proc/net/ip_vs_icmp_vip
-CAP=/tmp/icmp-vip-cl1.pcap
 
 PATCHED=
 PATCHES=$(modinfo -F ipvs_udp_patches ip_vs 2>/dev/null)
@@ -52,20 +56,28 @@ setup_vipless() {
 	cap_start
 }
 
-# Capture ICMP and ICMPv6 on cl1 until the topology goes away.
+# Record the ICMP and ICMPv6 errors crossing cl1's eth0, both directions
+# (icmp-watch), until the topology goes away.
 cap_start() {
-	rm -f "$CAP" "$CAP.log"
-	bg cl1 tcpdump -i eth0 -n -U --immediate-mode -Z root -w "$CAP" \
-		'icmp or icmp6' 2>"$CAP.log"
-	if ! wait_for 20 grep -q 'listening on' "$CAP.log"; then
-		echo "# tcpdump did not start: $(cat "$CAP.log")"
-		return 1
-	fi
+	icmp_watch_start cl1 --iface eth0 --both
 }
 
-# cap_errors N: the errors captured so far, once there are N (or after 10 s).
+# cap_count: how many errors icmp-watch recorded so far (it rewrites its
+# output file after each one).
+cap_count() {
+	grep -o '"af": ' "$HARNESS_WATCH_OUT" 2>/dev/null | wc -l
+}
+
+# cap_errors N: the errors recorded so far (a JSON list), once there are N
+# (or after 10 s).
 cap_errors() {
-	/usr/bin/python3 "$ERRORS" "$CAP" --wait "$1"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(cap_count)" -ge "$1" ] && break
+		sleep 0.1
+	done
+	json "$(cat "$HARNESS_WATCH_OUT" 2>/dev/null || echo '{"errors": []}')" \
+		'json.dumps(d["errors"])'
 }
 
 # probe ADDR [PORT [SPORT]]: one request from cl1 on a connected socket.

@@ -21,7 +21,9 @@
 //                icmp_csum_ok, q_src, q_dst, q_proto, q_sport, q_dport,
 //                q_payload}, ...], "packets": N}
 // --ready FILE is created once the socket is bound (start the traffic
-// after it exists).
+// after it exists). With --out, FILE is also rewritten (atomically) after
+// every error, with "running": true until the end, so that a scenario can
+// read the errors seen so far while the watch goes on.
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
@@ -78,10 +80,24 @@ int run(int argc, char** argv) {
     });
     if (auto r = a.get("ready")) std::ofstream(*r) << "ready\n";
 
-    Json j;
-    j.begin_object().key("errors").begin_array();
-    std::int64_t seen = 0;
     std::uint64_t packets = 0;
+    // The errors so far, each as its JSON object.
+    std::vector<std::string> errors;
+    const auto out_file = a.get("out");
+    auto report = [&](bool running) {
+        std::string body = "{\"errors\": [";
+        for (std::size_t i = 0; i < errors.size(); i++) body += (i ? ", " : "") + errors[i];
+        body += "], \"packets\": " + std::to_string(packets) +
+                ", \"running\": " + (running ? "true" : "false") + "}";
+        if (!out_file) return body;
+        std::ofstream f(*out_file + ".tmp", std::ios::trunc);
+        f << body << "\n";
+        f.close();
+        if (std::rename((*out_file + ".tmp").c_str(), out_file->c_str()) != 0)
+            throw_errno("rename " + *out_file);
+        return body;
+    };
+    std::int64_t seen = 0;
     const double deadline = monotonic_now() + timeout;
     std::vector<std::uint8_t> buf(65536);
     while (!stop_signal && (count == 0 || seen < count)) {
@@ -109,18 +125,14 @@ int run(int argc, char** argv) {
         packets++;
         auto e = parse_icmp_error(std::span(buf.data(), static_cast<std::size_t>(len)));
         if (!e) continue;
+        Json j;
         to_json(j, *e, out ? "out" : "in");
+        errors.push_back(j.str());
         seen++;
+        if (out_file) report(true);
     }
-    j.end_array().field("packets", packets).end_object();
-    if (auto o = a.get("out")) {
-        std::ofstream f(*o + ".tmp", std::ios::trunc);
-        f << j.str() << "\n";
-        f.close();
-        if (std::rename((*o + ".tmp").c_str(), o->c_str()) != 0) throw_errno("rename " + *o);
-    } else {
-        std::cout << j.str() << std::endl;
-    }
+    const auto body = report(false);
+    if (!out_file) std::cout << body << std::endl;
     return 0;
 }
 
