@@ -3,7 +3,8 @@
 #
 # Self-tests of scripts/uml-run, run on the host: exit codes, output, the
 # read-only host, the results directory, module autoloading, and that a
-# kernel WARNING, a kmemleak report or a hang fails the run.
+# kernel WARNING, a kmemleak report or a hang fails the run (and a hang
+# shows its tasks).
 #
 # Usage: tests/harness.sh [--debug]   (--debug adds the debug-kernel checks)
 set -uo pipefail
@@ -58,7 +59,11 @@ if [ "${1:-}" != --debug ]; then
 		modprobe ipvs_udp_harness_test warn=1
 	check "harness: the WARNING is printed" \
 		grep -q 'injected warning' build/harness.out
-	expect_rc 124 "a hung command hits the timeout" --timeout 15 -- sleep 600
+	expect_rc 124 "a hung command hits the timeout" --timeout 30 -- sleep 600
+	check "harness: the watchdog's task list before the timeout is printed" \
+		grep -q "watchdog: command still running" build/harness.out
+	check "harness: ... and shows the hung command" \
+		grep -q '[0-9] sleep 600' build/harness.out
 else
 	expect_rc 0 "debug kernel: true exits 0" --debug -- true
 	expect_rc 1 "debug kernel: false exits 1" --debug -- false
