@@ -68,14 +68,13 @@ cap_count() {
 	grep -o '"af": ' "$HARNESS_WATCH_OUT" 2>/dev/null | wc -l
 }
 
+# cap_has N: icmp-watch recorded at least N errors.
+cap_has() { [ "$(cap_count)" -ge "$1" ]; }
+
 # cap_errors N: the errors recorded so far (a JSON list), once there are N
 # (or after 10 s).
 cap_errors() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(cap_count)" -ge "$1" ] && break
-		sleep 0.1
-	done
+	wait_for 10 cap_has "$1"
 	json "$(cat "$HARNESS_WATCH_OUT" 2>/dev/null || echo '{"errors": []}')" \
 		'json.dumps(d["errors"])'
 }
