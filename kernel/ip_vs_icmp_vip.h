@@ -2,7 +2,7 @@
 /*
  * ip_vs_icmp_vip: ICMP port unreachable errors for IPVS virtual services
  * leave with the virtual address as their source, also on directors that
- * do not configure it. See ip_vs_icmp_vip.c.
+ * do not configure it. See ip_vs_icmp_vip_core.c.
  */
 #ifndef _IP_VS_ICMP_VIP_H
 #define _IP_VS_ICMP_VIP_H
@@ -23,8 +23,12 @@
  * unreachable from the virtual address instead, exactly when
  * ip_vs_leave() would have tried to send one. Does nothing when the
  * switch of @svc's network namespace is off, for a local virtual address
- * (the kernel already sends from it) and for IPv6 (the kernel builds the
- * error and this module's output hook gives it the virtual address).
+ * (the kernel already sends from it), for IPv6 (the kernel builds the
+ * error and this module's output hook gives it the virtual address) and
+ * when the module's conn_schedule wrapper (module parameter
+ * stock_schedulers, on by default) has already made icmp_send() work for
+ * this packet: that error gets the virtual address in the output hook, so
+ * there is one error either way.
  *
  * Context: packet path, RCU read side (as ->schedule()).
  * Return: true if an error was sent.
@@ -53,10 +57,18 @@ struct ip_vs_icmp_vip_err {
 /* The first bytes of the packet IPVS is processing on this CPU. */
 struct ip_vs_icmp_vip_snap {
 	const struct net *net;		/* compared, never dereferenced */
+	const void *skb;		/* compared, never dereferenced */
 	u8 af;
 	u8 state;			/* enum ip_vs_icmp_vip_state */
+	u8 forced;			/* skb has a non-local route copy */
 	u8 len;
 	u8 hdr[IP_VS_ICMP_VIP_SNAP_MAX];
+};
+
+/* A packet's own route while it holds a copy (ip_vs_icmp_vip_dst_*). */
+struct ip_vs_icmp_vip_dst_swap {
+	unsigned long refdst;		/* skb->_skb_refdst as it was */
+	struct dst_entry *dst;		/* the copy the skb holds */
 };
 
 enum ip_vs_icmp_vip_state {
@@ -86,5 +98,15 @@ void ip_vs_icmp_vip_snap_take(struct ip_vs_icmp_vip_snap *s,
 bool ip_vs_icmp_vip_snap_match(const struct ip_vs_icmp_vip_snap *s,
 			       const struct sk_buff *skb,
 			       const struct ip_vs_icmp_vip_err *e);
+int ip_vs_icmp_vip_dst_unlocal(struct sk_buff *skb,
+			       struct ip_vs_icmp_vip_dst_swap *sw);
+void ip_vs_icmp_vip_dst_forget(struct ip_vs_icmp_vip_dst_swap *sw);
+void ip_vs_icmp_vip_dst_restore(struct sk_buff *skb,
+				struct ip_vs_icmp_vip_dst_swap *sw);
+int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
+				 struct sk_buff *skb,
+				 struct ip_vs_proto_data *pd, int *verdict,
+				 struct ip_vs_conn **cpp,
+				 struct ip_vs_iphdr *iph);
 
 #endif /* _IP_VS_ICMP_VIP_H */

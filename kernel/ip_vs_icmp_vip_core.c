@@ -10,7 +10,9 @@
  * stock kernels send no IPv4 error at all (icmp_send() picks the VIP as
  * source and its output route lookup rejects a non-local source) and send
  * the IPv6 error from one of the director's own addresses. Neither
- * ip_vs_leave() nor the service table is reachable from a module, so:
+ * ip_vs_leave() nor the service table is reachable from a module
+ * (ip_vs_service_find() and the service hash tables of ip_vs_ctl.c are not
+ * exported, in 6.1 as in 6.12), so:
  *
  * 1. IPv6 (and any kernel-built IPv4 error): a LOCAL_IN hook just before
  *    IPVS (NF_IP_PRI_NAT_SRC - 3) remembers, per CPU, the first bytes of
@@ -35,8 +37,33 @@
  *    kernel then builds one as well (kernel-patches/0001-ipvs-*), the
  *    output hook drops that duplicate.
  *
- * 3. IPv4 for stock schedulers needs IPVS itself to change:
- *    kernel-patches/0001-ipvs-send-port-unreachable-from-the-virtual-*.patch
+ * 3. IPv4 for every scheduler (module parameter stock_schedulers, on by
+ *    default). THIS REACHES INTO IPVS: the conn_schedule operation of
+ *    IPVS's TCP, UDP and SCTP protocol descriptors (ip_vs_proto_get() is
+ *    exported; the descriptors are writable data of ip_vs.ko, shared by
+ *    all namespaces) is replaced, at module load, by
+ *    ip_vs_icmp_vip_conn_schedule(), which calls the original and is put
+ *    back at unload (then synchronize_net()). conn_schedule is where IPVS
+ *    looks the service up, schedules and, without a destination, calls
+ *    ip_vs_leave(). For exactly the packets whose error icmp_send() would
+ *    fail to route (IPv4, armed by our LOCAL_IN hook, local input route,
+ *    destination not a local address, switch on, no cache bypass) the
+ *    wrapper lends the packet, for the duration of that call only, a copy
+ *    of its input route without RTCF_LOCAL (ip_vs_icmp_vip_dst_unlocal()).
+ *    icmp_send() then sources the error from a local address, so it is
+ *    built and routed with all of the kernel's own rules and rate limits,
+ *    and the output hook of 1. gives it the VIP (rewritten_v4); if that
+ *    fails it is dropped, as stock would have sent nothing. IPVS decides
+ *    everything else itself: a usable destination means no error, as
+ *    before. The route is given back before IPVS transmits the packet, so
+ *    forwarding (local real servers too) sees the packet's own route.
+ *    A hook ahead of IPVS cannot do this: without the service lookup it
+ *    cannot know whether a packet is for a virtual service at all, and
+ *    running conn_schedule from a hook would schedule one-packet (-o)
+ *    services twice. The KUnit case icmp_vip_wraps_ipvs pins the wrap.
+ *    With kernel-patches/0001-ipvs-send-port-unreachable-from-the-virtual-*
+ *    ip_vs_leave() sends from the VIP itself; the wrapper changes nothing
+ *    there (already_vip) and 2. does nothing while the wrapper is active.
  *
  * Nothing changes for a local VIP: the kernel already answers from it.
  *
@@ -66,6 +93,7 @@
 #include <net/netns/generic.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 
 #include "compat.h"
 #include "ip_vs_icmp_vip.h"
@@ -105,6 +133,12 @@ struct ip_vs_icmp_vip_net {
 };
 
 static unsigned int ip_vs_icmp_vip_net_id __read_mostly;
+
+static bool ip_vs_icmp_vip_stock_schedulers = true;
+module_param_named(stock_schedulers, ip_vs_icmp_vip_stock_schedulers, bool,
+		   0444);
+MODULE_PARM_DESC(stock_schedulers,
+		 "IPv4 errors from a non-local VIP for every scheduler, by wrapping IPVS's conn_schedule (Y); N: only for schedulers that call ip_vs_icmp_vip_no_dest()");
 
 static DEFINE_PER_CPU(struct ip_vs_icmp_vip_snap, ip_vs_icmp_vip_snaps);
 
@@ -200,6 +234,7 @@ static unsigned int ip_vs_icmp_vip_out(void *priv, struct sk_buff *skb,
 	struct ip_vs_icmp_vip_err e;
 	union nf_inet_addr old, vip;
 	size_t alen;
+	bool done;
 
 	if (!READ_ONCE(n->enable))
 		return NF_ACCEPT;
@@ -234,17 +269,23 @@ static unsigned int ip_vs_icmp_vip_out(void *priv, struct sk_buff *skb,
 	else
 		old.ip = ip_hdr(skb)->saddr;
 	if (ip_vs_icmp_vip_quoted_daddr(skb, af, &e, &vip)) {
-		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
+		done = false;
 	} else if (!memcmp(&vip, &old, alen)) {
 		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_ALREADY_VIP);
+		goto out;
 	} else {
-		if (!ip_vs_icmp_vip_rewrite(state->net, skb, af, &e, &vip,
-					    &old))
-			ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
-		else if (af == AF_INET6)
-			ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_REWRITTEN6);
-		else
-			ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_REWRITTEN4);
+		done = ip_vs_icmp_vip_rewrite(state->net, skb, af, &e, &vip,
+					      &old);
+	}
+	if (done) {
+		ip_vs_icmp_vip_inc(n, af == AF_INET6 ?
+				   IP_VS_ICMP_VIP_REWRITTEN6 :
+				   IP_VS_ICMP_VIP_REWRITTEN4);
+	} else {
+		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
+		/* Only our route copy made this error: stock sends none. */
+		if (s->forced)
+			verdict = NF_DROP;
 	}
 out:
 	local_bh_enable();
@@ -425,6 +466,24 @@ out:
 	return false;
 }
 
+/* Would icmp_send() fail to route an error about @skb? Only for a local
+ * input route to an address that is not a local address (the VIP of a
+ * VIP-less director); otherwise it does the right thing itself.
+ */
+static bool ip_vs_icmp_vip_unroutable4(struct net *net,
+				       const struct sk_buff *skb)
+{
+	struct rtable *rt = skb_rtable(skb);
+	bool local;
+
+	if (!rt || !rt_is_input_route(rt) || !(rt->rt_flags & RTCF_LOCAL))
+		return false;
+	rcu_read_lock();
+	local = __ip_dev_find(net, ip_hdr(skb)->daddr, false);
+	rcu_read_unlock();
+	return !local;
+}
+
 bool ip_vs_icmp_vip_no_dest(struct ip_vs_service *svc,
 			    const struct sk_buff *skb,
 			    const struct ip_vs_iphdr *iph)
@@ -432,8 +491,6 @@ bool ip_vs_icmp_vip_no_dest(struct ip_vs_service *svc,
 	struct net *net = svc->ipvs->net;
 	struct ip_vs_icmp_vip_net *n = ip_vs_icmp_vip_pernet(net);
 	__be16 _ports[2], *ports;
-	struct rtable *rt;
-	bool local;
 
 	if (!READ_ONCE(n->enable) || svc->af != AF_INET ||
 	    iph->hdr_flags & (IP_VS_HDR_INVERSE | IP_VS_HDR_ICMP))
@@ -447,20 +504,151 @@ bool ip_vs_icmp_vip_no_dest(struct ip_vs_service *svc,
 		if (!ports || ports[1] != FTPPORT)
 			return false;
 	}
-	/* icmp_send() fails only for a local input route to a VIP that is
-	 * not a local address; otherwise it does the right thing itself.
+	/* Under the conn_schedule wrapper the packet holds a route copy
+	 * without RTCF_LOCAL: icmp_send() works and this does nothing.
 	 */
-	rt = skb_rtable(skb);
-	if (!rt || !rt_is_input_route(rt) || !(rt->rt_flags & RTCF_LOCAL))
-		return false;
-	rcu_read_lock();
-	local = __ip_dev_find(net, ip_hdr(skb)->daddr, false);
-	rcu_read_unlock();
-	if (local)
+	if (!ip_vs_icmp_vip_unroutable4(net, skb))
 		return false;
 	return ip_vs_icmp_vip_send4(net, n, skb);
 }
 EXPORT_SYMBOL_GPL(ip_vs_icmp_vip_no_dest);
+
+/*
+ * The conn_schedule wrapper (3. at the top). IPVS's descriptors and their
+ * original operations; set at module load, before the wrapper is
+ * installed, and read-only while it is.
+ */
+typedef int (*ip_vs_icmp_vip_sched_t)(struct netns_ipvs *ipvs, int af,
+				      struct sk_buff *skb,
+				      struct ip_vs_proto_data *pd,
+				      int *verdict, struct ip_vs_conn **cpp,
+				      struct ip_vs_iphdr *iph);
+
+static struct ip_vs_icmp_vip_wrap {
+	u8 protocol;
+	struct ip_vs_protocol *pp;	/* NULL: not wrapped */
+	ip_vs_icmp_vip_sched_t orig;
+} ip_vs_icmp_vip_wraps[] = {
+	{ .protocol = IPPROTO_UDP },
+	{ .protocol = IPPROTO_TCP },
+	{ .protocol = IPPROTO_SCTP },
+};
+
+/* Is @skb a packet whose error icmp_send() could not route, and may we
+ * lend it a route copy while IPVS schedules it?
+ */
+static bool ip_vs_icmp_vip_force_candidate(struct netns_ipvs *ipvs, int af,
+					   const struct sk_buff *skb,
+					   const struct ip_vs_iphdr *iph)
+{
+	const struct ip_vs_icmp_vip_snap *s;
+	struct net *net = ipvs->net;
+	struct rtable *rt;
+
+	if (af != AF_INET ||
+	    iph->hdr_flags & (IP_VS_HDR_INVERSE | IP_VS_HDR_ICMP))
+		return false;
+	/* Received packets only; LOCAL_IN runs with BHs off. */
+	rt = skb_rtable(skb);
+	if (!rt || !rt_is_input_route(rt) || !(rt->rt_flags & RTCF_LOCAL) ||
+	    !in_softirq())
+		return false;
+	/* The packet our LOCAL_IN hook armed the snapshot for: the output
+	 * hook will know its error.
+	 */
+	s = this_cpu_ptr(&ip_vs_icmp_vip_snaps);
+	if (s->state != IP_VS_ICMP_VIP_ARMED || s->skb != skb ||
+	    s->net != net || s->af != AF_INET)
+		return false;
+	if (!READ_ONCE(ip_vs_icmp_vip_pernet(net)->enable))
+		return false;
+	/* ip_vs_leave() may transmit the packet itself (fwmark services). */
+	if (sysctl_cache_bypass(ipvs))
+		return false;
+	return ip_vs_icmp_vip_unroutable4(net, skb);
+}
+
+/* Exported for the KUnit suite only: it checks that IPVS calls it. */
+int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
+				 struct sk_buff *skb,
+				 struct ip_vs_proto_data *pd, int *verdict,
+				 struct ip_vs_conn **cpp,
+				 struct ip_vs_iphdr *iph)
+{
+	ip_vs_icmp_vip_sched_t orig = NULL;
+	struct ip_vs_icmp_vip_dst_swap sw;
+	struct ip_vs_icmp_vip_snap *s;
+	int i, ret;
+
+	/* IPVS read pp->conn_schedule; pairs with smp_wmb() in install. */
+	smp_rmb();
+	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++)
+		if (ip_vs_icmp_vip_wraps[i].pp == pd->pp)
+			orig = ip_vs_icmp_vip_wraps[i].orig;
+	if (WARN_ON_ONCE(!orig))
+		return 1;	/* not scheduled: the packet goes on */
+
+	if (!ip_vs_icmp_vip_force_candidate(ipvs, af, skb, iph) ||
+	    ip_vs_icmp_vip_dst_unlocal(skb, &sw))
+		return orig(ipvs, af, skb, pd, verdict, cpp, iph);
+
+	s = this_cpu_ptr(&ip_vs_icmp_vip_snaps);
+	s->forced = 1;
+	ret = orig(ipvs, af, skb, pd, verdict, cpp, iph);
+	s->forced = 0;
+	/* The packet gets its own route back before IPVS transmits it. */
+	if (!ret && *verdict == NF_STOLEN)
+		ip_vs_icmp_vip_dst_forget(&sw);		/* skb is gone */
+	else
+		ip_vs_icmp_vip_dst_restore(skb, &sw);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_conn_schedule);
+
+static void ip_vs_icmp_vip_wrap_install(void)
+{
+	struct ip_vs_icmp_vip_wrap *w;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++) {
+		w = &ip_vs_icmp_vip_wraps[i];
+		w->pp = ip_vs_proto_get(w->protocol);
+		w->orig = w->pp ? READ_ONCE(w->pp->conn_schedule) : NULL;
+		if (!w->orig)
+			w->pp = NULL;
+	}
+	/* The table is complete before IPVS can call the wrapper. */
+	smp_wmb();
+	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++) {
+		w = &ip_vs_icmp_vip_wraps[i];
+		if (w->pp)
+			WRITE_ONCE(w->pp->conn_schedule,
+				   ip_vs_icmp_vip_conn_schedule);
+	}
+}
+
+static void ip_vs_icmp_vip_wrap_remove(void)
+{
+	struct ip_vs_icmp_vip_wrap *w;
+	ip_vs_icmp_vip_sched_t cur;
+	bool wrapped = false;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++) {
+		w = &ip_vs_icmp_vip_wraps[i];
+		if (!w->pp)
+			continue;
+		cur = cmpxchg(&w->pp->conn_schedule,
+			      ip_vs_icmp_vip_conn_schedule, w->orig);
+		WARN(cur != ip_vs_icmp_vip_conn_schedule,
+		     "IPVS %s conn_schedule changed under ip_vs_icmp_vip\n",
+		     w->pp->name);
+		wrapped = true;
+	}
+	/* No CPU is inside the wrapper (RCU readers: netfilter hooks). */
+	if (wrapped)
+		synchronize_net();
+}
 
 static int ip_vs_icmp_vip_proc_show(struct seq_file *seq, void *v)
 {
@@ -587,11 +775,19 @@ static struct pernet_operations ip_vs_icmp_vip_net_ops = {
 
 static int __init ip_vs_icmp_vip_init(void)
 {
-	return register_pernet_subsys(&ip_vs_icmp_vip_net_ops);
+	int ret;
+
+	ret = register_pernet_subsys(&ip_vs_icmp_vip_net_ops);
+	if (ret)
+		return ret;
+	if (ip_vs_icmp_vip_stock_schedulers)
+		ip_vs_icmp_vip_wrap_install();
+	return 0;
 }
 
 static void __exit ip_vs_icmp_vip_cleanup(void)
 {
+	ip_vs_icmp_vip_wrap_remove();
 	unregister_pernet_subsys(&ip_vs_icmp_vip_net_ops);
 }
 

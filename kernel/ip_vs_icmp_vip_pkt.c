@@ -13,7 +13,10 @@
  *   (ip_vs_icmp_vip_build4), under the rules of RFC 1122 3.2.2
  *   (ip_vs_icmp_vip_may_answer4);
  * - remember the first bytes of a packet and recognise them in the quote of
- *   an error (ip_vs_icmp_vip_snap_*).
+ *   an error (ip_vs_icmp_vip_snap_*);
+ * - lend a locally delivered IPv4 packet, for a moment, a copy of its input
+ *   route without RTCF_LOCAL, and give it its own route back
+ *   (ip_vs_icmp_vip_dst_*).
  */
 #include <linux/icmp.h>
 #include <linux/icmpv6.h>
@@ -25,6 +28,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/route.h>
 #include <kunit/visibility.h>
 
 #include "ip_vs_icmp_vip.h"
@@ -344,8 +348,10 @@ void ip_vs_icmp_vip_snap_take(struct ip_vs_icmp_vip_snap *s,
 		return;
 	}
 	s->net = net;
+	s->skb = skb;
 	s->af = af;
 	s->len = n;
+	s->forced = 0;
 	s->state = IP_VS_ICMP_VIP_ARMED;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_snap_take);
@@ -371,3 +377,77 @@ bool ip_vs_icmp_vip_snap_match(const struct ip_vs_icmp_vip_snap *s,
 	return q && !memcmp(q, s->hdr, s->len);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_snap_match);
+
+/**
+ * ip_vs_icmp_vip_dst_unlocal - lend @skb its input route without RTCF_LOCAL
+ * @skb: a received IPv4 packet with an input route
+ * @sw: filled in: the skb's own route and the copy it now holds
+ *
+ * icmp_send() answers a packet whose route has RTCF_LOCAL from the packet's
+ * destination address and lets the route lookup pick a local source
+ * otherwise. The copy (rt_dst_clone(): same device, type, input interface
+ * and other flags) is held by @skb with a reference of its own; the skb's
+ * route reference, counted or not, is kept in @sw as it was. Hand it back
+ * with ip_vs_icmp_vip_dst_restore(), or ip_vs_icmp_vip_dst_forget() when
+ * @skb is gone.
+ *
+ * Context: RCU read side (the skb's route may be a noref one).
+ * Return: 0, -EINVAL without an input route, -ENOMEM.
+ */
+int ip_vs_icmp_vip_dst_unlocal(struct sk_buff *skb,
+			       struct ip_vs_icmp_vip_dst_swap *sw)
+{
+	struct rtable *rt = skb_rtable(skb), *nrt;
+
+	if (!rt || !rt_is_input_route(rt) || !rt->dst.dev)
+		return -EINVAL;
+	nrt = rt_dst_clone(rt->dst.dev, rt);
+	if (!nrt)
+		return -ENOMEM;
+	nrt->rt_flags &= ~RTCF_LOCAL;
+	sw->refdst = skb->_skb_refdst;
+	sw->dst = &nrt->dst;
+	skb->_skb_refdst = (unsigned long)&nrt->dst;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_dst_unlocal);
+
+/**
+ * ip_vs_icmp_vip_dst_forget - drop the route ip_vs_icmp_vip_dst_unlocal() kept
+ * @sw: as filled in by ip_vs_icmp_vip_dst_unlocal()
+ *
+ * For when the skb is gone or was routed anew: its own route reference, if
+ * it was a counted one, is released.
+ */
+void ip_vs_icmp_vip_dst_forget(struct ip_vs_icmp_vip_dst_swap *sw)
+{
+	if (sw->refdst && !(sw->refdst & SKB_DST_NOREF))
+		dst_release((struct dst_entry *)(sw->refdst & SKB_DST_PTRMASK));
+	sw->refdst = 0;
+	sw->dst = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_dst_forget);
+
+/**
+ * ip_vs_icmp_vip_dst_restore - give @skb its own route back
+ * @skb: the skb ip_vs_icmp_vip_dst_unlocal() lent the copy to, still alive
+ * @sw: as filled in by ip_vs_icmp_vip_dst_unlocal()
+ *
+ * When @skb still holds the copy, the copy is released and the skb's own
+ * route reference put back exactly as it was (noref or counted). When
+ * something routed @skb anew meanwhile (and so released the copy), that
+ * route stays and the skb's old reference is dropped.
+ */
+void ip_vs_icmp_vip_dst_restore(struct sk_buff *skb,
+				struct ip_vs_icmp_vip_dst_swap *sw)
+{
+	if (skb->_skb_refdst != (unsigned long)sw->dst) {
+		ip_vs_icmp_vip_dst_forget(sw);
+		return;
+	}
+	skb_dst_drop(skb);
+	skb->_skb_refdst = sw->refdst;
+	sw->refdst = 0;
+	sw->dst = NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_dst_restore);

@@ -16,6 +16,12 @@
  * packets may be answered at all (RFC 1122 3.2.2), and the snapshot match
  * that tells the errors IPVS generated from any other.
  *
+ * ip_vs_icmp_vip_route: the route copy without RTCF_LOCAL that a packet
+ * holds while IPVS schedules it, the exact return of its own route, and
+ * the wrap of IPVS's conn_schedule (the one place the module reaches into
+ * IPVS: if a kernel stops calling conn_schedule through these descriptors
+ * the wrap case fails here, not silently in the field).
+ *
  * The comment above each case names the bug it is there to catch.
  */
 #include <kunit/test.h>
@@ -32,6 +38,9 @@
 #include <net/ip.h>
 #include <net/ip6_checksum.h>
 #include <net/ipv6.h>
+#include <net/ip_vs.h>
+#include <net/net_namespace.h>
+#include <net/route.h>
 
 #include "ip_vs_icmp_vip.h"
 
@@ -797,8 +806,152 @@ static struct kunit_suite icmp_vip_classify_suite = {
 	.test_cases = icmp_vip_classify_cases,
 };
 
+/*
+ * A stand-in for a local input route (never released through the dst
+ * machinery: the skbs hold it as a noref route and drop it by hand).
+ */
+static struct rtable *icmp_vip_fake_rt(struct kunit *test, bool input)
+{
+	struct rtable *rt = kunit_kzalloc(test, sizeof(*rt), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rt);
+	rt->dst.dev = init_net.loopback_dev;
+	rt->rt_flags = RTCF_LOCAL | RTCF_DIRECTSRC;
+	rt->rt_type = RTN_LOCAL;
+	rt->rt_is_input = input;
+	rt->rt_iif = 7;
+	rt->rt_pmtu = 1400;
+	return rt;
+}
+
+static struct sk_buff *icmp_vip_routed(struct kunit *test, struct rtable *rt)
+{
+	struct sk_buff *skb = icmp_vip_udp4(test, 16, 5, CPORT);
+
+	skb->_skb_refdst = (unsigned long)&rt->dst | SKB_DST_NOREF;
+	return skb;
+}
+
+/* Drop the stand-in before the fixture frees the skb (a noref route: an
+ * aborted case leaves nothing to release but the copy, which is real).
+ */
+static void icmp_vip_unroute(struct sk_buff *skb)
+{
+	skb->_skb_refdst = 0;
+}
+
+/*
+ * Catches: a copy that keeps RTCF_LOCAL (icmp_send() still fails), loses
+ * the device, input interface or other flags (the error would be routed or
+ * rate limited as another packet's), or an own route that comes back
+ * different (a counted reference for a noref one: leak or use after free).
+ */
+static void icmp_vip_dst_unlocal(struct kunit *test)
+{
+	struct rtable *rt = icmp_vip_fake_rt(test, true), *nrt;
+	struct sk_buff *skb = icmp_vip_routed(test, rt);
+	unsigned long own = skb->_skb_refdst;
+	struct ip_vs_icmp_vip_dst_swap sw;
+
+	rcu_read_lock();
+	KUNIT_ASSERT_EQ(test, 0, ip_vs_icmp_vip_dst_unlocal(skb, &sw));
+	nrt = skb_rtable(skb);
+	KUNIT_EXPECT_PTR_NE(test, nrt, rt);
+	KUNIT_EXPECT_FALSE(test, skb_dst_is_noref(skb));
+	KUNIT_EXPECT_EQ(test, nrt->rt_flags, (unsigned int)RTCF_DIRECTSRC);
+	KUNIT_EXPECT_EQ(test, nrt->rt_type, rt->rt_type);
+	KUNIT_EXPECT_TRUE(test, rt_is_input_route(nrt));
+	KUNIT_EXPECT_EQ(test, nrt->rt_iif, rt->rt_iif);
+	KUNIT_EXPECT_PTR_EQ(test, nrt->dst.dev, rt->dst.dev);
+	KUNIT_EXPECT_EQ(test, sw.refdst, own);
+	/* the stand-in itself is untouched */
+	KUNIT_EXPECT_EQ(test, rt->rt_flags,
+			(unsigned int)(RTCF_LOCAL | RTCF_DIRECTSRC));
+
+	ip_vs_icmp_vip_dst_restore(skb, &sw);
+	KUNIT_EXPECT_EQ(test, skb->_skb_refdst, own);
+	KUNIT_EXPECT_PTR_EQ(test, skb_rtable(skb), rt);
+	rcu_read_unlock();
+	icmp_vip_unroute(skb);
+}
+
+/*
+ * Catches: a restore that puts the old route back over a route something
+ * else gave the packet meanwhile (IPVS forwarding it), or frees that one.
+ */
+static void icmp_vip_dst_rerouted(struct kunit *test)
+{
+	struct rtable *rt = icmp_vip_fake_rt(test, true);
+	struct rtable *other = icmp_vip_fake_rt(test, true);
+	struct sk_buff *skb = icmp_vip_routed(test, rt);
+	struct ip_vs_icmp_vip_dst_swap sw;
+
+	rcu_read_lock();
+	KUNIT_ASSERT_EQ(test, 0, ip_vs_icmp_vip_dst_unlocal(skb, &sw));
+	skb_dst_drop(skb);
+	skb->_skb_refdst = (unsigned long)&other->dst | SKB_DST_NOREF;
+	ip_vs_icmp_vip_dst_restore(skb, &sw);
+	KUNIT_EXPECT_PTR_EQ(test, skb_rtable(skb), other);
+	KUNIT_EXPECT_TRUE(test, skb_dst_is_noref(skb));
+	KUNIT_EXPECT_EQ(test, sw.refdst, 0UL);
+	rcu_read_unlock();
+	icmp_vip_unroute(skb);
+}
+
+/* Catches: a copy lent to a packet that was not received (output route). */
+static void icmp_vip_dst_not_input(struct kunit *test)
+{
+	struct rtable *rt = icmp_vip_fake_rt(test, false);
+	struct sk_buff *skb = icmp_vip_routed(test, rt);
+	unsigned long own = skb->_skb_refdst;
+	struct ip_vs_icmp_vip_dst_swap sw;
+
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, -EINVAL, ip_vs_icmp_vip_dst_unlocal(skb, &sw));
+	KUNIT_EXPECT_EQ(test, skb->_skb_refdst, own);
+	rcu_read_unlock();
+	icmp_vip_unroute(skb);
+}
+
+/*
+ * Catches: IPVS no longer scheduling through the conn_schedule of the
+ * descriptors ip_vs_proto_get() returns, or the module not wrapping them
+ * (module parameter stock_schedulers, on by default): stock schedulers'
+ * IPv4 errors from a non-local VIP would silently be gone again.
+ */
+static void icmp_vip_wraps_ipvs(struct kunit *test)
+{
+	static const u16 protos[] = { IPPROTO_UDP, IPPROTO_TCP, IPPROTO_SCTP };
+	struct ip_vs_protocol *pp;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(protos); i++) {
+		pp = ip_vs_proto_get(protos[i]);
+		if (!pp && protos[i] == IPPROTO_SCTP)
+			continue;	/* CONFIG_IP_VS_PROTO_SCTP=n */
+		KUNIT_ASSERT_NOT_NULL(test, pp);
+		KUNIT_EXPECT_PTR_EQ(test, (void *)pp->conn_schedule,
+				    (void *)ip_vs_icmp_vip_conn_schedule);
+	}
+}
+
+static struct kunit_case icmp_vip_route_cases[] = {
+	KUNIT_CASE(icmp_vip_dst_unlocal),
+	KUNIT_CASE(icmp_vip_dst_rerouted),
+	KUNIT_CASE(icmp_vip_dst_not_input),
+	KUNIT_CASE(icmp_vip_wraps_ipvs),
+	{}
+};
+
+static struct kunit_suite icmp_vip_route_suite = {
+	.name = "ip_vs_icmp_vip_route",
+	.init = icmp_vip_init,
+	.exit = icmp_vip_exit,
+	.test_cases = icmp_vip_route_cases,
+};
+
 kunit_test_suites(&icmp_vip_rewrite_suite, &icmp_vip_build_suite,
-		  &icmp_vip_classify_suite);
+		  &icmp_vip_classify_suite, &icmp_vip_route_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the packet work of ip_vs_icmp_vip");
