@@ -18,11 +18,15 @@
 # datagram decoded).
 #
 # Stock 6.1 on such a director sends no IPv4 error at all and the IPv6 error
-# from the director's address; the "switch off" tests pin that baseline.
-# With IPVS patched with kernel-patches/0001-ipvs-* (tests/run-scenarios-patched:
-# the ip_vs.ko modprobe loads, from updates/, has `modinfo -F
-# ipvs_udp_patches`) IPVS itself sends both from the VIP, and the
-# expectations below follow.
+# from the director's address; the "switch off" and "unload" tests pin that
+# baseline. IPv4 errors for any scheduler come from the module's wrap of
+# IPVS's conn_schedule (module parameter stock_schedulers=Y, the default:
+# the kernel's own error, made routable, gets the VIP: rewritten_v4); with
+# stock_schedulers=N only our schedulers get them, built by the module
+# (generated_v4). With IPVS patched with kernel-patches/0001-ipvs-*
+# (tests/run-scenarios-patched: the ip_vs.ko modprobe loads, from updates/,
+# has `modinfo -F ipvs_udp_patches`) IPVS itself sends both from the VIP,
+# and the expectations below follow.
 #
 # Run inside UML: scripts/uml-run -- tests/scenarios/icmp-vip.sh [test_...]
 # shellcheck disable=SC2317 # test functions are called by scenario_main
@@ -46,11 +50,30 @@ if [ -n "$PATCHES" ]; then
 	echo "# IPVS patches: $PATCHES ($(modinfo -n ip_vs))"
 fi
 
+# icmp_vip_load [Y|N]: ip_vs_icmp_vip loaded with module parameter
+# stock_schedulers Y (default: IPVS's conn_schedule wrapped) or N (only
+# schedulers calling ip_vs_icmp_vip_no_dest()), reloaded if it has the
+# other value (fovip, which uses it, goes first; a namespace of the last
+# test may still hold fovip for a moment).
+icmp_vip_load() {
+	local want=${1:-Y} par=/sys/module/ip_vs_icmp_vip/parameters
+	if [ -e "$par/stock_schedulers" ] &&
+		[ "$(cat "$par/stock_schedulers")" != "$want" ]; then
+		if [ -e /sys/module/ip_vs_fovip ]; then
+			wait_for 20 modprobe -r ip_vs_fovip || return 1
+		fi
+		wait_for 20 modprobe -r ip_vs_icmp_vip || return 1
+	fi
+	modprobe ip_vs_icmp_vip stock_schedulers="$want" || return 1
+	[ "$(cat "$par/stock_schedulers")" = "$want" ]
+}
+
 # Director dir1 without the VIP; fwmark services with scheduler $1 for both
-# families, no real server; $2 real servers in the topology.
+# families, no real server; $2 real servers in the topology. $WRAP: the
+# module parameter stock_schedulers (Y unless a test sets it).
 setup_vipless() {
 	topo_setup vipless "${2:-0}" || return 1
-	modprobe ip_vs_icmp_vip || return 1
+	icmp_vip_load "${WRAP:-Y}" || return 1
 	ns dir1 ipvsadm -A -f 1 -s "$1" || return 1
 	ns dir1 ipvsadm -A -f 1 -6 -s "$1" || return 1
 	cap_start
@@ -150,10 +173,11 @@ test_v6_switch_off_baseline() {
 		[ "$(counter enabled) $(counter rewritten_v6) $(counter already_vip)" = "0 0 0" ]
 }
 
-# IPv4, a scheduler of ours (fovip calls ip_vs_icmp_vip_no_dest()): the
-# module builds the error from the VIP itself.
+# IPv4, a scheduler of ours (fovip calls ip_vs_icmp_vip_no_dest()), IPVS
+# not wrapped (stock_schedulers=N): the module builds the error from the
+# VIP itself.
 test_v4_no_dest_scheduler_helper() {
-	local out errs
+	local out errs WRAP=N
 	setup_vipless fovip || return 1
 	out=$(probe "$VIP4")
 	echo "# $out"
@@ -171,6 +195,27 @@ test_v4_no_dest_scheduler_helper() {
 		check "v4 fovip no dest (patched kernel): IPVS's own error dropped as a duplicate" \
 			[ "$(counter duplicates)" = 1 ]
 	fi
+}
+
+# IPv4, a scheduler of ours under the conn_schedule wrap (the default):
+# one error, the kernel's own, from the VIP; the helper sees the route copy
+# and stays quiet (no second error, nothing generated, no duplicate).
+test_v4_no_dest_scheduler_wrapped() {
+	local out errs
+	setup_vipless fovip || return 1
+	out=$(probe "$VIP4")
+	echo "# $out"
+	check "v4 fovip wrapped: ECONNREFUSED" \
+		[ "$(json "$out" 'd["refused"]')" = 1 ]
+	errs=$(cap_errors 1)
+	sleep 1
+	errs=$(cap_errors 1)
+	check "v4 fovip wrapped: exactly one error reaches the client" \
+		[ "$(json "$errs" 'len(d)')" = 1 ]
+	expect_error "v4 fovip wrapped" "$errs" 0 "$VIP4" "$(cl_addr4 1)" "$VIP4"
+	check "v4 fovip wrapped: one error counted, none generated or duplicated" \
+		[ "$(counter rewritten_v4)/$(counter already_vip)/$(counter generated_v4)/$(counter duplicates)" = \
+		"$([ -n "$PATCHED" ] && echo 0/1/0/0 || echo 1/0/0/0)" ]
 }
 
 # IPv4 baseline: switch off, the same scheduler gets stock behaviour (no
@@ -197,72 +242,128 @@ test_v4_switch_off_baseline() {
 		[ "$(counter generated_v4)" = 0 ]
 }
 
-# IPv4, stock scheduler: only IPVS itself can send it (kernel patch).
+# v4_counted NAME N: the N IPv4 errors of a stock scheduler were the
+# kernel's, given the VIP by the module (stock IPVS with the wrap) or sent
+# from the VIP by IPVS itself (patched), none built by the module, none
+# dropped as a duplicate.
+v4_counted() {
+	check "$1: $2 kernel error(s) from the VIP, none generated or duplicated" \
+		[ "$(counter rewritten_v4)/$(counter already_vip)/$(counter generated_v4)/$(counter duplicates)" = \
+		"$([ -n "$PATCHED" ] && echo "0/$2/0/0" || echo "$2/0/0/0")" ]
+}
+
+# IPv4, stock scheduler: the kernel's error, routable through the wrap of
+# conn_schedule, from the VIP (patched kernel: IPVS's own, from the VIP).
+# It is the kernel's own error, so the kernel's per-destination rate limit
+# (net.ipv4.icmp_ratelimit) holds the next one back: 100 s, none; 1 s, one.
 test_v4_no_dest_stock_scheduler() {
 	local out errs
 	setup_vipless rr || return 1
-	out=$(probe "$VIP4")
+	out=$(probe "$VIP4" "$PORT" 40001)
 	echo "# $out"
-	if [ -z "$PATCHED" ]; then
-		check "v4 rr no dest, stock kernel: no error at all (baseline)" \
-			[ "$(json "$out" 'd["refused"]'):$(json "$(cap_errors 0)" 'len(d)')" = 0:0 ]
-		skip "v4 rr no dest from the VIP: needs IPVS patched with kernel-patches/0001-ipvs-*.patch (run tests/run-scenarios-patched)"
-		return 0
-	fi
-	check "v4 rr no dest (patched kernel): ECONNREFUSED" \
+	check "v4 rr no dest: ECONNREFUSED" \
 		[ "$(json "$out" 'd["refused"]')" = 1 ]
 	errs=$(cap_errors 1)
 	sleep 1
 	errs=$(cap_errors 1)
-	check "v4 rr no dest (patched kernel): exactly one error" \
+	check "v4 rr no dest: exactly one error" \
 		[ "$(json "$errs" 'len(d)')" = 1 ]
-	expect_error "v4 rr no dest (patched kernel)" "$errs" 0 "$VIP4" \
+	SPORT=40001 expect_error "v4 rr no dest" "$errs" 0 "$VIP4" \
 		"$(cl_addr4 1)" "$VIP4"
-	check "v4 rr no dest (patched kernel): the module saw it with the VIP already" \
-		[ "$(counter already_vip)/$(counter generated_v4)" = 1/0 ]
-}
-
-# A flow to rs1 is active; rs1 is removed (expire_nodest_conn=1); the next
-# datagram of the flow gets the error from the VIP.
-last_server_removed() {
-	local fam=$1 sched=$2 vip rs out errs cl six=
-	setup_vipless "$sched" 1 || return 1
-	if [ "$fam" = 6 ]; then
-		vip=$VIP6 rs=$(rs_addr6 1) cl=$(cl_addr6 1) six=-6
-	else
-		vip=$VIP4 rs=$(rs_addr4 1) cl=$(cl_addr4 1)
-	fi
-	# shellcheck disable=SC2086
-	ns dir1 ipvsadm -a -f 1 $six -r "$rs" -g || return 1
-	ns dir1 sysctl -qw net.ipv4.vs.expire_nodest_conn=1 || return 1
-	bg rs1 /usr/bin/python3 "$SERVER" rs1 "$vip" "$PORT"
-	wait_udp_port rs1 "$PORT" || return 1
-	out=$(ns cl1 /usr/bin/python3 "$CLIENT" "$vip" "$PORT" 3 --connect \
-		--sport "$SPORT")
-	echo "# before: $out"
-	check "v$fam $sched: the flow gets its replies from the VIP" \
-		[ "$(json "$out" '(d["replies"], list(d["sources"]))')" = \
-		"(3, ['$vip'])" ]
-	check "v$fam $sched: IPVS holds the flow's connection entry" \
-		ns dir1 sh -c "ipvsadm -L -n -c | grep -q ':$SPORT '"
-	# shellcheck disable=SC2086
-	ns dir1 ipvsadm -d -f 1 $six -r "$rs" || return 1
-	out=$(probe "$vip")
-	echo "# after: $out"
-	check "v$fam $sched: after removal the flow gets ECONNREFUSED" \
+	v4_counted "v4 rr no dest" 1
+	ns dir1 sysctl -qw net.ipv4.icmp_ratelimit=100000 || return 1
+	out=$(probe "$VIP4" "$PORT" 40002)
+	check "v4 rr icmp_ratelimit=100000: no ECONNREFUSED" \
+		[ "$(json "$out" 'd["refused"]')" = 0 ]
+	ns dir1 sysctl -qw net.ipv4.icmp_ratelimit=1000 || return 1
+	out=$(probe "$VIP4" "$PORT" 40003)
+	check "v4 rr icmp_ratelimit=1000: ECONNREFUSED" \
 		[ "$(json "$out" 'd["refused"]')" = 1 ]
+	check "v4 rr icmp_ratelimit: errors on the wire for the first and third" \
+		[ "$(json "$(cap_errors 2)" '[e.get("q_sport") for e in d]')" = \
+		"[40001, 40003]" ]
+}
+
+# IPv4, fwmark service with a stock scheduler (wlc, the HOWTO's IPsec case):
+# a server of weight 0 is not usable (error from the VIP); at weight 1 the
+# next flow is served and gets no error; once it is removed a new flow gets
+# the error again; with the switch off, stock (none).
+test_v4_stock_wlc_weight0_usable_removed() {
+	local out errs rs
+	setup_vipless wlc 1 || return 1
+	rs=$(rs_addr4 1)
+	ns dir1 ipvsadm -a -f 1 -r "$rs" -g -w 0 || return 1
+	bg rs1 /usr/bin/python3 "$SERVER" rs1 "$VIP4" "$PORT"
+	wait_udp_port rs1 "$PORT" || return 1
+	out=$(probe "$VIP4" "$PORT" 40001)
+	echo "# weight 0: $out"
+	check "v4 wlc weight 0: ECONNREFUSED" \
+		[ "$(json "$out" 'd["refused"]')" = 1 ]
+	ns dir1 ipvsadm -e -f 1 -r "$rs" -g -w 1 || return 1
+	out=$(probe "$VIP4" "$PORT" 40002)
+	echo "# weight 1: $out"
+	check "v4 wlc weight 1: served, reply from the VIP, no error" \
+		[ "$(json "$out" '(d["replies"], d["refused"], list(d["sources"]))')" = \
+		"(1, 0, ['$VIP4'])" ]
+	ns dir1 ipvsadm -d -f 1 -r "$rs" || return 1
+	out=$(probe "$VIP4" "$PORT" 40003)
+	echo "# removed: $out"
+	check "v4 wlc server removed: ECONNREFUSED" \
+		[ "$(json "$out" 'd["refused"]')" = 1 ]
+	ns dir1 sysctl -qw net.ipvs_udp.icmp_vip=0 || return 1
+	out=$(probe "$VIP4" "$PORT" 40004)
+	echo "# switch off: $out"
+	errs=$(cap_errors 2)
+	sleep 1
+	errs=$(cap_errors 2)
+	if [ -n "$PATCHED" ]; then
+		check "v4 wlc switch off (patched kernel): ECONNREFUSED" \
+			[ "$(json "$out" 'd["refused"]')" = 1 ]
+		check "v4 wlc: three errors, none while the server was usable" \
+			[ "$(json "$errs" '[e.get("q_sport") for e in d]')" = \
+			"[40001, 40003, 40004]" ]
+	else
+		check "v4 wlc switch off: no ECONNREFUSED (stock)" \
+			[ "$(json "$out" 'd["refused"]')" = 0 ]
+		check "v4 wlc: two errors, none while the server was usable or the switch off" \
+			[ "$(json "$errs" '[e.get("q_sport") for e in d]')" = \
+			"[40001, 40003]" ]
+	fi
+	SPORT=40001 expect_error "v4 wlc weight 0" "$errs" 0 "$VIP4" \
+		"$(cl_addr4 1)" "$VIP4"
+	SPORT=40003 expect_error "v4 wlc removed" "$errs" 1 "$VIP4" \
+		"$(cl_addr4 1)" "$VIP4"
+	v4_counted "v4 wlc" 2
+}
+
+# IPv4, a plain VIP:port service (no fwmark service) with rr on the VIP-less
+# director: no server, error from the VIP; with a server, served, no error.
+test_v4_plain_vip_stock_scheduler() {
+	local out errs rs
+	topo_setup vipless 1 || return 1
+	icmp_vip_load Y || return 1
+	ns dir1 ipvsadm -A -u "$VIP4:$PORT" -s rr || return 1
+	cap_start || return 1
+	out=$(probe "$VIP4" "$PORT" 40001)
+	echo "# no server: $out"
+	check "v4 plain VIP rr no server: ECONNREFUSED" \
+		[ "$(json "$out" 'd["refused"]')" = 1 ]
+	rs=$(rs_addr4 1)
+	ns dir1 ipvsadm -a -u "$VIP4:$PORT" -r "$rs" -g || return 1
+	bg rs1 /usr/bin/python3 "$SERVER" rs1 "$VIP4" "$PORT"
+	wait_udp_port rs1 "$PORT" || return 1
+	out=$(probe "$VIP4" "$PORT" 40002)
+	echo "# server: $out"
+	check "v4 plain VIP rr with a server: served, no error" \
+		[ "$(json "$out" '(d["replies"], d["refused"], list(d["sources"]))')" = \
+		"(1, 0, ['$VIP4'])" ]
 	errs=$(cap_errors 1)
-	check "v$fam $sched: exactly one error reaches the client" \
-		[ "$(json "$errs" 'len(d)')" = 1 ]
-	expect_error "v$fam $sched after removal" "$errs" 0 "$vip" "$cl" "$vip"
-}
-
-test_last_server_removed_v4() {
-	last_server_removed 4 fovip
-}
-
-test_last_server_removed_v6() {
-	last_server_removed 6 rr
+	sleep 1
+	errs=$(cap_errors 1)
+	check "v4 plain VIP rr: exactly one error" [ "$(json "$errs" 'len(d)')" = 1 ]
+	SPORT=40001 expect_error "v4 plain VIP rr" "$errs" 0 "$VIP4" \
+		"$(cl_addr4 1)" "$VIP4"
+	v4_counted "v4 plain VIP rr" 1
 }
 
 # tests/uml/config.base has CONFIG_IP_NF_TARGET_REJECT and
@@ -404,7 +505,7 @@ test_local_errors_keep_director_address() {
 test_local_vip_unchanged() {
 	local out errs
 	topo_setup dr 0 || return 1
-	modprobe ip_vs_icmp_vip || return 1
+	icmp_vip_load Y || return 1
 	ns dir1 ipvsadm -A -u "$VIP4:$PORT" -s fovip || return 1
 	ns dir1 ipvsadm -A -u "[$VIP6]:$PORT" -s rr || return 1
 	cap_start || return 1
@@ -426,7 +527,7 @@ test_local_vip_unchanged() {
 # The errors the module builds obey the kernel's per-destination ICMP rate
 # limit (net.ipv4.icmp_ratelimit): 100 s means none now, 1 s one.
 test_v4_generated_errors_ratelimited() {
-	local out
+	local out WRAP=N
 	setup_vipless fovip || return 1
 	ns dir1 sysctl -qw net.ipv4.icmp_ratelimit=100000 || return 1
 	out=$(probe "$VIP4")
@@ -444,28 +545,52 @@ test_v4_generated_errors_ratelimited() {
 		[ "$(json "$(cap_errors 1)" 'len(d)')" = 1 ]
 }
 
-# Without the module the director is back to stock; loading it again
-# takes effect in namespaces that already exist (pernet init, hooks).
+# Without the module the director is back to stock (IPv6 from the
+# director's address; IPv4: IPVS has its own conn_schedule back, no error);
+# loading it again takes effect in namespaces that already exist (pernet
+# init, hooks) and wraps IPVS again.
 test_module_unload_reload() {
-	local out errs src=$VIP6
+	local out errs src=$VIP6 v4=
 	setup_vipless rr || return 1
 	probe "$VIP6" >/dev/null
-	modprobe -r ip_vs_fovip 2>/dev/null
-	check "unload: modprobe -r ip_vs_icmp_vip" modprobe -r ip_vs_icmp_vip
+	if [ -e /sys/module/ip_vs_fovip ]; then
+		wait_for 20 modprobe -r ip_vs_fovip
+	fi
+	check "unload: modprobe -r ip_vs_icmp_vip" \
+		wait_for 20 modprobe -r ip_vs_icmp_vip
 	check "unload: /proc/net/ip_vs_icmp_vip is gone" \
 		[ ! -e "/proc/$$/net/ip_vs_icmp_vip" ]
 	probe "$VIP6" >/dev/null
+	out=$(probe "$VIP4" "$PORT" 40002)
+	echo "# v4 unloaded: $out"
+	if [ -n "$PATCHED" ]; then
+		v4=40002
+		check "unloaded v4 (patched kernel): ECONNREFUSED" \
+			[ "$(json "$out" 'd["refused"]')" = 1 ]
+	else
+		check "unloaded v4: no ECONNREFUSED (stock IPVS again)" \
+			[ "$(json "$out" 'd["refused"]')" = 0 ]
+	fi
 	check "reload: modprobe ip_vs_icmp_vip" modprobe ip_vs_icmp_vip
 	check "reload: enabled in the existing namespace" \
 		[ "$(counter enabled)" = 1 ]
 	out=$(probe "$VIP6")
 	check "reload: ECONNREFUSED" [ "$(json "$out" 'd["refused"]')" = 1 ]
-	errs=$(cap_errors 3)
-	check "unload/reload: three errors" [ "$(json "$errs" 'len(d)')" = 3 ]
+	out=$(probe "$VIP4" "$PORT" 40003)
+	check "reload v4: ECONNREFUSED" [ "$(json "$out" 'd["refused"]')" = 1 ]
+	errs=$(cap_errors 5)
+	sleep 1
+	errs=$(cap_errors 5)
+	check "unload/reload: errors about v6, v6, ${v4:+v4, }v6, v4" \
+		[ "$(json "$errs" '[e.get("q_sport") if e.get("af") == 4 else 6 for e in d]')" = \
+		"[6, 6, ${v4:+$v4, }6, 40003]" ]
 	expect_error "loaded" "$errs" 0 "$VIP6" "$(cl_addr6 1)" "$VIP6"
 	[ -z "$PATCHED" ] && src=$(dir_addr6 1)
 	expect_error "unloaded" "$errs" 1 "$src" "$(cl_addr6 1)" "$VIP6"
-	expect_error "reloaded" "$errs" 2 "$VIP6" "$(cl_addr6 1)" "$VIP6"
+	expect_error "reloaded" "$errs" $((${v4:+1} + 2)) "$VIP6" \
+		"$(cl_addr6 1)" "$VIP6"
+	SPORT=40003 expect_error "reloaded v4" "$errs" $((${v4:+1} + 3)) \
+		"$VIP4" "$(cl_addr4 1)" "$VIP4"
 }
 
 scenario_main "$@"
