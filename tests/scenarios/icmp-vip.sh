@@ -366,6 +366,49 @@ test_v4_plain_vip_stock_scheduler() {
 	v4_counted "v4 plain VIP rr" 1
 }
 
+# A flow to rs1 is active; rs1 is removed (expire_nodest_conn=1); the next
+# datagram of the flow gets the error from the VIP.
+last_server_removed() {
+	local fam=$1 sched=$2 vip rs out errs cl six=
+	setup_vipless "$sched" 1 || return 1
+	if [ "$fam" = 6 ]; then
+		vip=$VIP6 rs=$(rs_addr6 1) cl=$(cl_addr6 1) six=-6
+	else
+		vip=$VIP4 rs=$(rs_addr4 1) cl=$(cl_addr4 1)
+	fi
+	# shellcheck disable=SC2086
+	ns dir1 ipvsadm -a -f 1 $six -r "$rs" -g || return 1
+	ns dir1 sysctl -qw net.ipv4.vs.expire_nodest_conn=1 || return 1
+	bg rs1 /usr/bin/python3 "$SERVER" rs1 "$vip" "$PORT"
+	wait_udp_port rs1 "$PORT" || return 1
+	out=$(ns cl1 /usr/bin/python3 "$CLIENT" "$vip" "$PORT" 3 --connect \
+		--sport "$SPORT")
+	echo "# before: $out"
+	check "v$fam $sched: the flow gets its replies from the VIP" \
+		[ "$(json "$out" '(d["replies"], list(d["sources"]))')" = \
+		"(3, ['$vip'])" ]
+	check "v$fam $sched: IPVS holds the flow's connection entry" \
+		ns dir1 sh -c "ipvsadm -L -n -c | grep -q ':$SPORT '"
+	# shellcheck disable=SC2086
+	ns dir1 ipvsadm -d -f 1 $six -r "$rs" || return 1
+	out=$(probe "$vip")
+	echo "# after: $out"
+	check "v$fam $sched: after removal the flow gets ECONNREFUSED" \
+		[ "$(json "$out" 'd["refused"]')" = 1 ]
+	errs=$(cap_errors 1)
+	check "v$fam $sched: exactly one error reaches the client" \
+		[ "$(json "$errs" 'len(d)')" = 1 ]
+	expect_error "v$fam $sched after removal" "$errs" 0 "$vip" "$cl" "$vip"
+}
+
+test_last_server_removed_v4() {
+	last_server_removed 4 fovip
+}
+
+test_last_server_removed_v6() {
+	last_server_removed 6 rr
+}
+
 # tests/uml/config.base has CONFIG_IP_NF_TARGET_REJECT and
 # CONFIG_IP6_NF_TARGET_REJECT: a kernel without them is a failure.
 NOREJECT="iptables REJECT does not work in this kernel (tests/uml/config.base asks for CONFIG_IP_NF_TARGET_REJECT and CONFIG_IP6_NF_TARGET_REJECT)"
