@@ -108,5 +108,6 @@ int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
 				 struct ip_vs_proto_data *pd, int *verdict,
 				 struct ip_vs_conn **cpp,
 				 struct ip_vs_iphdr *iph);
+bool ip_vs_icmp_vip_wrap_wanted(void);
 
 #endif /* _IP_VS_ICMP_VIP_H */

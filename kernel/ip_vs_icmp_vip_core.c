@@ -140,6 +140,13 @@ module_param_named(stock_schedulers, ip_vs_icmp_vip_stock_schedulers, bool,
 MODULE_PARM_DESC(stock_schedulers,
 		 "IPv4 errors from a non-local VIP for every scheduler, by wrapping IPVS's conn_schedule (Y); N: only for schedulers that call ip_vs_icmp_vip_no_dest()");
 
+/* For the KUnit suite: was the wrap asked for? */
+bool ip_vs_icmp_vip_wrap_wanted(void)
+{
+	return ip_vs_icmp_vip_stock_schedulers;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_wrap_wanted);
+
 static DEFINE_PER_CPU(struct ip_vs_icmp_vip_snap, ip_vs_icmp_vip_snaps);
 
 static struct ip_vs_icmp_vip_net *ip_vs_icmp_vip_pernet(const struct net *net)
@@ -516,18 +523,13 @@ EXPORT_SYMBOL_GPL(ip_vs_icmp_vip_no_dest);
 /*
  * The conn_schedule wrapper (3. at the top). IPVS's descriptors and their
  * original operations; set at module load, before the wrapper is
- * installed, and read-only while it is.
+ * installed, and read-only while it is. The type of orig is IPVS's own
+ * (no typedef: checkpatch refuses typedefs of typeof()).
  */
-typedef int (*ip_vs_icmp_vip_sched_t)(struct netns_ipvs *ipvs, int af,
-				      struct sk_buff *skb,
-				      struct ip_vs_proto_data *pd,
-				      int *verdict, struct ip_vs_conn **cpp,
-				      struct ip_vs_iphdr *iph);
-
 static struct ip_vs_icmp_vip_wrap {
-	u8 protocol;
+	typeof_member(struct ip_vs_protocol, conn_schedule) orig;
 	struct ip_vs_protocol *pp;	/* NULL: not wrapped */
-	ip_vs_icmp_vip_sched_t orig;
+	u8 protocol;
 } ip_vs_icmp_vip_wraps[] = {
 	{ .protocol = IPPROTO_UDP },
 	{ .protocol = IPPROTO_TCP },
@@ -575,7 +577,7 @@ int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
 				 struct ip_vs_conn **cpp,
 				 struct ip_vs_iphdr *iph)
 {
-	ip_vs_icmp_vip_sched_t orig = NULL;
+	typeof(ip_vs_icmp_vip_wraps[0].orig) orig = NULL;
 	struct ip_vs_icmp_vip_dst_swap sw;
 	struct ip_vs_icmp_vip_snap *s;
 	int i, ret;
@@ -610,6 +612,9 @@ static void ip_vs_icmp_vip_wrap_install(void)
 	struct ip_vs_icmp_vip_wrap *w;
 	int i;
 
+	/* The wrapper's prototype is IPVS's, whatever the kernel. */
+	BUILD_BUG_ON(!__same_type(&ip_vs_icmp_vip_conn_schedule,
+				  ip_vs_icmp_vip_wraps[0].orig));
 	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++) {
 		w = &ip_vs_icmp_vip_wraps[i];
 		w->pp = ip_vs_proto_get(w->protocol);
@@ -630,7 +635,7 @@ static void ip_vs_icmp_vip_wrap_install(void)
 static void ip_vs_icmp_vip_wrap_remove(void)
 {
 	struct ip_vs_icmp_vip_wrap *w;
-	ip_vs_icmp_vip_sched_t cur;
+	typeof(ip_vs_icmp_vip_wraps[0].orig) cur;
 	bool wrapped = false;
 	int i;
 
