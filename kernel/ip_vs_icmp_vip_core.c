@@ -43,9 +43,11 @@
  *    exported; the descriptors are writable data of ip_vs.ko, shared by
  *    all namespaces) is replaced, at module load, by
  *    ip_vs_icmp_vip_conn_schedule(), which calls the original and is put
- *    back at unload (then synchronize_net()). conn_schedule is where IPVS
- *    looks the service up, schedules and, without a destination, calls
- *    ip_vs_leave(). For exactly the packets whose error icmp_send() would
+ *    back at unload (then synchronize_net()). Only IPVS's own operation is
+ *    replaced (cmpxchg()); a protocol whose conn_schedule another module
+ *    has replaced already is left alone, with a warning. conn_schedule is
+ *    where IPVS looks the service up, schedules and, without a
+ *    destination, calls ip_vs_leave(). For exactly the packets whose error icmp_send() would
  *    fail to route (IPv4, armed by our LOCAL_IN hook, local input route,
  *    destination not a local address, switch on, no cache bypass) the
  *    wrapper lends the packet, for the duration of that call only, a copy
@@ -74,6 +76,7 @@
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
 #include <linux/inetdevice.h>
+#include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/kernel.h>
 #include <linux/netfilter.h>
@@ -585,7 +588,7 @@ int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
 	/* IPVS read pp->conn_schedule; pairs with smp_wmb() in install. */
 	smp_rmb();
 	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++)
-		if (ip_vs_icmp_vip_wraps[i].pp == pd->pp)
+		if (READ_ONCE(ip_vs_icmp_vip_wraps[i].pp) == pd->pp)
 			orig = ip_vs_icmp_vip_wraps[i].orig;
 	if (WARN_ON_ONCE(!orig))
 		return 1;	/* not scheduled: the packet goes on */
@@ -607,8 +610,52 @@ int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_conn_schedule);
 
+/*
+ * Is @fn IPVS's own code: in the module (or kernel image) that holds
+ * ip_vs_proto_get()? __module_text_address() would tell, but it is not
+ * exported (6.1, 6.12); kallsyms tells as well: "%ps" prints a function
+ * of a module as "name [module]", one of the kernel image as "name". No
+ * when kallsyms cannot name them (a bare "0x..." address).
+ */
+static bool ip_vs_icmp_vip_is_ipvs_fn(const void *fn)
+{
+	const char *m, *ipvs_m;
+	char *buf, *ipvs;
+	bool same = false;
+
+	buf = kmalloc(2 * KSYM_SYMBOL_LEN, GFP_KERNEL);
+	if (!buf)
+		return false;
+	ipvs = buf + KSYM_SYMBOL_LEN;
+	snprintf(buf, KSYM_SYMBOL_LEN, "%ps", fn);
+	snprintf(ipvs, KSYM_SYMBOL_LEN, "%ps", (void *)ip_vs_proto_get);
+	if (strncmp(buf, "0x", 2) && strncmp(ipvs, "0x", 2)) {
+		m = strchr(buf, '[');
+		ipvs_m = strchr(ipvs, '[');
+		same = m && ipvs_m ? !strcmp(m, ipvs_m) : m == ipvs_m;
+	}
+	kfree(buf);
+	return same;
+}
+
+/* Leave @w's protocol alone: its conn_schedule is @cur, not IPVS's. */
+static void ip_vs_icmp_vip_wrap_refuse(struct ip_vs_icmp_vip_wrap *w,
+				       const void *cur)
+{
+	pr_warn("IPVS %s conn_schedule already replaced (%ps); not wrapping\n",
+		w->pp->name, cur);
+	/* The wrapper may be running for another protocol already. */
+	WRITE_ONCE(w->pp, NULL);
+}
+
+/*
+ * Only IPVS's own operations are wrapped: on top of another module's
+ * replacement, one of the two unloads would put back an operation of a
+ * module that is gone.
+ */
 static void ip_vs_icmp_vip_wrap_install(void)
 {
+	typeof(ip_vs_icmp_vip_wraps[0].orig) cur;
 	struct ip_vs_icmp_vip_wrap *w;
 	int i;
 
@@ -621,14 +668,20 @@ static void ip_vs_icmp_vip_wrap_install(void)
 		w->orig = w->pp ? READ_ONCE(w->pp->conn_schedule) : NULL;
 		if (!w->orig)
 			w->pp = NULL;
+		else if (!ip_vs_icmp_vip_is_ipvs_fn((void *)w->orig))
+			ip_vs_icmp_vip_wrap_refuse(w, (void *)w->orig);
 	}
 	/* The table is complete before IPVS can call the wrapper. */
 	smp_wmb();
 	for (i = 0; i < ARRAY_SIZE(ip_vs_icmp_vip_wraps); i++) {
 		w = &ip_vs_icmp_vip_wraps[i];
-		if (w->pp)
-			WRITE_ONCE(w->pp->conn_schedule,
-				   ip_vs_icmp_vip_conn_schedule);
+		if (!w->pp)
+			continue;
+		/* Replaced since it was checked: as above. */
+		cur = cmpxchg(&w->pp->conn_schedule, w->orig,
+			      ip_vs_icmp_vip_conn_schedule);
+		if (cur != w->orig)
+			ip_vs_icmp_vip_wrap_refuse(w, (void *)cur);
 	}
 }
 
