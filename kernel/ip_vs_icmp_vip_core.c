@@ -698,9 +698,12 @@ static void ip_vs_icmp_vip_wrap_remove(void)
 			continue;
 		cur = cmpxchg(&w->pp->conn_schedule,
 			      ip_vs_icmp_vip_conn_schedule, w->orig);
-		WARN(cur != ip_vs_icmp_vip_conn_schedule,
-		     "IPVS %s conn_schedule changed under ip_vs_icmp_vip\n",
-		     w->pp->name);
+		/* Not a WARN: nothing here can be undone, and test kernels
+		 * run with panic_on_warn.
+		 */
+		if (cur != ip_vs_icmp_vip_conn_schedule)
+			pr_emerg("IPVS %s conn_schedule was wrapped on top of ip_vs_icmp_vip by another module (%ps); it still calls this module, which is going away: unloading that module after this one is a use-after-free\n",
+				 w->pp->name, (void *)cur);
 		wrapped = true;
 	}
 	/* No CPU is inside the wrapper (RCU readers: netfilter hooks). */
