@@ -813,6 +813,8 @@ err_stats:
 /* Hooks go first; the core waits for RCU readers before ->exit. */
 static void __net_exit ip_vs_icmp_vip_net_pre_exit(struct net *net)
 {
+	/* Off first: the wrapper and no_dest() are not behind the hooks. */
+	WRITE_ONCE(ip_vs_icmp_vip_pernet(net)->enable, 0);
 	nf_unregister_net_hooks(net, ip_vs_icmp_vip_ops,
 				ARRAY_SIZE(ip_vs_icmp_vip_ops));
 }
