@@ -47,9 +47,10 @@
  *    replaced (cmpxchg()); a protocol whose conn_schedule another module
  *    has replaced already is left alone, with a warning. conn_schedule is
  *    where IPVS looks the service up, schedules and, without a
- *    destination, calls ip_vs_leave(). For exactly the packets whose error icmp_send() would
- *    fail to route (IPv4, armed by our LOCAL_IN hook, local input route,
- *    destination not a local address, switch on, no cache bypass) the
+ *    destination, calls ip_vs_leave(). For exactly the packets whose error
+ *    icmp_send() would fail to route (IPv4, armed by our LOCAL_IN hook,
+ *    local input route, destination not a local address, switch on, no
+ *    cache bypass, for TCP a segment that can create a connection) the
  *    wrapper lends the packet, for the duration of that call only, a copy
  *    of its input route without RTCF_LOCAL (ip_vs_icmp_vip_dst_unlocal()).
  *    icmp_send() then sources the error from a local address, so it is
@@ -87,6 +88,7 @@
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/sysctl.h>
+#include <linux/tcp.h>
 #include <net/icmp.h>
 #include <net/inetpeer.h>
 #include <net/ip.h>
@@ -547,7 +549,9 @@ static bool ip_vs_icmp_vip_force_candidate(struct netns_ipvs *ipvs, int af,
 					   const struct ip_vs_iphdr *iph)
 {
 	const struct ip_vs_icmp_vip_snap *s;
+	const struct tcphdr *th;
 	struct net *net = ipvs->net;
+	struct tcphdr _th;
 	struct rtable *rt;
 
 	if (af != AF_INET ||
@@ -570,6 +574,15 @@ static bool ip_vs_icmp_vip_force_candidate(struct netns_ipvs *ipvs, int af,
 	/* ip_vs_leave() may transmit the packet itself (fwmark services). */
 	if (sysctl_cache_bypass(ipvs))
 		return false;
+	/* tcp_conn_schedule() lets a segment that cannot create a
+	 * connection pass unscheduled (drops it when truncated): no error,
+	 * so no route copy for it.
+	 */
+	if (iph->protocol == IPPROTO_TCP) {
+		th = skb_header_pointer(skb, iph->len, sizeof(_th), &_th);
+		if (!th || th->rst || !(th->syn || sysctl_sloppy_tcp(ipvs)))
+			return false;
+	}
 	return ip_vs_icmp_vip_unroutable4(net, skb);
 }
 
