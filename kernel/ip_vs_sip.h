@@ -48,7 +48,15 @@ struct ip_vs_sip_table {
 	siphash_key_t		key;		/* from the seed */
 	unsigned int		ndests;
 	struct ip_vs_dest	**dests;	/* sorted by (af, addr, port),
-						 * each one referenced
+						 * each one referenced while
+						 * @held
+						 */
+	u16			*live;		/* indexes in @dests of the
+						 * servers built with a weight
+						 */
+	unsigned int		nlive;
+	bool			held;		/* references not yet dropped
+						 * (ip_vs_sip_table_release())
 						 */
 	u16			slot[IP_VS_SIP_MAGLEV_SIZE];
 };
@@ -132,6 +140,7 @@ struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c);
 struct ip_vs_sip_table *
 ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed);
+void ip_vs_sip_table_release(struct ip_vs_sip_table *t);
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t);
 u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
 		       size_t len);
@@ -139,6 +148,10 @@ u64 ip_vs_sip_hash_addr(const struct ip_vs_sip_table *t, int af,
 			const union nf_inet_addr *addr, __be16 port);
 struct ip_vs_dest *ip_vs_sip_table_pick(const struct ip_vs_sip_table *t,
 					u64 hash);
+struct ip_vs_dest *ip_vs_sip_table_pick_idx(const struct ip_vs_sip_table *t,
+					    u64 hash, u16 *idx);
+int ip_vs_sip_table_find(const struct ip_vs_sip_table *t,
+			 const struct ip_vs_dest *d);
 bool ip_vs_sip_dest_usable(const struct ip_vs_dest *dest);
 
 /* ip_vs_sip_bind.c */
@@ -151,6 +164,10 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 		      const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
 		      unsigned long now);
+int ip_vs_sip_rs_decide(struct ip_vs_sip_svc *s,
+			const struct ip_vs_sip_table *t,
+			const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
+			bool pinned, unsigned long now);
 unsigned int ip_vs_sip_gc(struct ip_vs_sip_svc *s, unsigned long now);
 unsigned int ip_vs_sip_flush(struct ip_vs_sip_svc *s);
 unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,

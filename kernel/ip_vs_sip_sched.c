@@ -179,11 +179,23 @@ ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_create);
 
-/* Free the state once no packet-path reader can still see it. */
+/*
+ * Drop the state's references on its servers now, and free the state once
+ * no packet-path reader can still see it. The references go before this
+ * returns: IPVS unlinks the servers right after done_service and, at netns
+ * exit, frees its trash without waiting for our grace period.
+ */
 void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s)
 {
+	struct ip_vs_sip_table *t;
+
 	WRITE_ONCE(s->dying, true);
 	cancel_delayed_work_sync(&s->gc_work);
+	mutex_lock(&ip_vs_sip_table_mutex);
+	t = rcu_dereference_protected(s->table,
+				      lockdep_is_held(&ip_vs_sip_table_mutex));
+	ip_vs_sip_table_release(t);
+	mutex_unlock(&ip_vs_sip_table_mutex);
 	queue_rcu_work(ip_vs_sip_wq, &s->free_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_destroy);
@@ -193,7 +205,10 @@ static void ip_vs_sip_table_free_rcu(struct rcu_head *head)
 	ip_vs_sip_table_free(container_of(head, struct ip_vs_sip_table, rcu));
 }
 
-/* Publish @t; the previous table is freed after a grace period. */
+/*
+ * Publish @t. The previous table's references are dropped now (see
+ * ip_vs_sip_maglev.c), its memory after a grace period.
+ */
 static void ip_vs_sip_svc_publish(struct ip_vs_sip_svc *s,
 				  struct ip_vs_sip_table *t)
 {
@@ -201,8 +216,10 @@ static void ip_vs_sip_svc_publish(struct ip_vs_sip_svc *s,
 
 	old = rcu_replace_pointer(s->table, t,
 				  lockdep_is_held(&ip_vs_sip_table_mutex));
-	if (old)
+	if (old) {
+		ip_vs_sip_table_release(old);
 		call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
+	}
 }
 
 /*
@@ -436,6 +453,11 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 	if (rcu_access_pointer(svc->scheduler) != &ip_vs_sip_scheduler.sched ||
 	    iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return IP_VS_SIP_RS_NOKEY;
+	/*
+	 * Read sched_data after the scheduler pointer, as ip_vs_schedule()
+	 * does: pairs with the smp_wmb() in ip_vs_bind_scheduler().
+	 */
+	smp_rmb();
 	s = svc->sched_data;
 	local_bh_disable();
 	data = ip_vs_sip_payload(skb, iph, &len);
@@ -444,15 +466,10 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 		return IP_VS_SIP_RS_NOKEY;
 	}
 	t = rcu_dereference(s->table);
-	if ((msg.flags & IP_VS_SIP_F_OVERSIZED) ||
-	    (svc->flags & IP_VS_SVC_F_SIP_STATELESS)) {
-		/* Not pinned: the consistent hash places the answers. */
-		v = ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, msg.callid,
-							       msg.callid_len)) ==
-		    dest ? IP_VS_SIP_RS_BOUND : IP_VS_SIP_RS_OTHER;
-	} else {
-		v = ip_vs_sip_bind_rs(s, t, &msg, dest, jiffies);
-	}
+	v = ip_vs_sip_rs_decide(s, t, &msg, dest,
+				!(msg.flags & IP_VS_SIP_F_OVERSIZED) &&
+				!(svc->flags & IP_VS_SVC_F_SIP_STATELESS),
+				jiffies);
 	local_bh_enable();
 	return v;
 }
