@@ -63,8 +63,14 @@ test_torture() {
 	check "torture: netns exits complete, modules unload" topo_settle 180
 	slab1=$(slab_kb)
 	echo "# slab: ${slab0} kB before, ${slab1} kB after the teardown"
-	check "torture: slab memory back at its baseline (+$((slab1 - slab0)) kB)" \
-		[ $((slab1 - slab0)) -lt 8192 ]
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		# KASAN's quarantine keeps freed objects in the slab: kmemleak
+		# judges leaks here (uml-run's scan at the end of the run).
+		echo "# debug kernel: leaks are judged by kmemleak at the end of the run"
+	else
+		check "torture: slab memory back at its baseline (+$((slab1 - slab0)) kB)" \
+			[ $((slab1 - slab0)) -lt 8192 ]
+	fi
 }
 
 scenario_main "$@"
