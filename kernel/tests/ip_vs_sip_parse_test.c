@@ -17,10 +17,13 @@
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/udp.h>
 
-#include "ip_vs_sip_parse.h"
+#include "ip_vs_sip.h"
 
 /*
  * One datagram and the complete expected result. Fields left out of an entry
@@ -1294,7 +1297,221 @@ static struct kunit_suite ip_vs_sip_parse_test_suite = {
 	.test_cases = ip_vs_sip_parse_test_cases,
 };
 
-kunit_test_suite(ip_vs_sip_parse_test_suite);
+/* ---------------------------------------------------------------------- */
+
+/*
+ * ip_vs_sip_payload(): the scheduler's parse of a real skb, linear or not,
+ * and its TooLong counter.
+ */
+
+/*
+ * sip_skb - an skb holding an 8-byte UDP header and the @len bytes of
+ * @payload: the header and the first @head bytes in the linear area, the
+ * rest in parts of at most @part bytes: page fragments (as drivers and GRO
+ * build them) or, with @fraglist, skbs on the frag_list (as IP reassembly
+ * builds them). NULL when out of memory; kfree_skb() frees it all.
+ */
+static struct sk_buff *sip_skb(const u8 *payload, size_t len, size_t head,
+			       size_t part, bool fraglist)
+{
+	struct sk_buff *skb = alloc_skb(sizeof(struct udphdr) + head,
+					GFP_KERNEL), **tail;
+	size_t off = head;
+
+	if (!skb)
+		return NULL;
+	tail = &skb_shinfo(skb)->frag_list;
+	skb_put_zero(skb, sizeof(struct udphdr));
+	skb_put_data(skb, payload, head);
+	while (off < len) {
+		size_t n = min(part, len - off);
+
+		if (fraglist) {
+			struct sk_buff *f = alloc_skb(n, GFP_KERNEL);
+
+			if (!f)
+				goto err;
+			skb_put_data(f, payload + off, n);
+			*tail = f;
+			tail = &f->next;
+			skb->len += n;
+			skb->data_len += n;
+			skb->truesize += f->truesize;
+		} else {
+			struct page *pg;
+
+			if (skb_shinfo(skb)->nr_frags == MAX_SKB_FRAGS)
+				goto err;
+			pg = alloc_page(GFP_KERNEL);
+			if (!pg)
+				goto err;
+			memcpy(page_address(pg), payload + off, n);
+			skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, pg, 0,
+					n, PAGE_SIZE);
+		}
+		off += n;
+	}
+	return skb;
+err:
+	kfree_skb(skb);
+	return NULL;
+}
+
+static u64 sip_toolong(struct ip_vs_sip_stats __percpu *stats)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(stats, cpu)->toolong;
+	return n;
+}
+
+/*
+ * @buf as the payload of skbs of every shape: linear, and the first @head
+ * bytes linear with the rest in page fragments or on the frag_list, for
+ * @head from 0 to the whole in steps of @step. The result must be that of
+ * ip_vs_sip_parse() on the buffer; a key in the linear area is used in
+ * place (no copy), any other in this CPU's buffer.
+ */
+static void sip_check_skbs(struct kunit *test, const u8 *buf, size_t len,
+			   size_t step, u64 toolong)
+{
+	struct ip_vs_sip_stats __percpu *st;
+	const struct ip_vs_iphdr iph = { .len = 0 };
+	struct ip_vs_sip_msg whole, msg;
+	int want = ip_vs_sip_parse(buf, len, &whole), ret, shape;
+	bool ok = true, inplace;
+	struct sk_buff *skb;
+	u64 n = 0;
+	size_t head;
+
+	st = alloc_percpu(struct ip_vs_sip_stats);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	for (shape = 0; shape < 3 && ok; shape++) {
+		for (head = 0; head <= len && ok; head += step) {
+			/* 0: linear; 1: page fragments; 2: frag_list */
+			skb = sip_skb(buf, len, shape ? head : len, 1480,
+				      shape == 2);
+			if (!skb) {
+				KUNIT_FAIL(test, "out of memory");
+				ok = false;
+				break;
+			}
+			local_bh_disable();
+			ret = ip_vs_sip_payload(st, skb, &iph, &msg);
+			ok = ret == want && sip_same(&msg, &whole);
+			inplace = msg.callid >= skb->data &&
+				  msg.callid < skb->data + skb_headlen(skb);
+			local_bh_enable();
+			kfree_skb(skb);
+			n++;
+			KUNIT_EXPECT_TRUE_MSG(test, ok,
+					      "shape %d, linear %zu: ret %d flags %#x key %u, whole: ret %d flags %#x key %u",
+					      shape, head, ret, msg.flags,
+					      msg.callid_len, want, whole.flags,
+					      whole.callid_len);
+			if (!ret)
+				KUNIT_EXPECT_EQ(test, inplace,
+						whole.callid + whole.callid_len <=
+						buf + (shape ? head : len));
+			if (!shape)
+				break;
+		}
+	}
+	/* every parse that hit a cap counted once */
+	if (ok)
+		KUNIT_EXPECT_EQ(test, sip_toolong(st), toolong ? n : 0);
+	free_percpu(st);
+}
+
+/* The reported bug, on skbs: the Call-ID after 2,600 bytes of headers. */
+static void ip_vs_sip_payload_test_late(struct kunit *test)
+{
+	size_t len, at;
+	u8 *buf = sip_proxied(test, 2600, "late@pc33.example.com", &len, &at);
+
+	sip_check_skbs(test, buf, len, 1, 0);
+}
+
+/* ... and after 8,000 bytes, more windows. */
+static void ip_vs_sip_payload_test_late_8000(struct kunit *test)
+{
+	size_t len, at;
+	u8 *buf = sip_proxied(test, 8000, "late@pc33.example.com", &len, &at);
+
+	sip_check_skbs(test, buf, len, 7, 0);
+}
+
+/* A response whose Call-ID is in the linear area and CSeq far behind. */
+static void ip_vs_sip_payload_test_response(struct kunit *test)
+{
+	size_t len = 6000, n;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	n = scnprintf(buf, len, "SIP/2.0 200 OK\r\ni: early@x\r\nX-Pad: ");
+	memset(buf + n, 'p', len - n);
+	memcpy(buf + len - 17, "\r\nCSeq: 1 BYE\r\n\r\n", 17);
+	sip_check_skbs(test, buf, len, 11, 0);
+}
+
+/* A Call-ID header past IP_VS_SIP_LINE_MAX: no key, counted TooLong. */
+static void ip_vs_sip_payload_test_toolong(struct kunit *test)
+{
+	const struct ip_vs_iphdr iph = { .len = 0 };
+	struct ip_vs_sip_msg msg;
+	struct sk_buff *skb;
+	size_t len;
+	u8 *buf = sip_line_msg(test, IP_VS_SIP_LINE_MAX, &len);
+	int ret;
+
+	sip_check_skbs(test, buf, len, 13, 1);
+	/* without stats (real servers' requests): not counted, no crash */
+	skb = sip_skb(buf, len, 100, 1480, true);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	local_bh_disable();
+	ret = ip_vs_sip_payload(NULL, skb, &iph, &msg);
+	local_bh_enable();
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TOOLONG);
+}
+
+/* No payload at all (a bare UDP header). */
+static void ip_vs_sip_payload_test_empty(struct kunit *test)
+{
+	const struct ip_vs_iphdr iph = { .len = 0 };
+	struct sk_buff *skb = sip_skb((const u8 *)"", 0, 0, 1, false);
+	struct ip_vs_sip_msg msg;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	memset(&msg, 0xa5, sizeof(msg));
+	local_bh_disable();
+	ret = ip_vs_sip_payload(NULL, skb, &iph, &msg);
+	local_bh_enable();
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_NULL(test, msg.callid);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+}
+
+static struct kunit_case ip_vs_sip_payload_test_cases[] = {
+	KUNIT_CASE(ip_vs_sip_payload_test_late),
+	KUNIT_CASE(ip_vs_sip_payload_test_late_8000),
+	KUNIT_CASE(ip_vs_sip_payload_test_response),
+	KUNIT_CASE(ip_vs_sip_payload_test_toolong),
+	KUNIT_CASE(ip_vs_sip_payload_test_empty),
+	{}
+};
+
+static struct kunit_suite ip_vs_sip_payload_test_suite = {
+	.name = "ip_vs_sip_payload",
+	.test_cases = ip_vs_sip_payload_test_cases,
+};
+
+kunit_test_suites(&ip_vs_sip_parse_test_suite, &ip_vs_sip_payload_test_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the IPVS sip scheduler's SIP parser");
