@@ -142,6 +142,10 @@
 #include <kunit/visibility.h>
 #else
 #include <errno.h>
+/* glibc's <sys/cdefs.h> has the kernel's __always_inline; a hint elsewhere */
+#ifndef __always_inline
+#define __always_inline	inline
+#endif
 #endif
 
 #include "ip_vs_sip_parse.h"
@@ -465,6 +469,18 @@ enum sip_hdr {
 	SIP_HDR_MORE,		/* @end came before the colon */
 };
 
+/* Which header the name @n bytes at @p is (by length first: cheaper). */
+static __always_inline enum sip_hdr sip_header_name(const u8 *p, size_t n)
+{
+	if (n == 7 && sip_eq(p, n, "call-id", true))
+		return SIP_HDR_CALLID;
+	if (n == 1 && sip_lower(p[0]) == 'i')
+		return SIP_HDR_CALLID;
+	if (n == 4 && sip_eq(p, n, "cseq", true))
+		return SIP_HDR_CSEQ;
+	return SIP_HDR_OTHER;
+}
+
 /*
  * sip_header - classify the header that starts at @pos by its name
  * @end: look at no byte at or past it
@@ -488,12 +504,7 @@ static enum sip_hdr sip_header(const u8 *buf, size_t pos, size_t end,
 	if (pos == name || buf[i] != ':')
 		return SIP_HDR_BAD;
 	*val = i + 1;
-	if (sip_eq(buf + name, pos - name, "call-id", true) ||
-	    sip_eq(buf + name, pos - name, "i", true))
-		return SIP_HDR_CALLID;
-	if (sip_eq(buf + name, pos - name, "cseq", true))
-		return SIP_HDR_CSEQ;
-	return SIP_HDR_OTHER;
+	return sip_header_name(buf + name, pos - name);
 }
 
 /* Name of a header cut at IP_VS_SIP_LINE_MAX + 1 bytes, see the top. */
@@ -503,12 +514,7 @@ static enum sip_hdr sip_long_header(const u8 *buf, size_t pos, size_t end)
 
 	for (i = pos; i < end && sip_is_token(buf[i]); i++)
 		;
-	if (sip_eq(buf + pos, i - pos, "call-id", true) ||
-	    sip_eq(buf + pos, i - pos, "i", true))
-		return SIP_HDR_CALLID;
-	if (sip_eq(buf + pos, i - pos, "cseq", true))
-		return SIP_HDR_CSEQ;
-	return SIP_HDR_OTHER;
+	return sip_header_name(buf + pos, i - pos);
 }
 
 /* Where the parser goes on with the next buffer (sip_parser.state). */
@@ -634,8 +640,9 @@ static enum sip_step sip_step_key(struct sip_parser *p, const u8 *buf,
 }
 
 /* At the first byte of a header line, or of the empty line. */
-static enum sip_step sip_step_hdr(struct sip_parser *p, const u8 *buf,
-				  size_t len, bool last, size_t *pos)
+static __always_inline enum sip_step
+sip_step_hdr1(struct sip_parser *p, const u8 *buf, size_t len, bool last,
+	      size_t *pos)
 {
 	size_t i = *pos, val = 0, lim;
 	enum sip_hdr hdr;
@@ -677,8 +684,9 @@ static enum sip_step sip_step_hdr(struct sip_parser *p, const u8 *buf,
  * Inside a header that does not matter (and its continuation lines): only
  * its line ends, and control bytes outside quoted-pairs, are looked for.
  */
-static enum sip_step sip_step_skip(struct sip_parser *p, const u8 *buf,
-				   size_t len, bool last, size_t *pos)
+static __always_inline enum sip_step
+sip_step_skip(struct sip_parser *p, const u8 *buf, size_t len, bool last,
+	      size_t *pos)
 {
 	struct sip_q q = {
 		.pos = *pos,
@@ -716,6 +724,23 @@ static enum sip_step sip_step_skip(struct sip_parser *p, const u8 *buf,
 	p->bits = (p->bits & ~(SIP_Q_QUOTE | SIP_Q_ESC)) | q.bits;
 	*pos = i;
 	return SIP_MORE;
+}
+
+/*
+ * At the first byte of a header line, or of the empty line: one header,
+ * and on with the next one as long as they do not matter.
+ */
+static enum sip_step sip_step_hdr(struct sip_parser *p, const u8 *buf,
+				  size_t len, bool last, size_t *pos)
+{
+	enum sip_step st;
+
+	do {
+		st = sip_step_hdr1(p, buf, len, last, pos);
+		if (st == SIP_GO && p->state == SIP_S_SKIP)
+			st = sip_step_skip(p, buf, len, last, pos);
+	} while (st == SIP_GO && p->state == SIP_S_HDR);
+	return st;
 }
 
 /*
@@ -880,17 +905,18 @@ int ip_vs_sip_parse_chunks(const u8 *head, size_t headlen, size_t total,
 		buf = win;
 	}
 	*msg = p.msg;
-	if (msg->callid_len && !msg->callid) {
-		/* The key lies in the head or in an earlier window. */
-		if (p.key + msg->callid_len <= headlen) {
-			msg->callid = head + p.key;
-		} else {
-			if (copy(ctx, p.key, win, msg->callid_len)) {
-				*msg = (struct ip_vs_sip_msg){ 0 };
-				return -ENOENT;
-			}
-			msg->callid = win;
+	if (!msg->callid_len)
+		return -ENOENT;
+	if (p.key + msg->callid_len <= headlen) {
+		/* in the head: used in place, whatever was copied */
+		msg->callid = head + p.key;
+	} else if (!msg->callid) {
+		/* in an earlier window */
+		if (copy(ctx, p.key, win, msg->callid_len)) {
+			*msg = (struct ip_vs_sip_msg){ 0 };
+			return -ENOENT;
 		}
+		msg->callid = win;
 	}
 	return msg->callid_len ? 0 : -ENOENT;
 }

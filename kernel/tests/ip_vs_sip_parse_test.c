@@ -819,7 +819,11 @@ static unsigned int sip_chunks(struct kunit *test, const u8 *buf, size_t len,
 				  (msg->callid >= win &&
 				   msg->callid + msg->callid_len <=
 				   win + winlen));
-		/* a key in the head is used in place, never copied */
+		/* a key in the head is used in place, any other copied */
+		KUNIT_EXPECT_EQ(test, msg->callid >= buf &&
+				msg->callid < buf + head,
+				(size_t)(msg->callid - buf) + msg->callid_len <=
+				head);
 		if (msg->callid < buf || msg->callid >= buf + head)
 			KUNIT_EXPECT_GT(test, src.copies, 0U);
 	}
