@@ -104,6 +104,7 @@ struct ip_vs_sip_stats {
 	u64	refused;	/* not bound: table at its cap */
 	u64	ended;		/* dialogs ended (BYE, CANCEL, failure) */
 	u64	nodest;		/* no server available */
+	u64	toolong;	/* header section cut at a parser cap */
 };
 
 struct ip_vs_sip_svc {
@@ -134,6 +135,9 @@ struct ip_vs_sip_svc *ip_vs_sip_svc_create(struct ip_vs_service *svc,
 void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s);
 int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s, struct list_head *dests);
 int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed);
+int ip_vs_sip_payload(struct ip_vs_sip_stats __percpu *stats,
+		      const struct sk_buff *skb, const struct ip_vs_iphdr *iph,
+		      struct ip_vs_sip_msg *msg);
 
 /* ip_vs_sip_maglev.c */
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,

@@ -710,6 +710,7 @@ void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 		sum->refused += READ_ONCE(c->refused);
 		sum->ended += READ_ONCE(c->ended);
 		sum->nodest += READ_ONCE(c->nodest);
+		sum->toolong += READ_ONCE(c->toolong);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_stats_sum);

@@ -144,17 +144,26 @@ static int ip_vs_sip_nl_put_counters(struct sk_buff *skb, int type,
 	if (!nest)
 		return -EMSGSIZE;
 	ip_vs_sip_stats_sum(s, &st);
-	/* struct ip_vs_sip_stats lists the counters in the spec's order */
-	BUILD_BUG_ON(sizeof(st) / sizeof(u64) !=
-		     IPVS_UDP_A_SIP_COUNTERS_NODEST -
-		     IPVS_UDP_A_SIP_COUNTERS_MESSAGES + 1);
+	/*
+	 * struct ip_vs_sip_stats lists the counters in the spec's order,
+	 * messages to nodest, then those added after pad
+	 */
+	BUILD_BUG_ON(offsetof(struct ip_vs_sip_stats, toolong) !=
+		     (IPVS_UDP_A_SIP_COUNTERS_NODEST -
+		      IPVS_UDP_A_SIP_COUNTERS_MESSAGES + 1) * sizeof(u64));
+	BUILD_BUG_ON(sizeof(st) != offsetof(struct ip_vs_sip_stats, toolong) +
+		     sizeof(u64));
 	if (nla_put_u32(skb, IPVS_UDP_A_SIP_COUNTERS_BINDINGS,
 			atomic_read(&s->nbindings)))
 		goto err;
-	for (i = 0; i < sizeof(st) / sizeof(u64); i++)
+	for (i = 0; i <= IPVS_UDP_A_SIP_COUNTERS_NODEST -
+			 IPVS_UDP_A_SIP_COUNTERS_MESSAGES; i++)
 		if (nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_COUNTERS_MESSAGES + i,
 				      v[i], IPVS_UDP_A_SIP_COUNTERS_PAD))
 			goto err;
+	if (nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_COUNTERS_TOOLONG, st.toolong,
+			      IPVS_UDP_A_SIP_COUNTERS_PAD))
+		goto err;
 	nla_nest_end(skb, nest);
 	return 0;
 err:
