@@ -120,8 +120,9 @@ sip_uac_start() {
 	shift 5
 	k=${cl#cl}
 	if _sip_v6 "$target"; then laddr=$(cl_addr6 "$k"); else laddr=$(cl_addr4 "$k"); fi
-	# Generous: the calls' own time plus 30 s for slow UML runs.
-	tmo=$((calls / rate + ${SIP_UAC_SLACK:-30}))
+	# Generous: the calls' own time plus 90 s for slow UML runs (a
+	# passing run never waits for it).
+	tmo=$((calls / rate + ${SIP_UAC_SLACK:-90}))
 	ns "$cl" timeout -k 5 $((tmo + 30)) "$SIPP" -sn uac "$(_sip_hostport "$target")" -i "$laddr" \
 		-p "$SIP_PORT" -bind_local -t u1 -nostdin -cp $((8900 + k)) \
 		-buff_size $SIP_BUF \
