@@ -27,10 +27,11 @@ SIP_UAC_SLACK=${SIP_UAC_SLACK:-120}
 # The flood's own time limit (sipflood -T). Its concurrent SIPp calls may
 # take that long and a minute more.
 FLOOD_LIMIT=240
-# Binding lifetimes for the flood test: as long as the whole run may last
-# (scripts/uml-run's default timeout), so that no binding expires whatever
-# the machine's speed, and every Call-ID bound stays counted.
-FLOOD_LIFETIME=900
+# Binding lifetimes for the flood test: an hour, longer than any run may
+# last (tests/run-scenarios gives a scenario file 900 s by default), so
+# that no binding expires whatever the machine's speed, and every Call-ID
+# bound stays counted.
+FLOOD_LIFETIME=3600
 
 # dir_services: the same service and real servers on every director.
 dir_services() {
