@@ -158,7 +158,8 @@ def main():
     ap.add_argument("--invite", required=True)
     ap.add_argument("--dialog", required=True)
     ap.add_argument("--prefix", default="xsrc")
-    ap.add_argument("--timeout", type=float, default=8.0)
+    # RFC 3261's Timer B and F (64*T1): a starved machine may take long.
+    ap.add_argument("--timeout", type=float, default=32.0)
     a = ap.parse_args()
 
     inv, dlg = Endpoint(a.invite), Endpoint(a.dialog)
