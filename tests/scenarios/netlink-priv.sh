@@ -1,0 +1,213 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Privilege matrix of the ipvs_udp generic netlink family (docs/netlink.md,
+# "Permissions"), checked against IPVS's own family, not hard-coded:
+#
+#   cl1 --- rt --- lan --- dir1 (NAT: sip service VIP:5060,
+#                     |          reply service VIP:53)
+#                     +--- rs1 (default route via dir1)
+#
+# Every operation of netlink/ipvs_udp.yaml (do and dump, each one the spec
+# lists; an operation without a request here fails the test) and joining
+# the "events" group are tried by four identities in dir1's network
+# namespace:
+#
+#   root          root
+#   nobody        setpriv --reuid=65534 --regid=65534 --clear-groups
+#   userns        root of a user namespace that does not own the network
+#                 namespace (unshare -U -r)
+#   userns-owner  root of a user namespace owning a new network namespace
+#                 (unshare -U -r -n)
+#
+# The reference is what IPVS allows the same identity, asked in the same
+# process: requests without attributes to IPVS's family (GET_INFO do,
+# GET_SERVICE dump, SET_SERVICE do: its permission check answers before
+# the attributes are looked at), cross-checked with `ipvsadm -Ln`. An
+# operation of ours may succeed only where IPVS's operation of the same
+# kind (read, dump, change) does; root's requests must all succeed. The
+# group: CAP_NET_ADMIN in the user namespace owning the network namespace
+# (GENL_MCAST_CAP_NET_ADMIN; IPVS has no group, and the kernel checks no
+# more for groups).
+#
+# Run inside UML: scripts/uml-run -- tests/scenarios/netlink-priv.sh
+
+# shellcheck disable=SC2317 # test functions are called by scenario_main
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/result.sh
+. tests/lib/topo.sh
+. tests/lib/sip.sh
+
+NL=tests/tools/ipvs_udp_nl.py
+SVC='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5060}'
+IDS=(root nobody userns userns-owner)
+
+# as ID CMD...: CMD in dir1's network namespace as identity ID.
+as() {
+	local id=$1
+	shift
+	case "$id" in
+	root) ns dir1 "$@" ;;
+	nobody) ns dir1 setpriv --reuid=65534 --regid=65534 --clear-groups "$@" ;;
+	userns) ns dir1 unshare --user --map-root-user "$@" ;;
+	userns-owner) ns dir1 unshare --user --map-root-user --net "$@" ;;
+	*) return 2 ;;
+	esac
+}
+
+# requests: the batch for ipvs_udp_nl.py: the IPVS references, the group,
+# then every operation of the spec (do and dump) with a valid request.
+requests() {
+	/usr/bin/python3 - "$SVC" "$(rs_addr4 1)" <<'EOF'
+import json, sys, yaml
+svc, rs = json.loads(sys.argv[1]), sys.argv[2]
+dest = {"af": "inet", "addr": rs, "port": 5060}
+# Valid requests, root's must succeed. Changes leave things as they are.
+req = {
+    "sip-get": {"do": {"service": svc}},
+    "sip-set": {"do": {"service": svc,
+                       "settings": {"transaction-timeout": 600}}},
+    "binding-get": {"do": {"service": svc, "call-id": "pm-1@test"},
+                    "dump": {"service": svc, "dest": dest}},
+    "binding-flush": {"do": {"service": svc, "call-id": "pm-none@test"}},
+    "reply-get": {"do": {}},
+    "reply-set": {"do": {"settings": {"timeout-ms": 5000}}},
+    "reply-dest-get": {"do": {"dest": {"dest": dict(dest, port=53)}},
+                       "dump": {}},
+    "counters-get": {"do": {}},
+}
+# IPVS_CMD_GET_INFO (15) do, IPVS_CMD_GET_SERVICE (4) dump,
+# IPVS_CMD_SET_SERVICE (2) do (no attributes: EINVAL once allowed)
+items = [["ipvs", 15, "do"], ["ipvs", 4, "dump"], ["ipvs", 2, "do"], ["join"]]
+spec = yaml.safe_load(open("netlink/ipvs_udp.yaml"))
+for op in spec["operations"]["list"]:
+    for mode in ("do", "dump"):
+        if mode not in op:
+            continue
+        r = req.get(op["name"], {}).get(mode)
+        if r is None:
+            sys.exit("no %s request for %s: add one to netlink-priv.sh" %
+                     (mode, op["name"]))
+        items.append([mode, op["name"], r])
+print(json.dumps(items))
+EOF
+}
+
+# evaluate ITEMS DIR: one "ok|NAME" or "bad|NAME|WHY" line per check, from
+# DIR/ID.json (the batch's results) and DIR/ID.ipvsadm (exit status).
+evaluate() {
+	/usr/bin/python3 - "$1" "$2" "${IDS[@]}" <<'EOF'
+import json, sys
+items, d, ids = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3:]
+WRITES = {"sip-set", "binding-flush", "reply-set"}
+# who may join "events": CAP_NET_ADMIN in the netns's owning user namespace
+JOIN = {"root": True, "nobody": False, "userns": False, "userns-owner": True}
+
+def allowed(r):
+    return r.get("error") != "EPERM"
+
+def show(r):
+    if r.get("ok"):
+        return "ok"
+    return "%s%s" % (r.get("error"), " (%s)" % r["extack"] if r.get("extack") else "")
+
+for i in ids:
+    res = json.load(open("%s/%s.json" % (d, i)))
+    rc = int(open("%s/%s.ipvsadm" % (d, i)).read())
+    ref = {"do": allowed(res[0]), "dump": allowed(res[1]), "write": allowed(res[2])}
+    print("#  %-12s IPVS: GET_INFO %s, GET_SERVICE dump %s, SET_SERVICE %s; ipvsadm -Ln exit %d"
+          % (i, show(res[0]), show(res[1]), show(res[2]), rc))
+    if (rc == 0) != ref["do"]:
+        print("bad|%s: ipvsadm -Ln agrees with IPVS GET_INFO|exit %d" % (i, rc))
+    else:
+        print("ok|%s: ipvsadm -Ln agrees with IPVS GET_INFO (exit %d)" % (i, rc))
+    if i == "root" and not all(ref.values()):
+        print("bad|root: IPVS allows root everything|%s" % ref)
+    if i != "root" and any(ref.values()):
+        print("# %s: IPVS allows %s" % (i, ref))
+    for it, r in zip(items[3:], res[3:]):
+        if it[0] == "join":
+            name, want = "join events", JOIN[i]
+        else:
+            name = "%s %s" % (it[0], it[1])
+            want = ref["write" if it[1] in WRITES else it[0]]
+        print("#  %-12s %-22s %s" % (i, name, show(r)))
+        if i == "root" and not r.get("ok"):
+            print("bad|root: %s succeeds|%s" % (name, show(r)))
+        elif want and not allowed(r):
+            print("bad|%s: %s allowed as for IPVS|%s" % (i, name, show(r)))
+        elif not want and r.get("error") != "EPERM":
+            print("bad|%s: %s refused (EPERM) as by IPVS|got %s" % (i, name, show(r)))
+        else:
+            print("ok|%s: %s %s" % (i, name, "allowed" if want else "EPERM, as IPVS"))
+EOF
+}
+
+test_matrix() {
+	local items id out dir line
+	topo_setup nat 1 1 1
+	sip_init
+	modprobe ip_vs_udp_nl && modprobe ip_vs_pe_reply || return 1
+	sip_service dir1 "$VIP4" -s sip -o || return 1
+	sip_add_rs dir1 "$VIP4" 1 1 || return 1
+	ns dir1 ipvsadm -A -u "$VIP4:53" -s rr -o --pe reply || return 1
+	ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 1):53" -m || return 1
+	# Bindings (pm-0..19) and a reply record for rs1:53: root's reads
+	# find something.
+	ns cl1 /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" <<'EOF'
+import socket, sys
+src, vip = sys.argv[1], sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+for i in range(20):
+    m = ("OPTIONS sip:rs@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"
+         "From: <sip:a@%s>;tag=%d\r\nTo: <sip:rs@%s>\r\nCall-ID: pm-%d@test\r\n"
+         "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (vip, src, i, src, i, vip, i)
+    s.sendto(m.encode(), (vip, 5060))
+s.sendto(b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01",
+         (vip, 53))
+EOF
+	# shellcheck disable=SC1010 # "do" is an argument of the client
+	ns dir1 /usr/bin/python3 "$NL" do sip-set \
+		"{\"service\":$SVC,\"settings\":{\"transaction-timeout\":600}}" >/dev/null
+	wait_for 5 bash -c "ip netns exec dir1 /usr/bin/python3 $NL dump binding-get '{}' | grep -q pm-1@test" ||
+		echo "# no binding pm-1@test yet"
+	items=$(requests) || {
+		fail "matrix: $items"
+		return 0
+	}
+	dir=$(mktemp -d)
+	for id in "${IDS[@]}"; do
+		out=$(as "$id" /usr/bin/python3 "$NL" batch "$items" 2>&1)
+		if ! json "$out" 'len(d)' >/dev/null 2>&1; then
+			fail "matrix: $id: the client failed: $out"
+			return 0
+		fi
+		echo "$out" >"$dir/$id.json"
+		as "$id" ipvsadm -Ln >/dev/null 2>&1
+		echo $? >"$dir/$id.ipvsadm"
+	done
+	while IFS= read -r line; do
+		case "$line" in
+		ok\|*) pass "matrix: ${line#ok|}" ;;
+		bad\|*)
+			line=${line#bad|}
+			fail "matrix: ${line%%|*}: ${line#*|}"
+			;;
+		*) echo "$line" ;;
+		esac
+	done < <(evaluate "$items" "$dir")
+	rm -rf "$dir"
+	# The identities are what they claim: nobody is refused what root may
+	# do, the user namespace roots do have CAP_NET_ADMIN there.
+	check "nobody has no CAP_NET_ADMIN (IPVS refuses it)" \
+		[ "$(json "$(as nobody /usr/bin/python3 "$NL" ipvs 15)" 'd["error"]')" = EPERM ]
+	for id in userns userns-owner; do
+		check "$id: root of its user namespace, with CAP_NET_ADMIN there" \
+			as "$id" /usr/bin/python3 -c 'import os, sys
+eff = [l for l in open("/proc/self/status") if l.startswith("CapEff:")][0]
+sys.exit(0 if os.getuid() == 0 and int(eff.split()[1], 16) >> 12 & 1 else 1)'
+	done
+}
+
+scenario_main "$@"
