@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Privilege matrix of the ipvs_udp generic netlink family (docs/netlink.md,
-# "Permissions"), checked against IPVS's own family, not hard-coded:
+# The ipvs_udp generic netlink family (docs/netlink.md): who may use it,
+# and single-binding lookups.
+#
+# test_matrix: the privilege matrix ("Permissions"), checked against IPVS's
+# own family, not hard-coded:
 #
 #   cl1 --- rt --- lan --- dir1 (NAT: sip service VIP:5060,
 #                     |          reply service VIP:53)
@@ -30,9 +33,14 @@
 # (GENL_MCAST_CAP_NET_ADMIN; IPVS has no group, and the kernel checks no
 # more for groups).
 #
+# test_binding_lookup: binding-get and binding-flush of one Call-ID are a
+# hash lookup (below), on cl1 --- rt --- lan --- dir1 (DR), rs1..rs3.
+#
 # Run inside UML: scripts/uml-run -- tests/scenarios/netlink-priv.sh
+#   [test_matrix] [test_binding_lookup]
 
 # shellcheck disable=SC2317 # test functions are called by scenario_main
+# shellcheck disable=SC1010 # "do" is an argument of the client here
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
@@ -41,6 +49,33 @@ cd "$(dirname "$0")/../.." || exit 1
 NL=tests/tools/ipvs_udp_nl.py
 SVC='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5060}'
 IDS=(root nobody userns userns-owner)
+
+# nl NS ARGS...: the client in network namespace NS (JSON on stdout).
+nl() {
+	local n=$1
+	shift
+	ns "$n" /usr/bin/python3 "$NL" "$@"
+}
+
+# send_calls NS FIRST COUNT PREFIX: one SIP OPTIONS per Call-ID
+# PREFIX-FIRST .. PREFIX-(FIRST+COUNT-1) from NS's client address to
+# VIP:5060.
+send_calls() {
+	ns "$1" /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" "$2" "$3" "$4" <<'EOF'
+import socket, sys, time
+src, vip, first, n, pfx = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((src, 0))
+for i in range(first, first + n):
+    m = ("OPTIONS sip:rs@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"
+         "From: <sip:a@%s>;tag=%d\r\nTo: <sip:rs@%s>\r\nCall-ID: %s-%d@test\r\n"
+         "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (
+             vip, src, i, src, i, vip, pfx, i)
+    s.sendto(m.encode(), (vip, 5060))
+    if i % 200 == 199:
+        time.sleep(0.05)
+EOF
+}
 
 # as ID CMD...: CMD in dir1's network namespace as identity ID.
 as() {
@@ -167,7 +202,6 @@ for i in range(20):
 s.sendto(b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01",
          (vip, 53))
 EOF
-	# shellcheck disable=SC1010 # "do" is an argument of the client
 	ns dir1 /usr/bin/python3 "$NL" do sip-set \
 		"{\"service\":$SVC,\"settings\":{\"transaction-timeout\":600}}" >/dev/null
 	wait_for 5 bash -c "ip netns exec dir1 /usr/bin/python3 $NL dump binding-get '{}' | grep -q pm-1@test" ||
@@ -208,6 +242,86 @@ EOF
 eff = [l for l in open("/proc/self/status") if l.startswith("CapEff:")][0]
 sys.exit(0 if os.getuid() == 0 and int(eff.split()[1], 16) >> 12 & 1 else 1)'
 	done
+}
+
+# binding-get do is one hash lookup by Call-ID (ip_vs_sip_lookup()): among
+# 2000 bindings each asked Call-ID gets its own binding (the server the
+# dump shows), unknown ones ENOENT; after a new seed (the placement key
+# changes, the binding hash key does not) old and new Call-IDs are still
+# found; a flush by Call-ID removes exactly that one.
+test_binding_lookup() {
+	local r items d n i
+	topo_setup dr 3 1 1
+	sip_init
+	sip_service dir1 "$VIP4" -s sip -o || return 1
+	for i in 1 2 3; do
+		sip_add_rs dir1 "$VIP4" "$i" 1 || return 1
+	done
+	nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"transaction-timeout\":600}}" |
+		grep -q '"ok": true' || return 1
+	send_calls cl1 0 2000 lk
+	sleep 1
+	nl dir1 dump binding-get "{\"service\":$SVC}" >"$SIP_DIR/all.json"
+	n=$(/usr/bin/python3 -c 'import json, sys
+print(len(json.load(open(sys.argv[1]))["msgs"]))' "$SIP_DIR/all.json")
+	check "lookup: $n bindings (of 2000 Call-IDs sent) to look in" [ "$n" -gt 1900 ]
+	# Eight Call-IDs spread over the dump (every one is there).
+	mapfile -t items < <(/usr/bin/python3 -c 'import json, sys
+k = sorted(m["binding"]["call-id"] for m in json.load(open(sys.argv[1]))["msgs"])
+print("\n".join(k[i * (len(k) - 1) // 7] for i in range(8)))' "$SIP_DIR/all.json")
+	r=$(nl dir1 batch "$(lookups "${items[@]}")")
+	check "lookup: each Call-ID gets its own binding among $n" found "$r" "${items[@]}"
+	r=$(nl dir1 batch "$(lookups lk-2000@test "${items[0]%t}" "${items[0]}x" nosuch)")
+	check "lookup: unknown Call-IDs (also prefixes and extensions of known ones): ENOENT with extack" \
+		[ "$(json "$r" '[(x.get("error"), bool(x.get("extack"))) for x in d] == [("ENOENT", True)] * 4')" = True ]
+	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"seed\":777}}")
+	check "lookup: a new seed (placement key) accepted" [ "$(json "$r" 'd["ok"]')" = True ]
+	r=$(nl dir1 batch "$(lookups "${items[@]}")")
+	check "lookup: after the new seed the same Call-IDs are found" found "$r" "${items[@]}"
+	send_calls cl1 0 200 lk2
+	sleep 1
+	nl dir1 dump binding-get "{\"service\":$SVC}" >"$SIP_DIR/all.json"
+	mapfile -t items < <(/usr/bin/python3 -c 'import json, sys
+k = sorted(m["binding"]["call-id"] for m in json.load(open(sys.argv[1]))["msgs"])
+new = [c for c in k if c.startswith("lk2-")]
+print("\n".join([new[0], new[-1], k[0]]))' "$SIP_DIR/all.json")
+	r=$(nl dir1 batch "$(lookups "${items[@]}")")
+	check "lookup: Call-IDs bound after the new seed are found too" \
+		found "$r" "${items[@]}"
+	n=$(sip_counter dir1 Bindings)
+	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"${items[0]}\"}")
+	check "lookup: flush by Call-ID removes one" [ "$(json "$r" 'd["msgs"][0]["count"]')" = 1 ]
+	r=$(nl dir1 batch "$(lookups "${items[0]}" "${items[1]}")")
+	d=$(json "$r" 'd[0].get("error"), d[1].get("ok")')
+	check "lookup: ... that one is gone ($d), another stays" [ "$d" = "ENOENT True" ]
+	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"${items[0]}\"}")
+	check "lookup: flushing it again removes none" [ "$(json "$r" 'd["msgs"][0]["count"]')" = 0 ]
+	check "lookup: one binding fewer ($n before)" \
+		[ "$(sip_counter dir1 Bindings)" = $((n - 1)) ]
+}
+
+# lookups KEY...: a batch (ipvs_udp_nl.py batch) of binding-get do, one
+# per Call-ID of the sip service.
+lookups() {
+	/usr/bin/python3 -c 'import json, sys
+print(json.dumps([["do", "binding-get", {"service": json.loads(sys.argv[1]), "call-id": c}] for c in sys.argv[2:]]))' "$SVC" "$@"
+}
+
+# found RESULTS KEY...: each Call-ID was found, with the server that
+# $SIP_DIR/all.json (a dump) shows.
+found() {
+	/usr/bin/python3 - "$SIP_DIR/all.json" "$@" <<'EOF'
+import json, sys
+dump = {m["binding"]["call-id"]: m["binding"]["dest"]["addr"]
+        for m in json.load(open(sys.argv[1]))["msgs"]}
+res, keys = json.loads(sys.argv[2]), sys.argv[3:]
+bad = [(k, r) for k, r in zip(keys, res)
+       if not r.get("ok") or r["msgs"][0]["binding"]["call-id"] != k or
+       r["msgs"][0]["binding"]["dest"]["addr"] != dump.get(k)]
+print("# %d of %d found with the dump's server; wrong: %s" %
+      (len(keys) - len(bad), len(keys), bad[:3]))
+sys.exit(1 if bad or len(res) != len(keys) else 0)
+EOF
 }
 
 scenario_main "$@"

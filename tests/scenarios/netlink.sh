@@ -287,78 +287,6 @@ test_bindings() {
 	ynl_cli_checks
 }
 
-# binding-get do is one hash lookup by Call-ID (ip_vs_sip_lookup()): among
-# 2000 bindings each asked Call-ID gets its own binding (the server the
-# dump shows), unknown ones ENOENT; after a new seed (the placement key
-# changes, the binding hash key does not) old and new Call-IDs are still
-# found; a flush by Call-ID removes exactly that one.
-test_binding_lookup() {
-	local r items d n
-	nl_setup long || return 1
-	send_calls cl1 0 2000 lk
-	sleep 1
-	nl dir1 dump binding-get "{\"service\":$SVC}" >"$SIP_DIR/all.json"
-	n=$(json "$(cat "$SIP_DIR/all.json")" 'len(d["msgs"])')
-	check "lookup: $n bindings (of 2000 Call-IDs sent) to look in" [ "$n" -gt 1900 ]
-	# Eight Call-IDs spread over the dump (every one is there).
-	mapfile -t items < <(/usr/bin/python3 -c 'import json, sys
-k = sorted(m["binding"]["call-id"] for m in json.load(open(sys.argv[1]))["msgs"])
-print("\n".join(k[i * (len(k) - 1) // 7] for i in range(8)))' "$SIP_DIR/all.json")
-	r=$(nl dir1 batch "$(lookups "${items[@]}")")
-	check "lookup: each Call-ID gets its own binding among $n" found "$r" "${items[@]}"
-	r=$(nl dir1 batch "$(lookups lk-2000@test "${items[0]%t}" "${items[0]}x" nosuch)")
-	check "lookup: unknown Call-IDs (also prefixes and extensions of known ones): ENOENT with extack" \
-		[ "$(json "$r" '[(x.get("error"), bool(x.get("extack"))) for x in d] == [("ENOENT", True)] * 4')" = True ]
-	r=$(nl dir1 do sip-set "{\"service\":$SVC,\"settings\":{\"seed\":777}}")
-	check "lookup: a new seed (placement key) accepted" [ "$(jf "$r" 'd["ok"]')" = True ]
-	r=$(nl dir1 batch "$(lookups "${items[@]}")")
-	check "lookup: after the new seed the same Call-IDs are found" found "$r" "${items[@]}"
-	send_calls cl1 0 200 lk2
-	sleep 1
-	nl dir1 dump binding-get "{\"service\":$SVC}" >"$SIP_DIR/all.json"
-	mapfile -t items < <(/usr/bin/python3 -c 'import json, sys
-k = sorted(m["binding"]["call-id"] for m in json.load(open(sys.argv[1]))["msgs"])
-new = [c for c in k if c.startswith("lk2-")]
-print("\n".join([new[0], new[-1], k[0]]))' "$SIP_DIR/all.json")
-	r=$(nl dir1 batch "$(lookups "${items[@]}")")
-	check "lookup: Call-IDs bound after the new seed are found too" \
-		found "$r" "${items[@]}"
-	n=$(sip_counter dir1 Bindings)
-	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"${items[0]}\"}")
-	check "lookup: flush by Call-ID removes one" [ "$(jf "$r" 'd["msgs"][0]["count"]')" = 1 ]
-	r=$(nl dir1 batch "$(lookups "${items[0]}" "${items[1]}")")
-	d=$(json "$r" 'd[0].get("error"), d[1].get("ok")')
-	check "lookup: ... that one is gone ($d), another stays" [ "$d" = "ENOENT True" ]
-	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"call-id\":\"${items[0]}\"}")
-	check "lookup: flushing it again removes none" [ "$(jf "$r" 'd["msgs"][0]["count"]')" = 0 ]
-	check "lookup: one binding fewer ($n before)" \
-		[ "$(sip_counter dir1 Bindings)" = $((n - 1)) ]
-}
-
-# lookups KEY...: a batch (ipvs_udp_nl.py batch) of binding-get do, one
-# per Call-ID of the sip service.
-lookups() {
-	/usr/bin/python3 -c 'import json, sys
-print(json.dumps([["do", "binding-get", {"service": json.loads(sys.argv[1]), "call-id": c}] for c in sys.argv[2:]]))' "$SVC" "$@"
-}
-
-# found RESULTS KEY...: each Call-ID was found, with the server that
-# $SIP_DIR/all.json (a dump) shows.
-found() {
-	/usr/bin/python3 - "$SIP_DIR/all.json" "$@" <<'EOF'
-import json, sys
-dump = {m["binding"]["call-id"]: m["binding"]["dest"]["addr"]
-        for m in json.load(open(sys.argv[1]))["msgs"]}
-res, keys = json.loads(sys.argv[2]), sys.argv[3:]
-bad = [(k, r) for k, r in zip(keys, res)
-       if not r.get("ok") or r["msgs"][0]["binding"]["call-id"] != k or
-       r["msgs"][0]["binding"]["dest"]["addr"] != dump.get(k)]
-print("# %d of %d found with the dump's server; wrong: %s" %
-      (len(keys) - len(bad), len(keys), bad[:3]))
-sys.exit(1 if bad or len(res) != len(keys) else 0)
-EOF
-}
-
 test_flush() {
 	local r n before after i c1 ev
 	nl_setup long || return 1
@@ -570,6 +498,6 @@ EOF
 
 # The hostile requests and the fuzz loop run from netlink-hostile.sh, in
 # their own UML boot.
-[ $# -eq 0 ] && set -- test_autoload test_settings test_bindings \
-	test_binding_lookup test_flush test_seed
+[ $# -eq 0 ] && set -- test_autoload test_settings test_bindings test_flush \
+	test_seed
 scenario_main "$@"
