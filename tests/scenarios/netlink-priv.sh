@@ -187,8 +187,10 @@ test_matrix() {
 	sip_add_rs dir1 "$VIP4" 1 1 || return 1
 	ns dir1 ipvsadm -A -u "$VIP4:53" -s rr -o --pe reply || return 1
 	ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 1):53" -m || return 1
-	# Bindings (pm-0..19) and a reply record for rs1:53: root's reads
-	# find something.
+	# Bindings (pm-0..19, living 600 s) and a reply record for rs1:53:
+	# root's reads find something.
+	nl dir1 do sip-set \
+		"{\"service\":$SVC,\"settings\":{\"transaction-timeout\":600}}" >/dev/null
 	ns cl1 /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" <<'EOF'
 import socket, sys
 src, vip = sys.argv[1], sys.argv[2]
@@ -202,8 +204,6 @@ for i in range(20):
 s.sendto(b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01",
          (vip, 53))
 EOF
-	ns dir1 /usr/bin/python3 "$NL" do sip-set \
-		"{\"service\":$SVC,\"settings\":{\"transaction-timeout\":600}}" >/dev/null
 	wait_for 5 bash -c "ip netns exec dir1 /usr/bin/python3 $NL dump binding-get '{}' | grep -q pm-1@test" ||
 		echo "# no binding pm-1@test yet"
 	items=$(requests) || {
