@@ -73,8 +73,8 @@ int report(const Error& e, Env& env) {
     }
     if (n == EPERM || n == EACCES) {
         env.err << "ipvs-udp: " << ctx << "permission denied" << ext
-                << "; this needs CAP_NET_ADMIN: run it as root (or in a user namespace that "
-                   "owns the network namespace)\n";
+                << "; this needs CAP_NET_ADMIN in the initial user namespace, as IPVS does: "
+                   "run it as root\n";
         return kDenied;
     }
     if (n == ESRCH) {

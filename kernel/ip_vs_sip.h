@@ -180,6 +180,10 @@ unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
 			    unsigned long arg);
 void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 			 struct ip_vs_sip_stats *sum);
+/* ... single-binding access by hash, for ip_vs_sip_nl.c */
+struct ip_vs_sip_binding *ip_vs_sip_lookup(struct ip_vs_sip_svc *s,
+					   const u8 *key, u32 len);
+bool ip_vs_sip_unbind_key(struct ip_vs_sip_svc *s, const u8 *key, u32 len);
 
 /* ip_vs_sip_sched.c: every sip service, under the mutex */
 extern struct list_head ip_vs_sip_services;

@@ -714,3 +714,61 @@ void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_stats_sum);
+
+/*
+ * Single-binding access for the netlink operations (ip_vs_sip_nl.c): one
+ * hash lookup by Call-ID, never a walk. The binding hash of a key is its
+ * SipHash under s->bkey, whatever the placement seed is now (see
+ * ip_vs_sip_bind_hash()).
+ */
+
+/**
+ * ip_vs_sip_lookup - the binding of one Call-ID, expired or not
+ * @s: service state
+ * @key: the Call-ID
+ * @len: its length, 1..IP_VS_SIP_CALLID_MAX
+ *
+ * Under rcu_read_lock(); the binding stays valid until rcu_read_unlock().
+ *
+ * Return: the binding, or NULL.
+ */
+struct ip_vs_sip_binding *ip_vs_sip_lookup(struct ip_vs_sip_svc *s,
+					   const u8 *key, u32 len)
+{
+	struct ip_vs_sip_lookup_key k = {
+		.key = key,
+		.len = len,
+		.hash = siphash(key, len, &s->bkey),
+	};
+
+	return rhashtable_lookup(&s->bindings, &k, ip_vs_sip_rht_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_lookup);
+
+/**
+ * ip_vs_sip_unbind_key - remove the binding of one Call-ID
+ * @s: service state
+ * @key: the Call-ID
+ * @len: its length, 1..IP_VS_SIP_CALLID_MAX
+ *
+ * Process or softirq context; one hash lookup.
+ *
+ * Return: true when this call removed it.
+ */
+bool ip_vs_sip_unbind_key(struct ip_vs_sip_svc *s, const u8 *key, u32 len)
+{
+	struct ip_vs_sip_binding *b;
+	bool removed = false;
+
+	rcu_read_lock();
+	b = ip_vs_sip_lookup(s, key, len);
+	if (b && !rhashtable_remove_fast(&s->bindings, &b->node,
+					 ip_vs_sip_rht_params)) {
+		atomic_dec(&s->nbindings);
+		kfree_rcu(b, rcu);
+		removed = true;
+	}
+	rcu_read_unlock();
+	return removed;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_unbind_key);
