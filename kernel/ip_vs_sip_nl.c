@@ -23,6 +23,7 @@
  * needs an exact list dumps again): the cursor only moves forward, so a
  * dump always ends.
  */
+#include <linux/math64.h>
 #include <linux/kernel.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
@@ -460,7 +461,7 @@ ip_vs_sip_nl_dump_tbl(struct ip_vs_sip_svc *s, struct ip_vs_sip_nl_dump *d,
 							     &s->bindings);
 
 	if (d->size && d->size != tbl->size) {
-		d->bucket = (u64)d->bucket * tbl->size / d->size;
+		d->bucket = div_u64((u64)d->bucket * tbl->size, d->size);
 		d->skip = 0;
 		cb->seq++;
 	}
