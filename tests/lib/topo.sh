@@ -250,19 +250,18 @@ topo_cleanup() {
 }
 
 # Our modules, users first (modprobe -r also drops what they depend on).
-TOPO_MODULES=(ip_vs_udp_nl ip_vs_sip ip_vs_lor ip_vs_pe_reply ip_vs_icmp_vip)
+TOPO_MODULES=(ip_vs_sip ip_vs_lor ip_vs_pe_reply ip_vs_udp_nl ip_vs_icmp_vip)
 
-# _topo_idle: no IPVS service is left anywhere: every scheduler and
-# persistence engine module is unused (a service holds its scheduler's and
-# engine's module; ip_vs and ip_vs_icmp_vip are held by their users).
+# _topo_idle: no IPVS service is left anywhere: every ip_vs_* module is
+# referenced only by the modules that depend on it (a service holds its
+# scheduler's and its engine's module).
 _topo_idle() {
-	local f
-	for f in /sys/module/ip_vs_*/refcnt; do
-		[ -e "$f" ] || continue
-		case "$f" in
-		*/ip_vs/refcnt | */ip_vs_icmp_vip/refcnt) continue ;;
-		esac
-		[ "$(cat "$f")" = 0 ] || return 1
+	local d n h
+	for d in /sys/module/ip_vs_*; do
+		[ -e "$d/refcnt" ] || continue
+		n=$(cat "$d/refcnt")
+		h=$(find "$d/holders" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+		[ "$n" -le "$h" ] || return 1
 	done
 }
 
@@ -271,8 +270,13 @@ _topo_idle() {
 # modules. Prints what is still in use and returns 1 when that does not
 # happen in time (default 120 s).
 topo_settle() {
-	local t=${1:-120} m
-	if ! wait_for "$t" _topo_idle; then
+	local t=${1:-120} m end
+	end=$((SECONDS + t))
+	until _topo_idle; do
+		[ "$SECONDS" -lt "$end" ] || break
+		sleep 0.2
+	done
+	if ! _topo_idle; then
 		echo "# still in use after ${t}s: $(grep '^ip_vs' /proc/modules | tr '\n' ';')"
 		return 1
 	fi
