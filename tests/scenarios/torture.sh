@@ -60,7 +60,7 @@ test_torture() {
 	rc=$?
 	[ "$rc" -eq 0 ] || echo "# replay: IPVS_UDP_TORTURE_SEED=$seed tests/run-scenarios --debug torture"
 	topo_cleanup
-	check "torture: netns exits complete, modules unload" topo_settle 180
+	check "netns exits complete, modules unload" topo_settle 180
 	slab1=$(slab_kb)
 	echo "# slab: ${slab0} kB before, ${slab1} kB after the teardown"
 	if [ -e /sys/kernel/debug/kmemleak ]; then
@@ -68,7 +68,7 @@ test_torture() {
 		# judges leaks here (uml-run's scan at the end of the run).
 		echo "# debug kernel: leaks are judged by kmemleak at the end of the run"
 	else
-		check "torture: slab memory back at its baseline (+$((slab1 - slab0)) kB)" \
+		check "slab memory back at its baseline (+$((slab1 - slab0)) kB)" \
 			[ $((slab1 - slab0)) -lt 8192 ]
 	fi
 }

@@ -357,10 +357,10 @@ class Torture:
                  "ops": "every operation completed"}
         for k, text in names.items():
             if self.fails[k]:
-                print("FAIL: torture: %s (seed %d, %d failures)" %
+                print("FAIL: %s (seed %d, %d failures)" %
                       (text, self.seed, self.fails[k]))
             else:
-                print("PASS: torture: %s (%d steps)" % (text, self.step))
+                print("PASS: %s (%d steps)" % (text, self.step))
         return 1 if any(self.fails.values()) else 0
 
 
