@@ -1434,7 +1434,9 @@ static void ip_vs_sip_payload_test_late(struct kunit *test)
 {
 	size_t len, at;
 	u8 *buf = sip_proxied(test, 2600, "late@pc33.example.com", &len, &at);
+	struct ip_vs_sip_msg msg;
 
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_parse(buf, len, &msg), 0);
 	sip_check_skbs(test, buf, len, 1, 0);
 }
 
@@ -1443,7 +1445,9 @@ static void ip_vs_sip_payload_test_late_8000(struct kunit *test)
 {
 	size_t len, at;
 	u8 *buf = sip_proxied(test, 8000, "late@pc33.example.com", &len, &at);
+	struct ip_vs_sip_msg msg;
 
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_parse(buf, len, &msg), 0);
 	sip_check_skbs(test, buf, len, 7, 0);
 }
 

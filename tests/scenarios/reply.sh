@@ -113,6 +113,21 @@ setup() {
 	for ((i = 1; i <= NRS; i++)); do
 		wait_udp_port "rs$i" "$port" 20 || return 1
 	done
+	# nsd listens before it answers: until each server answers a query
+	# from the director itself (not through IPVS), a starting server's
+	# first answers could come after any client's timeout.
+	if [ "$kind" = nsd ]; then
+		for ((i = 1; i <= NRS; i++)); do
+			wait_for 60 nsd_answers "$i" ||
+				{ echo "# rs$i's nsd does not answer"; return 1; }
+		done
+	fi
+}
+
+# nsd_answers I: rsI's nsd answers a query the director sends it.
+nsd_answers() {
+	[ "$(json "$(ns dir1 "$PY" "$DNSC" "$(rs_addr4 "$1")" 53 1 \
+		--timeout 2)" 'd["answered"]')" = 1 ]
 }
 
 # service VIP PORT ARGS...: a UDP NAT service on VIP:PORT over all real

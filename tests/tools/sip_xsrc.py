@@ -158,8 +158,7 @@ def main():
     ap.add_argument("--invite", required=True)
     ap.add_argument("--dialog", required=True)
     ap.add_argument("--prefix", default="xsrc")
-    # RFC 3261's Timer B and F (64*T1): a starved machine may take long.
-    ap.add_argument("--timeout", type=float, default=32.0)
+    ap.add_argument("--timeout", type=float, default=8.0)
     a = ap.parse_args()
 
     inv, dlg = Endpoint(a.invite), Endpoint(a.dialog)
