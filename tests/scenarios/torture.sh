@@ -20,9 +20,10 @@
 #   IPVS_UDP_TORTURE_SECONDS  how long (default 90 under the debug kernel,
 #                             30 on the normal one; make torture SECONDS=N)
 #
-# make check runs it under the debug kernel (KASAN, kmemleak, lockdep,
-# PROVE_RCU; uml-run fails the run on any report and on panic_on_warn's
-# panic). Run: tests/run-scenarios [--debug] torture
+# make check runs it on the normal kernel (30 s, a fresh seed); make
+# torture runs it under the debug kernel (KASAN, kmemleak, lockdep,
+# PROVE_RCU, panic_on_warn: uml-run fails the run on any report).
+# Run: tests/run-scenarios [--debug] torture
 # shellcheck disable=SC2317 # test functions are called by scenario_main
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
