@@ -55,11 +55,6 @@ SIP_LOG_TOOL=tests/tools/sipp_log.py
 declare -A SIP_UAC_PID=()
 
 SIP_BUF=2097152
-# SIPp gives up on a transaction after 5 (INVITE) or 7 (others) UDP
-# retransmissions, some 30 s without an answer; a starved UML guest can
-# stall that long. 6 and 16 retransmissions: about 60 s. A call whose
-# request reaches the wrong server still fails at once (481).
-SIP_RETRANS=(-max_invite_retrans 6 -max_non_invite_retrans 16)
 
 sip_init() {
 	# Room for SIPp's socket buffers (-buff_size): a UML guest can stall a
@@ -112,7 +107,7 @@ sip_uas() {
 	# shellcheck disable=SC2217 # bg's command gets the redirections
 	bg "rs$i" "$SIPP" -sf "$SIP_DIR/uas.xml" -i "$addr" -p "$SIP_PORT" \
 		-bind_local -t u1 -nostdin -cp $((8888 + i)) -buff_size $SIP_BUF \
-		-timeout 3600s "${SIP_RETRANS[@]}" \
+		-timeout 3600s \
 		-trace_shortmsg -shortmessage_file "$SIP_DIR/rs$i.short" \
 		-trace_stat -stf "$SIP_DIR/rs$i.csv" -fd 1 \
 		-trace_err -error_file "$SIP_DIR/rs$i.err" \
@@ -131,7 +126,7 @@ sip_uac_start() {
 	tmo=$((calls / rate + ${SIP_UAC_SLACK:-90}))
 	ns "$cl" timeout -k 5 $((tmo + 30)) "$SIPP" -sn uac "$(_sip_hostport "$target")" -i "$laddr" \
 		-p "$SIP_PORT" -bind_local -t u1 -nostdin -cp $((8900 + k)) \
-		-buff_size $SIP_BUF "${SIP_RETRANS[@]}" \
+		-buff_size $SIP_BUF \
 		-m "$calls" -r "$rate" -timeout "${tmo}s" -timeout_error \
 		-trace_shortmsg -shortmessage_file "$SIP_DIR/$name.short" \
 		-trace_stat -stf "$SIP_DIR/$name.csv" -fd 1 \
