@@ -143,33 +143,44 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 
 	for (i = 0; i < m; i++)
 		t->slot[i] = IP_VS_SIP_NO_DEST;
-
 	t->nlive = 0;
+	if (!t->ndests)
+		return 0;
+
+	perm = kcalloc(t->ndests, sizeof(*perm), GFP_KERNEL);
+	if (!perm)
+		return -ENOMEM;
+	/*
+	 * Each weight is read once: a reseed builds without the IPVS service
+	 * mutex, and a weight read twice could be 1 in the gcd and 0 in the
+	 * turns, leaving no server to fill the slots with.
+	 */
 	for (i = 0; i < t->ndests; i++) {
 		int w = atomic_read(&t->dests[i]->weight);
 
+		perm[i].turns = max(w, 0);
 		if (w <= 0)
 			continue;
 		t->live[t->nlive++] = i;
 		g = g ? gcd(g, w) : w;
 		maxw = max(maxw, w);
 	}
-	if (!g)
+	if (!g) {
+		kfree(perm);
 		return 0;	/* no server with a weight: empty table */
+	}
 	shift = fls(maxw / g) - ilog2(IP_VS_SIP_MAX_TURNS);
 	shift = max(shift, 0);
 
-	perm = kcalloc(t->ndests, sizeof(*perm), GFP_KERNEL);
 	taken = bitmap_zalloc(m, GFP_KERNEL);
-	if (!perm || !taken) {
+	if (!taken) {
 		kfree(perm);
-		bitmap_free(taken);
 		return -ENOMEM;
 	}
 
 	for (i = 0; i < t->ndests; i++) {
 		struct ip_vs_dest *d = t->dests[i];
-		int w = atomic_read(&d->weight);
+		int w = perm[i].turns;
 		u64 h = ip_vs_sip_hash_addr(t, d->af, &d->addr, d->port);
 
 		perm[i].next = (u32)h % m;
