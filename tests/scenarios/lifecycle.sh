@@ -30,16 +30,9 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/topo.sh
 . tests/lib/sip.sh
 . tests/lib/harness.sh
+. tests/lib/nl.sh
 
-NL=tests/tools/ipvs_udp_nl.py
-SVC='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5060}'
 DNS='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":53}'
-
-nl() {
-	local n=$1
-	shift
-	ns "$n" /usr/bin/python3 "$NL" "$@"
-}
 
 # exit_done NAME: the deleted namespaces' exits complete, our modules
 # unload, and the kernel log has no refcount or other warning since MARK.

@@ -45,37 +45,9 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
 . tests/lib/sip.sh
+. tests/lib/nl.sh
 
-NL=tests/tools/ipvs_udp_nl.py
-SVC='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5060}'
 IDS=(root nobody userns userns-owner)
-
-# nl NS ARGS...: the client in network namespace NS (JSON on stdout).
-nl() {
-	local n=$1
-	shift
-	ns "$n" /usr/bin/python3 "$NL" "$@"
-}
-
-# send_calls NS FIRST COUNT PREFIX: one SIP OPTIONS per Call-ID
-# PREFIX-FIRST .. PREFIX-(FIRST+COUNT-1) from NS's client address to
-# VIP:5060.
-send_calls() {
-	ns "$1" /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" "$2" "$3" "$4" <<'EOF'
-import socket, sys, time
-src, vip, first, n, pfx = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((src, 0))
-for i in range(first, first + n):
-    m = ("OPTIONS sip:rs@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"
-         "From: <sip:a@%s>;tag=%d\r\nTo: <sip:rs@%s>\r\nCall-ID: %s-%d@test\r\n"
-         "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (
-             vip, src, i, src, i, vip, pfx, i)
-    s.sendto(m.encode(), (vip, 5060))
-    if i % 200 == 199:
-        time.sleep(0.05)
-EOF
-}
 
 # as ID CMD...: CMD in dir1's network namespace as identity ID.
 as() {
