@@ -22,6 +22,8 @@
 #   make check-qemu    Debian's own 6.1/6.12 kernels under QEMU with our modules
 #   make debs-clean-system-check  the .debs installed with apt on a clean
 #                      bookworm (debootstrap), booted on Debian's kernel
+#   make torture       the seeded torture run under the debug kernel for
+#                      SECONDS (600); SEED=S replays a seed
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -50,7 +52,7 @@ endef
 	test-kernel test-kernel-debug distro-check style userspace check demo \
 	deps kunit scenarios install-userspace ipvs-patched scenarios-patched fuzz \
 	dkms-source dkms-install dkms-uninstall debs check-qemu \
-	debs-clean-system-check
+	debs-clean-system-check torture
 
 all: module
 module modules:
@@ -134,6 +136,14 @@ debs-clean-system-check: debs
 FUZZ_SECONDS ?= 600
 fuzz:
 	IPVS_UDP_FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/userspace-test
+
+# The torture run (tests/scenarios/torture.sh) for longer than make check
+# runs it, under the debug kernel.
+SECONDS ?= 600
+torture: modules-uml-debug userspace
+	IPVS_UDP_TORTURE_SECONDS=$(SECONDS) $(if $(SEED),IPVS_UDP_TORTURE_SEED=$(SEED)) \
+		IPVS_UDP_SCENARIO_TIMEOUT=$$(($(SECONDS) * 3 + 600)) \
+		tests/run-scenarios --debug torture
 
 check:
 	scripts/check

@@ -73,8 +73,8 @@ int report(const Error& e, Env& env) {
     }
     if (n == EPERM || n == EACCES) {
         env.err << "ipvs-udp: " << ctx << "permission denied" << ext
-                << "; this needs CAP_NET_ADMIN: run it as root (or in a user namespace that "
-                   "owns the network namespace)\n";
+                << "; this needs CAP_NET_ADMIN in the initial user namespace, as IPVS does: "
+                   "run it as root\n";
         return kDenied;
     }
     if (n == ESRCH) {
@@ -387,6 +387,7 @@ int cmd_sip_settings(const Args& a, Env& env) {
         j.field("nokey", k.nokey).field("oversized", k.oversized).field("hits", k.hits);
         j.field("created", k.created).field("expired", k.expired).field("moved", k.moved);
         j.field("refused", k.refused).field("ended", k.ended).field("nodest", k.nodest);
+        j.field("toolong", k.toolong);
         j.end_object().end_object();
         env.out << j.str() << "\n";
         return kOk;
@@ -486,6 +487,8 @@ void add_udp_metrics(Prometheus& p, const udp::Counters& c) {
         p.add("ipvs_udp_sip_ended_total", "counter", "Dialogs ended", l, k.ended);
         p.add("ipvs_udp_sip_nodest_total", "counter", "Datagrams without a usable server", l,
               k.nodest);
+        p.add("ipvs_udp_sip_toolong_total", "counter",
+              "Datagrams whose SIP headers the parser gave up at a cap", l, k.toolong);
     }
     if (c.reply) {
         const auto& r = *c.reply;
@@ -547,7 +550,8 @@ int cmd_counters(const Args& a, Env& env) {
             j.field("messages", s.messages).field("parsed", s.parsed).field("nokey", s.nokey);
             j.field("oversized", s.oversized).field("hits", s.hits).field("created", s.created);
             j.field("expired", s.expired).field("moved", s.moved).field("refused", s.refused);
-            j.field("ended", s.ended).field("nodest", s.nodest).end_object();
+            j.field("ended", s.ended).field("nodest", s.nodest).field("toolong", s.toolong);
+            j.end_object();
         }
         j.end_array();
         if (r->reply) {
@@ -983,10 +987,9 @@ int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<un
             continue;
         }
         udp++;
-        // The kernel parses at most IP_VS_SIP_SCAN_MAX bytes of the payload.
-        const auto n = std::min<std::size_t>(d.payload.size(), IP_VS_SIP_SCAN_MAX);
+        // The kernel parses the header section of the whole payload.
         ip_vs_sip_msg msg{};
-        const bool found = ip_vs_sip_parse(d.payload.data(), n, &msg) == 0;
+        const bool found = ip_vs_sip_parse(d.payload.data(), d.payload.size(), &msg) == 0;
         if (found) keys++;
         const std::string_view id =
             found ? std::string_view(reinterpret_cast<const char*>(msg.callid), msg.callid_len)
@@ -999,7 +1002,7 @@ int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<un
         std::string caveat;
         if (d.first_fragment)
             caveat = "first fragment only: the kernel parses the reassembled datagram";
-        else if (d.cut && n < IP_VS_SIP_SCAN_MAX)
+        else if (d.cut && (!found || (msg.flags & IP_VS_SIP_F_TRUNCATED)))
             caveat = "cut by the capture's snap length: " + std::to_string(d.payload.size()) +
                      " bytes of payload captured";
         if (a.json) {
@@ -1079,8 +1082,6 @@ int cmd_sip_callid(const Args& a, Env& env) {
     }
     std::vector<unsigned char> data = std::move(head);
     data.insert(data.end(), std::istreambuf_iterator<char>(*in), {});
-    // The kernel looks at the same bounded prefix of each datagram.
-    if (data.size() > IP_VS_SIP_SCAN_MAX) data.resize(IP_VS_SIP_SCAN_MAX);
     ip_vs_sip_msg msg{};
     const bool found = ip_vs_sip_parse(data.data(), data.size(), &msg) == 0;
     std::string_view id =
@@ -1263,7 +1264,7 @@ const std::vector<Command>& commands() {
          "sip-callid [FILE] [--addr-only]",
          "Print the key the sip scheduler uses for one SIP datagram (FILE or standard\n"
          "input, the UDP payload): its Call-ID, or \"none\" (exit 1) when it has none.\n"
-         "The kernel's own parser looks at the first 2048 bytes, as in ip_vs_sip.ko.\n"
+         "The kernel's own parser reads the header section, as in ip_vs_sip.ko.\n"
          "A packet capture (pcap or pcapng, told by its first bytes; Ethernet, Linux\n"
          "cooked SLL/SLL2, raw IP or loopback; IPv4 and IPv6 with extension headers)\n"
          "gives one line per UDP datagram: frame number, source -> destination, and\n"

@@ -14,8 +14,9 @@
  * allocations or table inserts fail. After every step the code is checked
  * against a model and invariants:
  *  - table: servers sorted and referenced once; every slot names a server
- *    with a non-zero last weight, each of which owns a slot; the same
- *    servers added in reverse order give the same table (directors agree);
+ *    with a non-zero weight, each of which owns a slot; the same servers
+ *    added in reverse order, or added once with their current weights
+ *    (another history), give the same table (directors agree);
  *  - pick: returns a usable server (weight > 0, not overloaded) whenever
  *    one exists, else NULL;
  *  - bind: a live binding whose server is still in the table (and not
@@ -248,6 +249,45 @@ static int dest_cmp(const struct ip_vs_dest *x, const struct ip_vs_dest *y)
 	return ntohs(x->port) - ntohs(y->port);
 }
 
+/*
+ * History independence: a director configured once with the current
+ * servers and weights (fresh objects, last_weight as IPVS sets it on add)
+ * has the same table as the one the operations so far built.
+ */
+static void check_fresh(struct fuzz *f, const struct ip_vs_sip_table *t)
+{
+	struct ip_vs_dest copy[MAX_DESTS];
+	struct ip_vs_sip_table *again;
+	struct list_head list;
+	unsigned int i;
+
+	INIT_LIST_HEAD(&list);
+	for (i = 0; i < t->ndests; i++) {
+		const struct ip_vs_dest *d = t->dests[i];
+		int w = atomic_read(&d->weight);
+
+		memset(&copy[i], 0, sizeof(copy[i]));
+		copy[i].af = d->af;
+		copy[i].addr = d->addr;
+		copy[i].port = d->port;
+		atomic_set(&copy[i].weight, w);
+		atomic_set(&copy[i].last_weight, w);
+		list_add(&copy[i].n_list, &list);
+	}
+	again = ip_vs_sip_table_build(&list, &f->s->conf);
+	if (IS_ERR(again))
+		return;
+	CHECK(again->ndests == t->ndests);
+	for (i = 0; i < IP_VS_SIP_MAGLEV_SIZE; i++) {
+		u16 a = again->slot[i], b = t->slot[i];
+
+		CHECK((a == IP_VS_SIP_NO_DEST) == (b == IP_VS_SIP_NO_DEST));
+		if (a != IP_VS_SIP_NO_DEST)
+			CHECK(!dest_cmp(again->dests[a], t->dests[b]));
+	}
+	ip_vs_sip_table_free(again);
+}
+
 static void check_table(struct fuzz *f, bool reorder)
 {
 	const struct ip_vs_sip_table *t = cur_table(f);
@@ -264,7 +304,7 @@ static void check_table(struct fuzz *f, bool reorder)
 		CHECK(atomic_read(&t->dests[i]->refcnt) == 1);
 		if (i)
 			CHECK(dest_cmp(t->dests[i - 1], t->dests[i]) < 0);
-		weighted |= atomic_read(&t->dests[i]->last_weight) > 0;
+		weighted |= atomic_read(&t->dests[i]->weight) > 0;
 	}
 	for (i = 0; i < IP_VS_SIP_MAGLEV_SIZE; i++) {
 		u16 s = t->slot[i];
@@ -274,15 +314,16 @@ static void check_table(struct fuzz *f, bool reorder)
 			continue;
 		}
 		CHECK(s < t->ndests);
-		CHECK(atomic_read(&t->dests[s]->last_weight) > 0);
+		CHECK(atomic_read(&t->dests[s]->weight) > 0);
 		owned[s]++;
 	}
 	for (i = 0; i < t->ndests; i++)
 		CHECK(!!owned[i] ==
-		      (atomic_read(&t->dests[i]->last_weight) > 0));
+		      (atomic_read(&t->dests[i]->weight) > 0));
 
 	if (!reorder)
 		return;
+	check_fresh(f, t);
 	/* Same servers, opposite order: the same table. */
 	list_for_each_entry(d, &f->dests, n_list)
 		order[n++] = d;
@@ -307,7 +348,8 @@ static void check_table(struct fuzz *f, bool reorder)
 
 /*
  * Rebuild the table, as the scheduler's add/del/upd_dest hooks do; with
- * @reorder, also check that the opposite order gives the same table.
+ * @reorder, also check that the opposite order, and a director configured
+ * once with the current servers and weights, give the same table.
  */
 static void rebuild(struct fuzz *f, bool reorder)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for ip_vs_sip_parse(), the SIP classifier of the IPVS
- * "sip" scheduler.
+ * libFuzzer target for ip_vs_sip_parse() and ip_vs_sip_parse_chunks(), the
+ * SIP classifier of the IPVS "sip" scheduler.
  *
  * Build this file together with kernel/ip_vs_sip_parse.c, from the top of
  * the tree, and run it on the seed corpus:
@@ -13,7 +13,9 @@
  * AddressSanitizer reports any read at or past @len. On top of that, every
  * input is checked against the invariants of the interface, and against a
  * few properties that relate the results for related inputs:
- *   - the result does not depend on the bytes past IP_VS_SIP_SCAN_MAX;
+ *   - the datagram parsed in parts (ip_vs_sip_parse_chunks(), cut where the
+ *     input's first bytes say, windows of IP_VS_SIP_WIN_MIN bytes) gives the
+ *     same result as in one buffer;
  *   - bytes appended to a message whose header section ended within the
  *     buffer do not change the result;
  *   - a key is found again, at the same place, in any longer prefix.
@@ -35,7 +37,7 @@
 	} while (0)
 
 #define KNOWN_FLAGS	(IP_VS_SIP_F_RESPONSE | IP_VS_SIP_F_OVERSIZED | \
-			 IP_VS_SIP_F_TRUNCATED)
+			 IP_VS_SIP_F_TRUNCATED | IP_VS_SIP_F_TOOLONG)
 
 static int is_lws(u8 c)
 {
@@ -62,7 +64,7 @@ static int same_msg(const struct ip_vs_sip_msg *a, const u8 *abuf,
 static void check_invariants(const u8 *buf, size_t len, int ret,
 			     const struct ip_vs_sip_msg *msg)
 {
-	size_t scan = len < IP_VS_SIP_SCAN_MAX ? len : IP_VS_SIP_SCAN_MAX;
+	size_t scan = len < IP_VS_SIP_HDR_MAX ? len : IP_VS_SIP_HDR_MAX;
 	size_t i;
 
 	CHECK(ret == 0 || ret == -ENOENT);
@@ -74,6 +76,7 @@ static void check_invariants(const u8 *buf, size_t len, int ret,
 	      (msg->callid_len > IP_VS_SIP_CALLID_MAX));
 	CHECK(!!(msg->flags & IP_VS_SIP_F_RESPONSE) == (msg->status != 0));
 	CHECK(!msg->status || (msg->status >= 100 && msg->status <= 699));
+	CHECK(msg->callid_len <= IP_VS_SIP_LINE_MAX);
 	if (ret) {
 		CHECK(!msg->callid_len);
 		return;
@@ -94,6 +97,8 @@ static void check_invariants(const u8 *buf, size_t len, int ret,
 		if (c == '\n')
 			CHECK(msg->callid[i + 1] == ' ' ||
 			      msg->callid[i + 1] == '\t');
+		if (c == '\\' && i + 1 < msg->callid_len)
+			CHECK(!is_ctl(msg->callid[i + 1]));
 		if (c == '\r')
 			CHECK(msg->callid[i + 1] == '\n');
 	}
@@ -121,6 +126,38 @@ static int parse_copy(const u8 *data, size_t len, struct ip_vs_sip_msg *msg,
 	return parse(*copy, len, msg);
 }
 
+static const u8 *chunk_src;
+
+static int chunk_copy(void *ctx, size_t off, u8 *to, size_t len)
+{
+	(void)ctx;
+	memcpy(to, chunk_src + off, len);
+	return 0;
+}
+
+/* @data in parts: the first @head bytes in place, then windows. */
+static void check_chunks(const u8 *data, size_t size, size_t head, int ret,
+			 const struct ip_vs_sip_msg *msg)
+{
+	static u8 win[IP_VS_SIP_WIN_MIN];
+	struct ip_vs_sip_msg again;
+	int ret2;
+
+	chunk_src = data;
+	memset(&again, 0xa5, sizeof(again));
+	ret2 = ip_vs_sip_parse_chunks(data, head, size, chunk_copy, NULL, win,
+				      sizeof(win), &again);
+	CHECK(ret2 == ret);
+	CHECK(again.callid_len == msg->callid_len &&
+	      again.status == msg->status && again.method == msg->method &&
+	      again.flags == msg->flags);
+	if (!ret2) {
+		CHECK((again.callid >= data && again.callid < data + head) ||
+		      (again.callid >= win && again.callid < win + sizeof(win)));
+		CHECK(!memcmp(again.callid, msg->callid, msg->callid_len));
+	}
+}
+
 /*
  * The libFuzzer entry point. Its fixed CamelCase name is given as an asm
  * label so that the kernel style check has nothing to complain about.
@@ -138,19 +175,26 @@ int sip_parse_fuzz_one(const u8 *data, size_t size)
 
 	ret = parse(data, size, &msg);
 
-	/* Deterministic, and only the first IP_VS_SIP_SCAN_MAX bytes count. */
-	scan = size < IP_VS_SIP_SCAN_MAX ? size : IP_VS_SIP_SCAN_MAX;
-	ret2 = parse_copy(data, scan, &again, &copy);
+	/* Deterministic. */
+	scan = size < IP_VS_SIP_HDR_MAX ? size : IP_VS_SIP_HDR_MAX;
+	ret2 = parse_copy(data, size, &again, &copy);
 	CHECK(ret2 == ret && same_msg(&msg, data, &again, copy));
 	free(copy);
+
+	/* In parts, cut anywhere: the same result. */
+	if (size > 2) {
+		check_chunks(data, size, (data[1] | data[2] << 8) % (size + 1),
+			     ret, &msg);
+		check_chunks(data, size, 0, ret, &msg);
+	}
 
 	/*
 	 * Appending bytes after a complete header section changes nothing,
 	 * as long as the scan limit is not reached.
 	 */
-	if (!(msg.flags & IP_VS_SIP_F_TRUNCATED) &&
+	if (!(msg.flags & (IP_VS_SIP_F_TRUNCATED | IP_VS_SIP_F_TOOLONG)) &&
 	    (ret == 0 || msg.method || msg.flags) &&
-	    scan + sizeof(tail) <= IP_VS_SIP_SCAN_MAX) {
+	    scan + sizeof(tail) <= IP_VS_SIP_HDR_MAX) {
 		longer = malloc(scan + sizeof(tail));
 		if (!longer)
 			abort();

@@ -41,4 +41,17 @@
 #define ipvs_udp_genl_dump_attrs_(di) ((di)->attrs)
 #endif
 
+/*
+ * A generic netlink multicast group can require CAP_NET_ADMIN in the user
+ * namespace owning the network namespace (GENL_MCAST_CAP_NET_ADMIN,
+ * checked by genl_bind() when a socket joins) from 6.7 on, and in the
+ * 6.1 and 6.6 stable kernels that took that fix (Debian 12's do). Before
+ * it, struct genl_multicast_group has no flags and anyone may join:
+ * IPVS_UDP_HAVE_GENL_MCAST_CAP is then not defined.
+ */
+#include <net/genetlink.h>
+#ifdef GENL_MCAST_CAP_NET_ADMIN
+#define IPVS_UDP_HAVE_GENL_MCAST_CAP
+#endif
+
 #endif /* IPVS_UDP_COMPAT_H */

@@ -4,94 +4,176 @@
  *
  *   ipvsadm -A -u VIP:53 -s lor -o --pe reply
  *
- * Each datagram goes to the real server with the fewest requests still
- * waiting for a reply relative to its weight, i.e. the lowest
- * (outstanding + 1) / weight, counting the request about to be sent (as
- * dnsdist's "leastOutstanding" and Envoy's least-request balancers do). The
- * outstanding counts are kept by the "reply" persistence engine
- * (ip_vs_pe_reply), which sees every request forwarded and every reply:
- * a server that stops answering keeps its requests outstanding until they
- * time out, so new requests go elsewhere within a few requests, long before
- * a health check notices. A slow server gets fewer requests in proportion.
+ * Each datagram goes to a real server with the fewest requests still
+ * waiting for a reply relative to its weight: the lowest outstanding /
+ * weight, the "wlc" rule (ip_vs_wlc.c) applied to requests instead of
+ * connections. The outstanding counts are kept by the "reply" persistence
+ * engine (ip_vs_pe_reply), which sees every request forwarded and every
+ * reply: a server that stops answering keeps its requests outstanding until
+ * they time out, so new requests go elsewhere within a few requests, long
+ * before a health check notices. A slow server gets fewer requests in
+ * proportion.
  *
  * Servers with weight 0 (quiesced) or flagged overloaded (upper connection
- * threshold) get nothing. Equal loads are broken round-robin, from a
- * per-service cursor, so that an idle service (every count 0) spreads its
- * requests like rr instead of piling them onto the first server.
+ * threshold) get nothing. When none is left the client gets an ICMP port
+ * unreachable from the virtual address, also on a director that does not
+ * configure it (ip_vs_icmp_vip_no_dest()).
+ *
+ * Ties: the servers with the lowest outstanding / weight share the request
+ * by weighted round robin, in the passes of ip_vs_wrr.c: a pass at weight
+ * cw visits, in order, the tied servers whose weight is at least cw; the
+ * next pass is at cw - 1, and after cw = 1 a new round starts at the
+ * highest weight among them. Over a round every tied server gets exactly
+ * its weight in requests (3:1:1 gives A A A B C). This is what makes the
+ * weights count when the counts do not differ: with direct routing or
+ * tunnelling replies never pass the director and every count stays 0, and
+ * under light load requests are answered before the next one arrives.
+ * There is deliberately no "+1 for the request about to be sent" (as
+ * dnsdist and Envoy count): with it equal counts are never a tie between
+ * different weights, and the heaviest server would get every request.
+ *
+ * The order of a pass is that of (family, address, port), not the
+ * destination list, whose order depends on the order the servers were
+ * added in; and the position in it (struct ip_vs_lor_cursor) is such a key
+ * plus cw, not a pointer or an index. So two directors with the same
+ * servers and weights make the same choices from the same position,
+ * whatever history of additions, removals and weight changes led there,
+ * and a cursor never points to a freed server. The cursor is per CPU (no
+ * lock, no shared cache line; each CPU runs its own rounds); a choice is
+ * one walk of the destination list (bounded by the number of servers) that
+ * finds the least loaded ones and, among them, the next in the pass.
  *
  * When the service does not use the reply engine there are no outstanding
- * counts: the scheduler then falls back to weighted least-connection (the
- * "wlc" overhead, ip_vs_dest_conn_overhead(): activeconns * 256 +
- * totalconns, per weight), with the same round-robin tie break.
+ * counts: the scheduler then weighs the "wlc" overhead instead,
+ * ip_vs_dest_conn_overhead(), with the same tie break. With one-packet
+ * scheduling (-o) each connection entry is gone right after its packet, so
+ * the overheads are 0 and the service behaves like wrr.
  */
 #define KMSG_COMPONENT "IPVS"
 #define pr_fmt(fmt) KMSG_COMPONENT ": " fmt
 
 #include <linux/module.h>
 #include <linux/kernel.h>
+#include <linux/percpu.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 
+#include "ip_vs_icmp_vip.h"
 #include "ip_vs_pe_reply.h"
 #include "ip_vs_lor.h"
 
 struct ip_vs_lor_svc {
-	unsigned int	cursor;		/* racy increments are fine */
-	struct rcu_head	rcu;
+	struct ip_vs_lor_cursor __percpu	*cursor;
+	struct rcu_head				rcu;
 };
 
-/* The load numerator of @dest: outstanding + 1, or the wlc overhead. */
+/* The load numerator of @dest: outstanding requests, or the wlc overhead. */
 static u64 ip_vs_lor_load(struct ip_vs_pe_reply_net *pn,
 			  struct ip_vs_dest *dest)
 {
 	if (pn)
-		return (u64)ip_vs_pe_reply_outstanding(pn, dest) + 1;
-	return ip_vs_dest_conn_overhead(dest);
+		return ip_vs_pe_reply_outstanding(pn, dest);
+	return max(ip_vs_dest_conn_overhead(dest), 0);
+}
+
+/* Order of (af, addr, port) of @dest against the other key given. */
+static int ip_vs_lor_cmp(const struct ip_vs_dest *dest, u16 af,
+			 const union nf_inet_addr *addr, __be16 port)
+{
+	int r;
+
+	if (dest->af != af)
+		return dest->af < af ? -1 : 1;
+	r = memcmp(&dest->addr, addr, af == AF_INET6 ?
+		   sizeof(struct in6_addr) : sizeof(__be32));
+	if (r)
+		return r;
+	if (dest->port != port)
+		return ntohs(dest->port) < ntohs(port) ? -1 : 1;
+	return 0;
+}
+
+static int ip_vs_lor_cmp_dest(const struct ip_vs_dest *a,
+			      const struct ip_vs_dest *b)
+{
+	return ip_vs_lor_cmp(a, b->af, &b->addr, b->port);
+}
+
+/* @dest comes before @cur, in the order of keys (NULL: after anything). */
+static bool ip_vs_lor_before(const struct ip_vs_dest *dest,
+			     const struct ip_vs_dest *cur)
+{
+	return !cur || ip_vs_lor_cmp_dest(dest, cur) < 0;
 }
 
 /**
  * ip_vs_lor_pick - the least loaded usable real server
  * @dests: the service's real servers (RCU list)
- * @ndests: how many there are
- * @pn: the reply engine's state, or NULL for the wlc fallback
- * @cursor: rotates the tie break: among equal loads the first at or after
- *	index @cursor % @ndests wins
+ * @pn: the reply engine's state, or NULL for the wlc overhead
+ * @c: the tie break's position, moved to the server picked
  *
- * Under rcu_read_lock().
+ * One walk of @dests keeps, among the servers with the lowest load seen so
+ * far: the next one in the current pass (after @c, weight >= @c->cw), the
+ * first one of the next pass (weight >= @c->cw - 1) and the first one with
+ * the highest weight (a new round). A lower load starts them afresh.
+ *
+ * Under rcu_read_lock(), with @c owned by the caller.
  *
  * Return: the server, or NULL when none has a weight and is not overloaded.
  */
 struct ip_vs_dest *ip_vs_lor_pick(struct list_head *dests,
-				  unsigned int ndests,
 				  struct ip_vs_pe_reply_net *pn,
-				  unsigned int cursor)
+				  struct ip_vs_lor_cursor *c)
 {
-	struct ip_vs_dest *dest, *least = NULL;
-	unsigned int i = 0, start, ord, lord = 0;
-	u64 load, lload = 0, w, lw = 0;
+	struct ip_vs_dest *dest, *next = NULL, *pass = NULL, *round = NULL;
+	u64 load, lload = 0, w, lw = 0, maxw = 0;
+	u32 cw = c->cw;
 
-	if (!ndests)
-		return NULL;
-	start = cursor % ndests;
 	list_for_each_entry_rcu(dest, dests, n_list) {
 		int weight = atomic_read(&dest->weight);
 
-		ord = i >= start ? i - start : i + ndests - start;
-		i++;
 		if (weight <= 0 || (dest->flags & IP_VS_DEST_F_OVERLOAD))
 			continue;
 		w = weight;
 		load = ip_vs_lor_load(pn, dest);
-		/* load / w < lload / lw, without division */
-		if (!least || load * lw < lload * w ||
-		    (load * lw == lload * w && ord < lord)) {
-			least = dest;
+		/* load / w against lload / lw, without division */
+		if (round && load * lw > lload * w)
+			continue;
+		if (!round || load * lw < lload * w) {
 			lload = load;
 			lw = w;
-			lord = ord;
+			next = NULL;
+			pass = NULL;
+			round = NULL;
+			maxw = 0;
+		}
+		if (w > maxw || (w == maxw && ip_vs_lor_before(dest, round))) {
+			maxw = w;
+			round = dest;
+		}
+		if (cw > 1 && w >= cw - 1 && ip_vs_lor_before(dest, pass))
+			pass = dest;
+		if (cw && w >= cw && ip_vs_lor_before(dest, next) &&
+		    ip_vs_lor_cmp(dest, c->af, &c->addr, c->port) > 0)
+			next = dest;
+	}
+	if (!round)
+		return NULL;
+	if (!next) {
+		if (pass) {
+			next = pass;
+			cw--;
+		} else {
+			next = round;
+			cw = maxw;
 		}
 	}
-	return least;
+	c->af = next->af;
+	c->addr = next->addr;
+	c->port = next->port;
+	c->cw = cw;
+	return next;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_lor_pick);
 
@@ -100,14 +182,18 @@ static struct ip_vs_dest *ip_vs_lor_schedule(struct ip_vs_service *svc,
 					     struct ip_vs_iphdr *iph)
 {
 	struct ip_vs_lor_svc *s = svc->sched_data;
-	unsigned int cursor = READ_ONCE(s->cursor);
 	struct ip_vs_dest *dest;
 
-	WRITE_ONCE(s->cursor, cursor + 1);
-	dest = ip_vs_lor_pick(&svc->destinations, svc->num_dests,
-			      ip_vs_pe_reply_svc_net(svc), cursor);
-	if (!dest)
+	/* The cursor is this CPU's: no preemption, no softirq in between. */
+	local_bh_disable();
+	dest = ip_vs_lor_pick(&svc->destinations, ip_vs_pe_reply_svc_net(svc),
+			      this_cpu_ptr(s->cursor));
+	local_bh_enable();
+	if (!dest) {
+		/* Port unreachable from the VIP, also on VIP-less directors */
+		ip_vs_icmp_vip_no_dest(svc, skb, iph);
 		ip_vs_scheduler_err(svc, "no destination available");
+	}
 	return dest;
 }
 
@@ -117,8 +203,21 @@ static int ip_vs_lor_init_svc(struct ip_vs_service *svc)
 
 	if (!s)
 		return -ENOMEM;
+	s->cursor = alloc_percpu(struct ip_vs_lor_cursor);
+	if (!s->cursor) {
+		kfree(s);
+		return -ENOMEM;
+	}
 	svc->sched_data = s;
 	return 0;
+}
+
+static void ip_vs_lor_free_rcu(struct rcu_head *head)
+{
+	struct ip_vs_lor_svc *s = container_of(head, struct ip_vs_lor_svc, rcu);
+
+	free_percpu(s->cursor);
+	kfree(s);
 }
 
 static void ip_vs_lor_done_svc(struct ip_vs_service *svc)
@@ -126,7 +225,7 @@ static void ip_vs_lor_done_svc(struct ip_vs_service *svc)
 	struct ip_vs_lor_svc *s = svc->sched_data;
 
 	/* A packet may still be in ip_vs_lor_schedule(). */
-	kfree_rcu(s, rcu);
+	call_rcu(&s->rcu, ip_vs_lor_free_rcu);
 }
 
 static struct ip_vs_scheduler ip_vs_lor_scheduler = {
@@ -147,7 +246,8 @@ static int __init ip_vs_lor_init(void)
 static void __exit ip_vs_lor_cleanup(void)
 {
 	unregister_ip_vs_scheduler(&ip_vs_lor_scheduler);
-	synchronize_rcu();
+	/* ip_vs_lor_free_rcu() is ours: wait for the pending ones. */
+	rcu_barrier();
 }
 
 module_init(ip_vs_lor_init);

@@ -240,7 +240,7 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 			      struct ip_vs_pe_reply_stats *sum);
 void ip_vs_pe_reply_dstats_sum(const struct ip_vs_pe_reply_dest *d,
 			       struct ip_vs_pe_reply_dstats *sum);
-bool ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict);
+int ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict);
 
 /* ip_vs_pe_reply_core.c, exported to the lor scheduler (always) */
 struct ip_vs_pe_reply_net *

@@ -367,10 +367,12 @@ static const struct nf_hook_ops ip_vs_pe_reply_ops[] = {
  * datagram of such a service with a Call-ID the "sip" scheduler decides
  * (ip_vs_sip_rs.h): bound to this server, or not bound (then bound to it
  * now, so that the client's responses are scheduled back to it), leaves
- * from the service address; bound to another server, or not bindable (the
- * table at its cap), passes unchanged. Datagrams without a Call-ID
- * (keepalives) and fwmark services (no address of their own to give) are
- * left to the request records.
+ * from the service address; bound to another server passes unchanged.
+ * Where no binding can be made (the table at its cap, flag-3) the
+ * consistent hash stands in for the binding. Datagrams without a Call-ID
+ * (keepalives), responses the scheduler cannot vouch for, and fwmark
+ * services (no address of their own to give) are left to the request
+ * records.
  *
  * ip_vs_sip is not linked to: the service's scheduler leads to its
  * function (ip_vs_sip_scheduler_of()).
@@ -390,9 +392,7 @@ static int ip_vs_pe_reply_sip(struct ip_vs_pe_reply_net *pn,
 		return -1;
 	if (!svc->fwmark)
 		v = sched->rs_request(svc, dest, skb, iph);
-	if (ip_vs_pe_reply_rs_verdict(pn, v))
-		return 1;
-	return v == IP_VS_SIP_RS_NOKEY ? -1 : 0;
+	return ip_vs_pe_reply_rs_verdict(pn, v);
 }
 
 /*

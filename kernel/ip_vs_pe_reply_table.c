@@ -687,32 +687,37 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_stats_sum);
 
 /**
- * ip_vs_pe_reply_rs_verdict - may a real server's own request have the VIP?
+ * ip_vs_pe_reply_rs_verdict - may a real server's own datagram have the VIP?
  * @pn: the namespace's state
  * @verdict: enum ip_vs_sip_rs_verdict, what the "sip" scheduler said about
- *	a datagram from a real server that answers no recorded request
+ *	a datagram from a real server of a sip service
  *
- * Only a Call-ID bound to the sender (now or before) gets the service's
- * address: the client's responses then reach the same server. Counted.
+ * A Call-ID bound to the sender (now or before) gets the service's
+ * address: the client's responses then reach the same server. A Call-ID
+ * that is another server's keeps the real server's address, even when it
+ * matches a recorded 4-tuple (a proxy sends many calls from one socket).
+ * Datagrams without a Call-ID and responses the scheduler cannot vouch
+ * for are left to the request records. Counted.
  *
- * Return: true to translate the datagram to the service address.
+ * Return: 1 to translate the datagram to the service address, 0 to leave
+ * it unchanged, -1 when the request records decide.
  */
-bool ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict)
+int ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict)
 {
 	switch (verdict) {
 	case IP_VS_SIP_RS_BOUND:
 		this_cpu_inc(pn->stats->sip_bound);
-		return true;
+		return 1;
 	case IP_VS_SIP_RS_NEW:
 		this_cpu_inc(pn->stats->sip_new);
-		return true;
+		return 1;
 	case IP_VS_SIP_RS_OTHER:
-	case IP_VS_SIP_RS_REFUSED:
 		this_cpu_inc(pn->stats->sip_other);
-		return false;
+		return 0;
 	default:
+		/* NOKEY, RESPONSE (and REFUSED, which rs_request resolves) */
 		this_cpu_inc(pn->stats->sip_nokey);
-		return false;
+		return -1;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_rs_verdict);

@@ -48,7 +48,15 @@ struct ip_vs_sip_table {
 	siphash_key_t		key;		/* from the seed */
 	unsigned int		ndests;
 	struct ip_vs_dest	**dests;	/* sorted by (af, addr, port),
-						 * each one referenced
+						 * each one referenced while
+						 * @held
+						 */
+	u16			*live;		/* indexes in @dests of the
+						 * servers built with a weight
+						 */
+	unsigned int		nlive;
+	bool			held;		/* references not yet dropped
+						 * (ip_vs_sip_table_release())
 						 */
 	u16			slot[IP_VS_SIP_MAGLEV_SIZE];
 };
@@ -96,6 +104,7 @@ struct ip_vs_sip_stats {
 	u64	refused;	/* not bound: table at its cap */
 	u64	ended;		/* dialogs ended (BYE, CANCEL, failure) */
 	u64	nodest;		/* no server available */
+	u64	toolong;	/* header section cut at a parser cap */
 };
 
 struct ip_vs_sip_svc {
@@ -126,12 +135,16 @@ struct ip_vs_sip_svc *ip_vs_sip_svc_create(struct ip_vs_service *svc,
 void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s);
 int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s, struct list_head *dests);
 int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed);
+int ip_vs_sip_payload(struct ip_vs_sip_stats __percpu *stats,
+		      const struct sk_buff *skb, const struct ip_vs_iphdr *iph,
+		      struct ip_vs_sip_msg *msg);
 
 /* ip_vs_sip_maglev.c */
 struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
 					      const struct ip_vs_sip_conf *c);
 struct ip_vs_sip_table *
 ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed);
+void ip_vs_sip_table_release(struct ip_vs_sip_table *t);
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t);
 u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
 		       size_t len);
@@ -139,6 +152,10 @@ u64 ip_vs_sip_hash_addr(const struct ip_vs_sip_table *t, int af,
 			const union nf_inet_addr *addr, __be16 port);
 struct ip_vs_dest *ip_vs_sip_table_pick(const struct ip_vs_sip_table *t,
 					u64 hash);
+struct ip_vs_dest *ip_vs_sip_table_pick_idx(const struct ip_vs_sip_table *t,
+					    u64 hash, u16 *idx);
+int ip_vs_sip_table_find(const struct ip_vs_sip_table *t,
+			 const struct ip_vs_dest *d);
 bool ip_vs_sip_dest_usable(const struct ip_vs_dest *dest);
 
 /* ip_vs_sip_bind.c */
@@ -151,6 +168,10 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 		      const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
 		      unsigned long now);
+int ip_vs_sip_rs_decide(struct ip_vs_sip_svc *s,
+			const struct ip_vs_sip_table *t,
+			const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
+			bool pinned, unsigned long now);
 unsigned int ip_vs_sip_gc(struct ip_vs_sip_svc *s, unsigned long now);
 unsigned int ip_vs_sip_flush(struct ip_vs_sip_svc *s);
 unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
@@ -159,6 +180,10 @@ unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
 			    unsigned long arg);
 void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 			 struct ip_vs_sip_stats *sum);
+/* ... single-binding access by hash, for ip_vs_sip_nl.c */
+struct ip_vs_sip_binding *ip_vs_sip_lookup(struct ip_vs_sip_svc *s,
+					   const u8 *key, u32 len);
+bool ip_vs_sip_unbind_key(struct ip_vs_sip_svc *s, const u8 *key, u32 len);
 
 /* ip_vs_sip_sched.c: every sip service, under the mutex */
 extern struct list_head ip_vs_sip_services;

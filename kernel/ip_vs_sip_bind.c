@@ -280,7 +280,11 @@ static void ip_vs_sip_touch(struct ip_vs_sip_svc *s,
 
 /*
  * The table entry of a binding's server, or NULL when the server is no
- * longer in the service.
+ * longer in the service. The binding's index hint is right until the
+ * table is rebuilt with servers before it added or removed; then the
+ * first message of each call finds the server again (a scan of at most
+ * IP_VS_SIP_MAX_DESTS pointers: b->dest may be gone and is never read, so
+ * the table's address order cannot be used) and refreshes the hint.
  */
 static struct ip_vs_dest *ip_vs_sip_resolve(const struct ip_vs_sip_table *t,
 					    struct ip_vs_sip_binding *b)
@@ -310,17 +314,6 @@ static bool ip_vs_sip_keep(const struct ip_vs_dest *d, bool move_quiesced)
 	return atomic_read(&d->weight) > 0 || !move_quiesced;
 }
 
-static u16 ip_vs_sip_index(const struct ip_vs_sip_table *t,
-			   const struct ip_vs_dest *d)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->ndests; i++)
-		if (t->dests[i] == d)
-			return i;
-	return 0;
-}
-
 /**
  * ip_vs_sip_bind - the server for a message with a Call-ID
  * @s: service state
@@ -347,6 +340,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	struct ip_vs_sip_binding *b, *old;
 	struct ip_vs_dest *d;
 	enum ip_vs_sip_state st;
+	u16 idx;
 
 	b = rhashtable_lookup(&s->bindings, &k, ip_vs_sip_rht_params);
 	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
@@ -357,24 +351,24 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 			return d;
 		}
 		/* Its server is gone or out: move the call, keep the key. */
-		d = ip_vs_sip_table_pick(t, hash);
+		d = ip_vs_sip_table_pick_idx(t, hash, &idx);
 		if (!d)
 			return NULL;
-		WRITE_ONCE(b->hint, ip_vs_sip_index(t, d));
+		WRITE_ONCE(b->hint, idx);
 		WRITE_ONCE(b->dest, d);
 		this_cpu_inc(s->stats->moved);
 		ip_vs_sip_touch(s, b, m, now);
 		return d;
 	}
 
-	d = ip_vs_sip_table_pick(t, hash);
+	d = ip_vs_sip_table_pick_idx(t, hash, &idx);
 	if (!d)
 		return NULL;
 
 	if (b) {
 		/* Expired but not yet collected: reuse it for the new call. */
 		WRITE_ONCE(b->state, IP_VS_SIP_S_TRANSACTION);
-		WRITE_ONCE(b->hint, ip_vs_sip_index(t, d));
+		WRITE_ONCE(b->hint, idx);
 		WRITE_ONCE(b->dest, d);
 		WRITE_ONCE(b->created, now);
 		WRITE_ONCE(b->expires, now);
@@ -396,7 +390,7 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	}
 	b->hash = k.hash;
 	b->dest = d;
-	b->hint = ip_vs_sip_index(t, d);
+	b->hint = idx;
 	b->created = now;
 	b->last_use = now;
 	b->len = m->callid_len;
@@ -423,18 +417,6 @@ struct ip_vs_dest *ip_vs_sip_bind(struct ip_vs_sip_svc *s,
 	return d;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bind);
-
-/* Index of @d in @t, or -1 when it is not in the table. */
-static int ip_vs_sip_find(const struct ip_vs_sip_table *t,
-			  const struct ip_vs_dest *d)
-{
-	unsigned int i;
-
-	for (i = 0; i < t->ndests; i++)
-		if (t->dests[i] == d)
-			return i;
-	return -1;
-}
 
 /**
  * ip_vs_sip_bind_rs - a request the real server @dest sends on its own
@@ -469,7 +451,7 @@ int ip_vs_sip_bind_rs(struct ip_vs_sip_svc *s, const struct ip_vs_sip_table *t,
 	struct ip_vs_dest *d;
 	int idx;
 
-	idx = ip_vs_sip_find(t, dest);
+	idx = ip_vs_sip_table_find(t, dest);
 	if (idx < 0)
 		return IP_VS_SIP_RS_REFUSED;
 
@@ -543,6 +525,47 @@ refused:
 	return IP_VS_SIP_RS_REFUSED;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_bind_rs);
+
+/**
+ * ip_vs_sip_rs_decide - vouch for a datagram a real server sends itself
+ * @s: service state
+ * @t: current placement table (RCU)
+ * @m: the parsed datagram, with a Call-ID
+ * @dest: the server that sent it
+ * @pinned: the service keeps bindings (not flag-3) and the Call-ID fits
+ * @now: jiffies
+ *
+ * The binding decides (ip_vs_sip_bind_rs()) where there is one or one can
+ * be made. Where none can (table at its cap, stateless service, Call-ID
+ * too long), the consistent hash places the client's answers, so the
+ * datagram is the server's when the hash picks the server. A response
+ * that is still not vouched for answers a request the client sent to
+ * this server: it is left to the request records (IP_VS_SIP_RS_RESPONSE),
+ * which translate it when the request went this way, e.g. an INVITE that
+ * reached a server before it was quiesced.
+ *
+ * Under rcu_read_lock(); never sleeps; bounded work.
+ *
+ * Return: enum ip_vs_sip_rs_verdict, never IP_VS_SIP_RS_REFUSED.
+ */
+int ip_vs_sip_rs_decide(struct ip_vs_sip_svc *s,
+			const struct ip_vs_sip_table *t,
+			const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
+			bool pinned, unsigned long now)
+{
+	int v = IP_VS_SIP_RS_REFUSED;
+
+	if (pinned)
+		v = ip_vs_sip_bind_rs(s, t, m, dest, now);
+	if (v == IP_VS_SIP_RS_REFUSED)
+		v = ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, m->callid,
+							       m->callid_len)) ==
+		    dest ? IP_VS_SIP_RS_BOUND : IP_VS_SIP_RS_OTHER;
+	if (v == IP_VS_SIP_RS_OTHER && (m->flags & IP_VS_SIP_F_RESPONSE))
+		v = IP_VS_SIP_RS_RESPONSE;
+	return v;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_rs_decide);
 
 /* Remove one binding; the caller walks the table. */
 static void ip_vs_sip_unbind(struct ip_vs_sip_svc *s,
@@ -687,6 +710,65 @@ void ip_vs_sip_stats_sum(const struct ip_vs_sip_svc *s,
 		sum->refused += READ_ONCE(c->refused);
 		sum->ended += READ_ONCE(c->ended);
 		sum->nodest += READ_ONCE(c->nodest);
+		sum->toolong += READ_ONCE(c->toolong);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_stats_sum);
+
+/*
+ * Single-binding access for the netlink operations (ip_vs_sip_nl.c): one
+ * hash lookup by Call-ID, never a walk. The binding hash of a key is its
+ * SipHash under s->bkey, whatever the placement seed is now (see
+ * ip_vs_sip_bind_hash()).
+ */
+
+/**
+ * ip_vs_sip_lookup - the binding of one Call-ID, expired or not
+ * @s: service state
+ * @key: the Call-ID
+ * @len: its length, 1..IP_VS_SIP_CALLID_MAX
+ *
+ * Under rcu_read_lock(); the binding stays valid until rcu_read_unlock().
+ *
+ * Return: the binding, or NULL.
+ */
+struct ip_vs_sip_binding *ip_vs_sip_lookup(struct ip_vs_sip_svc *s,
+					   const u8 *key, u32 len)
+{
+	struct ip_vs_sip_lookup_key k = {
+		.key = key,
+		.len = len,
+		.hash = siphash(key, len, &s->bkey),
+	};
+
+	return rhashtable_lookup(&s->bindings, &k, ip_vs_sip_rht_params);
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_lookup);
+
+/**
+ * ip_vs_sip_unbind_key - remove the binding of one Call-ID
+ * @s: service state
+ * @key: the Call-ID
+ * @len: its length, 1..IP_VS_SIP_CALLID_MAX
+ *
+ * Process or softirq context; one hash lookup.
+ *
+ * Return: true when this call removed it.
+ */
+bool ip_vs_sip_unbind_key(struct ip_vs_sip_svc *s, const u8 *key, u32 len)
+{
+	struct ip_vs_sip_binding *b;
+	bool removed = false;
+
+	rcu_read_lock();
+	b = ip_vs_sip_lookup(s, key, len);
+	if (b && !rhashtable_remove_fast(&s->bindings, &b->node,
+					 ip_vs_sip_rht_params)) {
+		atomic_dec(&s->nbindings);
+		kfree_rcu(b, rcu);
+		removed = true;
+	}
+	rcu_read_unlock();
+	return removed;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_unbind_key);

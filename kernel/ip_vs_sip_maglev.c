@@ -18,13 +18,32 @@
  * weight_i / gcd turns per round (weights reduced like ip_vs_mh does).
  * Adding or removing one of N servers changes about 1/N of the slots.
  *
- * Servers are placed by their latest non-zero weight (last_weight), so
- * quiescing a server (weight 0) does not reshuffle the table; lookups skip
- * unusable servers by rehashing the key, which spreads a failed server's
- * share over all the others rather than onto its neighbour.
+ * Placement is a pure function of the current servers, their current
+ * weights and the seed, whatever sequence of operations led there: a
+ * server quiesced on one director (weight 1 -> 0) and added with weight 0
+ * on another (ipvsadm -R, keepalived's inhibit_on_failure) give the same
+ * table. So the table is built from dest->weight, not from IPVS's
+ * last_weight (ip_vs_mh's choice), which depends on history. Quiescing a
+ * server thus rebuilds the table like removing it would (Maglev moves a
+ * little more than that server's share); calls already bound stay where
+ * they are. Lookups skip servers that are unusable for a reason that is
+ * not in the table (overloaded, or a weight change not yet rebuilt) by
+ * rehashing the key, which spreads that share over all the others rather
+ * than onto a neighbour.
+ *
+ * References: a table holds one on each of its servers while it is the
+ * service's current table. They are dropped synchronously when the table
+ * is replaced or the service is done (ip_vs_sip_table_release()), as
+ * ip_vs_mh does, never from an RCU callback: at netns exit IPVS frees its
+ * trash right after the services, and a reference dropped later would
+ * underflow. Packet-path readers of a replaced table stay safe without
+ * them: IPVS frees a destination only once it is unreferenced and idle in
+ * its trash for IP_VS_DEST_TRASH_PERIOD, or at netns exit, when no packet
+ * of the namespace is in flight.
  */
 #include <linux/gcd.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/bitmap.h>
@@ -93,14 +112,25 @@ u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_hash_key);
 
-static void ip_vs_sip_table_put_dests(struct ip_vs_sip_table *t)
+/**
+ * ip_vs_sip_table_release - drop the table's references on its servers
+ * @t: a table no longer current (or never published), or NULL
+ *
+ * Process context, with the table's writers serialized (the table mutex
+ * of ip_vs_sip_sched.c, or a table nobody else has seen). Readers that
+ * still see @t under RCU may go on reading t->dests.
+ */
+void ip_vs_sip_table_release(struct ip_vs_sip_table *t)
 {
 	unsigned int i;
 
+	if (!t || !t->held)
+		return;
+	t->held = false;
 	for (i = 0; i < t->ndests; i++)
 		ip_vs_dest_put(t->dests[i]);
-	kfree(t->dests);
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_release);
 
 /* Fill t->slot from the sorted t->dests. */
 static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
@@ -113,31 +143,44 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 
 	for (i = 0; i < m; i++)
 		t->slot[i] = IP_VS_SIP_NO_DEST;
+	t->nlive = 0;
+	if (!t->ndests)
+		return 0;
 
+	perm = kcalloc(t->ndests, sizeof(*perm), GFP_KERNEL);
+	if (!perm)
+		return -ENOMEM;
+	/*
+	 * Each weight is read once: a reseed builds without the IPVS service
+	 * mutex, and a weight read twice could be 1 in the gcd and 0 in the
+	 * turns, leaving no server to fill the slots with.
+	 */
 	for (i = 0; i < t->ndests; i++) {
-		int w = atomic_read(&t->dests[i]->last_weight);
+		int w = atomic_read(&t->dests[i]->weight);
 
+		perm[i].turns = max(w, 0);
 		if (w <= 0)
 			continue;
+		t->live[t->nlive++] = i;
 		g = g ? gcd(g, w) : w;
 		maxw = max(maxw, w);
 	}
-	if (!g)
+	if (!g) {
+		kfree(perm);
 		return 0;	/* no server with a weight: empty table */
+	}
 	shift = fls(maxw / g) - ilog2(IP_VS_SIP_MAX_TURNS);
 	shift = max(shift, 0);
 
-	perm = kcalloc(t->ndests, sizeof(*perm), GFP_KERNEL);
 	taken = bitmap_zalloc(m, GFP_KERNEL);
-	if (!perm || !taken) {
+	if (!taken) {
 		kfree(perm);
-		bitmap_free(taken);
 		return -ENOMEM;
 	}
 
 	for (i = 0; i < t->ndests; i++) {
 		struct ip_vs_dest *d = t->dests[i];
-		int w = atomic_read(&d->last_weight);
+		int w = perm[i].turns;
 		u64 h = ip_vs_sip_hash_addr(t, d->af, &d->addr, d->port);
 
 		perm[i].next = (u32)h % m;
@@ -198,11 +241,15 @@ ip_vs_sip_table_make(unsigned int n, u64 seed,
 	t->key.key[1] = seed ^ 0x736970206d61676cULL;	/* "sip magl" */
 	if (n) {
 		t->dests = kcalloc(n, sizeof(*t->dests), GFP_KERNEL);
-		if (!t->dests) {
+		t->live = kcalloc(n, sizeof(*t->live), GFP_KERNEL);
+		if (!t->dests || !t->live) {
+			kfree(t->dests);
+			kfree(t->live);
 			kvfree(t);
 			return ERR_PTR(-ENOMEM);
 		}
 	}
+	t->held = true;
 	while (t->ndests < n) {
 		d = next(pos);
 		if (!d)
@@ -294,58 +341,108 @@ ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed)
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_reseed);
 
-/* Free a table that no reader can see any more. */
+/* Free a table that no reader can see any more (its references too). */
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t)
 {
 	if (!t)
 		return;
-	ip_vs_sip_table_put_dests(t);
+	ip_vs_sip_table_release(t);
+	kfree(t->dests);
+	kfree(t->live);
 	kvfree(t);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_free);
 
 /**
- * ip_vs_sip_table_pick - the usable server for a hash
+ * ip_vs_sip_table_pick_idx - the usable server for a hash, and its index
  * @t: current table (RCU)
  * @hash: ip_vs_sip_hash_key() or ip_vs_sip_hash_addr() of the datagram
+ * @idx: set to the server's index in t->dests when one is returned
  *
  * The slot's server if it is usable (weight > 0, not overloaded); else the
  * first usable server among IP_VS_SIP_PROBES rehashes of @hash, so that an
- * unusable server's share spreads evenly; else the first usable server
- * after a hash-chosen start in sorted order. Every step is deterministic,
- * so all directors with the same table agree. Bounded work.
+ * unusable server's share spreads evenly; else the first usable one of the
+ * servers the table was built with a weight for, after a hash-chosen
+ * start in sorted order. Every step depends only on the table, so all
+ * directors with the same servers, weights and seed agree. Bounded work.
  *
  * Return: a server, or NULL if none is usable.
  */
+struct ip_vs_dest *ip_vs_sip_table_pick_idx(const struct ip_vs_sip_table *t,
+					    u64 hash, u16 *idx)
+{
+	struct ip_vs_dest *d;
+	unsigned int i;
+	u32 rem;
+	u16 j;
+
+	if (!t->nlive)
+		return NULL;
+	div_u64_rem(hash, IP_VS_SIP_MAGLEV_SIZE, &rem);
+	j = t->slot[rem];
+	d = t->dests[j];
+	if (ip_vs_sip_dest_usable(d))
+		goto found;
+	for (i = 1; i <= IP_VS_SIP_PROBES; i++) {
+		div_u64_rem(siphash_2u64(hash, i, &t->key),
+			    IP_VS_SIP_MAGLEV_SIZE, &rem);
+		j = t->slot[rem];
+		d = t->dests[j];
+		if (ip_vs_sip_dest_usable(d))
+			goto found;
+	}
+	div_u64_rem(hash, t->nlive, &rem);
+	for (i = 0; i < t->nlive; i++) {
+		j = t->live[rem];
+		d = t->dests[j];
+		if (ip_vs_sip_dest_usable(d))
+			goto found;
+		if (++rem == t->nlive)
+			rem = 0;
+	}
+	return NULL;
+found:
+	*idx = j;
+	return d;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_pick_idx);
+
+/* ip_vs_sip_table_pick_idx() without the index. */
 struct ip_vs_dest *ip_vs_sip_table_pick(const struct ip_vs_sip_table *t,
 					u64 hash)
 {
-	struct ip_vs_dest *d;
-	unsigned int i, start;
 	u16 idx;
 
-	if (!t->ndests)
-		return NULL;
-	idx = t->slot[hash % IP_VS_SIP_MAGLEV_SIZE];
-	if (idx != IP_VS_SIP_NO_DEST) {
-		d = t->dests[idx];
-		if (ip_vs_sip_dest_usable(d))
-			return d;
-		for (i = 1; i <= IP_VS_SIP_PROBES; i++) {
-			u64 h = siphash_2u64(hash, i, &t->key);
-
-			idx = t->slot[h % IP_VS_SIP_MAGLEV_SIZE];
-			d = t->dests[idx];
-			if (ip_vs_sip_dest_usable(d))
-				return d;
-		}
-	}
-	start = hash % t->ndests;
-	for (i = 0; i < t->ndests; i++) {
-		d = t->dests[(start + i) % t->ndests];
-		if (ip_vs_sip_dest_usable(d))
-			return d;
-	}
-	return NULL;
+	return ip_vs_sip_table_pick_idx(t, hash, &idx);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_pick);
+
+/**
+ * ip_vs_sip_table_find - index of a server in a table, by address
+ * @t: a table (RCU, or stable under the table mutex)
+ * @d: a server that is alive (the caller's reference or RCU read side)
+ *
+ * Binary search: t->dests is sorted by (family, address, port), and a
+ * service has at most one server per address and port.
+ *
+ * Return: the index, or -1 when @d is not in @t.
+ */
+int ip_vs_sip_table_find(const struct ip_vs_sip_table *t,
+			 const struct ip_vs_dest *d)
+{
+	unsigned int lo = 0, hi = t->ndests;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		int r = ip_vs_sip_dest_cmp(&t->dests[mid], &d);
+
+		if (!r)
+			return t->dests[mid] == d ? (int)mid : -1;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_find);

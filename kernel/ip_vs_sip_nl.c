@@ -23,6 +23,7 @@
  * needs an exact list dumps again): the cursor only moves forward, so a
  * dump always ends.
  */
+#include <linux/math64.h>
 #include <linux/kernel.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
@@ -144,17 +145,26 @@ static int ip_vs_sip_nl_put_counters(struct sk_buff *skb, int type,
 	if (!nest)
 		return -EMSGSIZE;
 	ip_vs_sip_stats_sum(s, &st);
-	/* struct ip_vs_sip_stats lists the counters in the spec's order */
-	BUILD_BUG_ON(sizeof(st) / sizeof(u64) !=
-		     IPVS_UDP_A_SIP_COUNTERS_NODEST -
-		     IPVS_UDP_A_SIP_COUNTERS_MESSAGES + 1);
+	/*
+	 * struct ip_vs_sip_stats lists the counters in the spec's order,
+	 * messages to nodest, then those added after pad
+	 */
+	BUILD_BUG_ON(offsetof(struct ip_vs_sip_stats, toolong) !=
+		     (IPVS_UDP_A_SIP_COUNTERS_NODEST -
+		      IPVS_UDP_A_SIP_COUNTERS_MESSAGES + 1) * sizeof(u64));
+	BUILD_BUG_ON(sizeof(st) != offsetof(struct ip_vs_sip_stats, toolong) +
+		     sizeof(u64));
 	if (nla_put_u32(skb, IPVS_UDP_A_SIP_COUNTERS_BINDINGS,
 			atomic_read(&s->nbindings)))
 		goto err;
-	for (i = 0; i < sizeof(st) / sizeof(u64); i++)
+	for (i = 0; i <= IPVS_UDP_A_SIP_COUNTERS_NODEST -
+			 IPVS_UDP_A_SIP_COUNTERS_MESSAGES; i++)
 		if (nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_COUNTERS_MESSAGES + i,
 				      v[i], IPVS_UDP_A_SIP_COUNTERS_PAD))
 			goto err;
+	if (nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_COUNTERS_TOOLONG, st.toolong,
+			      IPVS_UDP_A_SIP_COUNTERS_PAD))
+		goto err;
 	nla_nest_end(skb, nest);
 	return 0;
 err:
@@ -324,14 +334,17 @@ static int ip_vs_sip_nl_binding_msg(struct sk_buff *skb, u32 portid, u32 seq,
 	return 0;
 }
 
-/* binding-get do: the binding of one Call-ID. */
+/*
+ * binding-get do: the binding of one Call-ID, by one hash lookup in the
+ * service's binding table (ip_vs_sip_lookup()), never a walk; the mutex
+ * is held only to find the service.
+ */
 static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 				    struct genl_info *info)
 {
 	const struct nlattr *cid = info->attrs[IPVS_UDP_A_SIP_CALL_ID];
 	const struct ip_vs_sip_table *t;
 	struct ip_vs_sip_binding *b;
-	struct rhashtable_iter it;
 	struct ip_vs_sip_svc *s;
 	struct sk_buff *msg;
 	int ret;
@@ -358,26 +371,15 @@ static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 		goto out;
 	}
 	ret = -ENOENT;
-	rhashtable_walk_enter(&s->bindings, &it);
-	rhashtable_walk_start(&it);
+	rcu_read_lock();
 	t = rcu_dereference(s->table);
-	while ((b = rhashtable_walk_next(&it))) {
-		if (IS_ERR(b)) {
-			if (PTR_ERR(b) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (b->len == nla_len(cid) &&
-		    !memcmp(b->key, nla_data(cid), b->len)) {
-			ret = ip_vs_sip_nl_binding_msg(msg, info->snd_portid,
-						       info->snd_seq,
-						       info->nlhdr->nlmsg_type,
-						       0, s, t, b, NULL);
-			break;
-		}
-	}
-	rhashtable_walk_stop(&it);
-	rhashtable_walk_exit(&it);
+	b = ip_vs_sip_lookup(s, nla_data(cid), nla_len(cid));
+	if (b)
+		ret = ip_vs_sip_nl_binding_msg(msg, info->snd_portid,
+					       info->snd_seq,
+					       info->nlhdr->nlmsg_type, 0, s,
+					       t, b, NULL);
+	rcu_read_unlock();
 out:
 	mutex_unlock(&ip_vs_sip_mutex);
 	if (ret) {
@@ -459,7 +461,7 @@ ip_vs_sip_nl_dump_tbl(struct ip_vs_sip_svc *s, struct ip_vs_sip_nl_dump *d,
 							     &s->bindings);
 
 	if (d->size && d->size != tbl->size) {
-		d->bucket = (u64)d->bucket * tbl->size / d->size;
+		d->bucket = div_u64((u64)d->bucket * tbl->size, d->size);
 		d->skip = 0;
 		cb->seq++;
 	}
@@ -467,12 +469,16 @@ ip_vs_sip_nl_dump_tbl(struct ip_vs_sip_svc *s, struct ip_vs_sip_nl_dump *d,
 	return tbl;
 }
 
-/* Bindings looked at between two chances to reschedule */
+/*
+ * Bindings looked at with the mutex held: then the dump lets go of it
+ * (and reschedules) and finds its service again by key.
+ */
 #define IP_VS_SIP_NL_DUMP_BATCH	1024
 
 /*
- * Dump the bindings of @s from the cursor in @d on. Return: 0 when all
- * were sent, -EMSGSIZE when the message is full (the cursor says where).
+ * Dump the bindings of @s from the cursor in @d on; under ip_vs_sip_mutex.
+ * Return: 0 when all were sent, -EMSGSIZE when the message is full,
+ * -EAGAIN after IP_VS_SIP_NL_DUMP_BATCH bindings (the cursor says where).
  */
 static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 				 struct netlink_callback *cb,
@@ -515,13 +521,10 @@ static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 		}
 		d->bucket++;
 		d->skip = 0;
-		if (seen >= IP_VS_SIP_NL_DUMP_BATCH) {
-			rcu_read_unlock();
-			cond_resched();
-			rcu_read_lock();
-			t = rcu_dereference(s->table);
-			tbl = ip_vs_sip_nl_dump_tbl(s, d, cb);
-			seen = 0;
+		if (seen >= IP_VS_SIP_NL_DUMP_BATCH &&
+		    d->bucket < tbl->size) {
+			ret = -EAGAIN;
+			break;
 		}
 	}
 out:
@@ -564,16 +567,26 @@ static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 	if (d->state == IP_VS_SIP_NL_D_FRESH)
 		cb->seq = 1;	/* genl_dump_check_consistent() compares */
 
-	mutex_lock(&ip_vs_sip_mutex);
-	while ((s = ip_vs_sip_nl_dump_next(net, d, by_svc ? &only : NULL,
-					   cb))) {
-		ret = ip_vs_sip_nl_dump_svc(skb, cb, s, d,
-					    by_dest ? &dk : NULL);
-		if (ret)
+	/*
+	 * The mutex keeps the service alive; it is held for one batch of
+	 * bindings at a time, never across a whole table (done_service and
+	 * the other operations take it too).
+	 */
+	for (;;) {
+		mutex_lock(&ip_vs_sip_mutex);
+		s = ip_vs_sip_nl_dump_next(net, d, by_svc ? &only : NULL, cb);
+		if (s) {
+			ret = ip_vs_sip_nl_dump_svc(skb, cb, s, d,
+						    by_dest ? &dk : NULL);
+			if (!ret)
+				d->state = IP_VS_SIP_NL_D_AFTER;
+		}
+		mutex_unlock(&ip_vs_sip_mutex);
+		if (!s || (ret && ret != -EAGAIN))
 			break;
-		d->state = IP_VS_SIP_NL_D_AFTER;
+		ret = 0;
+		cond_resched();
 	}
-	mutex_unlock(&ip_vs_sip_mutex);
 	if (ret == -EMSGSIZE && skb->len)
 		return skb->len;
 	if (ret == -EMSGSIZE)
@@ -581,10 +594,9 @@ static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 	return ret ?: skb->len;
 }
 
+/* A flush or an event's count: all bindings, or those of one server. */
 struct ip_vs_sip_nl_match {
-	const struct ip_vs_dest	*dest;
-	const u8		*key;
-	u32			len;
+	const struct ip_vs_dest	*dest;	/* identity, compared only */
 	u32			count;
 	bool			remove;
 };
@@ -595,15 +607,14 @@ static bool ip_vs_sip_nl_pick(struct ip_vs_sip_binding *b, unsigned long arg)
 
 	if (m->dest && READ_ONCE(b->dest) != m->dest)
 		return false;
-	if (m->key && (b->len != m->len || memcmp(b->key, m->key, m->len)))
-		return false;
 	m->count++;
 	return m->remove;
 }
 
+/* An event about @s and the real server @dk (a copy, or NULL). */
 static void ip_vs_sip_nl_event(struct ip_vs_sip_svc *s,
-			       const struct ip_vs_dest *d, u32 reason,
-			       u32 count)
+			       const struct ip_vs_udp_nl_dest_key *dk,
+			       u32 reason, u32 count)
 {
 	struct ip_vs_udp_nl_svc_key k;
 	struct ip_vs_udp_nl_event ev = {
@@ -613,10 +624,10 @@ static void ip_vs_sip_nl_event(struct ip_vs_sip_svc *s,
 	};
 
 	ip_vs_udp_nl_svc_key_of(s->svc, &k);
-	if (d) {
-		ev.daf = d->af;
-		ev.daddr = &d->addr;
-		ev.dport = d->port;
+	if (dk) {
+		ev.daf = dk->af;
+		ev.daddr = &dk->addr;
+		ev.dport = dk->port;
 	}
 	ip_vs_udp_nl_send_event(s->net, &ev, GFP_KERNEL);
 }
@@ -628,6 +639,7 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	const struct nlattr *dattr = info->attrs[IPVS_UDP_A_SIP_DEST];
 	struct ip_vs_sip_nl_match m = { .remove = true };
 	struct ip_vs_udp_nl_dest_key dk;
+	struct ip_vs_dest *dest = NULL;
 	struct ip_vs_sip_svc *s;
 	struct sk_buff *msg;
 	void *hdr;
@@ -642,8 +654,6 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 		ret = ip_vs_udp_nl_parse_callid(cid, info->extack);
 		if (ret)
 			return ret;
-		m.key = nla_data(cid);
-		m.len = nla_len(cid);
 	}
 	if (dattr) {
 		ret = ip_vs_udp_nl_parse_dest(dattr, &dk, info->extack);
@@ -661,21 +671,37 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 		goto err;
 	}
 	if (dattr) {
+		/*
+		 * The table holds a reference on its servers while we read
+		 * it under RCU; ours keeps the identity the walk compares
+		 * (never dereferenced after rcu_read_unlock(): the event
+		 * names the server by the request's key) from being freed
+		 * and reused meanwhile.
+		 */
 		rcu_read_lock();
-		m.dest = ip_vs_sip_nl_tdest(rcu_dereference(s->table), &dk);
+		dest = ip_vs_sip_nl_tdest(rcu_dereference(s->table), &dk);
+		if (dest)
+			ip_vs_dest_hold(dest);
 		rcu_read_unlock();
-		if (!m.dest) {
+		if (!dest) {
 			NL_SET_ERR_MSG_ATTR(info->extack, dattr,
 					    "no such real server in the service");
 			ret = -ENOENT;
 			goto err;
 		}
+		m.dest = dest;
 	}
-	/* m.dest is an identity only: compared, never dereferenced */
-	ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
+	if (cid) {
+		/* one Call-ID: one hash lookup, no walk */
+		m.count = ip_vs_sip_unbind_key(s, nla_data(cid), nla_len(cid));
+	} else {
+		ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
+	}
+	if (dest)
+		ip_vs_dest_put(dest);
 	if (m.count && ip_vs_udp_nl_want_events(s->net))
-		ip_vs_sip_nl_event(s, m.dest, IPVS_UDP_EVENT_REASON_FLUSHED,
-				   m.count);
+		ip_vs_sip_nl_event(s, dattr ? &dk : NULL,
+				   IPVS_UDP_EVENT_REASON_FLUSHED, m.count);
 	mutex_unlock(&ip_vs_sip_mutex);
 	if (nla_put_u32(msg, IPVS_UDP_A_SIP_COUNT, m.count)) {
 		nlmsg_free(msg);
@@ -703,11 +729,16 @@ void ip_vs_sip_nl_dest_event(struct ip_vs_sip_svc *s,
 			     const struct ip_vs_dest *dest, u32 reason)
 {
 	struct ip_vs_sip_nl_match m = { .dest = dest };
+	struct ip_vs_udp_nl_dest_key dk = {
+		.addr	= dest->addr,
+		.port	= dest->port,
+		.af	= dest->af,
+	};
 
 	if (!s->net || !ip_vs_udp_nl_want_events(s->net))
 		return;
 	ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
-	ip_vs_sip_nl_event(s, dest, reason, m.count);
+	ip_vs_sip_nl_event(s, &dk, reason, m.count);
 }
 
 static int ip_vs_sip_nl_counters(struct sk_buff *msg, struct net *net,

@@ -11,13 +11,24 @@
  * library function at all: every helper is written out below (the one
  * compiler builtin, an 8-byte __builtin_memcpy, is a plain load).
  *
- * Work is bounded: at most IP_VS_SIP_SCAN_MAX bytes are considered, each of
- * them is classified once by sip_line() (eight at a time by word
- * arithmetic, else one table lookup) and at most three more times by the
- * header name, value and CSeq scanners, and there is no recursion. Nothing
- * is ever read at or beyond @len. The scan stops as soon as the answer is
- * known: after the Call-ID for a request, after the Call-ID and the CSeq
- * for a response.
+ * The header section is read whole, up to the empty line, but never past
+ * IP_VS_SIP_HDR_MAX bytes of the datagram. A datagram need not be in one
+ * buffer: ip_vs_sip_parse_chunks() parses the first part in place and goes
+ * on with copied windows of the rest. The parser keeps a few bytes of state
+ * between the parts (struct sip_parser) and asks for the next part at a
+ * given offset: right after the last byte it took, or, for the start line
+ * and the Call-ID and CSeq headers, which it reads whole (at most
+ * IP_VS_SIP_LINE_MAX bytes each), at their first byte. So the result never
+ * depends on where the parts are cut.
+ *
+ * Work is bounded: each byte is classified once by sip_line() (eight at a
+ * time by word arithmetic, else one table lookup) and at most three more
+ * times by the header name, value, CSeq and quoted-string scanners; bytes of
+ * the start line, Call-ID and CSeq are scanned up to twice more when
+ * their header straddles two parts (at most 3 * IP_VS_SIP_LINE_MAX bytes).
+ * There is no recursion. Nothing is ever read at or beyond @len. The scan
+ * stops as soon as the answer is known: after the Call-ID for a request,
+ * after the Call-ID and the CSeq for a response.
  *
  * Decisions where RFC 3261 leaves room or where the input is not valid SIP:
  *
@@ -45,11 +56,19 @@
  *   -ENOENT with @msg all zero, even when a Call-ID appeared before them in
  *   a response still looking for its CSeq. Bytes after the point where the
  *   scan stops (see above) are not looked at.
- *   The RFC 3261 grammar allows control bytes in headers only as an escaped
- *   quoted-pair, which no real implementation sends; refusing them keeps
- *   binary junk (STUN, RTP, random probes) and keys with embedded NULs out of
- *   the binding table. Bytes 0x80-0xff (UTF-8) are ordinary bytes. The body
- *   is never looked at, so it may hold anything.
+ *   The one exception is RFC 3261's quoted-pair inside a quoted-string
+ *   ("\" followed by any byte but CR and LF, 25.1), as in RFC 4475's
+ *   torture message 3.1.1.2 (a To display name holding "\" NUL, BEL and
+ *   DEL): there the escaped control byte is an ordinary byte, in any header
+ *   but the Call-ID and a response's CSeq (whose grammars have no
+ *   quoted-string). A quoted-string starts at a DQUOTE and ends at the next
+ *   DQUOTE that is not escaped, or at the end of its header (continuation
+ *   lines included); a DQUOTE inside a comment is taken as one as well,
+ *   which only ever lets more escaped control bytes through in that header.
+ *   Refusing every other control byte keeps binary junk (STUN, RTP, random
+ *   probes) and keys with embedded NULs out of the binding table. Bytes
+ *   0x80-0xff (UTF-8) are ordinary bytes. The body is never looked at, so it
+ *   may hold anything.
  *
  * - Header lines: the name is a token (compared case-insensitively), then
  *   optional SP/HTAB, then ':'. A line that does not look like that (and the
@@ -83,9 +102,25 @@
  *   The same rule applies to CSeq (its method is then unknown).
  *
  * - IP_VS_SIP_F_TRUNCATED is set when the scan reached the end of the
- *   scanned bytes before the empty line that ends the header section and
- *   before it knew the answer: with a key (a response whose CSeq was not
- *   found) or without one (-ENOENT).
+ *   datagram (or IP_VS_SIP_HDR_MAX, then with IP_VS_SIP_F_TOOLONG) before
+ *   the empty line that ends the header section and before it knew the
+ *   answer: with a key (a response whose CSeq was not found) or without one
+ *   (-ENOENT).
+ *
+ * - Long lines: the start line (with its line end), and the Call-ID header
+ *   and a response's CSeq header (from the first byte of the name to the
+ *   line end of the last continuation line, plus the one byte after it that
+ *   shows the header complete, see above) are read whole, and at most
+ *   IP_VS_SIP_LINE_MAX bytes (the header plus that byte: one more) of each
+ *   are looked at. When one does not end within them, the parse stops there
+ *   with IP_VS_SIP_F_TOOLONG: a start line that long is "not SIP" (all of
+ *   @msg zero but that flag), a Call-ID that long gives no key, a CSeq that
+ *   long no method (a key found before it stays). Nothing after the cut is
+ *   looked at, control bytes included. A header name (with the SP/HTAB
+ *   before its colon) of IP_VS_SIP_LINE_MAX + 1 bytes or more is taken by
+ *   its first IP_VS_SIP_LINE_MAX + 1 bytes: "Call-ID" or "CSeq" followed by
+ *   that much whitespace is such a long header, anything else another
+ *   header. Other headers may be of any length.
  *
  * - A Call-ID longer than IP_VS_SIP_CALLID_MAX is returned anyway, flagged
  *   IP_VS_SIP_F_OVERSIZED.
@@ -107,6 +142,10 @@
 #include <kunit/visibility.h>
 #else
 #include <errno.h>
+/* glibc's <sys/cdefs.h> has the kernel's __always_inline; a hint elsewhere */
+#ifndef __always_inline
+#define __always_inline	inline
+#endif
 #endif
 
 #include "ip_vs_sip_parse.h"
@@ -185,12 +224,6 @@ static bool sip_is_digit(u8 c)
 	return sip_cls[c] & SIP_C_DIGIT;
 }
 
-/* Control bytes other than HTAB; CR and LF are handled by sip_line(). */
-static bool sip_is_ctl(u8 c)
-{
-	return sip_cls[c] & SIP_C_STOP;
-}
-
 static bool sip_is_token(u8 c)
 {
 	return sip_cls[c] & SIP_C_TOKEN;
@@ -262,17 +295,52 @@ static bool sip_word_ctl(unsigned long long w)
 		((del - SIP_ONES) & ~del)) & SIP_HIGHS;
 }
 
+/* sip_q.bits, also kept in sip_parser.bits between buffers */
+#define SIP_Q_QUOTE	0x01	/* inside a quoted-string */
+#define SIP_Q_ESC	0x02	/* ... right after its backslash */
+
+/*
+ * Quoted-string state of one header, known up to @pos (a quoted-string ends
+ * with its header). Kept up to date lazily: only a control byte needs it.
+ */
+struct sip_q {
+	size_t	pos;
+	u8	bits;
+};
+
+/* Bring @q up to @to (exclusive). */
+static void sip_quote(const u8 *buf, size_t to, struct sip_q *q)
+{
+	u8 b = q->bits;
+	size_t i;
+
+	for (i = q->pos; i < to; i++) {
+		u8 c = buf[i];
+
+		if (b & SIP_Q_ESC)
+			b &= ~SIP_Q_ESC;
+		else if (c == '"')
+			b ^= SIP_Q_QUOTE;
+		else if (c == '\\' && (b & SIP_Q_QUOTE))
+			b |= SIP_Q_ESC;
+	}
+	q->pos = to;
+	q->bits = b;
+}
+
 /*
  * sip_line - find the end of the line that starts at @pos
  * @eol: set to the end of the line's content (its CR or LF)
  * @next: set to the first byte after the line end
+ * @q: quoted-string state, or NULL when no control byte may be escaped
  *
- * Checks every byte of the line for control bytes on the way. When the
- * buffer ends first (SIP_LINE_PARTIAL), @eol excludes a final lone CR and
- * @next is @len.
+ * Checks every byte of the line for control bytes on the way; with @q, one
+ * that is the second byte of a quoted-pair is accepted. When the buffer
+ * ends first (SIP_LINE_PARTIAL), @eol excludes a final lone CR and @next is
+ * @len.
  */
 static enum sip_line_res sip_line(const u8 *buf, size_t len, size_t pos,
-				  size_t *eol, size_t *next)
+				  size_t *eol, size_t *next, struct sip_q *q)
 {
 	size_t i;
 
@@ -305,8 +373,14 @@ static enum sip_line_res sip_line(const u8 *buf, size_t len, size_t pos,
 			*next = i + 2;
 			return SIP_LINE_OK;
 		}
-		if (sip_is_ctl(c))
+		if (!q)
 			return SIP_LINE_BAD;
+		/* A control byte: only as a quoted-pair in a quoted-string. */
+		sip_quote(buf, i, q);
+		if (!(q->bits & SIP_Q_ESC))
+			return SIP_LINE_BAD;
+		q->bits &= ~SIP_Q_ESC;
+		q->pos = i + 1;
 	}
 	return SIP_LINE_PARTIAL;
 }
@@ -392,39 +466,378 @@ enum sip_hdr {
 	SIP_HDR_CALLID,
 	SIP_HDR_CSEQ,
 	SIP_HDR_BAD,		/* not "token *WSP :" */
+	SIP_HDR_MORE,		/* @end came before the colon */
 };
 
+/* Which header the name @n bytes at @p is (by length first: cheaper). */
+static __always_inline enum sip_hdr sip_header_name(const u8 *p, size_t n)
+{
+	if (n == 7 && sip_eq(p, n, "call-id", true))
+		return SIP_HDR_CALLID;
+	if (n == 1 && sip_lower(p[0]) == 'i')
+		return SIP_HDR_CALLID;
+	if (n == 4 && sip_eq(p, n, "cseq", true))
+		return SIP_HDR_CSEQ;
+	return SIP_HDR_OTHER;
+}
+
 /*
- * sip_header - classify the header line [@pos, @eol)
+ * sip_header - classify the header that starts at @pos by its name
+ * @end: look at no byte at or past it
  * @val: set to the first byte after the colon
+ *
+ * A name followed by optional SP/HTAB and a colon. CR and LF are neither
+ * token nor whitespace, so the first line ends the name.
  */
-static enum sip_hdr sip_header(const u8 *buf, size_t pos, size_t eol,
+static enum sip_hdr sip_header(const u8 *buf, size_t pos, size_t end,
 			       size_t *val)
 {
 	size_t name = pos, i;
 
-	for (i = pos; i < eol && sip_is_token(buf[i]); i++)
+	for (i = pos; i < end && sip_is_token(buf[i]); i++)
 		;
-	if (i == name)
-		return SIP_HDR_BAD;
 	pos = i;
-	while (i < eol && sip_is_wsp(buf[i]))
+	while (i < end && sip_is_wsp(buf[i]))
 		i++;
-	if (i == eol || buf[i] != ':')
+	if (i == end)
+		return SIP_HDR_MORE;
+	if (pos == name || buf[i] != ':')
 		return SIP_HDR_BAD;
 	*val = i + 1;
-	if (sip_eq(buf + name, pos - name, "call-id", true) ||
-	    sip_eq(buf + name, pos - name, "i", true))
-		return SIP_HDR_CALLID;
-	if (sip_eq(buf + name, pos - name, "cseq", true))
-		return SIP_HDR_CSEQ;
-	return SIP_HDR_OTHER;
+	return sip_header_name(buf + name, pos - name);
+}
+
+/* Name of a header cut at IP_VS_SIP_LINE_MAX + 1 bytes, see the top. */
+static enum sip_hdr sip_long_header(const u8 *buf, size_t pos, size_t end)
+{
+	size_t i;
+
+	for (i = pos; i < end && sip_is_token(buf[i]); i++)
+		;
+	return sip_header_name(buf + pos, i - pos);
+}
+
+/* Where the parser goes on with the next buffer (sip_parser.state). */
+enum sip_state {
+	SIP_S_START,		/* before or at the start line */
+	SIP_S_HDR,		/* at the first byte of a header line */
+	SIP_S_SKIP,		/* inside a header that does not matter */
+	SIP_S_BOL,		/* after a line end of such a header */
+	SIP_S_DONE,
+};
+
+/* sip_parser.bits, besides SIP_Q_* */
+#define SIP_P_CALLID	0x04	/* the first Call-ID header was seen */
+#define SIP_P_CSEQ	0x08	/* the first CSeq header of a response too */
+
+/* The state of one parse between buffers. */
+struct sip_parser {
+	struct ip_vs_sip_msg	msg;	/* so far; callid stays NULL */
+	size_t			off;	/* datagram offset of the next buffer */
+	size_t			key;	/* datagram offset of the key */
+	u8			state;	/* enum sip_state */
+	u8			bits;	/* SIP_Q_*, SIP_P_* */
+};
+
+/* What one step of sip_parse_more() found. */
+enum sip_step {
+	SIP_GO,			/* go on at *pos, in p->state */
+	SIP_MORE,		/* the next buffer must start at *pos */
+	SIP_EOH,		/* done: empty line, or all that is needed */
+	SIP_TRUNC,		/* done: the datagram ended first */
+	SIP_LONG,		/* done: a header past IP_VS_SIP_LINE_MAX */
+	SIP_NOTSIP,		/* done: not SIP */
+};
+
+/* Leading line ends, then the start line, read whole. */
+static enum sip_step sip_step_start(struct sip_parser *p, const u8 *buf,
+				    size_t len, bool last, size_t *pos)
+{
+	size_t i = *pos, eol, next, lim;
+	enum sip_line_res lr;
+
+	/* RFC 3261 7.5: CRLFs before the start line are ignored. */
+	while (i < len && (buf[i] == '\r' || buf[i] == '\n'))
+		i++;
+	*pos = i;
+	lim = len - i > IP_VS_SIP_LINE_MAX ? i + IP_VS_SIP_LINE_MAX : len;
+	lr = sip_line(buf, lim, i, &eol, &next, NULL);
+	if (lr == SIP_LINE_BAD)
+		return SIP_NOTSIP;
+	if (lr == SIP_LINE_PARTIAL) {
+		if (len - i >= IP_VS_SIP_LINE_MAX)
+			return SIP_LONG;
+		return last ? SIP_NOTSIP : SIP_MORE;
+	}
+	if (!sip_start_line(buf + i, eol - i, &p->msg))
+		return SIP_NOTSIP;
+	*pos = next;
+	p->state = SIP_S_HDR;
+	return SIP_GO;
+}
+
+/*
+ * The Call-ID header, or a response's CSeq header, at *pos: read whole (at
+ * most IP_VS_SIP_LINE_MAX bytes and the one after them).
+ */
+static enum sip_step sip_step_key(struct sip_parser *p, const u8 *buf,
+				  size_t len, bool last, size_t *pos,
+				  enum sip_hdr hdr, size_t val)
+{
+	size_t blk = *pos, eol, next, blk_eol, lim, key, key_end;
+	enum sip_line_res lr;
+	bool complete;
+
+	lim = len - blk > IP_VS_SIP_LINE_MAX ? blk + IP_VS_SIP_LINE_MAX + 1 :
+					       len;
+	lr = sip_line(buf, lim, blk, &eol, &next, NULL);
+	if (lr == SIP_LINE_BAD)
+		return SIP_NOTSIP;
+	complete = lr == SIP_LINE_OK;
+	blk_eol = eol;
+	while (complete) {
+		if (next == lim) {
+			/* a continuation line may follow */
+			complete = false;
+			break;
+		}
+		if (!sip_is_wsp(buf[next]))
+			break;
+		lr = sip_line(buf, lim, next, &blk_eol, &next, NULL);
+		if (lr == SIP_LINE_BAD)
+			return SIP_NOTSIP;
+		complete = lr == SIP_LINE_OK;
+	}
+	if (!complete && len - blk <= IP_VS_SIP_LINE_MAX && !last)
+		return SIP_MORE;	/* again from its first byte */
+
+	p->bits |= hdr == SIP_HDR_CALLID ? SIP_P_CALLID : SIP_P_CSEQ;
+	if (!complete)
+		return len - blk > IP_VS_SIP_LINE_MAX ? SIP_LONG : SIP_TRUNC;
+	if (hdr == SIP_HDR_CALLID) {
+		key = val;
+		key_end = blk_eol;
+		while (key < key_end && sip_is_lws(buf[key]))
+			key++;
+		while (key_end > key && sip_is_lws(buf[key_end - 1]))
+			key_end--;
+		p->key = p->off + key;
+		/* at most IP_VS_SIP_LINE_MAX */
+		p->msg.callid_len = (u16)(key_end - key);
+	} else {
+		p->msg.method = sip_cseq_method(buf, val, blk_eol);
+	}
+	*pos = next;
+	/*
+	 * Everything needed is known: the Call-ID, and for a response also
+	 * its CSeq method. The rest of the header section is not looked at
+	 * (not even for control bytes).
+	 */
+	if (p->msg.callid_len && ((p->bits & SIP_P_CSEQ) ||
+				  !(p->msg.flags & IP_VS_SIP_F_RESPONSE)))
+		return SIP_EOH;
+	return SIP_GO;
+}
+
+/* At the first byte of a header line, or of the empty line. */
+static __always_inline enum sip_step
+sip_step_hdr1(struct sip_parser *p, const u8 *buf, size_t len, bool last,
+	      size_t *pos)
+{
+	size_t i = *pos, val = 0, lim;
+	enum sip_hdr hdr;
+
+	if (i == len)
+		return last ? SIP_TRUNC : SIP_MORE;
+	/* The empty line ends the header section. */
+	if (buf[i] == '\n')
+		return SIP_EOH;
+	if (buf[i] == '\r') {
+		if (i + 1 < len && buf[i + 1] == '\n')
+			return SIP_EOH;
+		if (i + 1 == len && !last)
+			return SIP_MORE;
+	}
+
+	lim = len - i > IP_VS_SIP_LINE_MAX ? i + IP_VS_SIP_LINE_MAX + 1 : len;
+	hdr = sip_header(buf, i, lim, &val);
+	if (hdr == SIP_HDR_MORE) {
+		if (len - i <= IP_VS_SIP_LINE_MAX && !last)
+			return SIP_MORE;	/* again from its first byte */
+		if (len - i > IP_VS_SIP_LINE_MAX)
+			hdr = sip_long_header(buf, i, lim);
+		else
+			hdr = SIP_HDR_OTHER;	/* runs into the end */
+	}
+	if ((hdr == SIP_HDR_CALLID && !(p->bits & SIP_P_CALLID)) ||
+	    (hdr == SIP_HDR_CSEQ && !(p->bits & SIP_P_CSEQ) &&
+	     (p->msg.flags & IP_VS_SIP_F_RESPONSE)))
+		return sip_step_key(p, buf, len, last, pos, hdr, val);
+
+	/* Any other line, malformed ones too, is skipped. */
+	p->bits &= ~(SIP_Q_QUOTE | SIP_Q_ESC);
+	p->state = SIP_S_SKIP;
+	return SIP_GO;
+}
+
+/*
+ * Inside a header that does not matter (and its continuation lines): only
+ * its line ends, and control bytes outside quoted-pairs, are looked for.
+ */
+static __always_inline enum sip_step
+sip_step_skip(struct sip_parser *p, const u8 *buf, size_t len, bool last,
+	      size_t *pos)
+{
+	struct sip_q q = {
+		.pos = *pos,
+		.bits = p->bits & (SIP_Q_QUOTE | SIP_Q_ESC),
+	};
+	size_t i = *pos, eol, next;
+	enum sip_line_res lr;
+
+	for (;;) {
+		lr = sip_line(buf, len, i, &eol, &next, &q);
+		if (lr == SIP_LINE_BAD)
+			return SIP_NOTSIP;
+		if (lr == SIP_LINE_PARTIAL) {
+			if (last)
+				return SIP_TRUNC;
+			/* again from a final lone CR */
+			i = eol;
+			break;
+		}
+		i = next;
+		if (i == len) {
+			if (last)
+				return SIP_TRUNC;	/* a fold may follow */
+			p->state = SIP_S_BOL;
+			break;
+		}
+		if (!sip_is_wsp(buf[i])) {
+			*pos = i;
+			p->state = SIP_S_HDR;
+			return SIP_GO;
+		}
+	}
+	/* The quoted-string state at the next buffer's first byte. */
+	sip_quote(buf, i, &q);
+	p->bits = (p->bits & ~(SIP_Q_QUOTE | SIP_Q_ESC)) | q.bits;
+	*pos = i;
+	return SIP_MORE;
+}
+
+/*
+ * At the first byte of a header line, or of the empty line: one header,
+ * and on with the next one as long as they do not matter.
+ */
+static enum sip_step sip_step_hdr(struct sip_parser *p, const u8 *buf,
+				  size_t len, bool last, size_t *pos)
+{
+	enum sip_step st;
+
+	do {
+		st = sip_step_hdr1(p, buf, len, last, pos);
+		if (st == SIP_GO && p->state == SIP_S_SKIP)
+			st = sip_step_skip(p, buf, len, last, pos);
+	} while (st == SIP_GO && p->state == SIP_S_HDR);
+	return st;
+}
+
+/*
+ * sip_parse_more - go on with the datagram's bytes at offset p->off
+ * @buf: those bytes, @len of them (@buf may be NULL when @len is 0)
+ * @last: they end the datagram
+ *
+ * Return: true when the parse is done (p->msg is the result; its callid
+ * points into @buf when the key lies within it, else it is NULL and the key
+ * is at datagram offset p->key), false when it must go on with a buffer
+ * that starts at the new p->off.
+ */
+static bool sip_parse_more(struct sip_parser *p, const u8 *buf, size_t len,
+			   bool last)
+{
+	bool clamped = false;
+	enum sip_step st;
+	size_t pos = 0;
+
+	if (p->state == SIP_S_DONE)
+		return true;
+	if (!buf)
+		len = 0;
+	/* Never past IP_VS_SIP_HDR_MAX (p->off is at most that). */
+	if (len > IP_VS_SIP_HDR_MAX - p->off ||
+	    (len == IP_VS_SIP_HDR_MAX - p->off && !last)) {
+		len = IP_VS_SIP_HDR_MAX - p->off;
+		clamped = true;
+		last = true;
+	}
+
+	do {
+		switch (p->state) {
+		case SIP_S_START:
+			st = sip_step_start(p, buf, len, last, &pos);
+			break;
+		case SIP_S_HDR:
+			st = sip_step_hdr(p, buf, len, last, &pos);
+			break;
+		case SIP_S_BOL:
+			if (pos == len) {
+				st = last ? SIP_TRUNC : SIP_MORE;
+				break;
+			}
+			p->state = sip_is_wsp(buf[pos]) ? SIP_S_SKIP :
+							  SIP_S_HDR;
+			st = SIP_GO;
+			break;
+		default:
+			st = sip_step_skip(p, buf, len, last, &pos);
+			break;
+		}
+	} while (st == SIP_GO);
+
+	if (st == SIP_MORE) {
+		p->off += pos;
+		return false;
+	}
+	switch (st) {
+	case SIP_NOTSIP:
+		/* a bad start line or a control byte: not SIP */
+		p->msg = (struct ip_vs_sip_msg){ 0 };
+		break;
+	case SIP_LONG:
+		/* a start line that long is not SIP either */
+		if (p->state == SIP_S_START)
+			p->msg = (struct ip_vs_sip_msg){ 0 };
+		p->msg.flags |= IP_VS_SIP_F_TOOLONG;
+		break;
+	case SIP_TRUNC:
+		p->msg.flags |= IP_VS_SIP_F_TRUNCATED;
+		if (clamped)
+			p->msg.flags |= IP_VS_SIP_F_TOOLONG;
+		break;
+	default:
+		break;
+	}
+	p->state = SIP_S_DONE;
+	if (p->msg.callid_len) {
+		if (p->msg.callid_len > IP_VS_SIP_CALLID_MAX)
+			p->msg.flags |= IP_VS_SIP_F_OVERSIZED;
+		if (p->key >= p->off &&
+		    p->key - p->off + p->msg.callid_len <= len)
+			p->msg.callid = buf + (p->key - p->off);
+	}
+	return true;
+}
+
+static void sip_parser_init(struct sip_parser *p)
+{
+	*p = (struct sip_parser){ .state = SIP_S_START };
 }
 
 /**
  * ip_vs_sip_parse - classify one SIP datagram
  * @buf: start of the UDP payload (may be NULL when @len is 0)
- * @len: bytes available at @buf; only the first IP_VS_SIP_SCAN_MAX are used
+ * @len: bytes of the datagram at @buf
  * @msg: result, fully written on every return
  *
  * See the comment at the top of this file for the exact rules.
@@ -433,104 +846,83 @@ static enum sip_hdr sip_header(const u8 *buf, size_t pos, size_t eol,
  */
 int ip_vs_sip_parse(const u8 *buf, size_t len, struct ip_vs_sip_msg *msg)
 {
-	struct ip_vs_sip_msg res = { 0 };
-	bool seen_callid = false, seen_cseq = false, eoh = false;
-	size_t pos = 0, eol, next, blk_eol, val, key = 0, key_end = 0;
-	enum sip_line_res lr;
-	enum sip_hdr hdr;
-	bool complete;
+	struct sip_parser p;
 
-	*msg = res;
-	if (!buf)
-		return -ENOENT;
-	if (len > IP_VS_SIP_SCAN_MAX)
-		len = IP_VS_SIP_SCAN_MAX;
-
-	/* RFC 3261 7.5: CRLFs before the start line are ignored. */
-	while (pos < len && (buf[pos] == '\r' || buf[pos] == '\n'))
-		pos++;
-	if (sip_line(buf, len, pos, &eol, &next) != SIP_LINE_OK ||
-	    !sip_start_line(buf + pos, eol - pos, &res))
-		return -ENOENT;
-
-	for (pos = next; ; pos = next) {
-		if (pos == len)
-			break;
-		/* The empty line ends the header section. */
-		if (buf[pos] == '\n' || (buf[pos] == '\r' && pos + 1 < len &&
-					 buf[pos + 1] == '\n')) {
-			eoh = true;
-			break;
-		}
-
-		/* One header: its first line and its continuation lines. */
-		lr = sip_line(buf, len, pos, &eol, &next);
-		if (lr == SIP_LINE_BAD)
-			return -ENOENT;
-		complete = lr == SIP_LINE_OK;
-		blk_eol = eol;
-		while (complete) {
-			if (next == len) {
-				/* a continuation line may have been cut off */
-				complete = false;
-				break;
-			}
-			if (!sip_is_wsp(buf[next]))
-				break;
-			lr = sip_line(buf, len, next, &blk_eol, &next);
-			if (lr == SIP_LINE_BAD)
-				return -ENOENT;
-			complete = lr == SIP_LINE_OK;
-		}
-
-		/* The header name and colon must be on its first line. */
-		hdr = sip_header(buf, pos, eol, &val);
-		if (hdr == SIP_HDR_CALLID && !seen_callid) {
-			seen_callid = true;
-			if (complete) {
-				key = val;
-				key_end = blk_eol;
-				while (key < key_end && sip_is_lws(buf[key]))
-					key++;
-				while (key_end > key &&
-				       sip_is_lws(buf[key_end - 1]))
-					key_end--;
-			}
-		} else if (hdr == SIP_HDR_CSEQ && !seen_cseq &&
-			   (res.flags & IP_VS_SIP_F_RESPONSE)) {
-			seen_cseq = true;
-			if (complete)
-				res.method = sip_cseq_method(buf, val, blk_eol);
-		}
-		if (!complete)
-			break;
-		/*
-		 * Everything needed is known: the Call-ID, and for a response
-		 * also its CSeq method. The rest of the header section is
-		 * not looked at (not even for control bytes).
-		 */
-		if (key_end > key &&
-		    (seen_cseq || !(res.flags & IP_VS_SIP_F_RESPONSE))) {
-			eoh = true;
-			break;
-		}
-	}
-
-	if (!eoh)
-		res.flags |= IP_VS_SIP_F_TRUNCATED;
-	if (key_end > key) {
-		res.callid = buf + key;
-		/* at most IP_VS_SIP_SCAN_MAX */
-		res.callid_len = (u16)(key_end - key);
-		if (res.callid_len > IP_VS_SIP_CALLID_MAX)
-			res.flags |= IP_VS_SIP_F_OVERSIZED;
-	}
-	*msg = res;
-	return res.callid_len ? 0 : -ENOENT;
+	sip_parser_init(&p);
+	sip_parse_more(&p, buf, len, true);
+	*msg = p.msg;
+	return msg->callid_len ? 0 : -ENOENT;
 }
 
 #ifdef __KERNEL__
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_parse);
+#endif
+
+/**
+ * ip_vs_sip_parse_chunks - classify one SIP datagram in parts
+ * @head: its first @headlen bytes, parsed in place
+ * @headlen: bytes at @head
+ * @total: bytes of the datagram
+ * @copy: copies bytes of the datagram into @win
+ * @ctx: for @copy
+ * @win: scratch buffer of @winlen bytes
+ * @winlen: at least IP_VS_SIP_WIN_MIN
+ * @msg: result, fully written on every return
+ *
+ * See ip_vs_sip_parse_chunks() in ip_vs_sip_parse.h.
+ *
+ * Return: 0 when a Call-ID was found, -ENOENT otherwise, -EINVAL when
+ * @winlen is too small.
+ */
+int ip_vs_sip_parse_chunks(const u8 *head, size_t headlen, size_t total,
+			   int (*copy)(void *ctx, size_t off, u8 *to,
+				       size_t len),
+			   void *ctx, u8 *win, size_t winlen,
+			   struct ip_vs_sip_msg *msg)
+{
+	const u8 *buf = head;
+	struct sip_parser p;
+	size_t n;
+
+	*msg = (struct ip_vs_sip_msg){ 0 };
+	if (winlen < IP_VS_SIP_WIN_MIN)
+		return -EINVAL;
+	if (headlen > total)
+		headlen = total;
+	n = headlen;
+	sip_parser_init(&p);
+	/*
+	 * Each window but the last holds at least IP_VS_SIP_LINE_MAX + 2
+	 * bytes from p->off: enough for the parser to take at least one of
+	 * them, so this ends after at most total windows (far fewer: a
+	 * window is only taken again from within for the start line, the
+	 * Call-ID or the CSeq).
+	 */
+	while (!sip_parse_more(&p, buf, n, p.off + n >= total)) {
+		n = total - p.off < winlen ? total - p.off : winlen;
+		if (copy(ctx, p.off, win, n))
+			return -ENOENT;
+		buf = win;
+	}
+	*msg = p.msg;
+	if (!msg->callid_len)
+		return -ENOENT;
+	if (p.key + msg->callid_len <= headlen) {
+		/* in the head: used in place, whatever was copied */
+		msg->callid = head + p.key;
+	} else if (!msg->callid) {
+		/* in an earlier window */
+		if (copy(ctx, p.key, win, msg->callid_len)) {
+			*msg = (struct ip_vs_sip_msg){ 0 };
+			return -ENOENT;
+		}
+		msg->callid = win;
+	}
+	return msg->callid_len ? 0 : -ENOENT;
+}
+
+#ifdef __KERNEL__
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_parse_chunks);
 #endif
 
 /**

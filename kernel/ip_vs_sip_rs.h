@@ -28,8 +28,14 @@ enum ip_vs_sip_rs_verdict {
 	IP_VS_SIP_RS_NEW,
 	/* Bound to another server of the service: not this server's call */
 	IP_VS_SIP_RS_OTHER,
-	/* Unbound, and the binding table is at its cap: not bound */
+	/* Unbound, and the binding table is at its cap: not bound (internal
+	 * to ip_vs_sip: rs_request() then asks the consistent hash)
+	 */
 	IP_VS_SIP_RS_REFUSED,
+	/* A response not vouched for by binding or hash: it answers what the
+	 * client sent this server, so the request records decide
+	 */
+	IP_VS_SIP_RS_RESPONSE,
 	IP_VS_SIP_RS_NVERDICTS
 };
 
@@ -41,12 +47,13 @@ enum ip_vs_sip_rs_verdict {
  * @iph: its parsed IP header
  *
  * Under rcu_read_lock(), softirq or process context; never sleeps.
- * Services with scheduler flag-3 (stateless) or a Call-ID longer than the
- * binding cap answer BOUND when the consistent hash places the Call-ID on
- * @dest (the client's answers reach it), else OTHER.
+ * Where no binding can be made (flag-3 stateless, a Call-ID longer than
+ * the binding cap, the binding table at its cap) the answer is BOUND when
+ * the consistent hash places the Call-ID on @dest (the client's answers
+ * reach it), else OTHER; a response that would be OTHER is RESPONSE.
  *
- * Return: enum ip_vs_sip_rs_verdict. BOUND and NEW mean the client's
- * messages with that Call-ID are scheduled to @dest.
+ * Return: enum ip_vs_sip_rs_verdict other than REFUSED. BOUND and NEW
+ * mean the client's messages with that Call-ID are scheduled to @dest.
  */
 struct ip_vs_sip_scheduler {
 	struct ip_vs_scheduler	sched;		/* named "sip" */

@@ -94,9 +94,12 @@ DEFINE_MUTEX(ip_vs_sip_mutex);
 static DEFINE_MUTEX(ip_vs_sip_table_mutex);
 static struct workqueue_struct *ip_vs_sip_wq;
 
-/* Copy of a datagram's first bytes when they are not in the linear area. */
+/*
+ * Windows of a datagram's header section that are not in the linear area,
+ * copied for the parser (ip_vs_sip_payload()).
+ */
 struct ip_vs_sip_buf {
-	u8	data[IP_VS_SIP_SCAN_MAX];
+	u8	data[IP_VS_SIP_WIN];
 };
 
 static DEFINE_PER_CPU(struct ip_vs_sip_buf, ip_vs_sip_buf);
@@ -179,11 +182,23 @@ ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_create);
 
-/* Free the state once no packet-path reader can still see it. */
+/*
+ * Drop the state's references on its servers now, and free the state once
+ * no packet-path reader can still see it. The references go before this
+ * returns: IPVS unlinks the servers right after done_service and, at netns
+ * exit, frees its trash without waiting for our grace period.
+ */
 void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s)
 {
+	struct ip_vs_sip_table *t;
+
 	WRITE_ONCE(s->dying, true);
 	cancel_delayed_work_sync(&s->gc_work);
+	mutex_lock(&ip_vs_sip_table_mutex);
+	t = rcu_dereference_protected(s->table,
+				      lockdep_is_held(&ip_vs_sip_table_mutex));
+	ip_vs_sip_table_release(t);
+	mutex_unlock(&ip_vs_sip_table_mutex);
 	queue_rcu_work(ip_vs_sip_wq, &s->free_work);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_destroy);
@@ -193,7 +208,10 @@ static void ip_vs_sip_table_free_rcu(struct rcu_head *head)
 	ip_vs_sip_table_free(container_of(head, struct ip_vs_sip_table, rcu));
 }
 
-/* Publish @t; the previous table is freed after a grace period. */
+/*
+ * Publish @t. The previous table's references are dropped now (see
+ * ip_vs_sip_maglev.c), its memory after a grace period.
+ */
 static void ip_vs_sip_svc_publish(struct ip_vs_sip_svc *s,
 				  struct ip_vs_sip_table *t)
 {
@@ -201,8 +219,10 @@ static void ip_vs_sip_svc_publish(struct ip_vs_sip_svc *s,
 
 	old = rcu_replace_pointer(s->table, t,
 				  lockdep_is_held(&ip_vs_sip_table_mutex));
-	if (old)
+	if (old) {
+		ip_vs_sip_table_release(old);
 		call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
+	}
 }
 
 /*
@@ -324,28 +344,57 @@ static int ip_vs_sip_upd_dest(struct ip_vs_service *svc,
 	return ret;
 }
 
-/*
- * The first bytes of the UDP payload: in place when the skb's linear area
- * holds them, else copied (never linearizing the packet) into this CPU's
- * buffer, which the caller owns with bottom halves disabled.
- */
-static const u8 *ip_vs_sip_payload(const struct sk_buff *skb,
-				   const struct ip_vs_iphdr *iph,
-				   size_t *len)
-{
-	unsigned int off = iph->len + sizeof(struct udphdr);
-	size_t n;
+struct ip_vs_sip_skb {
+	const struct sk_buff	*skb;
+	unsigned int		off;	/* of the UDP payload */
+};
 
-	if (skb->len <= off)
-		return NULL;
-	n = min_t(size_t, skb->len - off, IP_VS_SIP_SCAN_MAX);
-	*len = n;
-	if (skb_headlen(skb) >= off + n)
-		return skb->data + off;
-	if (skb_copy_bits(skb, off, this_cpu_ptr(&ip_vs_sip_buf)->data, n))
-		return NULL;
-	return this_cpu_ptr(&ip_vs_sip_buf)->data;
+static int ip_vs_sip_copy(void *ctx, size_t off, u8 *to, size_t len)
+{
+	const struct ip_vs_sip_skb *c = ctx;
+
+	return skb_copy_bits(c->skb, c->off + off, to, len);
 }
+
+/*
+ * ip_vs_sip_payload - parse the UDP payload of @skb
+ * @stats: counts header sections cut at a cap (toolong), or NULL
+ * @skb: the datagram
+ * @iph: its headers as IPVS parsed them
+ * @msg: result; msg->callid points into the skb's linear area or into this
+ *       CPU's buffer, which the caller owns with bottom halves disabled
+ *
+ * The part of the payload in the linear area is parsed in place; the rest
+ * of the header section, when needed, in windows copied into this CPU's
+ * buffer (never linearizing the packet): ip_vs_sip_parse_chunks().
+ *
+ * Return: 0 when a Call-ID was found, -ENOENT otherwise.
+ */
+int ip_vs_sip_payload(struct ip_vs_sip_stats __percpu *stats,
+		      const struct sk_buff *skb, const struct ip_vs_iphdr *iph,
+		      struct ip_vs_sip_msg *msg)
+{
+	struct ip_vs_sip_skb c = {
+		.skb = skb,
+		.off = iph->len + sizeof(struct udphdr),
+	};
+	int ret;
+
+	if (skb->len <= c.off) {
+		*msg = (struct ip_vs_sip_msg){ 0 };
+		return -ENOENT;
+	}
+	ret = ip_vs_sip_parse_chunks(skb->data + c.off,
+				     skb_headlen(skb) > c.off ?
+				     skb_headlen(skb) - c.off : 0,
+				     skb->len - c.off, ip_vs_sip_copy, &c,
+				     this_cpu_ptr(&ip_vs_sip_buf)->data,
+				     IP_VS_SIP_WIN, msg);
+	if (stats && (msg->flags & IP_VS_SIP_F_TOOLONG))
+		this_cpu_inc(stats->toolong);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_payload);
 
 static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 					     const struct sk_buff *skb,
@@ -358,8 +407,6 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 	struct ip_vs_dest *dest;
 	__be16 _ports[2], *ports;
 	__be16 cport = 0;
-	const u8 *data = NULL;
-	size_t len = 0;
 	u64 hash;
 
 	local_bh_disable();
@@ -367,10 +414,8 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 	this_cpu_inc(s->stats->messages);
 
 	if (iph->protocol == IPPROTO_UDP && !iph->fragoffs &&
-	    !ip_vs_iph_icmp(iph))
-		data = ip_vs_sip_payload(skb, iph, &len);
-
-	if (data && !ip_vs_sip_parse(data, len, &msg)) {
+	    !ip_vs_iph_icmp(iph) &&
+	    !ip_vs_sip_payload(s->stats, skb, iph, &msg)) {
 		this_cpu_inc(s->stats->parsed);
 		hash = ip_vs_sip_hash_key(t, msg.callid, msg.callid_len);
 		if (msg.flags & IP_VS_SIP_F_OVERSIZED) {
@@ -428,31 +473,28 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 	const struct ip_vs_sip_table *t;
 	struct ip_vs_sip_msg msg;
 	struct ip_vs_sip_svc *s;
-	const u8 *data = NULL;
-	size_t len = 0;
 	int v;
 
 	/* svc->sched_data is ours (and alive) while we are its scheduler. */
 	if (rcu_access_pointer(svc->scheduler) != &ip_vs_sip_scheduler.sched ||
 	    iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return IP_VS_SIP_RS_NOKEY;
+	/*
+	 * Read sched_data after the scheduler pointer, as ip_vs_schedule()
+	 * does: pairs with the smp_wmb() in ip_vs_bind_scheduler().
+	 */
+	smp_rmb();
 	s = svc->sched_data;
 	local_bh_disable();
-	data = ip_vs_sip_payload(skb, iph, &len);
-	if (!data || ip_vs_sip_parse(data, len, &msg)) {
+	if (ip_vs_sip_payload(NULL, skb, iph, &msg)) {
 		local_bh_enable();
 		return IP_VS_SIP_RS_NOKEY;
 	}
 	t = rcu_dereference(s->table);
-	if ((msg.flags & IP_VS_SIP_F_OVERSIZED) ||
-	    (svc->flags & IP_VS_SVC_F_SIP_STATELESS)) {
-		/* Not pinned: the consistent hash places the answers. */
-		v = ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, msg.callid,
-							       msg.callid_len)) ==
-		    dest ? IP_VS_SIP_RS_BOUND : IP_VS_SIP_RS_OTHER;
-	} else {
-		v = ip_vs_sip_bind_rs(s, t, &msg, dest, jiffies);
-	}
+	v = ip_vs_sip_rs_decide(s, t, &msg, dest,
+				!(msg.flags & IP_VS_SIP_F_OVERSIZED) &&
+				!(svc->flags & IP_VS_SVC_F_SIP_STATELESS),
+				jiffies);
 	local_bh_enable();
 	return v;
 }
@@ -492,12 +534,12 @@ static void ip_vs_sip_show_svc(struct seq_file *seq,
 			 &svc->addr.ip, ntohs(svc->port));
 	ip_vs_sip_stats_sum(s, &st);
 	seq_printf(seq,
-		   "%-46s %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+		   "%-46s %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
 		   name, atomic_read(&s->nbindings),
 		   READ_ONCE(s->conf.max_bindings),
 		   st.messages, st.parsed, st.nokey, st.oversized, st.hits,
 		   st.created, st.expired, st.moved, st.refused, st.ended,
-		   st.nodest, READ_ONCE(s->conf.seed));
+		   st.nodest, READ_ONCE(s->conf.seed), st.toolong);
 }
 
 static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)
@@ -506,7 +548,7 @@ static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)
 	struct ip_vs_sip_svc *s;
 
 	seq_puts(seq,
-		 "Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed\n");
+		 "Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed TooLong\n");
 	mutex_lock(&ip_vs_sip_mutex);
 	list_for_each_entry(s, &ip_vs_sip_services, list)
 		if (net_eq(s->net, net))

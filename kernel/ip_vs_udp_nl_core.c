@@ -17,9 +17,13 @@
  * pointer between messages.
  *
  * The attribute policies and the op table are generated from the spec by
- * the kernel's ynl-gen-c.py (ip_vs_udp_nl_gen.c). Every operation that
- * changes something has GENL_UNS_ADMIN_PERM: CAP_NET_ADMIN in the user
- * namespace that owns the caller's network namespace. The family is
+ * the kernel's ynl-gen-c.py (ip_vs_udp_nl_gen.c). Every operation, reads
+ * and dumps included, has GENL_ADMIN_PERM (CAP_NET_ADMIN in the initial
+ * user namespace), as every operation of IPVS's own family has: bindings
+ * name Call-IDs, accounting and counters describe the traffic. The
+ * "events" group needs CAP_NET_ADMIN in the user namespace owning the
+ * network namespace where the kernel checks multicast group flags
+ * (compat.h); the kernel has no stricter check for groups. The family is
  * netns-aware: every operation acts on the caller's network namespace.
  */
 #define KMSG_COMPONENT "IPVS"
@@ -33,6 +37,7 @@
 #include <net/ip_vs.h>
 #include <kunit/visibility.h>
 
+#include "compat.h"
 #include "ip_vs_udp_nl.h"
 #include "ip_vs_udp_nl_gen.h"
 
@@ -42,8 +47,20 @@ static const char * const ip_vs_udp_nl_prov_names[IP_VS_UDP_NL_NPROV] = {
 	[IP_VS_UDP_NL_ICMP_VIP]	= "ip_vs_icmp_vip not loaded (modprobe ip_vs_icmp_vip)",
 };
 
+/*
+ * Events name services and real servers: joining needs CAP_NET_ADMIN in
+ * the user namespace owning the network namespace, where the kernel can
+ * check it (genl_bind(); there is no initial-namespace variant for groups,
+ * and a family cannot refuse a join itself). Without the check (older
+ * kernels, IPVS_UDP_HAVE_GENL_MCAST_CAP undefined) anyone may join.
+ */
 static const struct genl_multicast_group ip_vs_udp_nl_groups[] = {
-	[IPVS_UDP_NLGRP_EVENTS] = { .name = IPVS_UDP_MCGRP_EVENTS, },
+	[IPVS_UDP_NLGRP_EVENTS] = {
+		.name	= IPVS_UDP_MCGRP_EVENTS,
+#ifdef IPVS_UDP_HAVE_GENL_MCAST_CAP
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+#endif
+	},
 };
 
 static struct genl_family ip_vs_udp_nl_family __ro_after_init = {

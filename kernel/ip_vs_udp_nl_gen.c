@@ -153,13 +153,14 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.doit		= ipvs_udp_nl_sip_get_doit,
 		.policy		= ipvs_udp_sip_get_nl_policy,
 		.maxattr	= IPVS_UDP_A_SIP_SERVICE,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_SIP_SET,
 		.doit		= ipvs_udp_nl_sip_set_doit,
 		.policy		= ipvs_udp_sip_set_nl_policy,
 		.maxattr	= IPVS_UDP_A_SIP_SETTINGS,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_BINDING_GET,
@@ -167,26 +168,28 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.dumpit		= ipvs_udp_nl_binding_get_dumpit,
 		.policy		= ipvs_udp_binding_get_do_nl_policy,
 		.maxattr	= IPVS_UDP_A_SIP_CALL_ID,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_BINDING_FLUSH,
 		.doit		= ipvs_udp_nl_binding_flush_doit,
 		.policy		= ipvs_udp_binding_flush_nl_policy,
 		.maxattr	= IPVS_UDP_A_SIP_CALL_ID,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_REPLY_GET,
 		.doit		= ipvs_udp_nl_reply_get_doit,
 		.policy		= ipvs_udp_reply_get_nl_policy,
 		.maxattr	= IPVS_UDP_A_REPLY_SERVICE,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_REPLY_SET,
 		.doit		= ipvs_udp_nl_reply_set_doit,
 		.policy		= ipvs_udp_reply_set_nl_policy,
 		.maxattr	= IPVS_UDP_A_REPLY_RESET,
-		.flags		= GENL_UNS_ADMIN_PERM,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_REPLY_DEST_GET,
@@ -194,12 +197,14 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.dumpit		= ipvs_udp_nl_reply_dest_get_dumpit,
 		.policy		= ipvs_udp_reply_dest_get_nl_policy,
 		.maxattr	= IPVS_UDP_A_REPLY_DEST,
+		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_COUNTERS_GET,
 		.doit		= ipvs_udp_nl_counters_get_doit,
 		.policy		= ipvs_udp_counters_get_nl_policy,
 		.maxattr	= IPVS_UDP_A_COUNTERS_SERVICE,
+		.flags		= GENL_ADMIN_PERM,
 	},
 };
 

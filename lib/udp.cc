@@ -152,6 +152,7 @@ SipCounters decode_sip_counters(const nlattr* nest) {
     c.refused = a.uint(IPVS_UDP_A_SIP_COUNTERS_REFUSED);
     c.ended = a.uint(IPVS_UDP_A_SIP_COUNTERS_ENDED);
     c.nodest = a.uint(IPVS_UDP_A_SIP_COUNTERS_NODEST);
+    c.toolong = a.uint(IPVS_UDP_A_SIP_COUNTERS_TOOLONG);
     return c;
 }
 

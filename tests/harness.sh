@@ -4,7 +4,7 @@
 # Self-tests of scripts/uml-run, run on the host: exit codes, output, the
 # read-only host, the results directory, module autoloading, and that a
 # kernel WARNING, a kmemleak report or a hang fails the run (and a hang
-# shows its tasks).
+# shows its tasks); the debug kernel panics on a WARNING (panic_on_warn).
 #
 # Usage: tests/harness.sh [--debug]   (--debug adds the debug-kernel checks)
 set -uo pipefail
@@ -73,5 +73,14 @@ else
 		grep -q 'unreferenced object' build/harness.out
 	expect_rc 0 "debug kernel: the known maple_tree RCU report is allowed" \
 		--debug -- sh -c 'for i in 1 2 3; do /bin/true; done'
+	# panic_on_warn, as production hosts set it: a WARN ends the kernel.
+	run --debug -- sh -c 'modprobe ipvs_udp_harness_test warn=1; echo survived' \
+		>build/harness.out 2>&1
+	rc=$?
+	check "harness: debug kernel: an injected WARNING panics it (panic_on_warn; exit $rc)" \
+		[ "$rc" -ne 0 ]
+	check "harness: ... the command did not go on, the panic is in the log" \
+		sh -c '! grep -q "^survived" build/harness.out &&
+			grep -q "panic_on_warn" build/harness.out'
 fi
 exit "$RESULT_FAILED"

@@ -5,10 +5,10 @@
  * Usage: sip-callid [-v|--verbose] [FILE|-]
  *
  * Reads one datagram: the whole of FILE, or standard input when FILE is
- * missing or "-". Like the kernel, which copies at most IP_VS_SIP_SCAN_MAX
- * bytes of a datagram, only the first IP_VS_SIP_SCAN_MAX bytes are given to
- * the parser (the same code as in ip_vs_sip.ko); the rest is read and
- * ignored.
+ * missing or "-". The whole datagram is given to the parser (the same code
+ * as in ip_vs_sip.ko), which reads its header section, up to
+ * IP_VS_SIP_HDR_MAX bytes; the bytes past IP_VS_SIP_HDR_MAX + 1 are read and
+ * ignored (no UDP datagram has that many).
  *
  * Prints the key followed by a newline and exits 0, or prints "none" and
  * exits 1 when the datagram has no key. The key is printed as raw bytes: a
@@ -32,12 +32,12 @@ static void print_usage(FILE *f)
 		"Usage: sip-callid [-v|--verbose] [FILE|-]\n"
 		"Print the Call-ID key of one SIP datagram (FILE, or stdin\n"
 		"when FILE is missing or \"-\"), as the IPVS sip scheduler\n"
-		"sees it: only the first %d bytes are parsed.\n"
+		"sees it: the header section, at most %d bytes, is parsed.\n"
 		"Exit status: 0 key printed, 1 no key (prints \"none\"),\n"
 		"2 usage or I/O error.\n"
 		"  -v, --verbose  also print method, status and flags\n"
 		"  -h, --help     show this help\n",
-		IP_VS_SIP_SCAN_MAX);
+		IP_VS_SIP_HDR_MAX);
 }
 
 static void print_flags(unsigned int flags)
@@ -55,14 +55,18 @@ static void print_flags(unsigned int flags)
 		printf("%s oversized", sep);
 		sep = ",";
 	}
-	if (flags & IP_VS_SIP_F_TRUNCATED)
+	if (flags & IP_VS_SIP_F_TRUNCATED) {
 		printf("%s truncated", sep);
+		sep = ",";
+	}
+	if (flags & IP_VS_SIP_F_TOOLONG)
+		printf("%s toolong", sep);
 	printf("\n");
 }
 
 int main(int argc, char **argv)
 {
-	static u8 buf[IP_VS_SIP_SCAN_MAX];
+	static u8 buf[IP_VS_SIP_HDR_MAX + 1];
 	const char *path = NULL, *name, *type;
 	struct ip_vs_sip_msg msg;
 	size_t len = 0, total = 0, n;
@@ -106,7 +110,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* Keep the first IP_VS_SIP_SCAN_MAX bytes, count the rest. */
+	/* Keep the first IP_VS_SIP_HDR_MAX + 1 bytes, count the rest. */
 	len = fread(buf, 1, sizeof(buf), f);
 	total = len;
 	while (len == sizeof(buf) && (n = fread(sink, 1, sizeof(sink), f)))

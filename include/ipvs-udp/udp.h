@@ -42,7 +42,8 @@ struct SipSettings {
 
 struct SipCounters {
     std::uint64_t bindings = 0, messages = 0, parsed = 0, nokey = 0, oversized = 0, hits = 0,
-                  created = 0, expired = 0, moved = 0, refused = 0, ended = 0, nodest = 0;
+                  created = 0, expired = 0, moved = 0, refused = 0, ended = 0, nodest = 0,
+                  toolong = 0;
 };
 
 struct SipService {

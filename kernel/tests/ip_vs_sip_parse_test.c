@@ -8,16 +8,22 @@
  * there to catch. Every entry is parsed twice: from an exact-size heap copy
  * (so that KASAN reports any read at or past @len) and from the original
  * literal, which for the prefix cases goes on past @len with bytes that would
- * change the result if they were read. A few generated buffers check the
- * IP_VS_SIP_SCAN_MAX limit and every prefix of one message.
+ * change the result if they were read. Every entry is also parsed in parts
+ * by ip_vs_sip_parse_chunks(), cut at every offset (the parser resumes
+ * across parts): the result must be the same. Generated buffers check
+ * Call-IDs after long header sections, the IP_VS_SIP_LINE_MAX and
+ * IP_VS_SIP_HDR_MAX caps, and every prefix of one message.
  */
 #include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/udp.h>
 
-#include "ip_vs_sip_parse.h"
+#include "ip_vs_sip.h"
 
 /*
  * One datagram and the complete expected result. Fields left out of an entry
@@ -42,6 +48,7 @@ struct sip_parse_case {
 #define F_RESP		IP_VS_SIP_F_RESPONSE
 #define F_OVER		IP_VS_SIP_F_OVERSIZED
 #define F_TRUNC		IP_VS_SIP_F_TRUNCATED
+#define F_LONG		IP_VS_SIP_F_TOOLONG
 
 #define SIP_INVITE_LINE	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
 #define SIP_VIA		"Via: SIP/2.0/UDP pc33.atlanta.example.com" \
@@ -63,6 +70,29 @@ struct sip_parse_case {
 			"To: Bob <sip:bob@biloxi.example.com>;tag=a6c85cf\r\n" \
 			"From: Alice <sip:alice@atlanta.example.com>" \
 			";tag=1928301774\r\n"
+
+/*
+ * RFC 4475 3.1.1.2 "intmeth", with the <hex> notation of the RFC written
+ * out: the To display name holds quoted-pairs of BEL, NUL and DEL.
+ */
+#define RFC4475_INTMETH \
+	"!interesting-Method0123456789_*+`.%indeed'~ " \
+	"sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1," \
+	"weird!*pas$wo~d_too.(doesn't-it)@example.com SIP/2.0\r\n" \
+	"Via: SIP/2.0/TCP host1.example.com;branch=z9hG4bK-.!%66*_+`'~\r\n" \
+	"To: \"BEL:\\\x07 NUL:\\\x00 DEL:\\\x7F\" " \
+	"<sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*" \
+	"@example.com>\r\n" \
+	"From: token1~` token2'+_ token3*%!.- <sip:mundane@example.com>" \
+	";fromParam''~+*_!.-%=" \
+	"\"\xd1\x80\xd0\xb0\xd0\xb1\xd0\xbe\xd1\x82\xd0\xb0\xd1\x8e\xd1\x89" \
+	"\xd0\xb8\xd0\xb9\";tag=_token~1'+`*%!-.\r\n" \
+	"Call-ID: intmeth.word%ZK-!.*_+'@word`~)(><:\\}{][?/\r\n" \
+	"CSeq: 139122385 !interesting-Method0123456789_*+`.%indeed'~\r\n" \
+	"Max-Forwards: 255\r\n" \
+	"extensionHeader-!.%*+_`'~: " \
+	"\xef\xbb\xbf\xe5\xa4\xa7\xe5\x81\x9c\xe9\x9b\xbb\r\n" \
+	"Content-Length: 0\r\n\r\n"
 
 /* Call-IDs of exactly IP_VS_SIP_CALLID_MAX and of one byte more. */
 #define K64		"0123456789abcdef0123456789abcdef" \
@@ -405,6 +435,86 @@ static const struct sip_parse_case sip_parse_cases[] = {
 	{ .name = "nul_in_header",
 	  SIP_IN(SIP_HEAD "Subject: a\0b\r\nCall-ID: nul@x\r\n\r\n"),
 	  .ret = -ENOENT },
+	/*
+	 * RFC 4475 3.1.1.2 ("intmeth", a valid message): quoted-pairs of
+	 * BEL, NUL and DEL in the To display name before the Call-ID, an
+	 * extension method, unusual token and word characters, UTF-8.
+	 */
+	{ .name = "rfc4475_intmeth",
+	  SIP_IN(RFC4475_INTMETH),
+	  .key = "intmeth.word%ZK-!.*_+'@word`~)(><:\\}{][?/",
+	  .method = IP_VS_SIP_M_UNKNOWN },
+	/* RFC 4475 3.1.1.4 ("escnull"): %00 escapes are plain text. */
+	{ .name = "rfc4475_escnull",
+	  SIP_IN("REGISTER sip:example.com SIP/2.0\r\n"
+		 "To: sip:null-%00-null@example.com\r\n"
+		 "From: sip:null-%00-null@example.com;tag=839923423\r\n"
+		 "Max-Forwards: 70\r\n"
+		 "Call-ID: escnull.39203ndfvkjdasfkq3w4otrq0adsfdfnavd\r\n"
+		 "CSeq: 14398234 REGISTER\r\n"
+		 "Via: SIP/2.0/UDP host5.example.com;branch=z9hG4bKkdjuw\r\n"
+		 "Contact: <sip:%00@host5.example.com>\r\n"
+		 "Contact: <sip:%00%00@host5.example.com>\r\n"
+		 "L:0\r\n\r\n"),
+	  .key = "escnull.39203ndfvkjdasfkq3w4otrq0adsfdfnavd",
+	  .method = IP_VS_SIP_M_REGISTER },
+	/* Every control byte a quoted-pair may hold (not CR, LF). */
+	{ .name = "quoted_pair_all_ctl",
+	  SIP_IN(SIP_HEAD "Subject: \"\\\x01\\\x02\\\x03\\\x04\\\x05"
+		 "\\\x06\\\x08\\\x0b\\\x0c\\\x0e\\\x0f\\\x10\\\x1b"
+		 "\\\x1f\\\x7f\"\r\nCall-ID: qp@x\r\n\r\n"),
+	  .key = "qp@x", .method = IP_VS_SIP_M_INVITE },
+	/* An escaped DQUOTE does not end the string: the NUL is inside. */
+	{ .name = "quoted_pair_after_escaped_quote",
+	  SIP_IN(SIP_HEAD "To: \"a\\\"b\\\0\" <sip:b@x>\r\n"
+		 "Call-ID: qp@x\r\n\r\n"),
+	  .key = "qp@x", .method = IP_VS_SIP_M_INVITE },
+	/* A quoted-string goes on across a fold. */
+	{ .name = "quoted_pair_after_fold",
+	  SIP_IN(SIP_HEAD "To: \"a\r\n b\\\0\" <sip:b@x>\r\n"
+		 "Call-ID: qp@x\r\n\r\n"),
+	  .key = "qp@x", .method = IP_VS_SIP_M_INVITE },
+	/* Garbage: a NUL in a quoted-string, but not escaped. */
+	{ .name = "quoted_unescaped_nul",
+	  SIP_IN(SIP_HEAD "To: \"a\0b\" <sip:b@x>\r\nCall-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Garbage: an escaped NUL outside any quoted-string. */
+	{ .name = "escaped_nul_unquoted",
+	  SIP_IN(SIP_HEAD "Subject: a\\\0b\r\nCall-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Garbage: "\\" is a quoted-pair, so the NUL after it is not. */
+	{ .name = "escaped_backslash_then_nul",
+	  SIP_IN(SIP_HEAD "To: \"a\\\\\0\" <sip:b@x>\r\n"
+		 "Call-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Garbage: after the closing DQUOTE the escape means nothing. */
+	{ .name = "escaped_nul_after_string",
+	  SIP_IN(SIP_HEAD "To: \"a\" \\\0 <sip:b@x>\r\n"
+		 "Call-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Garbage: a quoted-string ends with its header. */
+	{ .name = "quoted_string_ends_with_header",
+	  SIP_IN(SIP_HEAD "To: \"a <sip:b@x>\r\nSubject: \\\0\r\n"
+		 "Call-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Garbage: a quoted-pair never holds a bare CR. */
+	{ .name = "escaped_bare_cr",
+	  SIP_IN(SIP_HEAD "To: \"a\\\rb\" <sip:b@x>\r\n"
+		 "Call-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* The Call-ID has no quoted-string: an escaped NUL is garbage. */
+	{ .name = "quoted_pair_in_callid",
+	  SIP_IN(SIP_HEAD "Call-ID: \"a\\\0b\"@x\r\n\r\n"),
+	  .ret = -ENOENT },
+	/* Nor has a response's CSeq. */
+	{ .name = "quoted_pair_in_response_cseq",
+	  SIP_IN("SIP/2.0 200 OK\r\ni: r@x\r\nCSeq: \"\\\0\" 1 BYE\r\n"
+		 "\r\n"),
+	  .ret = -ENOENT },
+	/* Nor has the start line. */
+	{ .name = "quoted_pair_in_start_line",
+	  SIP_IN("INVITE sip:\"\\\0\"@x SIP/2.0\r\nCall-ID: q@x\r\n\r\n"),
+	  .ret = -ENOENT },
 	/* NUL in the Call-ID value: no key with an embedded NUL. */
 	{ .name = "nul_in_callid",
 	  SIP_IN(SIP_HEAD "Call-ID: a\0b@x\r\n\r\n"),
@@ -637,11 +747,12 @@ static void sip_parse_case_desc(const struct sip_parse_case *c, char *desc)
 KUNIT_ARRAY_PARAM(sip_parse, sip_parse_cases, sip_parse_case_desc);
 
 /* Invariants that hold for every input, whatever the expected result. */
+/* Invariants that hold for every input, whatever the expected result. */
 static void sip_check_invariants(struct kunit *test, const u8 *buf,
 				 size_t len, int ret,
 				 const struct ip_vs_sip_msg *msg)
 {
-	size_t scan = min_t(size_t, len, IP_VS_SIP_SCAN_MAX);
+	size_t scan = min_t(size_t, len, IP_VS_SIP_HDR_MAX);
 
 	KUNIT_EXPECT_TRUE(test, ret == 0 || ret == -ENOENT);
 	KUNIT_EXPECT_EQ(test, ret == 0, msg->callid_len > 0);
@@ -651,10 +762,104 @@ static void sip_check_invariants(struct kunit *test, const u8 *buf,
 	KUNIT_EXPECT_EQ(test, !!(msg->flags & IP_VS_SIP_F_RESPONSE),
 			msg->status != 0);
 	KUNIT_EXPECT_LE(test, (int)msg->method, (int)IP_VS_SIP_M_UPDATE);
+	KUNIT_EXPECT_LE(test, (int)msg->callid_len, IP_VS_SIP_LINE_MAX);
 	if (msg->callid) {
 		KUNIT_EXPECT_TRUE(test, msg->callid >= buf);
 		KUNIT_EXPECT_TRUE(test,
 				  msg->callid + msg->callid_len <= buf + scan);
+	}
+}
+
+/* Datagram source for ip_vs_sip_parse_chunks() in these tests. */
+struct sip_src {
+	const u8	*buf;
+	size_t		len;
+	unsigned int	copies;
+};
+
+static int sip_src_copy(void *ctx, size_t off, u8 *to, size_t len)
+{
+	struct sip_src *src = ctx;
+
+	if (off > src->len || len > src->len - off)
+		return -EFAULT;
+	memcpy(to, src->buf + off, len);
+	src->copies++;
+	return 0;
+}
+
+static bool sip_same(const struct ip_vs_sip_msg *a,
+		     const struct ip_vs_sip_msg *b)
+{
+	return a->callid_len == b->callid_len && a->status == b->status &&
+	       a->method == b->method && a->flags == b->flags &&
+	       !!a->callid == !!b->callid &&
+	       (!a->callid || !memcmp(a->callid, b->callid, a->callid_len));
+}
+
+/*
+ * The datagram @buf of @len bytes parsed in parts: the first @head bytes in
+ * place, the rest through windows copied into @win, of @winlen bytes (an
+ * exact-size allocation: KASAN catches reads past it). Return: the number
+ * of copies made.
+ */
+static unsigned int sip_chunks(struct kunit *test, const u8 *buf, size_t len,
+			       size_t head, u8 *win, size_t winlen,
+			       struct ip_vs_sip_msg *msg, int *ret)
+{
+	struct sip_src src = { .buf = buf, .len = len };
+
+	memset(msg, 0xa5, sizeof(*msg));
+	*ret = ip_vs_sip_parse_chunks(buf, head, len, sip_src_copy, &src,
+				      win, winlen, msg);
+	if (msg->callid) {
+		KUNIT_EXPECT_TRUE(test,
+				  (msg->callid >= buf &&
+				   msg->callid + msg->callid_len <= buf + head) ||
+				  (msg->callid >= win &&
+				   msg->callid + msg->callid_len <=
+				   win + winlen));
+		/* a key in the head is used in place, any other copied */
+		KUNIT_EXPECT_EQ(test, msg->callid >= buf &&
+				msg->callid < buf + head,
+				(size_t)(msg->callid - buf) + msg->callid_len <=
+				head);
+		if (msg->callid < buf || msg->callid >= buf + head)
+			KUNIT_EXPECT_GT(test, src.copies, 0U);
+	}
+	return src.copies;
+}
+
+/*
+ * Cut @buf at every offset (or every @step-th): the parts must give the
+ * same result as the whole, with the smallest and the kernel's window.
+ */
+static void sip_check_chunks(struct kunit *test, const u8 *buf, size_t len,
+			     size_t step, int want,
+			     const struct ip_vs_sip_msg *whole)
+{
+	static const size_t wins[] = { IP_VS_SIP_WIN_MIN, IP_VS_SIP_WIN };
+	struct ip_vs_sip_msg msg;
+	size_t head, w;
+	bool ok = true;
+	u8 *win;
+	int ret;
+
+	for (w = 0; w < ARRAY_SIZE(wins) && ok; w++) {
+		win = kunit_kmalloc(test, wins[w], GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, win);
+		for (head = 0; head <= len && ok; head += step) {
+			sip_chunks(test, buf, len, head, win, wins[w], &msg,
+				   &ret);
+			ok = ret == want && sip_same(&msg, whole);
+			if (!ok)
+				KUNIT_FAIL(test,
+					   "cut at %zu, window %zu: ret %d flags %#x key %u, whole: ret %d flags %#x key %u",
+					   head, wins[w], ret, msg.flags,
+					   msg.callid_len, want, whole->flags,
+					   whole->callid_len);
+		}
+		kunit_kfree(test, win);
 	}
 }
 
@@ -676,14 +881,17 @@ static void sip_parse_check(struct kunit *test,
 	if (!c->key) {
 		KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 0);
 		KUNIT_EXPECT_NULL(test, msg.callid);
-		return;
+	} else {
+		KUNIT_ASSERT_EQ(test, (size_t)msg.callid_len, strlen(c->key));
+		KUNIT_ASSERT_NOT_NULL(test, msg.callid);
+		KUNIT_EXPECT_TRUE_MSG(test,
+				      !memcmp(msg.callid, c->key,
+					      msg.callid_len),
+				      "key '%.*s', expected '%s'",
+				      (int)msg.callid_len, msg.callid, c->key);
 	}
-	KUNIT_ASSERT_EQ(test, (size_t)msg.callid_len, strlen(c->key));
-	KUNIT_ASSERT_NOT_NULL(test, msg.callid);
-	KUNIT_EXPECT_TRUE_MSG(test,
-			      !memcmp(msg.callid, c->key, msg.callid_len),
-			      "key '%.*s', expected '%s'",
-			      (int)msg.callid_len, msg.callid, c->key);
+	/* The same in parts, cut anywhere. */
+	sip_check_chunks(test, buf, c->len, 1, ret, &msg);
 }
 
 static void ip_vs_sip_parse_test_table(struct kunit *test)
@@ -715,96 +923,308 @@ static void ip_vs_sip_parse_test_null(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
 }
 
-#define SIP_BIG_LEN	(2 * IP_VS_SIP_SCAN_MAX)
+/* A window smaller than IP_VS_SIP_WIN_MIN is refused, @msg zeroed. */
+static void ip_vs_sip_parse_test_small_window(struct kunit *test)
+{
+	static const char in[] = SIP_HEAD "Call-ID: w@x\r\n\r\n";
+	struct ip_vs_sip_msg msg;
+	u8 win[16];
+	int ret;
+
+	memset(&msg, 0xa5, sizeof(msg));
+	ret = ip_vs_sip_parse_chunks((const u8 *)in, 10, sizeof(in) - 1,
+				     sip_src_copy, NULL, win, sizeof(win),
+				     &msg);
+	KUNIT_EXPECT_EQ(test, ret, -EINVAL);
+	KUNIT_EXPECT_NULL(test, msg.callid);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+}
+
+#define SIP_AUTH_START \
+	"Authorization: Digest username=\"alice\", " \
+	"realm=\"atlanta.example.com\", uri=\"sip:bob@biloxi.example.com\", " \
+	"response=\"7587245234b3434cc3412213e5f113a5432\", nonce=\""
+
+/* Append @l bytes at @s to @buf at *@n. */
+static void sip_put(u8 *buf, size_t *n, const char *s, size_t l)
+{
+	memcpy(buf + *n, s, l);
+	*n += l;
+}
 
 /*
- * sip_big_msg - an INVITE of SIP_BIG_LEN bytes whose Call-ID header starts
- * at offset @at: start line, one long X-Pad header, "Call-ID: " @key, the
- * empty line, then body bytes.
+ * sip_proxied - an INVITE as proxies and SBCs send it: start line, Via,
+ * then Record-Route headers and a Digest Authorization header (a long
+ * quoted nonce) for at least @pad bytes, then To, From, "Call-ID: " @key,
+ * CSeq, the empty line and a body. Sets *@len and *@key_at.
  */
-static u8 *sip_big_msg(struct kunit *test, size_t at, const char *key)
+static u8 *sip_proxied(struct kunit *test, size_t pad, const char *key,
+		       size_t *len, size_t *key_at)
 {
-	static const char start[] = SIP_INVITE_LINE "X-Pad: ";
-	size_t klen = strlen(key), pos;
-	u8 *buf;
+	static const char start[] = SIP_INVITE_LINE SIP_VIA;
+	static const char auth[] = SIP_AUTH_START;
+	static const char tail[] = "\r\n" SIP_CSEQ "Content-Length: 4\r\n\r\n"
+				   "v=0\n";
+	size_t cap = pad + 1024 + strlen(key), n = 0, i;
+	u8 *buf = kunit_kmalloc(test, cap, GFP_KERNEL);
 
-	buf = kunit_kmalloc(test, SIP_BIG_LEN, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
-	KUNIT_ASSERT_GE(test, at, sizeof(start) + 1);
-	KUNIT_ASSERT_LE(test, at + 9 + klen + 4, (size_t)SIP_BIG_LEN);
-	memset(buf, 'b', SIP_BIG_LEN);
-	memcpy(buf, start, sizeof(start) - 1);
-	memset(buf + sizeof(start) - 1, 'a', at - 2 - (sizeof(start) - 1));
-	memcpy(buf + at - 2, "\r\nCall-ID: ", 11);
-	pos = at + 9;
-	memcpy(buf + pos, key, klen);
-	memcpy(buf + pos + klen, "\r\n\r\n", 4);
+	sip_put(buf, &n, start, sizeof(start) - 1);
+	for (i = 0; n < pad / 2; i++)
+		n += scnprintf(buf + n, cap - n,
+			       "Record-Route: <sip:p%zu.example.net;lr;ftag=%zx>\r\n",
+			       i, i * 7919);
+	sip_put(buf, &n, auth, sizeof(auth) - 1);
+	for (; n < pad - 3; n++)
+		buf[n] = 'a' + n % 26;
+	sip_put(buf, &n, "\"\r\n", 3);
+	n += scnprintf(buf + n, cap - n,
+		       "To: Bob <sip:bob@biloxi.example.com>\r\n"
+		       "From: Alice <sip:alice@atlanta.example.com>;tag=1928\r\n"
+		       "Call-ID: ");
+	*key_at = n;
+	sip_put(buf, &n, key, strlen(key));
+	sip_put(buf, &n, tail, sizeof(tail) - 1);
+	KUNIT_ASSERT_LE(test, n, cap);
+	*len = n;
 	return buf;
 }
 
-/* A Call-ID past IP_VS_SIP_SCAN_MAX is not seen, even with a larger @len. */
-static void ip_vs_sip_parse_test_scan_max_beyond(struct kunit *test)
+/*
+ * The reported bug: a Call-ID after 2,600 (and 8,000) bytes of
+ * Record-Route and Authorization headers was not found (only the first
+ * 2,048 bytes were read). Found in one buffer, and in parts cut at every
+ * offset (as a fragmented datagram arrives).
+ */
+static void sip_parse_late(struct kunit *test, size_t pad, size_t step)
 {
 	struct ip_vs_sip_msg msg;
-	u8 *buf = sip_big_msg(test, IP_VS_SIP_SCAN_MAX + 16, "late@x");
+	size_t len, at;
+	u8 *buf = sip_proxied(test, pad, "late@pc33.example.com", &len, &at);
+	int ret;
 
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg),
-			-ENOENT);
+	KUNIT_ASSERT_GT(test, at, (size_t)pad);
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
 	KUNIT_EXPECT_EQ(test, (int)msg.method, (int)IP_VS_SIP_M_INVITE);
-	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
-	KUNIT_EXPECT_NULL(test, msg.callid);
+	KUNIT_ASSERT_EQ(test, (int)msg.callid_len, 21);
+	KUNIT_EXPECT_PTR_EQ(test, msg.callid, (const u8 *)buf + at);
+	sip_check_chunks(test, buf, len, step, ret, &msg);
 }
 
-/* A Call-ID value that straddles IP_VS_SIP_SCAN_MAX is incomplete. */
-static void ip_vs_sip_parse_test_scan_max_straddle(struct kunit *test)
+static void ip_vs_sip_parse_test_late_2600(struct kunit *test)
 {
-	struct ip_vs_sip_msg msg;
-	u8 *buf = sip_big_msg(test, IP_VS_SIP_SCAN_MAX - 12, "straddle@x");
+	sip_parse_late(test, 2600, 1);
+}
 
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg),
-			-ENOENT);
-	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
-	KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 0);
+static void ip_vs_sip_parse_test_late_8000(struct kunit *test)
+{
+	sip_parse_late(test, 8000, 1);
 }
 
 /*
- * A Call-ID line whose line end is followed by one more scanned byte (the CR
- * of the empty line, the last byte before IP_VS_SIP_SCAN_MAX) is complete and
- * found; the end of headers is cut off.
+ * A key in the linear part (the head) is used in place: no window is
+ * copied at all when the answer is in the head, whatever follows.
  */
-static void ip_vs_sip_parse_test_scan_max_inside(struct kunit *test)
+static void ip_vs_sip_parse_test_head_no_copy(struct kunit *test)
 {
+	static const char in[] = SIP_HEAD "Call-ID: head@x\r\n"
+				 "CSeq: 1 INVITE\r\nX-Pad: 0123456789\r\n\r\n";
+	size_t at = strstr(in, "head@x") - in;
 	struct ip_vs_sip_msg msg;
-	size_t at = IP_VS_SIP_SCAN_MAX - 9 - 6 - 3;
-	u8 *buf = sip_big_msg(test, at, "inside");
+	u8 *win = kunit_kmalloc(test, IP_VS_SIP_WIN, GFP_KERNEL);
+	int ret;
 
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, SIP_BIG_LEN, &msg), 0);
-	/* a request's scan stops at its Call-ID: not truncated */
-	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
-	KUNIT_ASSERT_EQ(test, (int)msg.callid_len, 6);
-	KUNIT_EXPECT_PTR_EQ(test, msg.callid, (const u8 *)buf + at + 9);
-	KUNIT_EXPECT_EQ(test, memcmp(msg.callid, "inside", 6), 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, win);
+	KUNIT_EXPECT_EQ(test, sip_chunks(test, (const u8 *)in, sizeof(in) - 1,
+					 at + 9, win, IP_VS_SIP_WIN, &msg,
+					 &ret),
+			0U);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_PTR_EQ(test, msg.callid, (const u8 *)in + at);
 }
 
-/* A Call-ID far longer than the limit is returned whole, flagged. */
-static void ip_vs_sip_parse_test_huge_callid(struct kunit *test)
+/*
+ * A response's Call-ID in the head and its CSeq far behind it: the key is
+ * still returned whole (copied back into the window).
+ */
+static void ip_vs_sip_parse_test_response_key_early(struct kunit *test)
+{
+	size_t len = 6000, n, at;
+	struct ip_vs_sip_msg msg, whole;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL), *win;
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	n = scnprintf(buf, len, "SIP/2.0 200 OK\r\ni: early@x\r\nX-Pad: ");
+	at = 19;
+	memset(buf + n, 'p', len - n);
+	memcpy(buf + len - 17, "\r\nCSeq: 1 BYE\r\n\r\n", 17);
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, len, &whole), 0);
+	KUNIT_EXPECT_EQ(test, (int)whole.method, (int)IP_VS_SIP_M_BYE);
+	KUNIT_EXPECT_EQ(test, (int)whole.callid_len, 7);
+	KUNIT_EXPECT_PTR_EQ(test, whole.callid, (const u8 *)buf + at);
+	win = kunit_kmalloc(test, IP_VS_SIP_WIN, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, win);
+	/* the key is in the head, the CSeq in a window */
+	KUNIT_EXPECT_GT(test, sip_chunks(test, buf, len, 100, win,
+					 IP_VS_SIP_WIN, &msg, &ret), 0U);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, sip_same(&msg, &whole));
+	sip_check_chunks(test, buf, len, 7, 0, &whole);
+}
+
+/*
+ * sip_line_msg - "INVITE" start line, "Call-ID: " and a key of @klen bytes
+ * (a Call-ID header of @klen + 11 bytes with its CRLF), then CSeq and the
+ * empty line.
+ */
+static u8 *sip_line_msg(struct kunit *test, size_t klen, size_t *len)
 {
 	static const char head[] = SIP_INVITE_LINE "Call-ID: ";
-	const size_t klen = 1500, len = sizeof(head) - 1 + klen + 4;
-	struct ip_vs_sip_msg msg;
+	static const char tail[] = "\r\n" SIP_CSEQ "\r\n";
 	u8 *buf;
 
-	buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	*len = sizeof(head) - 1 + klen + sizeof(tail) - 1;
+	buf = kunit_kmalloc(test, *len, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
 	memcpy(buf, head, sizeof(head) - 1);
 	memset(buf + sizeof(head) - 1, 'k', klen);
-	memcpy(buf + len - 4, "\r\n\r\n", 4);
+	memcpy(buf + sizeof(head) - 1 + klen, tail, sizeof(tail) - 1);
+	return buf;
+}
 
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_parse(buf, len, &msg), 0);
+/*
+ * IP_VS_SIP_LINE_MAX: a Call-ID header of exactly that many bytes is read
+ * (its key is oversized: hashed, never bound); one byte more gives up with
+ * TOOLONG, in one buffer and in parts alike.
+ */
+static void ip_vs_sip_parse_test_line_max(struct kunit *test)
+{
+	const size_t klen = IP_VS_SIP_LINE_MAX - 11;
+	struct ip_vs_sip_msg msg;
+	size_t len;
+	u8 *buf;
+	int ret;
+
+	buf = sip_line_msg(test, klen, &len);
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, 0);
 	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_OVERSIZED);
 	KUNIT_EXPECT_EQ(test, (size_t)msg.callid_len, klen);
-	KUNIT_EXPECT_PTR_EQ(test, msg.callid,
-			    (const u8 *)buf + sizeof(head) - 1);
+	sip_check_chunks(test, buf, len, 1, ret, &msg);
+
+	buf = sip_line_msg(test, klen + 1, &len);
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TOOLONG);
+	KUNIT_EXPECT_EQ(test, (int)msg.method, (int)IP_VS_SIP_M_INVITE);
+	KUNIT_EXPECT_NULL(test, msg.callid);
+	sip_check_chunks(test, buf, len, 1, ret, &msg);
+}
+
+/* A start line longer than IP_VS_SIP_LINE_MAX: not SIP, but TOOLONG. */
+static void ip_vs_sip_parse_test_start_line_max(struct kunit *test)
+{
+	size_t len = IP_VS_SIP_LINE_MAX + 64, uri;
+	struct ip_vs_sip_msg msg;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	/* "INVITE sip:uuu...u SIP/2.0\r\n" of exactly LINE_MAX bytes */
+	uri = IP_VS_SIP_LINE_MAX - 7 - 4 - 10;
+	memcpy(buf, "INVITE sip:", 11);
+	memset(buf + 11, 'u', uri);
+	memcpy(buf + 11 + uri, " SIP/2.0\r\n", 10);
+	memcpy(buf + IP_VS_SIP_LINE_MAX, "Call-ID: s@x\r\n\r\n", 16);
+	len = IP_VS_SIP_LINE_MAX + 16;
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+	sip_check_chunks(test, buf, len, 1, ret, &msg);
+
+	/* one more byte of URI */
+	memcpy(buf, "INVITE sip:", 11);
+	memset(buf + 11, 'u', uri + 1);
+	memcpy(buf + 12 + uri, " SIP/2.0\r\n", 10);
+	memcpy(buf + IP_VS_SIP_LINE_MAX + 1, "Call-ID: s@x\r\n\r\n", 16);
+	len = IP_VS_SIP_LINE_MAX + 17;
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TOOLONG);
+	KUNIT_EXPECT_EQ(test, (int)msg.method, 0);
+	sip_check_chunks(test, buf, len, 1, ret, &msg);
+}
+
+/* A response's CSeq past the cap: the key stands, method unknown. */
+static void ip_vs_sip_parse_test_cseq_max(struct kunit *test)
+{
+	size_t len = 3000, n;
+	struct ip_vs_sip_msg msg;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	n = scnprintf(buf, len, "SIP/2.0 200 OK\r\ni: c@x\r\nCSeq: 1");
+	memset(buf + n, ' ', len - n);
+	memcpy(buf + len - 11, "BYE\r\n\r\n", 7);
+	len -= 4;
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags,
+			IP_VS_SIP_F_RESPONSE | IP_VS_SIP_F_TOOLONG);
+	KUNIT_EXPECT_EQ(test, (int)msg.method, (int)IP_VS_SIP_M_UNKNOWN);
+	KUNIT_EXPECT_EQ(test, (int)msg.callid_len, 3);
+	sip_check_chunks(test, buf, len, 3, ret, &msg);
+}
+
+/*
+ * IP_VS_SIP_HDR_MAX: a Call-ID beyond it is not read, the header section
+ * is cut there (TRUNCATED | TOOLONG); one just before it is found.
+ */
+static void ip_vs_sip_parse_test_hdr_max(struct kunit *test)
+{
+	const size_t len = IP_VS_SIP_HDR_MAX + 100;
+	struct ip_vs_sip_msg msg;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+	size_t at;
+	int ret;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	memcpy(buf, SIP_INVITE_LINE "X-Pad: ", sizeof(SIP_INVITE_LINE) + 6);
+	memset(buf + sizeof(SIP_INVITE_LINE) + 6, 'a',
+	       len - sizeof(SIP_INVITE_LINE) - 6);
+	/* "\r\ni: e@x\r\n\r\n" ending right at the cap */
+	at = IP_VS_SIP_HDR_MAX - 12;
+	memcpy(buf + at, "\r\ni: e@x\r\n\r\n", 12);
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+	sip_check_chunks(test, buf, len, 997, ret, &msg);
+
+	/* one byte later: the empty line's LF is past the cap */
+	memset(buf + at, 'a', 12);
+	memcpy(buf + at + 1, "\r\ni: e@x\r\n\r\n", 12);
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	/* the key is known once a byte follows its line end */
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+
+	/* two bytes later: no byte after the key's line end */
+	memset(buf + at, 'a', 13);
+	memcpy(buf + at + 2, "\r\ni: e@x\r\n\r\n", 12);
+	ret = ip_vs_sip_parse(buf, len, &msg);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags,
+			IP_VS_SIP_F_TRUNCATED | IP_VS_SIP_F_TOOLONG);
+	sip_check_chunks(test, buf, len, 997, ret, &msg);
+
+	/* the same datagram ending at the cap is just truncated */
+	ret = ip_vs_sip_parse(buf, IP_VS_SIP_HDR_MAX, &msg);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TRUNCATED);
 }
 
 /*
@@ -863,10 +1283,15 @@ static void ip_vs_sip_parse_test_every_prefix(struct kunit *test)
 static struct kunit_case ip_vs_sip_parse_test_cases[] = {
 	KUNIT_CASE_PARAM(ip_vs_sip_parse_test_table, sip_parse_gen_params),
 	KUNIT_CASE(ip_vs_sip_parse_test_null),
-	KUNIT_CASE(ip_vs_sip_parse_test_scan_max_beyond),
-	KUNIT_CASE(ip_vs_sip_parse_test_scan_max_straddle),
-	KUNIT_CASE(ip_vs_sip_parse_test_scan_max_inside),
-	KUNIT_CASE(ip_vs_sip_parse_test_huge_callid),
+	KUNIT_CASE(ip_vs_sip_parse_test_small_window),
+	KUNIT_CASE(ip_vs_sip_parse_test_late_2600),
+	KUNIT_CASE(ip_vs_sip_parse_test_late_8000),
+	KUNIT_CASE(ip_vs_sip_parse_test_head_no_copy),
+	KUNIT_CASE(ip_vs_sip_parse_test_response_key_early),
+	KUNIT_CASE(ip_vs_sip_parse_test_line_max),
+	KUNIT_CASE(ip_vs_sip_parse_test_start_line_max),
+	KUNIT_CASE(ip_vs_sip_parse_test_cseq_max),
+	KUNIT_CASE(ip_vs_sip_parse_test_hdr_max),
 	KUNIT_CASE(ip_vs_sip_parse_test_every_prefix),
 	{}
 };
@@ -876,7 +1301,225 @@ static struct kunit_suite ip_vs_sip_parse_test_suite = {
 	.test_cases = ip_vs_sip_parse_test_cases,
 };
 
-kunit_test_suite(ip_vs_sip_parse_test_suite);
+/* ---------------------------------------------------------------------- */
+
+/*
+ * ip_vs_sip_payload(): the scheduler's parse of a real skb, linear or not,
+ * and its TooLong counter.
+ */
+
+/*
+ * sip_skb - an skb holding an 8-byte UDP header and the @len bytes of
+ * @payload: the header and the first @head bytes in the linear area, the
+ * rest in parts of at most @part bytes: page fragments (as drivers and GRO
+ * build them) or, with @fraglist, skbs on the frag_list (as IP reassembly
+ * builds them). NULL when out of memory; kfree_skb() frees it all.
+ */
+static struct sk_buff *sip_skb(const u8 *payload, size_t len, size_t head,
+			       size_t part, bool fraglist)
+{
+	struct sk_buff *skb = alloc_skb(sizeof(struct udphdr) + head,
+					GFP_KERNEL), **tail;
+	size_t off = head;
+
+	if (!skb)
+		return NULL;
+	tail = &skb_shinfo(skb)->frag_list;
+	skb_put_zero(skb, sizeof(struct udphdr));
+	skb_put_data(skb, payload, head);
+	while (off < len) {
+		size_t n = min(part, len - off);
+
+		if (fraglist) {
+			struct sk_buff *f = alloc_skb(n, GFP_KERNEL);
+
+			if (!f)
+				goto err;
+			skb_put_data(f, payload + off, n);
+			*tail = f;
+			tail = &f->next;
+			skb->len += n;
+			skb->data_len += n;
+			skb->truesize += f->truesize;
+		} else {
+			struct page *pg;
+
+			if (skb_shinfo(skb)->nr_frags == MAX_SKB_FRAGS)
+				goto err;
+			pg = alloc_page(GFP_KERNEL);
+			if (!pg)
+				goto err;
+			memcpy(page_address(pg), payload + off, n);
+			skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, pg, 0,
+					n, PAGE_SIZE);
+		}
+		off += n;
+	}
+	return skb;
+err:
+	kfree_skb(skb);
+	return NULL;
+}
+
+static u64 sip_toolong(struct ip_vs_sip_stats __percpu *stats)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(stats, cpu)->toolong;
+	return n;
+}
+
+/*
+ * @buf as the payload of skbs of every shape: linear, and the first @head
+ * bytes linear with the rest in page fragments or on the frag_list, for
+ * @head from 0 to the whole in steps of @step. The result must be that of
+ * ip_vs_sip_parse() on the buffer; a key in the linear area is used in
+ * place (no copy), any other in this CPU's buffer.
+ */
+static void sip_check_skbs(struct kunit *test, const u8 *buf, size_t len,
+			   size_t step, u64 toolong)
+{
+	struct ip_vs_sip_stats __percpu *st;
+	const struct ip_vs_iphdr iph = { .len = 0 };
+	struct ip_vs_sip_msg whole, msg;
+	int want = ip_vs_sip_parse(buf, len, &whole), ret, shape;
+	bool ok = true, inplace;
+	struct sk_buff *skb;
+	u64 n = 0;
+	size_t head;
+
+	st = alloc_percpu(struct ip_vs_sip_stats);
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	for (shape = 0; shape < 3 && ok; shape++) {
+		for (head = 0; head <= len && ok; head += step) {
+			/* 0: linear; 1: page fragments; 2: frag_list */
+			skb = sip_skb(buf, len, shape ? head : len, 1480,
+				      shape == 2);
+			if (!skb) {
+				KUNIT_FAIL(test, "out of memory");
+				ok = false;
+				break;
+			}
+			local_bh_disable();
+			ret = ip_vs_sip_payload(st, skb, &iph, &msg);
+			ok = ret == want && sip_same(&msg, &whole);
+			inplace = msg.callid >= skb->data &&
+				  msg.callid < skb->data + skb_headlen(skb);
+			local_bh_enable();
+			kfree_skb(skb);
+			n++;
+			KUNIT_EXPECT_TRUE_MSG(test, ok,
+					      "shape %d, linear %zu: ret %d flags %#x key %u, whole: ret %d flags %#x key %u",
+					      shape, head, ret, msg.flags,
+					      msg.callid_len, want, whole.flags,
+					      whole.callid_len);
+			if (!ret)
+				KUNIT_EXPECT_EQ(test, inplace,
+						whole.callid + whole.callid_len <=
+						buf + (shape ? head : len));
+			if (!shape)
+				break;
+		}
+	}
+	/* every parse that hit a cap counted once */
+	if (ok)
+		KUNIT_EXPECT_EQ(test, sip_toolong(st), toolong ? n : 0);
+	free_percpu(st);
+}
+
+/* The reported bug, on skbs: the Call-ID after 2,600 bytes of headers. */
+static void ip_vs_sip_payload_test_late(struct kunit *test)
+{
+	size_t len, at;
+	u8 *buf = sip_proxied(test, 2600, "late@pc33.example.com", &len, &at);
+	struct ip_vs_sip_msg msg;
+
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_parse(buf, len, &msg), 0);
+	sip_check_skbs(test, buf, len, 1, 0);
+}
+
+/* ... and after 8,000 bytes, more windows. */
+static void ip_vs_sip_payload_test_late_8000(struct kunit *test)
+{
+	size_t len, at;
+	u8 *buf = sip_proxied(test, 8000, "late@pc33.example.com", &len, &at);
+	struct ip_vs_sip_msg msg;
+
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_parse(buf, len, &msg), 0);
+	sip_check_skbs(test, buf, len, 7, 0);
+}
+
+/* A response whose Call-ID is in the linear area and CSeq far behind. */
+static void ip_vs_sip_payload_test_response(struct kunit *test)
+{
+	size_t len = 6000, n;
+	u8 *buf = kunit_kmalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, buf);
+	n = scnprintf(buf, len, "SIP/2.0 200 OK\r\ni: early@x\r\nX-Pad: ");
+	memset(buf + n, 'p', len - n);
+	memcpy(buf + len - 17, "\r\nCSeq: 1 BYE\r\n\r\n", 17);
+	sip_check_skbs(test, buf, len, 11, 0);
+}
+
+/* A Call-ID header past IP_VS_SIP_LINE_MAX: no key, counted TooLong. */
+static void ip_vs_sip_payload_test_toolong(struct kunit *test)
+{
+	const struct ip_vs_iphdr iph = { .len = 0 };
+	struct ip_vs_sip_msg msg;
+	struct sk_buff *skb;
+	size_t len;
+	u8 *buf = sip_line_msg(test, IP_VS_SIP_LINE_MAX, &len);
+	int ret;
+
+	sip_check_skbs(test, buf, len, 13, 1);
+	/* without stats (real servers' requests): not counted, no crash */
+	skb = sip_skb(buf, len, 100, 1480, true);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	local_bh_disable();
+	ret = ip_vs_sip_payload(NULL, skb, &iph, &msg);
+	local_bh_enable();
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, IP_VS_SIP_F_TOOLONG);
+}
+
+/* No payload at all (a bare UDP header). */
+static void ip_vs_sip_payload_test_empty(struct kunit *test)
+{
+	const struct ip_vs_iphdr iph = { .len = 0 };
+	struct sk_buff *skb = sip_skb((const u8 *)"", 0, 0, 1, false);
+	struct ip_vs_sip_msg msg;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	memset(&msg, 0xa5, sizeof(msg));
+	local_bh_disable();
+	ret = ip_vs_sip_payload(NULL, skb, &iph, &msg);
+	local_bh_enable();
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, ret, -ENOENT);
+	KUNIT_EXPECT_NULL(test, msg.callid);
+	KUNIT_EXPECT_EQ(test, (int)msg.flags, 0);
+}
+
+static struct kunit_case ip_vs_sip_payload_test_cases[] = {
+	KUNIT_CASE(ip_vs_sip_payload_test_late),
+	KUNIT_CASE(ip_vs_sip_payload_test_late_8000),
+	KUNIT_CASE(ip_vs_sip_payload_test_response),
+	KUNIT_CASE(ip_vs_sip_payload_test_toolong),
+	KUNIT_CASE(ip_vs_sip_payload_test_empty),
+	{}
+};
+
+static struct kunit_suite ip_vs_sip_payload_test_suite = {
+	.name = "ip_vs_sip_payload",
+	.test_cases = ip_vs_sip_payload_test_cases,
+};
+
+kunit_test_suites(&ip_vs_sip_parse_test_suite, &ip_vs_sip_payload_test_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests for the IPVS sip scheduler's SIP parser");

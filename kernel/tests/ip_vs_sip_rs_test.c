@@ -326,17 +326,26 @@ static void ip_vs_sip_rs_test_cap(struct kunit *test)
 }
 
 /*
- * The engine translates exactly BOUND and NEW and counts each outcome in
- * its own column. Catches: OTHER or REFUSED given the VIP, outcomes not
- * counted or counted in the wrong column.
+ * The engine translates exactly BOUND and NEW, leaves OTHER unchanged even
+ * when a request record matches, leaves NOKEY and RESPONSE (and anything
+ * unknown) to the request records, and counts each outcome in its own
+ * column. Catches: OTHER given the VIP, a response at the binding cap or
+ * of a quiesced server turned into "unchanged" (which overrode the
+ * matching request record: the NAT response left with the real server's
+ * address), outcomes counted in the wrong column.
  */
 static void ip_vs_sip_rs_test_verdict(struct kunit *test)
 {
 	static const struct ip_vs_pe_reply_conf conf = {
 		.timeout_ms = 5000, .max_requests = 16,
 	};
-	static const bool translate[IP_VS_SIP_RS_NVERDICTS] = {
-		[IP_VS_SIP_RS_BOUND] = true, [IP_VS_SIP_RS_NEW] = true,
+	static const int expect[IP_VS_SIP_RS_NVERDICTS] = {
+		[IP_VS_SIP_RS_NOKEY] = -1,
+		[IP_VS_SIP_RS_BOUND] = 1,
+		[IP_VS_SIP_RS_NEW] = 1,
+		[IP_VS_SIP_RS_OTHER] = 0,
+		[IP_VS_SIP_RS_REFUSED] = -1,
+		[IP_VS_SIP_RS_RESPONSE] = -1,
 	};
 	struct ip_vs_pe_reply_stats st;
 	struct ip_vs_pe_reply_net *pn;
@@ -347,16 +356,135 @@ static void ip_vs_sip_rs_test_verdict(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ip_vs_pe_reply_net_init(pn, &conf, NULL), 0);
 	for (v = 0; v < IP_VS_SIP_RS_NVERDICTS; v++)
 		KUNIT_EXPECT_EQ_MSG(test, ip_vs_pe_reply_rs_verdict(pn, v),
-				    translate[v], "verdict %d", v);
-	KUNIT_EXPECT_FALSE(test, ip_vs_pe_reply_rs_verdict(pn, -1));
+				    expect[v], "verdict %d", v);
+	KUNIT_EXPECT_EQ(test, ip_vs_pe_reply_rs_verdict(pn, -1), -1);
 	ip_vs_pe_reply_stats_sum(pn, &st);
 	KUNIT_EXPECT_EQ(test, st.sip_bound, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.sip_new, 1ULL);
-	/* OTHER and REFUSED; NOKEY and an unknown value */
-	KUNIT_EXPECT_EQ(test, st.sip_other, 2ULL);
-	KUNIT_EXPECT_EQ(test, st.sip_nokey, 2ULL);
+	KUNIT_EXPECT_EQ(test, st.sip_other, 1ULL);
+	/* NOKEY, REFUSED, RESPONSE and an unknown value */
+	KUNIT_EXPECT_EQ(test, st.sip_nokey, 4ULL);
 	KUNIT_EXPECT_EQ(test, st.unsolicited, 0ULL);
 	ip_vs_pe_reply_net_destroy(pn);
+}
+
+/* ip_vs_sip_rs_decide() for server @i's message (@status 0: a request). */
+static int rs_test_decide(struct rs_test_fix *f, unsigned int i,
+			  const char *key, u8 method, u16 status, bool pinned,
+			  unsigned long at)
+{
+	struct ip_vs_sip_msg m = rs_test_msg(key, method, status);
+	int v;
+
+	rcu_read_lock();
+	v = ip_vs_sip_rs_decide(f->s, rcu_dereference(f->s->table), &m,
+				f->dests[i], pinned, f->now + at);
+	rcu_read_unlock();
+	return v;
+}
+
+/* A Call-ID in @buf that the hash places on server @i. */
+static const char *rs_test_key_on(struct kunit *test, struct rs_test_fix *f,
+				  unsigned int i, char *buf, size_t len)
+{
+	unsigned int n;
+
+	for (n = 0; n < 1000; n++) {
+		snprintf(buf, len, "rs-on-%u@192.0.2.7", n);
+		if (rs_test_hash(f, buf) == f->dests[i])
+			return buf;
+	}
+	KUNIT_FAIL(test, "no Call-ID hashed to server %u", i);
+	return buf;
+}
+
+/*
+ * With the binding table at its cap a new call is placed by the consistent
+ * hash and not bound. The responses of the server the hash placed it on
+ * must still leave from the VIP (BOUND), as must that server's own
+ * requests; another server's request for it stays unchanged (OTHER), and
+ * another server's response is left to the request records (RESPONSE).
+ * Catches the Call-ID flood that broke NAT replies: REFUSED turned into
+ * "unchanged", overriding the request record of the client's INVITE.
+ */
+static void ip_vs_sip_rs_test_decide_cap(struct kunit *test)
+{
+	struct rs_test_fix *f = test->priv;
+	char key[48], on0[48];
+	unsigned int n;
+
+	f->s->conf.max_bindings = 2;
+	for (n = 0; n < 2; n++) {
+		snprintf(key, sizeof(key), "fill-%u", n);
+		KUNIT_EXPECT_EQ(test, rs_test_rs(f, 0, key, M(OPTIONS), 0),
+				IP_VS_SIP_RS_NEW);
+	}
+	rs_test_key_on(test, f, 0, on0, sizeof(on0));
+	/* The client's INVITE: placed by hash on server 0, not bound. */
+	KUNIT_EXPECT_PTR_EQ(test, rs_test_client(f, on0, M(INVITE), 0, 1),
+			    f->dests[0]);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->nbindings), 2);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(INVITE), 180, true,
+					     2), IP_VS_SIP_RS_BOUND);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(INVITE), 200, true,
+					     3), IP_VS_SIP_RS_BOUND);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(BYE), 0, true, 4),
+			IP_VS_SIP_RS_BOUND);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 1, on0, M(BYE), 0, true, 5),
+			IP_VS_SIP_RS_OTHER);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 1, on0, M(INVITE), 200, true,
+					     6), IP_VS_SIP_RS_RESPONSE);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->nbindings), 2);
+}
+
+/*
+ * flag-3 (stateless): nothing is bound, the hash decides. A server that
+ * was quiesced after the client's INVITE reached it still answers it: its
+ * response is left to the request records (RESPONSE), not refused; its
+ * own new requests are not vouched for (OTHER). Catches the quiesced
+ * server's 200 OK leaving NAT with its own address.
+ */
+static void ip_vs_sip_rs_test_decide_stateless(struct kunit *test)
+{
+	struct rs_test_fix *f = test->priv;
+	char on0[48];
+
+	rs_test_key_on(test, f, 0, on0, sizeof(on0));
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(INVITE), 180, false,
+					     0), IP_VS_SIP_RS_BOUND);
+	atomic_set(&f->dests[0]->weight, 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(INVITE), 200, false,
+					     1), IP_VS_SIP_RS_RESPONSE);
+	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(BYE), 0, false, 2),
+			IP_VS_SIP_RS_OTHER);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->nbindings), 0);
+}
+
+/*
+ * The placement table's references on its servers are gone as soon as a
+ * table is replaced or the service is done, not after a grace period: at
+ * netns exit IPVS frees its trash right after done_service, and a
+ * reference dropped later underflowed ("refcount_t: decrement hit 0;
+ * leaking memory" from ip_vs_sip_free_work, a panic with panic_on_warn).
+ */
+static void ip_vs_sip_rs_test_refs_sync(struct kunit *test)
+{
+	struct rs_test_fix *f = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < RS_TEST_DESTS - 1; i++)
+		KUNIT_EXPECT_EQ(test, refcount_read(&f->dests[i]->refcnt), 2U);
+	/* del_dest: IPVS unlinks, then the scheduler rebuilds. */
+	list_del(&f->dests[2]->n_list);
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_EXPECT_EQ(test, refcount_read(&f->dests[2]->refcnt), 1U);
+	/* done_service */
+	ip_vs_sip_svc_destroy(f->s);
+	f->s = NULL;
+	for (i = 0; i < RS_TEST_DESTS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, refcount_read(&f->dests[i]->refcnt),
+				    1U, "server %u", i);
 }
 
 static struct kunit_case ip_vs_sip_rs_test_cases[] = {
@@ -366,6 +494,9 @@ static struct kunit_case ip_vs_sip_rs_test_cases[] = {
 	KUNIT_CASE(ip_vs_sip_rs_test_expired_orphan),
 	KUNIT_CASE(ip_vs_sip_rs_test_cap),
 	KUNIT_CASE(ip_vs_sip_rs_test_verdict),
+	KUNIT_CASE(ip_vs_sip_rs_test_decide_cap),
+	KUNIT_CASE(ip_vs_sip_rs_test_decide_stateless),
+	KUNIT_CASE(ip_vs_sip_rs_test_refs_sync),
 	{}
 };
 

@@ -7,12 +7,21 @@
  *
  * The helpers are linked into each module that uses them; this suite
  * includes them the same way.
+ *
+ * ip_vs_udp_nl_sip: what the sip operations use to serve one Call-ID
+ * (binding-get do, binding-flush by call-id): a hash lookup in the
+ * service's binding table (ip_vs_sip_lookup(), ip_vs_sip_unbind_key()),
+ * not a walk, over a service of fake real servers built as IPVS would.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
+#include <linux/rcupdate.h>
 #include <linux/skbuff.h>
 #include <net/netlink.h>
 
 #include "../ip_vs_udp_nl_attr.c"
+#include "ip_vs_sip.h"
 
 struct nl_t {
 	struct sk_buff *skb;
@@ -298,6 +307,205 @@ static struct kunit_suite ip_vs_udp_nl_suite = {
 	.test_cases = ip_vs_udp_nl_cases,
 };
 
-kunit_test_suite(ip_vs_udp_nl_suite);
-MODULE_DESCRIPTION("KUnit tests for the ipvs_udp netlink attribute helpers");
+#define LK_DESTS	3
+#define LK_KEYS		2000
+
+struct lk_t {
+	struct ip_vs_dest	*dests[LK_DESTS];
+	struct list_head	list;
+	struct ip_vs_sip_svc	*s;
+	char			buf[32];
+};
+
+static int lk_init(struct kunit *test)
+{
+	struct lk_t *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+	struct ip_vs_dest *d;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	test->priv = t;
+	INIT_LIST_HEAD(&t->list);
+	for (i = 0; i < LK_DESTS; i++) {
+		d = kzalloc(sizeof(*d), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, d);
+		d->af = AF_INET;
+		d->addr.ip = htonl(0x0a000001 + i);
+		d->port = htons(5060);
+		atomic_set(&d->weight, 1);
+		atomic_set(&d->last_weight, 1);
+		refcount_set(&d->refcnt, 1);
+		list_add_tail(&d->n_list, &t->list);
+		t->dests[i] = d;
+	}
+	t->s = ip_vs_sip_svc_create(NULL, &t->list);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->s);
+	t->s->conf.transaction_timeout = 600;
+	t->s->conf.max_bindings = 100000;
+	return 0;
+}
+
+/* The service goes by an rcu_work: wait for the servers' references. */
+static void lk_exit(struct kunit *test)
+{
+	struct lk_t *t = test->priv;
+	unsigned long deadline;
+	int i;
+
+	if (!IS_ERR_OR_NULL(t->s))
+		ip_vs_sip_svc_destroy(t->s);
+	rcu_barrier();
+	deadline = jiffies + 5 * HZ;
+	for (i = 0; i < LK_DESTS && t->dests[i]; i++) {
+		while (refcount_read(&t->dests[i]->refcnt) != 1 &&
+		       time_before(jiffies, deadline))
+			msleep(20);
+		if (refcount_read(&t->dests[i]->refcnt) != 1) {
+			KUNIT_FAIL(test, "server %d still referenced", i);
+			continue;
+		}
+		kfree(t->dests[i]);
+	}
+}
+
+static const char *lk_key(struct lk_t *t, const char *pfx, unsigned int i)
+{
+	snprintf(t->buf, sizeof(t->buf), "%s-%u@test", pfx, i);
+	return t->buf;
+}
+
+/* A request with Call-ID @key, as the packet path binds it. */
+static struct ip_vs_dest *lk_bind(struct lk_t *t, const char *key)
+{
+	struct ip_vs_sip_msg m = {
+		.callid = (const u8 *)key,
+		.callid_len = strlen(key),
+		.method = IP_VS_SIP_M_OPTIONS,
+	};
+	const struct ip_vs_sip_table *tb;
+	struct ip_vs_dest *d;
+
+	rcu_read_lock();
+	tb = rcu_dereference(t->s->table);
+	d = ip_vs_sip_bind(t->s, tb, &m,
+			   ip_vs_sip_hash_key(tb, m.callid, m.callid_len),
+			   false, jiffies);
+	rcu_read_unlock();
+	return d;
+}
+
+/* The server of @key's binding as ip_vs_sip_lookup() finds it, or NULL. */
+static struct ip_vs_dest *lk_find(struct lk_t *t, const char *key)
+{
+	struct ip_vs_sip_binding *b;
+	struct ip_vs_dest *d = NULL;
+
+	rcu_read_lock();
+	b = ip_vs_sip_lookup(t->s, (const u8 *)key, strlen(key));
+	if (b && b->len == strlen(key) && !memcmp(b->key, key, b->len))
+		d = READ_ONCE(b->dest);
+	rcu_read_unlock();
+	return d;
+}
+
+/*
+ * Among LK_KEYS bindings each Call-ID finds its own (the server it was
+ * bound to), unknown ones nothing, also after a new seed changed the
+ * placement key (a lookup hashing with the table's key would miss them).
+ */
+static void lookup_finds_its_own(struct kunit *test)
+{
+	struct lk_t *t = test->priv;
+	struct ip_vs_dest **bound;
+	unsigned int i, bad = 0;
+
+	bound = kunit_kcalloc(test, LK_KEYS + 100, sizeof(*bound), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, bound);
+	for (i = 0; i < LK_KEYS; i++) {
+		bound[i] = lk_bind(t, lk_key(t, "k", i));
+		KUNIT_ASSERT_NOT_NULL(test, bound[i]);
+	}
+	KUNIT_ASSERT_EQ(test, atomic_read(&t->s->nbindings), LK_KEYS);
+	for (i = 0; i < LK_KEYS; i++)
+		bad += lk_find(t, lk_key(t, "k", i)) != bound[i];
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_NULL(test, lk_find(t, lk_key(t, "k", LK_KEYS)));
+	KUNIT_EXPECT_NULL(test, lk_find(t, "k-1@tes"));
+	KUNIT_EXPECT_NULL(test, lk_find(t, "k-1@testx"));
+
+	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_reseed(t->s, 777), 0);
+	for (i = 0; i < 100; i++) {
+		bound[LK_KEYS + i] = lk_bind(t, lk_key(t, "n", i));
+		KUNIT_ASSERT_NOT_NULL(test, bound[LK_KEYS + i]);
+	}
+	bad = 0;
+	for (i = 0; i < LK_KEYS; i++)
+		bad += lk_find(t, lk_key(t, "k", i)) != bound[i];
+	for (i = 0; i < 100; i++)
+		bad += lk_find(t, lk_key(t, "n", i)) != bound[LK_KEYS + i];
+	KUNIT_EXPECT_EQ(test, bad, 0);
+}
+
+/*
+ * The lookup goes by the binding hash, not by comparing keys along a walk:
+ * a binding whose stored hash is not its key's is not found (a walk would
+ * find it), and is found again once the hash is right. Eight bindings in
+ * a fresh table: no resize moves it while its hash is wrong.
+ */
+static void lookup_is_by_hash(struct kunit *test)
+{
+	struct lk_t *t = test->priv;
+	struct ip_vs_sip_binding *b;
+	unsigned int i;
+	u64 h;
+
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_NOT_NULL(test, lk_bind(t, lk_key(t, "h", i)));
+	rcu_read_lock();
+	b = ip_vs_sip_lookup(t->s, (const u8 *)"h-5@test", 8);
+	rcu_read_unlock();
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	h = b->hash;
+	WRITE_ONCE(b->hash, h ^ 1);
+	KUNIT_EXPECT_NULL(test, lk_find(t, "h-5@test"));
+	WRITE_ONCE(b->hash, h);
+	KUNIT_EXPECT_NOT_NULL(test, lk_find(t, "h-5@test"));
+}
+
+/* binding-flush by call-id: that binding and no other, once. */
+static void unbind_key_one(struct kunit *test)
+{
+	struct lk_t *t = test->priv;
+	unsigned int i;
+
+	for (i = 0; i < 100; i++)
+		KUNIT_ASSERT_NOT_NULL(test, lk_bind(t, lk_key(t, "u", i)));
+	KUNIT_EXPECT_TRUE(test, ip_vs_sip_unbind_key(t->s, (const u8 *)"u-7@test",
+						     8));
+	KUNIT_EXPECT_FALSE(test, ip_vs_sip_unbind_key(t->s,
+						      (const u8 *)"u-7@test", 8));
+	KUNIT_EXPECT_FALSE(test, ip_vs_sip_unbind_key(t->s,
+						      (const u8 *)"u-7@tes", 7));
+	KUNIT_EXPECT_NULL(test, lk_find(t, "u-7@test"));
+	KUNIT_EXPECT_NOT_NULL(test, lk_find(t, "u-8@test"));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->s->nbindings), 99);
+}
+
+static struct kunit_case ip_vs_udp_nl_sip_cases[] = {
+	KUNIT_CASE(lookup_finds_its_own),
+	KUNIT_CASE(lookup_is_by_hash),
+	KUNIT_CASE(unbind_key_one),
+	{}
+};
+
+static struct kunit_suite ip_vs_udp_nl_sip_suite = {
+	.name = "ip_vs_udp_nl_sip",
+	.init = lk_init,
+	.exit = lk_exit,
+	.test_cases = ip_vs_udp_nl_sip_cases,
+};
+
+kunit_test_suites(&ip_vs_udp_nl_suite, &ip_vs_udp_nl_sip_suite);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+MODULE_DESCRIPTION("KUnit tests for the ipvs_udp netlink attribute helpers and sip lookups");
 MODULE_LICENSE("GPL");

@@ -56,5 +56,11 @@ scenario_main() {
 	for t in "${tests[@]}"; do
 		run_test "${t#test_}" "$t"
 	done
+	# Every namespace was deleted as a container's is, with IPVS still
+	# configured: the exits must complete and leave our modules unloadable.
+	if declare -F topo_settle >/dev/null; then
+		check "teardown: every netns exit done, our modules unload" \
+			topo_settle
+	fi
 	exit "$RESULT_FAILED"
 }

@@ -43,7 +43,8 @@
 #
 # Every SIPp run is bounded: UACs stop after CALLS calls (-m) or at a
 # global -timeout, which counts as failure (-timeout_error), with timeout(1)
-# as a backstop; a UAS quits after 15 minutes at the latest. Logs (short
+# as a backstop; a UAS quits after an hour at the latest (topo_cleanup
+# stops it before). Logs (short
 # message traces with timestamps, statistics CSV, errors) are in $SIP_DIR:
 # rsI.short, NAME.short, NAME.csv, ...
 
@@ -106,7 +107,7 @@ sip_uas() {
 	# shellcheck disable=SC2217 # bg's command gets the redirections
 	bg "rs$i" "$SIPP" -sf "$SIP_DIR/uas.xml" -i "$addr" -p "$SIP_PORT" \
 		-bind_local -t u1 -nostdin -cp $((8888 + i)) -buff_size $SIP_BUF \
-		-timeout 900s \
+		-timeout 3600s \
 		-trace_shortmsg -shortmessage_file "$SIP_DIR/rs$i.short" \
 		-trace_stat -stf "$SIP_DIR/rs$i.csv" -fd 1 \
 		-trace_err -error_file "$SIP_DIR/rs$i.err" \
@@ -120,8 +121,9 @@ sip_uac_start() {
 	shift 5
 	k=${cl#cl}
 	if _sip_v6 "$target"; then laddr=$(cl_addr6 "$k"); else laddr=$(cl_addr4 "$k"); fi
-	# Generous: the calls' own time plus 30 s for slow UML runs.
-	tmo=$((calls / rate + ${SIP_UAC_SLACK:-30}))
+	# Generous: the calls' own time plus 90 s for slow UML runs (a
+	# passing run never waits for it).
+	tmo=$((calls / rate + ${SIP_UAC_SLACK:-90}))
 	ns "$cl" timeout -k 5 $((tmo + 30)) "$SIPP" -sn uac "$(_sip_hostport "$target")" -i "$laddr" \
 		-p "$SIP_PORT" -bind_local -t u1 -nostdin -cp $((8900 + k)) \
 		-buff_size $SIP_BUF \

@@ -22,7 +22,14 @@
 #        get fwmark 1 in mangle PREROUTING and policy routing delivers marks
 #        locally (ip rule fwmark 1 lookup 100; local 0/0 dev lo table 100)
 #
-# Everything is torn down by topo_cleanup (scenarios trap it on EXIT).
+# Everything is torn down by topo_cleanup (scenarios trap it on EXIT) the
+# way a container runtime ends a container: the namespaces are deleted with
+# IPVS still configured in them (no ipvsadm -C), so every scenario ends
+# through the netns exit path of IPVS and of every module. topo_settle
+# (run by scenario_main at the end) waits for those exits and unloads our
+# modules, so that a reference, timer or work item an exit leaves behind
+# shows in the kernel log that uml-run checks. IPVS_UDP_TOPO_FLUSH=1 flushes
+# IPVS first, as the tests did before.
 
 VIP4=10.0.100.1
 VIP6=fd00:100::1
@@ -229,13 +236,57 @@ topo_cleanup() {
 		wait "$p" 2>/dev/null
 	done
 	TOPO_PIDS=()
-	for n in "${TOPO_NS[@]}"; do
-		case "$n" in
-		dir*) ns "$n" ipvsadm -C 2>/dev/null ;;
-		esac
-	done
+	if [ "${IPVS_UDP_TOPO_FLUSH:-0}" = 1 ]; then
+		for n in "${TOPO_NS[@]}"; do
+			case "$n" in
+			dir*) ns "$n" ipvsadm -C 2>/dev/null ;;
+			esac
+		done
+	fi
 	for n in "${TOPO_NS[@]}"; do
 		ip netns del "$n" 2>/dev/null
 	done
 	TOPO_NS=()
+}
+
+# Our modules, users first (modprobe -r also drops what they depend on);
+# ip_vs_fovip is icmp-vip.sh's test scheduler (kernel/tests/).
+TOPO_MODULES=(ip_vs_fovip ip_vs_sip ip_vs_lor ip_vs_pe_reply ip_vs_udp_nl
+	ip_vs_icmp_vip)
+
+# _topo_idle: no IPVS service is left anywhere: every ip_vs_* module is
+# referenced only by the modules that depend on it (a service holds its
+# scheduler's and its engine's module).
+_topo_idle() {
+	local d n h
+	for d in /sys/module/ip_vs_*; do
+		[ -e "$d/refcnt" ] || continue
+		n=$(cat "$d/refcnt")
+		h=$(find "$d/holders" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
+		[ "$n" -le "$h" ] || return 1
+	done
+}
+
+# topo_settle [TIMEOUT_S]: after namespaces were deleted, wait until the
+# kernel has run their exits (cleanup_net is asynchronous), then unload our
+# modules. Prints what is still in use and returns 1 when that does not
+# happen in time (default 120 s).
+topo_settle() {
+	local t=${1:-120} m end
+	end=$((SECONDS + t))
+	until _topo_idle; do
+		[ "$SECONDS" -lt "$end" ] || break
+		sleep 0.2
+	done
+	if ! _topo_idle; then
+		echo "# still in use after ${t}s: $(grep '^ip_vs' /proc/modules | tr '\n' ';')"
+		return 1
+	fi
+	for m in "${TOPO_MODULES[@]}"; do
+		[ -d "/sys/module/$m" ] || continue
+		if ! modprobe -r "$m"; then
+			echo "# modprobe -r $m failed: $(grep '^ip_vs' /proc/modules | tr '\n' ';')"
+			return 1
+		fi
+	done
 }

@@ -331,13 +331,14 @@ test_keepalived() {
 	check "keepalived: lvs_sched nosuch: no service, the kernel's refusal logged" \
 		refused nosuch 5061 "$KA_DIR/ka.log"
 
-	# 15 s of calls, 2 s each; rs2 dies after 3 s.
+	# 15 s of calls, 2 s each; rs2 dies after about 3 s (once 60
+	# datagrams reached it, however slow SIPp starts).
 	sip_uac_start uac1 cl1 "$VIP4" 450 30 -d 2000
-	sleep 3
+	wait_for 60 rs2_got 60
 	t0=$(sip_now)
 	# rs2's SIP server dies.
 	kill "$(ns rs2 ss -Hnlup 'sport = :5060' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)"
-	wait_for 10 rs_absent 2
+	wait_for 30 rs_absent 2
 	t1=$(sip_now)
 	c0=$(sip_rs_count 2)
 	down=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -386,6 +387,7 @@ test_keepalived() {
 	check "keepalived: rs2 added back to the sip service once its SIP server is up again" \
 		rs2_back "$sip"
 }
+rs2_got() { [ "$(sip_rs_count 2)" -ge "$1" ]; }
 rs2_gone() { wait_for 15 rs_absent 2 && [ "$1" = 1 ]; }
 rs2_back() { wait_for 10 rs_present 2 && [ "$1" = 1 ]; }
 

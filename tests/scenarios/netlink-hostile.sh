@@ -27,31 +27,11 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
 . tests/lib/sip.sh
+. tests/lib/nl.sh
 
 [ $# -eq 0 ] && set -- test_hostile test_fuzz_churn
 
 FUZZ=tests/tools/ipvs_udp_nl_fuzz.py
-NL=tests/tools/ipvs_udp_nl.py
-SVC='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":5060}'
-
-# sip_flood NS COUNT PREFIX: one SIP OPTIONS per Call-ID PREFIX-I from NS's
-# client address to the VIP (the bindings the dumps walk).
-sip_flood() {
-	ns "$1" /usr/bin/python3 - "$(cl_addr4 1)" "$VIP4" "$2" "$3" <<'EOF'
-import socket, sys, time
-src, vip, n, pfx = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind((src, 0))
-for i in range(n):
-    m = ("OPTIONS sip:rs@%s SIP/2.0\r\nVia: SIP/2.0/UDP %s;branch=z9hG4bK%d\r\n"
-         "From: <sip:a@%s>;tag=%d\r\nTo: <sip:rs@%s>\r\nCall-ID: %s-%d@test\r\n"
-         "CSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n") % (
-             vip, src, i, src, i, vip, pfx, i)
-    s.sendto(m.encode(), (vip, 5060))
-    if i % 200 == 199:
-        time.sleep(0.05)
-EOF
-}
 
 # churn: until $SIP_DIR/stop exists, delete and re-add the service and its
 # real server, and send datagrams (new bindings); counts rounds.
@@ -59,7 +39,7 @@ churn() {
 	local i=0
 	while [ ! -e "$SIP_DIR/stop" ]; do
 		i=$((i + 1))
-		sip_flood cl1 100 "ch$i" >/dev/null 2>&1
+		send_calls cl1 0 100 "ch$i" >/dev/null 2>&1
 		sleep 0.3
 		ns dir1 ipvsadm -d -u "$VIP4:5060" -r "$(rs_addr4 1):5060" 2>/dev/null
 		sip_add_rs dir1 "$VIP4" 1 1 2>/dev/null
@@ -86,7 +66,7 @@ test_fuzz_churn() {
 	# per-netns tables); the reply ops are then fuzzed on their "not
 	# loaded" path.
 	[ -n "$kmemleak" ] || modprobe ip_vs_pe_reply
-	sip_flood cl1 500 fz
+	send_calls cl1 0 500 fz
 	echo "# bindings before the fuzz: $(sip_counter dir1 Bindings)"
 	churn &
 	TOPO_PIDS+=($!)

@@ -20,6 +20,18 @@ SIPFLOOD=build/cmake/sipflood
 # IPVS_UDP_SIP_SCHED=rr / IPVS_UDP_SIP_OPS= run these without the feature.
 SCHED=${IPVS_UDP_SIP_SCHED:-sip}
 OPS=${IPVS_UDP_SIP_OPS--o}
+# SIPp's global timeout beyond the calls' own time (tests/lib/sip.sh): six
+# user agents share one UML CPU here, so be generous; a passing run never
+# waits for it.
+SIP_UAC_SLACK=${SIP_UAC_SLACK:-120}
+# The flood's own time limit (sipflood -T). Its concurrent SIPp calls may
+# take that long and a minute more.
+FLOOD_LIMIT=240
+# Binding lifetimes for the flood test: an hour, longer than any run may
+# last (tests/run-scenarios gives a scenario file 900 s by default), so
+# that no binding expires whatever the machine's speed, and every Call-ID
+# bound stays counted.
+FLOOD_LIFETIME=3600
 
 # dir_services: the same service and real servers on every director.
 dir_services() {
@@ -107,15 +119,20 @@ test_scale_out() {
 
 # max_bindings 50000; 1,000,000 INVITEs with random Call-IDs from cl2 while
 # SIPp calls run from cl1. The real servers drop the flood (iptables), so
-# only the director's state is under test.
+# only the director's state is under test. No binding may expire during the
+# test (all lifetimes FLOOD_LIFETIME): the table then holds every Call-ID
+# bound, and must stop at the cap, however long the flood takes.
 test_flood() {
 	local cap=50000 n=1000000 s rc out i slab0 slab1 mon peak bound
-	local msgs parsed created refused hits bind monpid arrived flood
+	local msgs parsed created refused hits bind monpid arrived flood expired
 	# IPVS_UDP_SIP_MAX_BINDINGS=4000000 shows the checks fail without a cap.
 	sip_param max_bindings "${IPVS_UDP_SIP_MAX_BINDINGS:-$cap}"
-	# Unanswered INVITEs are bound for transaction_timeout (32 s, Timer B):
-	# keep every flood binding for the whole test, however slow UML is.
-	sip_param transaction_timeout 600
+	# Unanswered INVITEs are bound for transaction_timeout (32 s, Timer B),
+	# ringing ones for early_timeout, ended calls (SIPp's) linger for
+	# linger_timeout: keep them all for the whole test.
+	sip_param transaction_timeout "$FLOOD_LIFETIME"
+	sip_param early_timeout "$FLOOD_LIFETIME"
+	sip_param linger_timeout "$FLOOD_LIFETIME"
 	topo_setup dr 3 1 2
 	sip_init
 	for i in 1 2 3; do
@@ -127,6 +144,8 @@ test_flood() {
 	for i in 1 2 3; do sip_add_rs dir1 "$VIP4" "$i" 1 || return 1; done
 	sip_param max_bindings 262144
 	sip_param transaction_timeout 32
+	sip_param early_timeout 180
+	sip_param linger_timeout 32
 	[ -x "$SIPFLOOD" ] || { fail "flood: $SIPFLOOD missing (make userspace)"; return 0; }
 	# Datagrams for the service that reach the director (mangle
 	# PREROUTING, before IPVS), all and the flood's: at 50k/s UML's
@@ -149,9 +168,9 @@ test_flood() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	slab0=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
-	sip_uac_start uac1 cl1 "$VIP4" 600 40
+	SIP_UAC_SLACK=$((FLOOD_LIMIT + 60)) sip_uac_start uac1 cl1 "$VIP4" 600 40
 	sleep 2
-	out=$(ns cl2 "$SIPFLOOD" -n "$n" -T 120 "$VIP4" 5060)
+	out=$(ns cl2 "$SIPFLOOD" -n "$n" -T "$FLOOD_LIMIT" "$VIP4" 5060)
 	echo "# sipflood: $out"
 	sip_uac_wait uac1
 	rc=$?
@@ -164,23 +183,26 @@ test_flood() {
 	echo "# $s"
 	echo "# $(ns dir1 cat /proc/net/ip_vs_sip | tail -n 1)"
 	peak=$(sort -n "$mon" | tail -n 1)
+	# Arrivals first: a datagram still arriving then counts in Messages
+	# too, never only in the arrivals.
+	# shellcheck disable=SC2016 # awk's fields
+	read -r arrived flood < <(ns dir1 iptables-legacy -t mangle -nvxL \
+		PREROUTING | awk '/dpt:5060/ { printf "%s ", $1 } END { print "" }')
 	msgs=$(sip_counter dir1 Messages)
 	parsed=$(sip_counter dir1 Parsed)
 	created=$(sip_counter dir1 Created)
 	refused=$(sip_counter dir1 Refused)
 	hits=$(sip_counter dir1 Hits)
+	expired=$(sip_counter dir1 Expired)
 	bind=$(sip_counter dir1 Bindings)
-	# shellcheck disable=SC2016 # awk's fields
-	read -r arrived flood < <(ns dir1 iptables-legacy -t mangle -nvxL \
-		PREROUTING | awk '/dpt:5060/ { printf "%s ", $1 } END { print "" }')
 	# No service line (another scheduler): numbers that fail the checks.
-	for i in peak msgs parsed created refused hits bind arrived flood; do
+	for i in peak msgs parsed created refused hits expired bind arrived flood; do
 		[[ ${!i} =~ ^[0-9]+$ ]] || printf -v "$i" %s -1
 	done
 	# Bound: each binding is one kmalloc (<= 256 B with the Call-ID) plus
 	# its rhashtable bucket; 8 MiB slack for everything else.
 	bound=$((cap * 256 / 1024 + 8192))
-	echo "# Bindings: peak $peak over $(wc -l <"$mon") samples, $bind at the end, cap $cap; Messages $msgs, Parsed $parsed, Created $created, Hits $hits, Refused $refused; arrived at the director $arrived (flood $flood); Slab ${slab0} kB before, ${slab1} kB after (+$((slab1 - slab0)) kB, bound $bound kB)"
+	echo "# Bindings: peak $peak over $(wc -l <"$mon") samples, $bind at the end, cap $cap; Messages $msgs, Parsed $parsed, Created $created, Hits $hits, Refused $refused, Expired $expired; arrived at the director $arrived (flood $flood); Slab ${slab0} kB before, ${slab1} kB after (+$((slab1 - slab0)) kB, bound $bound kB)"
 	check "flood: $n datagrams sent in $(json "$out" 'd["seconds"]') s" \
 		[ "$(json "$out" 'd["sent"]')" = "$n" ]
 	check "flood: >= 99% of them reached the director ($flood)" \
@@ -190,6 +212,8 @@ test_flood() {
 	[ "$bind" -gt "$peak" ] && peak=$bind
 	check "flood: Bindings never above the cap (peak $peak, cap $cap)" \
 		[ "$peak" -le "$cap" ]
+	check "flood: no binding expired before its $FLOOD_LIFETIME s (Expired $expired)" \
+		[ "$expired" = 0 ]
 	check "flood: the table filled up to the cap ($bind)" [ "$bind" = "$cap" ]
 	check "flood: Refused counts the rest ($refused >= $flood - $cap)" \
 		[ "$refused" -ge $((flood - cap)) ]

@@ -182,13 +182,22 @@ test_cross_source() {
 		[ "$(sj "$s" 'sum(v["received"] for v in d["servers"].values())')" -ge 270 ]
 }
 
+# Wait until rs2 is in the middle of calls: 100 datagrams reached it, as
+# after about 4 s of 30 calls/s lasting 2 s each (some 20 of its calls are
+# up then), however long SIPp took to start.
+rs2_busy() { [ "$(sip_rs_count 2)" -ge 100 ]; }
+calls_running() {
+	wait_for 120 rs2_busy ||
+		{ echo "# rs2 got only $(sip_rs_count 2) datagrams"; return 1; }
+}
+
 # A real server removed while calls run (expire_nodest_conn=$1).
 remove_run() {
 	local exp=$1 s rc t c0 c1 moved m1 m3 label="remove rs2 (expire_nodest_conn=$1)"
 	sip_setup dr 1 "-s $SCHED $OPS" || return 1
 	ns dir1 sysctl -qw net.ipv4.vs.expire_nodest_conn="$exp" || return 1
 	sip_uac_start uac1 cl1 "$VIP4" 300 30 -d 2000
-	sleep 4
+	calls_running || return 1
 	ns dir1 ipvsadm -d -u "$VIP4:5060" -r "$(rs_addr4 2):5060" || return 1
 	t=$(sip_now)
 	c0=$(sip_rs_count 2)
@@ -228,7 +237,7 @@ weight0_run() {
 	label="weight 0 on rs2 ($mode${flags:+, $flags})"
 	sip_setup dr 1 "-s $SCHED $OPS $flags" || return 1
 	sip_uac_start uac1 cl1 "$VIP4" 300 30 -d 2000
-	sleep 4
+	calls_running || return 1
 	ns dir1 ipvsadm -e -u "$VIP4:5060" -r "$(rs_addr4 2):5060" -g -w 0 ||
 		return 1
 	t=$(sip_now)

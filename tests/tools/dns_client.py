@@ -3,7 +3,7 @@
 """DNS query client for the ipvs-udp reply scenarios.
 
 Usage: dns_client.py ADDR PORT COUNT [--connect] [--window W] [--timeout S]
-                     [--name NAME] [--sport P]
+                     [--grace S] [--name NAME] [--sport P]
 
 Sends COUNT TXT queries for NAME (default whoami.example.test, which each
 test server answers with its own name) from ONE socket, with distinct
@@ -12,10 +12,19 @@ a resolver does. With --connect the socket is connect()ed to ADDR:PORT, so
 the kernel drops answers from any other source, as a stub resolver's does;
 without it every answer's source is reported.
 
+A query unanswered after S seconds (default 1) frees its place in the
+window and counts as a timeout, but its ID is remembered: an answer that
+still arrives for it counts as late (a slow machine, not a lost answer).
+With --grace G (default 0), after the last query the client keeps reading
+while queries are unanswered, until G seconds pass without any datagram.
+
 Prints one JSON object: queries sent, answered (an answer whose ID matches
-a query still outstanding), timeouts, answers that matched no query
-(stray), which server answered how often, and the answers' source
-addresses.
+a query still outstanding), timeouts, late (answers to timed-out queries;
+answered + late queries got an answer), answers that matched no query
+(stray, also a second answer to one query), which server answered how
+often, the answers' source addresses (answered and late alike), the stray
+datagrams' source addresses, and the longest time an answer took
+(max_rtt, seconds).
 """
 import json
 import random
@@ -70,6 +79,7 @@ def main():
     connect = "--connect" in args
     window = opt("--window", int, 1)
     timeout = opt("--timeout", float, 1.0)
+    grace = opt("--grace", float, 0.0)
     name = opt("--name", str, "whoami.example.test")
     sport = opt("--sport", int, 0)
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
@@ -81,9 +91,12 @@ def main():
 
     ids = random.sample(range(65536), count)
     pending = {}            # id -> deadline
-    servers, sources = {}, {}
-    sent = answered = timeouts = stray = refused = 0
-    while sent < count or pending:
+    sent_at = {}            # id -> send time, until answered
+    servers, sources, stray_sources = {}, {}, {}
+    sent = answered = timeouts = late = stray = refused = 0
+    max_rtt = 0.0
+    last_rx = time.monotonic()
+    while True:
         now = time.monotonic()
         while sent < count and len(pending) < window:
             qid = ids[sent]
@@ -96,28 +109,42 @@ def main():
             except ConnectionRefusedError:
                 refused += 1
             pending[qid] = now + timeout
+            sent_at[qid] = now
             sent += 1
+            last_rx = max(last_rx, now)
         for qid in [q for q, dl in pending.items() if dl <= now]:
             del pending[qid]
             timeouts += 1
-        if not pending:
+        if pending:
+            wait = max(0.0, min(pending.values()) - time.monotonic())
+        elif sent < count:
             continue
-        wait = max(0.0, min(pending.values()) - time.monotonic())
+        elif sent_at and grace > 0:
+            # Timed-out queries without an answer yet: wait for late
+            # answers until the link has been quiet for the grace time.
+            wait = last_rx + grace - time.monotonic()
+            if wait <= 0:
+                break
+        else:
+            break
         if not select.select([s], [], [], wait)[0]:
             continue
         try:
             data, peer = s.recvfrom(65535)
         except (BlockingIOError, ConnectionRefusedError):
             continue
-        if len(data) < 12:
+        last_rx = time.monotonic()
+        qid = struct.unpack(">H", data[:2])[0] if len(data) >= 12 else None
+        if qid not in sent_at:
             stray += 1
+            stray_sources[peer[0]] = stray_sources.get(peer[0], 0) + 1
             continue
-        qid = struct.unpack(">H", data[:2])[0]
-        if qid not in pending:
-            stray += 1
-            continue
-        del pending[qid]
-        answered += 1
+        max_rtt = max(max_rtt, last_rx - sent_at.pop(qid))
+        if qid in pending:
+            del pending[qid]
+            answered += 1
+        else:
+            late += 1
         try:
             who = first_txt(data) or "?"
         except (ValueError, struct.error):
@@ -125,9 +152,10 @@ def main():
         servers[who] = servers.get(who, 0) + 1
         sources[peer[0]] = sources.get(peer[0], 0) + 1
     print(json.dumps({"sent": sent, "answered": answered,
-                      "timeouts": timeouts, "stray": stray,
+                      "timeouts": timeouts, "late": late, "stray": stray,
                       "refused": refused, "servers": servers,
-                      "sources": sources}))
+                      "sources": sources, "stray_sources": stray_sources,
+                      "max_rtt": round(max_rtt, 3)}))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,13 @@ what no library would: unknown attributes, wrong types, bad lengths.
   ipvs_udp_nl.py dump OP [JSON]     dump request (--max-msgs N: stop early)
   ipvs_udp_nl.py raw CMD HEX [dump] a request with raw attribute bytes
   ipvs_udp_nl.py listen SECONDS     print the events of group "events"
+  ipvs_udp_nl.py join               join group "events" and leave: the result
+  ipvs_udp_nl.py ipvs CMD [dump]    a request without attributes to IPVS's own
+                                    family (its permission check answers first)
+  ipvs_udp_nl.py batch JSON         several of the above in one process: a list
+                                    of ["do"|"dump", OP, {...}], ["join"] or
+                                    ["ipvs", CMD, "do"|"dump"]; prints the list
+                                    of results
   ipvs_udp_nl.py fuzz SECONDS SEED  random and mutated requests
 
 The result is one JSON object: {"ok": true, "msgs": [...]} or
@@ -46,6 +53,7 @@ NLM_F_ACK_TLVS = 0x200
 NLMSG_ERROR = 2
 NLMSG_DONE = 3
 NETLINK_ADD_MEMBERSHIP = 1
+NETLINK_DROP_MEMBERSHIP = 2
 NETLINK_CAP_ACK = 10
 NETLINK_EXT_ACK = 11
 NLMSGERR_ATTR_MSG = 1
@@ -310,6 +318,64 @@ def run_op(spec, g, mode, opname, obj, max_msgs=None):
     return {"ok": True, "msgs": out, "intr": intr}
 
 
+def join_events(g):
+    """Join the "events" group (the kernel's multicast permission check)."""
+    try:
+        g.sk.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, g.groups["events"])
+    except OSError as e:
+        return {"ok": False, "errno": e.errno,
+                "error": errno.errorcode.get(e.errno, str(e.errno)), "extack": ""}
+    g.sk.setsockopt(SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, g.groups["events"])
+    return {"ok": True}
+
+
+def ipvs_request(cmd, dump):
+    """A request without attributes to IPVS's own family "IPVS", version 1.
+
+    Its permission check comes before it looks at attributes, so the
+    answer says whether this caller may use that operation: EPERM, or
+    what the operation makes of an empty request."""
+    g = Genl()
+    err = g.resolve("IPVS")
+    if err:
+        return err
+    flags = NLM_F_REQUEST | (NLM_F_DUMP if dump else NLM_F_ACK)
+    seq = g.send(g.family, flags, cmd, b"")
+    msgs, err = g.recv_all(seq)
+    if err:
+        return err
+    if not dump and msgs:
+        g.recv_all(seq)
+    return {"ok": True, "msgs": len(msgs)}
+
+
+def batch(spec, g, items):
+    out = []
+    for it in items:
+        try:
+            if it[0] in ("do", "dump"):
+                out.append(run_op(spec, g, it[0], it[1],
+                                  it[2] if len(it) > 2 else {}))
+            elif it[0] == "join":
+                out.append(join_events(resolved_genl(spec)))
+            elif it[0] == "ipvs":
+                out.append(ipvs_request(int(it[1]), it[2] == "dump"))
+            else:
+                raise ValueError("unknown batch item %r" % (it,))
+        except socket.timeout:
+            out.append({"ok": False, "error": "timeout", "extack": ""})
+        except OSError as e:
+            out.append({"ok": False, "errno": e.errno,
+                        "error": errno.errorcode.get(e.errno, ""), "extack": ""})
+    return out
+
+
+def resolved_genl(spec):
+    g = Genl()
+    g.resolve(spec.name)
+    return g
+
+
 def fuzz(spec, g, seconds, seed):
     """Random and mutated requests; every one must get a clean answer."""
     rnd = random.Random(seed)
@@ -443,6 +509,13 @@ def main(argv):
                 ev = decode(spec, "event", data[20:n])
                 sys.stdout.write(json.dumps({"event": ev}) + "\n")
                 sys.stdout.flush()
+            return 0
+        elif mode == "join":
+            res = join_events(g)
+        elif mode == "ipvs":
+            res = ipvs_request(int(argv[2]), len(argv) > 3 and argv[3] == "dump")
+        elif mode == "batch":
+            print(json.dumps(batch(spec, g, json.loads(argv[2]))))
             return 0
         elif mode == "fuzz":
             res = fuzz(spec, g, float(argv[2]), int(argv[3]))

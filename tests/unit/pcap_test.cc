@@ -250,8 +250,7 @@ Read read_all(const Bytes& file, std::size_t head_len = 12) {
 
 std::string key_of(const pcap::Datagram& d) {
     ip_vs_sip_msg msg{};
-    const auto n = std::min<std::size_t>(d.payload.size(), IP_VS_SIP_SCAN_MAX);
-    if (ip_vs_sip_parse(d.payload.data(), n, &msg)) return "none";
+    if (ip_vs_sip_parse(d.payload.data(), d.payload.size(), &msg)) return "none";
     return std::string(reinterpret_cast<const char*>(msg.callid), msg.callid_len);
 }
 
@@ -385,9 +384,9 @@ TEST(Pcap, DatagramsAreStillDatagrams) {
     EXPECT_EQ(c3.out.str(), "none\n");
 }
 
-TEST(Pcap, OnlyTheKernelsScanPrefixIsParsed) {
+TEST(Pcap, TheWholeHeaderSectionIsParsed) {
     // A Call-ID header that ends after the first 2048 bytes of the payload
-    // is not seen by the kernel: "none", as for a datagram file.
+    // is found, as the kernel finds it (it reads the whole header section).
     std::string m = "OPTIONS sip:rs@example.org SIP/2.0\r\nX-Pad: " + std::string(2000, 'p') +
                     "\r\nCall-ID: late@x\r\n\r\n";
     const Bytes early = udp4("192.0.2.1", 1, "10.0.100.1", 5060, sip("early@x"));
@@ -398,7 +397,7 @@ TEST(Pcap, OnlyTheKernelsScanPrefixIsParsed) {
         kOk);
     EXPECT_EQ(c.out.str(),
               "1 192.0.2.1:1 -> 10.0.100.1:5060 call-id early@x\n"
-              "2 192.0.2.1:2 -> 10.0.100.1:5060 none (fallback: client 192.0.2.1:2)\n");
+              "2 192.0.2.1:2 -> 10.0.100.1:5060 call-id late@x\n");
 }
 
 TEST(Pcap, ByteOrdersAndPrecisions) {
