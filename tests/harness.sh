@@ -67,14 +67,18 @@ if [ "${1:-}" != --debug ]; then
 	check "harness: ... and shows the hung command" \
 		grep -q '[0-9] sleep 600' build/harness.out
 else
-	expect_rc 0 "debug kernel: true exits 0" --debug -- true
 	expect_rc 1 "debug kernel: false exits 1" --debug -- false
 	expect_rc 70 "debug kernel: an injected leak fails the run (kmemleak)" \
 		--debug -- modprobe ipvs_udp_harness_test leak=1
 	check "harness: the kmemleak report is printed" \
 		grep -q 'unreferenced object' build/harness.out
-	expect_rc 0 "debug kernel: the known maple_tree RCU report is allowed" \
-		--debug -- sh -c 'for i in 1 2 3; do /bin/true; done'
+	# Modules unloaded and loaded again, as the torture run does: without
+	# CONFIG_KASAN_VMALLOC, UML's KASAN reports the module file's buffer
+	# at a freed module's address (its redzones stay poisoned).
+	expect_rc 0 "debug kernel: exit 0, modules reloaded, the known maple_tree RCU report allowed" \
+		--debug -- sh -c 'for i in 1 2 3; do /bin/true; done
+			for i in 1 2 3 4; do modprobe ip_vs_sip && modprobe ip_vs_rr &&
+				modprobe -r ip_vs_sip ip_vs_rr || exit 9; done'
 	# panic_on_warn, as production hosts set it: a WARN ends the kernel.
 	run --debug -- sh -c 'modprobe ipvs_udp_harness_test warn=1; echo survived' \
 		>build/harness.out 2>&1
