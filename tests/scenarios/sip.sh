@@ -94,7 +94,9 @@ test_dr_spread() {
 			-w "$i" || return 1
 	done
 	t=$(sip_now)
-	sip_uac uac2 cl1 "$VIP4" 1800 120
+	# 80 calls/s: near 100 a UML kernel on a shared host saturates, and
+	# SIPp's own retransmission limits then fail calls (seen in CI at 120).
+	sip_uac uac2 cl1 "$VIP4" 1800 80
 	rc=$?
 	uac_report uac2 "$rc"
 	s=$(sip_summary --since "$t")
