@@ -226,7 +226,7 @@ ka_summary() {
 	/usr/bin/python3 - "$SIP_DIR" "$1" "$2" <<'EOF'
 import json, sys
 sys.path.insert(0, "tests/tools")
-from sipp_log import read_log
+from sipp_log import uac_calls
 d, dead, since = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
 names = ("rs1", "rs2", "rs3")
 seen = {n: set() for n in names}
@@ -250,19 +250,10 @@ for n in names:
             bye_ok[n].add(cid)
         if status == "481":
             r481 += 1
-first, sent, ok, bad, bye_at = {}, set(), set(), set(), {}
-for uac in ("uac1", "uac2"):
-    for t, way, cid, method, status in read_log("%s/%s.short" % (d, uac)):
-        if way == "S" and method == "INVITE":
-            first.setdefault(cid, t)
-            sent.add(cid)
-        elif way == "S" and method == "BYE":
-            bye_at.setdefault(cid, []).append(t)
-        elif way == "R" and method == "BYE" and 200 <= status < 300:
-            ok.add(cid)
-        if way == "R" and status >= 300:
-            bad.add(cid)
-failed = sent - ((ok | set().union(*bye_ok.values())) - bad)
+u = uac_calls(["%s/%s.short" % (d, n) for n in ("uac1", "uac2")],
+              set().union(*bye_ok.values()))
+first, sent, bad, bye_at, failed = (u[k] for k in
+                                    ("first", "sent", "bad", "bye_at", "failed"))
 lost = {c for c in failed - bad if c in inv["rs2"] and
         any(dead <= t <= since for t in bye_at.get(c, ()))}
 late = {c for c, t in first.items() if t > since}
