@@ -143,7 +143,7 @@ SECONDS ?= 600
 torture: modules-uml-debug userspace
 	IPVS_UDP_TORTURE_SECONDS=$(SECONDS) $(if $(SEED),IPVS_UDP_TORTURE_SEED=$(SEED)) \
 		IPVS_UDP_SCENARIO_TIMEOUT=$$(($(SECONDS) * 3 + 600)) \
-		tests/run-scenarios --debug torture
+		tests/run-scenarios --debug torture lifecycle
 
 check:
 	scripts/check

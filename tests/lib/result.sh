@@ -31,13 +31,14 @@ json() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); exec("
 # (the function calls topo_setup), always cleaning up afterwards. A function
 # that returns non-zero without having printed a result counts as FAIL.
 run_test() {
-	local name=$1 before=$RESULT_FAILED rc
+	local name=$1 before=$RESULT_FAILED rc t0=$SECONDS
 	shift
 	echo "# --- $name"
 	RESULT_FAILED=0
 	"$@"
 	rc=$?
 	topo_cleanup
+	echo "# --- $name took $((SECONDS - t0)) s"
 	if [ "$rc" -ne 0 ] && [ "$RESULT_FAILED" -eq 0 ]; then
 		fail "$name: test function returned $rc"
 	fi

@@ -54,21 +54,26 @@ sip_setup() {
 
 # spread_ok SUMMARY FIELD W1 W2 W3: each server's count (FIELD of the
 # summary: "calls", or "new_after" for calls started after --since) is
-# within 15% of its weight's share.
+# within 4 standard deviations of its weight's share: random Call-IDs make
+# each count a binomial draw (a 15% bound: about one run in 100 failed one
+# of this file's three checks; ignoring the weights misses by over 10).
 spread_ok() {
 	/usr/bin/python3 - "$@" <<'EOF'
-import json, sys
+import json, math, sys
 d = json.loads(sys.argv[1])
 f = sys.argv[2]
 w = [float(x) for x in sys.argv[3:]]
 n = [d["servers"]["rs%d" % (i + 1)][f] for i in range(len(w))]
-tot, W, worst = sum(n), sum(w), 0.0
+tot, W, worst, pct = sum(n), sum(w), 0.0, 0.0
 for i in range(len(w)):
-    exp = tot * w[i] / W
-    worst = max(worst, abs(n[i] - exp) / exp if exp else 1.0)
-print("# calls per server %s for weights %s: worst deviation %.1f%% "
-      "of the weight's share" % (n, [int(x) for x in w], 100 * worst))
-sys.exit(0 if tot and worst <= 0.15 else 1)
+    p = w[i] / W
+    exp, sd = tot * p, math.sqrt(tot * p * (1 - p))
+    worst = max(worst, abs(n[i] - exp) / sd if sd else 99.0)
+    pct = max(pct, abs(n[i] - exp) / exp if exp else 1.0)
+print("# calls per server %s for weights %s: worst deviation %.1f%% of the "
+      "weight's share, %.1f standard deviations" %
+      (n, [int(x) for x in w], 100 * pct, worst))
+sys.exit(0 if tot and worst <= 4 else 1)
 EOF
 }
 
@@ -81,7 +86,7 @@ test_dr_spread() {
 	s=$(sip_summary)
 	echo "# $s"
 	calls_ok "dr sip -o, weights 1,1,1" "$s" "$rc" 900
-	check "dr sip -o: calls within 15% of weights 1,1,1" \
+	check "dr sip -o: calls within 4 standard deviations of weights 1,1,1" \
 		spread_ok "$s" calls 1 1 1
 
 	for i in 1 2 3; do
@@ -89,13 +94,15 @@ test_dr_spread() {
 			-w "$i" || return 1
 	done
 	t=$(sip_now)
-	sip_uac uac2 cl1 "$VIP4" 1800 120
+	# 80 calls/s: near 100 a UML kernel on a shared host saturates, and
+	# SIPp's own retransmission limits then fail calls (seen in CI at 120).
+	sip_uac uac2 cl1 "$VIP4" 1800 80
 	rc=$?
 	uac_report uac2 "$rc"
 	s=$(sip_summary --since "$t")
 	echo "# $s"
 	calls_ok "dr sip -o, weights 1,2,3" "$s" "$rc" 2700
-	check "dr sip -o: calls within 15% of weights 1,2,3" \
+	check "dr sip -o: calls within 4 standard deviations of weights 1,2,3" \
 		spread_ok "$s" new_after 1 2 3
 	echo "# $(ns dir1 cat /proc/net/ip_vs_sip | tail -n 1)"
 }
@@ -124,7 +131,7 @@ test_nat_spread() {
 		END { print v + 0, o + 0 }')
 	echo "# replies at the client: ${replies% *} from the VIP, ${replies#* } from real server addresses"
 	calls_ok "nat sip -o --pe sip" "$s" "$rc" 900
-	check "nat sip -o --pe sip: calls within 15% of weights 1,1,1" \
+	check "nat sip -o --pe sip: calls within 4 standard deviations of weights 1,1,1" \
 		spread_ok "$s" calls 1 1 1
 	check "nat sip -o --pe sip: every reply NATed to the VIP (${replies% *} of $((${replies% *} + ${replies#* })))" \
 		[ "${replies#* }/$((${replies% *} > 0))" = 0/1 ]

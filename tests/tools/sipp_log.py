@@ -64,6 +64,37 @@ def read_log(path):
     return out
 
 
+def uac_calls(paths, bye_ok_uas):
+    """The calls of the UAC logs PATHS, as sets of Call-IDs: sent (INVITE
+    sent), ok, bad (a failure response came back), failed (sent - ok),
+    by_uas (ok only because a UAS answered the BYE: Call-IDs in
+    BYE_OK_UAS), and r481 (481s received), first {Call-ID: time of its
+    first INVITE}, bye_at {Call-ID: times its BYEs were sent}."""
+    sent, ok, bad, r481, first, bye_at = set(), set(), set(), 0, {}, {}
+    for path in paths:
+        for t, d, cid, method, status in read_log(path):
+            if d == "S" and method == "INVITE" and status == 0:
+                sent.add(cid)
+                first.setdefault(cid, t)
+            elif d == "S" and method == "BYE" and status == 0:
+                bye_at.setdefault(cid, []).append(t)
+            elif d == "R" and method == "BYE" and 200 <= status < 300:
+                ok.add(cid)
+            if d == "R" and status >= 300:
+                bad.add(cid)
+            if d == "R" and status == 481:
+                r481 += 1
+    # The server that has the dialog answered its BYE: the call
+    # completed, whether or not the UAC logged that 200 (see above).
+    by_uas = (sent & bye_ok_uas) - ok
+    ok |= by_uas
+    # A failure response fails the call even if SIPp's abort BYE
+    # later got a 200 elsewhere.
+    ok -= bad
+    return {"sent": sent, "ok": ok, "bad": bad, "failed": sent - ok,
+            "by_uas": by_uas, "r481": r481, "first": first, "bye_at": bye_at}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--uac", action="append", default=[])
@@ -111,28 +142,11 @@ def main():
 
     failed = set()
     if a.uac:
-        sent, ok, bad, r481 = set(), set(), set(), 0
-        for path in a.uac:
-            for t, d, cid, method, status in read_log(path):
-                if d == "S" and method == "INVITE" and status == 0:
-                    sent.add(cid)
-                elif d == "R" and method == "BYE" and 200 <= status < 300:
-                    ok.add(cid)
-                if d == "R" and status >= 300:
-                    bad.add(cid)
-                if d == "R" and status == 481:
-                    r481 += 1
-        # The server that has the dialog answered its BYE: the call
-        # completed, whether or not the UAC logged that 200 (see above).
-        by_uas = (sent & bye_ok_uas) - ok
-        ok |= by_uas
-        # A failure response fails the call even if SIPp's abort BYE
-        # later got a 200 elsewhere.
-        ok -= bad
-        failed = sent - ok
-        res["uac"] = {"calls": len(sent), "ok": len(sent & ok),
-                      "failed": len(failed), "r481": r481,
-                      "ok_by_uas": len(by_uas - bad),
+        u = uac_calls(a.uac, bye_ok_uas)
+        failed = u["failed"]
+        res["uac"] = {"calls": len(u["sent"]), "ok": len(u["sent"] & u["ok"]),
+                      "failed": len(failed), "r481": u["r481"],
+                      "ok_by_uas": len(u["by_uas"] - u["bad"]),
                       "failed_ids": sorted(failed)[:5]}
 
     if a.origin:
