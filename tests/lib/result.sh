@@ -24,8 +24,73 @@ check() {
 	fi
 }
 
-# jq-free JSON field access for the Python tools' output.
-json() { /usr/bin/python3 -c 'import json,sys; d=json.loads(sys.argv[1]); exec("print(" + sys.argv[2] + ")")' "$1" "$2"; }
+# json JSON EXPR: print the Python expression EXPR over d, the parsed JSON
+# (jq-free field access for the Python tools' output). Starting python3
+# costs about a second in UML, more than most tests' traffic, so after
+# json_server_start one python3 (a coprocess) answers the calls of the
+# shell and its subshells, one at a time: a token byte in a FIFO, taken
+# and put back with read and printf (builtins: no process is started),
+# keeps a call from a background job from interleaving with another. A
+# call that cannot take the token within a second, or that runs where the
+# coprocess is not reachable, starts a python3 of its own. A caller killed
+# mid-call takes the token with it, so the stream it may have left
+# half-read is never used again.
+_JSON_PY='
+import contextlib, io, json, sys, traceback
+
+def answer(doc, expr):
+    buf, rc = io.StringIO(), 0
+    try:
+        with contextlib.redirect_stdout(buf):
+            exec("print(" + expr + ")",
+                 {"json": json, "sys": sys, "d": json.loads(doc)})
+    except Exception:
+        traceback.print_exc()
+        rc = 1
+    return rc, buf.getvalue().encode()
+
+if len(sys.argv) == 3:
+    rc, out = answer(sys.argv[1], sys.argv[2])
+    sys.stdout.buffer.write(out)
+    sys.exit(rc)
+inp, outp = sys.stdin.buffer, sys.stdout.buffer
+for hdr in inp:
+    n1, n2 = map(int, hdr.split())
+    doc, expr = inp.read(n1).decode(), inp.read(n2).decode()
+    rc, out = answer(doc, expr)
+    outp.write(b"%d %d\n" % (rc, len(out)) + out)
+    outp.flush()
+'
+_JSON_PID=
+_JSON_TOKEN=
+
+json_server_start() {
+	local fifo=${TMPDIR:-/tmp}/json-server.$$
+	[ -z "$_JSON_PID" ] || return 0
+	rm -f "$fifo"
+	mkfifo "$fifo" && exec {_JSON_TOKEN}<>"$fifo" || return 0
+	rm -f "$fifo"
+	coproc _JSON { exec /usr/bin/python3 -c "$_JSON_PY"; }
+	printf t >&"$_JSON_TOKEN"
+}
+
+json() {
+	local LC_ALL=C rc="" n="" out=""
+	if [ -n "$_JSON_PID" ] && [ -n "$_JSON_TOKEN" ] &&
+		read -r -N 1 -t 1 -u "$_JSON_TOKEN"; then
+		if { printf '%d %d\n%s%s' "${#1}" "${#2}" "$1" "$2" \
+			>&"${_JSON[1]}"; } 2>/dev/null; then
+			read -r rc n <&"${_JSON[0]}" &&
+				{ [ "$n" -eq 0 ] ||
+					IFS= read -r -N "$n" out <&"${_JSON[0]}"; } &&
+				printf t >&"$_JSON_TOKEN"
+			printf '%s' "$out"
+			return "${rc:-1}"
+		fi
+		printf t >&"$_JSON_TOKEN"
+	fi
+	/usr/bin/python3 -c "$_JSON_PY" "$1" "$2"
+}
 
 # run_test NAME FUNC [ARGS...]: run one test function with a fresh topology
 # (the function calls topo_setup), always cleaning up afterwards. A function
@@ -51,6 +116,7 @@ run_test() {
 scenario_main() {
 	local t tests=("$@")
 	trap topo_cleanup EXIT
+	json_server_start
 	if [ ${#tests[@]} -eq 0 ]; then
 		mapfile -t tests < <(declare -F | awk '$3 ~ /^test_/ {print $3}')
 	fi
