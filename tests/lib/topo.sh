@@ -50,149 +50,200 @@ dir_addr6() { echo "fd00:2::$((1 + $1))"; }
 cl_addr4() { echo "10.0.1.$((1 + $1))"; }
 cl_addr6() { echo "fd00:1::$((1 + $1))"; }
 
-_mkns() {
-	ip netns add "$1"
-	TOPO_NS+=("$1")
-	ns "$1" ip link set lo up
-	ns "$1" sysctl -qw net.ipv6.conf.all.accept_dad=0 \
-		net.ipv6.conf.default.accept_dad=0
+# The topology is built with few processes, because starting one costs a
+# UML kernel about a tenth of a second, and a topology used to take about
+# 40 (a quarter of a short test's time): one ip -batch creates every
+# namespace, one sysctl per namespace sets it up before it has any device
+# (so the devices inherit its conf.default values), one ip -batch creates
+# every veth pair, and one ip -batch per namespace does the rest.
+# _topo_ns, _topo_sysctl, _topo_link and _topo_cmd only record; _topo_apply
+# runs it all.
+_TOPO_ORDER=()
+declare -A _TOPO_SYSCTL=() _TOPO_CMDS=()
+_TOPO_LINKS=
+
+_topo_ns() {
+	_TOPO_ORDER+=("$1")
+	_TOPO_SYSCTL[$1]="net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0"
+	_TOPO_CMDS[$1]="link set lo up"$'\n'
 }
 
-# _link NS1 IF1 NS2 IF2: a veth pair between two namespaces.
-_link() {
-	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3"
-	ns "$1" ip link set "$2" up
-	ns "$3" ip link set "$4" up
+# _topo_sysctl NS KEY=VALUE...
+_topo_sysctl() {
+	local n=$1
+	shift
+	_TOPO_SYSCTL[$n]+=" $*"
+}
+
+# _topo_cmd NS IP-ARGS...: one line of NS's ip -batch.
+_topo_cmd() {
+	local n=$1
+	shift
+	_TOPO_CMDS[$n]+="$*"$'\n'
+}
+
+# _topo_link NS1 IF1 NS2 IF2: a veth pair between two namespaces, up.
+_topo_link() {
+	_TOPO_LINKS+="link add $2 netns $1 type veth peer name $4 netns $3"$'\n'
+	_topo_cmd "$1" link set "$2" up
+	_topo_cmd "$3" link set "$4" up
+}
+
+_topo_apply() {
+	local n batch=
+	for n in "${_TOPO_ORDER[@]}"; do
+		batch+="netns add $n"$'\n'
+	done
+	ip -batch - <<<"$batch" || return 1
+	TOPO_NS+=("${_TOPO_ORDER[@]}")
+	for n in "${_TOPO_ORDER[@]}"; do
+		# shellcheck disable=SC2086 # one KEY=VALUE a word
+		ns "$n" sysctl -qw ${_TOPO_SYSCTL[$n]} || return 1
+	done
+	ip -batch - <<<"$_TOPO_LINKS" || return 1
+	for n in "${_TOPO_ORDER[@]}"; do
+		ip -n "$n" -batch - <<<"${_TOPO_CMDS[$n]}" || return 1
+	done
 }
 
 # topo_setup METHOD NRS [NDIR] [NCL]
 topo_setup() {
-	local method=$1 nrs=$2 ndir=${3:-1} ncl=${4:-1} i hops4="" hops6=""
+	local method=$1 nrs=$2 ndir=${3:-1} ncl=${4:-1} i n hops4="" hops6=""
 	TOPO_METHOD=$method
 	TOPO_NRS=$nrs
 	TOPO_NDIR=$ndir
+	_TOPO_ORDER=()
+	_TOPO_SYSCTL=()
+	_TOPO_CMDS=()
+	_TOPO_LINKS=
 
-	_mkns lan
-	ns lan ip link add br0 type bridge
-	ns lan ip link set br0 up
+	_topo_ns lan
+	_topo_cmd lan link add br0 type bridge
+	_topo_cmd lan link set br0 up
 
-	_mkns rt
-	ns rt sysctl -qw net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
+	_topo_ns rt
+	_topo_sysctl rt net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1 \
 		net.ipv4.fib_multipath_hash_policy=1 \
 		net.ipv6.fib_multipath_hash_policy=1
-	ns rt ip link add br1 type bridge
-	ns rt ip link set br1 up
-	ns rt ip addr add 10.0.1.1/24 dev br1
-	ns rt ip addr add fd00:1::1/64 dev br1 nodad
-	_link rt lan0 lan p-rt
-	ns lan ip link set p-rt master br0
-	ns rt ip addr add 10.0.2.1/24 dev lan0
-	ns rt ip addr add fd00:2::1/64 dev lan0 nodad
+	_topo_cmd rt link add br1 type bridge
+	_topo_cmd rt link set br1 up
+	_topo_cmd rt addr add 10.0.1.1/24 dev br1
+	_topo_cmd rt addr add fd00:1::1/64 dev br1 nodad
+	_topo_link rt lan0 lan p-rt
+	_topo_cmd lan link set p-rt master br0
+	_topo_cmd rt addr add 10.0.2.1/24 dev lan0
+	_topo_cmd rt addr add fd00:2::1/64 dev lan0 nodad
 
 	for ((i = 1; i <= ncl; i++)); do
-		_mkns "cl$i"
-		_link "cl$i" eth0 rt "p-cl$i"
-		ns rt ip link set "p-cl$i" master br1
-		ns "cl$i" ip addr add "$(cl_addr4 "$i")/24" dev eth0
-		ns "cl$i" ip addr add "$(cl_addr6 "$i")/64" dev eth0 nodad
-		ns "cl$i" ip route add default via 10.0.1.1
-		ns "cl$i" ip -6 route add default via fd00:1::1
+		n=cl$i
+		_topo_ns "$n"
+		_topo_link "$n" eth0 rt "p-$n"
+		_topo_cmd rt link set "p-$n" master br1
+		_topo_cmd "$n" addr add "$(cl_addr4 "$i")/24" dev eth0
+		_topo_cmd "$n" addr add "$(cl_addr6 "$i")/64" dev eth0 nodad
+		_topo_cmd "$n" route add default via 10.0.1.1
+		_topo_cmd "$n" route add default via fd00:1::1
 	done
 
 	for ((i = 1; i <= ndir; i++)); do
-		_mkns "dir$i"
-		_link "dir$i" eth0 lan "p-dir$i"
-		ns lan ip link set "p-dir$i" master br0
+		n=dir$i
+		_topo_ns "$n"
 		# No ICMP redirects: real servers share the LAN with the router,
 		# and a redirect would let their replies bypass the director.
-		ns "dir$i" sysctl -qw net.ipv4.ip_forward=1 \
+		# (eth0 takes conf.default's value.)
+		_topo_sysctl "$n" net.ipv4.ip_forward=1 \
 			net.ipv6.conf.all.forwarding=1 \
 			net.ipv4.conf.all.send_redirects=0 \
-			net.ipv4.conf.default.send_redirects=0 \
-			net.ipv4.conf.eth0.send_redirects=0
-		ns "dir$i" sysctl -qw net.ipv4.vs.conntrack=0 2>/dev/null || true
-		ns "dir$i" ip addr add "$(dir_addr4 "$i")/24" dev eth0
-		ns "dir$i" ip addr add "$(dir_addr6 "$i")/64" dev eth0 nodad
-		ns "dir$i" ip route add default via 10.0.2.1
-		ns "dir$i" ip -6 route add default via fd00:2::1
+			net.ipv4.conf.default.send_redirects=0
+		_topo_link "$n" eth0 lan "p-$n"
+		_topo_cmd lan link set "p-$n" master br0
+		_topo_cmd "$n" addr add "$(dir_addr4 "$i")/24" dev eth0
+		_topo_cmd "$n" addr add "$(dir_addr6 "$i")/64" dev eth0 nodad
+		_topo_cmd "$n" route add default via 10.0.2.1
+		_topo_cmd "$n" route add default via fd00:2::1
 		if [ "$method" = vipless ]; then
-			_vipless "dir$i"
+			_topo_cmd "$n" rule add fwmark 1 lookup 100
+			_topo_cmd "$n" route add local 0.0.0.0/0 dev lo table 100
+			_topo_cmd "$n" route add local ::/0 dev lo table 100
 		else
-			ns "dir$i" ip addr add "$VIP4/32" dev lo
-			ns "dir$i" ip addr add "$VIP6/128" dev lo nodad
+			_topo_cmd "$n" addr add "$VIP4/32" dev lo
+			_topo_cmd "$n" addr add "$VIP6/128" dev lo nodad
 		fi
 		hops4+=" nexthop via $(dir_addr4 "$i")"
 		hops6+=" nexthop via $(dir_addr6 "$i")"
 	done
 	if [ "$ndir" -eq 1 ]; then
-		ns rt ip route add "$VIP4/32" via "$(dir_addr4 1)"
-		ns rt ip -6 route add "$VIP6/128" via "$(dir_addr6 1)"
+		_topo_cmd rt route add "$VIP4/32" via "$(dir_addr4 1)"
+		_topo_cmd rt route add "$VIP6/128" via "$(dir_addr6 1)"
 	else
-		# shellcheck disable=SC2086
-		ns rt ip route add "$VIP4/32" $hops4
-		# shellcheck disable=SC2086
-		ns rt ip -6 route add "$VIP6/128" $hops6
+		_topo_cmd rt route add "$VIP4/32" "$hops4"
+		_topo_cmd rt route add "$VIP6/128" "$hops6"
 	fi
 
 	for ((i = 1; i <= nrs; i++)); do
-		_mkns "rs$i"
-		_link "rs$i" eth0 lan "p-rs$i"
-		ns lan ip link set "p-rs$i" master br0
-		ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
+		n=rs$i
+		_topo_ns "$n"
+		# (eth0 takes conf.default's value.)
+		_topo_sysctl "$n" net.ipv4.conf.all.accept_redirects=0 \
 			net.ipv4.conf.default.accept_redirects=0 \
 			net.ipv6.conf.all.accept_redirects=0 \
-			net.ipv6.conf.default.accept_redirects=0 \
-			net.ipv4.conf.eth0.accept_redirects=0 \
-			net.ipv6.conf.eth0.accept_redirects=0
-		ns "rs$i" ip addr add "$(rs_addr4 "$i")/24" dev eth0
-		ns "rs$i" ip addr add "$(rs_addr6 "$i")/64" dev eth0 nodad
+			net.ipv6.conf.default.accept_redirects=0
+		_topo_link "$n" eth0 lan "p-$n"
+		_topo_cmd lan link set "p-$n" master br0
+		_topo_cmd "$n" addr add "$(rs_addr4 "$i")/24" dev eth0
+		_topo_cmd "$n" addr add "$(rs_addr6 "$i")/64" dev eth0 nodad
 		case "$method" in
 		nat)
-			ns "rs$i" ip route add default via "$(dir_addr4 1)"
-			ns "rs$i" ip -6 route add default via "$(dir_addr6 1)"
+			_topo_cmd "$n" route add default via "$(dir_addr4 1)"
+			_topo_cmd "$n" route add default via "$(dir_addr6 1)"
 			;;
 		dr | vipless)
-			_rs_vip "rs$i" lo
+			_rs_vip "$n" lo
 			;;
 		tun)
 			# The fallback devices (tunl0, ip6tnl0) exist in every
 			# namespace and take any tunnelled packet.
-			ns "rs$i" ip link set tunl0 up
-			ns "rs$i" ip link set ip6tnl0 up
-			ns "rs$i" sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+			_topo_cmd "$n" link set tunl0 up
+			_topo_cmd "$n" link set ip6tnl0 up
+			_topo_sysctl "$n" net.ipv4.conf.all.rp_filter=0 \
 				net.ipv4.conf.tunl0.rp_filter=0
-			ns "rs$i" ip addr add "$VIP4/32" dev tunl0
-			ns "rs$i" ip addr add "$VIP6/128" dev ip6tnl0 nodad
-			_rs_vip "rs$i" ""
+			_topo_cmd "$n" addr add "$VIP4/32" dev tunl0
+			_topo_cmd "$n" addr add "$VIP6/128" dev ip6tnl0 nodad
+			_rs_vip "$n" ""
 			;;
 		esac
 	done
+
+	_topo_apply || return 1
+	if [ "$method" = vipless ]; then
+		for ((i = 1; i <= ndir; i++)); do
+			_vipless "dir$i" || return 1
+		done
+	fi
 }
 
 # Real server of a DR/TUN setup: VIP on DEV (unless empty), never answering
 # ARP/ND for it, default route straight to the router.
 _rs_vip() {
-	ns "$1" sysctl -qw net.ipv4.conf.all.arp_ignore=1 \
+	_topo_sysctl "$1" net.ipv4.conf.all.arp_ignore=1 \
 		net.ipv4.conf.all.arp_announce=2
 	if [ -n "$2" ]; then
-		ns "$1" ip addr add "$VIP4/32" dev "$2"
-		ns "$1" ip addr add "$VIP6/128" dev "$2" nodad
+		_topo_cmd "$1" addr add "$VIP4/32" dev "$2"
+		_topo_cmd "$1" addr add "$VIP6/128" dev "$2" nodad
 	fi
-	ns "$1" ip route add default via 10.0.2.1
-	ns "$1" ip -6 route add default via fd00:2::1
+	_topo_cmd "$1" route add default via 10.0.2.1
+	_topo_cmd "$1" route add default via fd00:2::1
 }
 
 # A director without the VIP: fwmark 1 for VIP traffic, delivered locally
-# by policy routing, as large DR setups do.
+# by policy routing, as large DR setups do (the routes and the IPv4 rule
+# are in its ip -batch).
 _vipless() {
 	ns "$1" iptables-legacy -t mangle -A PREROUTING -d "$VIP4/32" \
-		-j MARK --set-mark 1
-	ns "$1" ip6tables-legacy -t mangle -A PREROUTING -d "$VIP6/128" \
-		-j MARK --set-mark 1
-	ns "$1" ip rule add fwmark 1 lookup 100
-	ns "$1" ip route add local 0.0.0.0/0 dev lo table 100
-	ns "$1" ip -6 rule add fwmark 1 lookup 100
-	ns "$1" ip -6 route add local ::/0 dev lo table 100
+		-j MARK --set-mark 1 &&
+		ns "$1" ip6tables-legacy -t mangle -A PREROUTING -d "$VIP6/128" \
+			-j MARK --set-mark 1 &&
+		ip -6 -n "$1" rule add fwmark 1 lookup 100
 }
 
 # bg NS CMD...: start CMD in the background in NS; killed by topo_cleanup.
@@ -203,28 +254,48 @@ bg() {
 	TOPO_PIDS+=($!)
 }
 
-# wait_udp_port NS PORT [TIMEOUT_S]: poll until something listens there.
-wait_udp_port() {
-	local n=$1 port=$2 t=${3:-10} i
-	for ((i = 0; i < t * 20; i++)); do
-		if ns "$n" ss -Huln "sport = :$port" | grep -q .; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "# nothing listens on udp port $port in $n after ${t}s" >&2
-	return 1
+# nap SECONDS: sleep without starting a process (a read that times out on
+# a FIFO nobody writes; sleep(1) costs a UML kernel a tenth of a second).
+_NAP_FD=
+nap() {
+	local f
+	if [ -z "$_NAP_FD" ]; then
+		f=${TMPDIR:-/tmp}/nap.$BASHPID
+		rm -f "$f"
+		mkfifo "$f" && exec {_NAP_FD}<>"$f"
+		rm -f "$f"
+	fi
+	read -r -t "$1" -u "$_NAP_FD" || :
 }
 
-# wait_for TIMEOUT_S CMD...: poll CMD until it succeeds.
+# wait_udp_port NS PORT [TIMEOUT_S]: poll until a UDP socket is bound to
+# PORT in NS, unconnected (what ss -uln lists; /proc/net/udp is read as it
+# is cheaper to start than ss), for TIMEOUT_S seconds (default 30) and at
+# least 10 polls.
+wait_udp_port() {
+	local n=$1 port=$2 hex
+	printf -v hex '%04X' "$port"
+	# "sl local_address rem_address st": local :PORT, remote :0, state
+	# 07 (TCP_CLOSE, which UDP uses for unconnected).
+	if ! wait_for "${3:-30}" _udp_bound "$n" ":$hex [0-9A-F]+:0000 07 "; then
+		echo "# nothing listens on udp port $port in $n after ${3:-30}s" >&2
+		return 1
+	fi
+}
+
+_udp_bound() { [[ $(ns "$1" cat /proc/net/udp /proc/net/udp6) =~ $2 ]]; }
+
+# wait_for TIMEOUT_S CMD...: poll CMD, 0.1 s apart, until it succeeds; fail
+# once TIMEOUT_S seconds have passed and it was tried at least 10 times
+# (on a loaded machine a poll can take most of a second).
 wait_for() {
-	local t=$1 i
+	local end=$((SECONDS + $1)) i
 	shift
-	for ((i = 0; i < t * 20; i++)); do
+	for ((i = 1; ; i++)); do
 		"$@" && return 0
-		sleep 0.05
+		[ "$SECONDS" -lt "$end" ] || [ "$i" -lt 10 ] || return 1
+		nap 0.1
 	done
-	return 1
 }
 
 topo_cleanup() {
@@ -276,7 +347,7 @@ topo_settle() {
 	end=$((SECONDS + t))
 	until _topo_idle; do
 		[ "$SECONDS" -lt "$end" ] || break
-		sleep 0.2
+		nap 0.2
 	done
 	if ! _topo_idle; then
 		echo "# still in use after ${t}s: $(grep '^ip_vs' /proc/modules | tr '\n' ';')"

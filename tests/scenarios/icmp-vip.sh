@@ -567,9 +567,11 @@ test_module_unload_reload() {
 	check "reload: ECONNREFUSED" [ "$(json "$out" 'd["refused"]')" = 1 ]
 	out=$(probe "$VIP4" "$PORT" 40003)
 	check "reload v4: ECONNREFUSED" [ "$(json "$out" 'd["refused"]')" = 1 ]
-	errs=$(cap_errors 5)
+	# Four errors, five on the patched kernel; a late extra one shows in
+	# the list checked below.
+	errs=$(cap_errors $((${v4:+1} + 4)))
 	sleep 1
-	errs=$(cap_errors 5)
+	errs=$(cap_errors $((${v4:+1} + 4)))
 	check "unload/reload: errors about v6, v6, ${v4:+v4, }v6, v4" \
 		[ "$(json "$errs" '[e.get("q_sport") if e.get("af") == 4 else 6 for e in d]')" = \
 		"[6, 6, ${v4:+$v4, }6, 40003]" ]
