@@ -106,6 +106,23 @@ _topo_apply() {
 	done
 }
 
+# topo_ns NAME [IP-BATCH-LINE...]: one namespace alone, set up as
+# topo_setup's are (lo up, no IPv6 DAD), then the given ip -batch lines in
+# it; deleted by topo_cleanup.
+topo_ns() {
+	local n=$1 line
+	shift
+	_TOPO_ORDER=()
+	_TOPO_SYSCTL=()
+	_TOPO_CMDS=()
+	_TOPO_LINKS=
+	_topo_ns "$n"
+	for line in "$@"; do
+		_topo_cmd "$n" "$line"
+	done
+	_topo_apply
+}
+
 # topo_setup METHOD NRS [NDIR] [NCL]
 topo_setup() {
 	local method=$1 nrs=$2 ndir=${3:-1} ncl=${4:-1} i n hops4="" hops6=""
@@ -270,15 +287,15 @@ nap() {
 
 # wait_udp_port NS PORT [TIMEOUT_S]: poll until a UDP socket is bound to
 # PORT in NS, unconnected (what ss -uln lists; /proc/net/udp is read as it
-# is cheaper to start than ss), for TIMEOUT_S seconds (default 30) and at
+# is cheaper to start than ss), for TIMEOUT_S seconds (default 60) and at
 # least 10 polls.
 wait_udp_port() {
 	local n=$1 port=$2 hex
 	printf -v hex '%04X' "$port"
 	# "sl local_address rem_address st": local :PORT, remote :0, state
 	# 07 (TCP_CLOSE, which UDP uses for unconnected).
-	if ! wait_for "${3:-30}" _udp_bound "$n" ":$hex [0-9A-F]+:0000 07 "; then
-		echo "# nothing listens on udp port $port in $n after ${3:-30}s" >&2
+	if ! wait_for "${3:-60}" _udp_bound "$n" ":$hex [0-9A-F]+:0000 07 "; then
+		echo "# nothing listens on udp port $port in $n after ${3:-60}s" >&2
 		return 1
 	fi
 }

@@ -45,10 +45,9 @@ stock_rule() { ns dir1 "$STOCK" -Sn | grep -e "^-A $1 "; }
 
 # A director namespace alone, for the tests that send no traffic.
 dir_only() {
-	_mkns dir1
-	ns dir1 ip link add dummy0 type dummy && ns dir1 ip link set dummy0 up &&
-		ns dir1 ip addr add "$(dir_addr4 1)/24" dev dummy0 &&
-		ns dir1 ip addr add "$(dir_addr6 1)/64" dev dummy0 nodad
+	topo_ns dir1 "link add dummy0 type dummy" "link set dummy0 up" \
+		"addr add $(dir_addr4 1)/24 dev dummy0" \
+		"addr add $(dir_addr6 1)/64 dev dummy0 nodad"
 }
 
 sip_svc() {
@@ -126,7 +125,7 @@ quiesce_run() {
 	sip_svc $1 || return 1
 	sip_rs_count_init 1 && sip_rs_count_init 2 || return 1
 	sip_request "ipvsadm-call-1" || return 1
-	wait_for 5 rs_total_is 1
+	wait_for 60 rs_total_is 1
 	c0=$(rs_counts)
 	case "$c0" in
 	"1 0") first=1 ;;
@@ -136,7 +135,7 @@ quiesce_run() {
 	ns dir1 "$STOCK" -e -u "$SVC" -r "$(rs_addr4 "$first"):5060" -g -w 0 ||
 		return 1
 	sip_request "ipvsadm-call-1" || return 1
-	wait_for 5 rs_total_is 2
+	wait_for 60 rs_total_is 2
 	c1=$(rs_counts)
 	case "$c1" in
 	"2 0" | "0 2") second=$first ;;
