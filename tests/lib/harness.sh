@@ -63,7 +63,7 @@ icmp_watch_start() {
 	bg "$n" "$HARNESS_BIN/icmp-watch" --timeout 120 --ready "$ready" \
 		--out "$HARNESS_WATCH_OUT" "$@"
 	HARNESS_WATCH_PID=${TOPO_PIDS[-1]}
-	if ! wait_for 10 test -e "$ready"; then
+	if ! wait_for 60 test -e "$ready"; then
 		echo "# icmp-watch did not start"
 		return 1
 	fi

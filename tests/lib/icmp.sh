@@ -34,9 +34,9 @@ cap_count() {
 cap_has() { [ "$(cap_count)" -ge "$1" ]; }
 
 # cap_errors N: the errors recorded so far (a JSON list), once there are N
-# (or after 10 s).
+# (or after 30 s).
 cap_errors() {
-	wait_for 10 cap_has "$1"
+	wait_for 30 cap_has "$1"
 	json "$(cat "$HARNESS_WATCH_OUT" 2>/dev/null || echo '{"errors": []}')" \
 		'json.dumps(d["errors"])'
 }

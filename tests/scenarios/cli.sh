@@ -290,7 +290,7 @@ test_calls_flush_watch() {
 	check "flush --dest rs2: flushed its $n2 bindings" grep -q "flushed $n2 binding" <<<"$out"
 	out=$(cli dir1 --json calls udp "$VIP4:5060" --dest "$(rs_addr4 2)")
 	check "no call left on rs2" [ "$(json "$out" 'len(d["calls"])')" = 0 ]
-	wait_for 5 grep -q flushed "$SIP_DIR/watch"
+	wait_for 60 grep -q flushed "$SIP_DIR/watch"
 	sed 's/^/# watch: /' "$SIP_DIR/watch"
 	check "watch: a flushed event for rs2 with $n2 bindings" \
 		grep -q "\"event\":\"flushed\",\"service\":\"udp:$VIP4:5060\",\"destination\":\"$(rs_addr4 2):5060\",\"bindings\":$n2," "$SIP_DIR/watch"
@@ -464,7 +464,7 @@ print("# client got %d replies" % n)
 EOF
 	# Until every request is answered or timed out (500 ms, then the
 	# engine's GC pass): the counters do not change after that.
-	wait_for 30 nothing_outstanding
+	wait_for 60 nothing_outstanding
 	out=$(cli dir1 --json servers)
 	proc=$(ns dir1 cat /proc/net/ip_vs_pe_reply)
 	echo "$proc" | sed 's/^/# /'

@@ -61,9 +61,9 @@ icmp_vip_load() {
 	if [ -e "$par/stock_schedulers" ] &&
 		[ "$(cat "$par/stock_schedulers")" != "$want" ]; then
 		if [ -e /sys/module/ip_vs_fovip ]; then
-			wait_for 20 modprobe -r ip_vs_fovip || return 1
+			wait_for 60 modprobe -r ip_vs_fovip || return 1
 		fi
-		wait_for 20 modprobe -r ip_vs_icmp_vip || return 1
+		wait_for 60 modprobe -r ip_vs_icmp_vip || return 1
 	fi
 	modprobe ip_vs_icmp_vip stock_schedulers="$want" || return 1
 	[ "$(cat "$par/stock_schedulers")" = "$want" ]
@@ -543,10 +543,10 @@ test_module_unload_reload() {
 	setup_vipless rr || return 1
 	probe "$VIP6" >/dev/null
 	if [ -e /sys/module/ip_vs_fovip ]; then
-		wait_for 20 modprobe -r ip_vs_fovip
+		wait_for 60 modprobe -r ip_vs_fovip
 	fi
 	check "unload: modprobe -r ip_vs_icmp_vip" \
-		wait_for 20 modprobe -r ip_vs_icmp_vip
+		wait_for 60 modprobe -r ip_vs_icmp_vip
 	check "unload: /proc/net/ip_vs_icmp_vip is gone" \
 		[ ! -e "/proc/$$/net/ip_vs_icmp_vip" ]
 	probe "$VIP6" >/dev/null

@@ -285,7 +285,7 @@ stock_baseline() {
 	local line dns
 	echo "# $($KA_STOCK -v 2>&1 | head -n 1) ($KA_STOCK)"
 	ka_start "$KA_STOCK" stock
-	wait_for 15 rs_count_is 5060 3
+	wait_for 60 rs_count_is 5060 3
 	line=$(svc_line 5060)
 	dns=$(svc_line 53)
 	echo "# $line"
@@ -303,7 +303,7 @@ stock_baseline() {
 		matches "$dns" " -s wlc -o$"
 	# keepalived removes its services when it stops.
 	kill "$(cat "$KA_DIR/stock.pid")"
-	wait_for 15 svc_gone
+	wait_for 60 svc_gone
 }
 svc_gone() { [ -z "$(ns dir1 ipvsadm -S -n)" ]; }
 
@@ -318,7 +318,7 @@ test_keepalived() {
 	fi
 	echo "# keepalived: $KA"
 	ka_start "$KA" ka
-	wait_for 15 rs_count_is 5060 3
+	wait_for 60 rs_count_is 5060 3
 	line=$(svc_line 5060)
 	echo "# $line"
 	dns=$(svc_line 53)
@@ -348,7 +348,7 @@ test_keepalived() {
 	t0=$(sip_now)
 	# rs2's SIP server dies.
 	kill "$(ns rs2 ss -Hnlup 'sport = :5060' | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)"
-	wait_for 30 rs_absent 2
+	wait_for 60 rs_absent 2
 	t1=$(sip_now)
 	c0=$(sip_rs_count 2)
 	down=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
@@ -404,8 +404,8 @@ test_keepalived() {
 		rs2_back "$sip"
 }
 rs2_got() { [ "$(sip_rs_count 2)" -ge "$1" ]; }
-rs2_gone() { wait_for 15 rs_absent 2 && [ "$1" = 1 ]; }
-rs2_back() { wait_for 10 rs_present 2 && [ "$1" = 1 ]; }
+rs2_gone() { wait_for 60 rs_absent 2 && [ "$1" = 1 ]; }
+rs2_back() { wait_for 60 rs_present 2 && [ "$1" = 1 ]; }
 
 refused() {
 	[ -z "$(svc_line "$2")" ] &&
@@ -443,7 +443,7 @@ EOF
 	} >"$KA_DIR/ldirectord.cf"
 	bg dir1 /usr/sbin/ldirectord "$KA_DIR/ldirectord.cf" start \
 		>"$KA_DIR/ldirectord.out" 2>&1 </dev/null
-	wait_for 20 rs_count_is 5060 3
+	wait_for 60 rs_count_is 5060 3
 	line=$(svc_line 5060)
 	echo "# $line"
 	check "ldirectord: scheduler=sip ops=yes schedflags=flag-2 -> sip (flag-2) ops" \

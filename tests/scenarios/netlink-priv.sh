@@ -176,7 +176,7 @@ for i in range(20):
 s.sendto(b"\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x01",
          (vip, 53))
 EOF
-	wait_for 5 bash -c "ip netns exec dir1 /usr/bin/python3 $NL dump binding-get '{}' | grep -q pm-1@test" ||
+	wait_for 60 bash -c "ip netns exec dir1 /usr/bin/python3 $NL dump binding-get '{}' | grep -q pm-1@test" ||
 		echo "# no binding pm-1@test yet"
 	items=$(requests) || {
 		fail "matrix: $items"

@@ -276,7 +276,7 @@ test_flush() {
 	check "drain: rs1 (weight 0) still gets its $n calls" \
 		[ $((after - before)) -eq "$n" ]
 	bg dir1 /usr/bin/python3 "$NL" listen 60 >"$SIP_DIR/events" 2>&1
-	wait_for 5 grep -q listening "$SIP_DIR/events"
+	wait_for 60 grep -q listening "$SIP_DIR/events"
 	r=$(nl dir1 do binding-flush "{\"service\":$SVC,\"dest\":$(rsj 1)}")
 	echo "# flush rs1: $r"
 	check "flush by dest rs1 removed its $n bindings" \
@@ -403,7 +403,7 @@ print(json.dumps({"n": len(msgs), "err": err,
                   "intr": any(f & n.NLM_F_DUMP_INTR for f, _ in msgs)}))
 EOF
 	TOPO_PIDS+=($!)
-	wait_for 10 test -e "$SIP_DIR/intr.ready"
+	wait_for 60 test -e "$SIP_DIR/intr.ready"
 	ns dir1 ipvsadm -D -u "$VIP4:5060"
 	wait "${TOPO_PIDS[-1]}"
 	r=$(tail -n 1 "$SIP_DIR/intr")

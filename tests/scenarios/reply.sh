@@ -111,7 +111,7 @@ setup() {
 		"start_$kind" "$i"
 	done
 	for ((i = 1; i <= NRS; i++)); do
-		wait_udp_port "rs$i" "$port" 20 || return 1
+		wait_udp_port "rs$i" "$port" 120 || return 1
 	done
 	# nsd listens before it answers: until each server answers a query
 	# from the director itself (not through IPVS), a starting server's
@@ -421,7 +421,7 @@ s.sendto(b"unsolicited", (sys.argv[2], int(sys.argv[3])))
 
 # Source address the datagram had when it reached cl1:P.
 arrived_from() {
-	wait_for 25 grep -q . "/tmp/reply-listen-$1"
+	wait_for 60 grep -q . "/tmp/reply-listen-$1"
 	cat "/tmp/reply-listen-$1"
 }
 

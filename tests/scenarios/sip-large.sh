@@ -73,7 +73,7 @@ large_run() {
 	pcap=$WORK/dir1.pcap
 	bg dir1 tcpdump -i eth0 -n -s 128 -U -w "$pcap" \
 		"dst host $vip" 2>/dev/null
-	wait_for 10 test -s "$pcap" || sleep 1
+	wait_for 60 test -s "$pcap" || sleep 1
 
 	sent=$(ns cl1 /usr/bin/python3 "$TOOL" send --vip "$vip" \
 		--calls "$CALLS" --pad "$pad" --prefix "v$fam-$pad") || return 1
@@ -82,7 +82,7 @@ large_run() {
 	check "$label: every INVITE's Call-ID starts past byte 2048 ($(json "$sent" 'd["callid_at"]'))" \
 		[ "$(json "$sent" 'd["callid_at"][0]')" -gt 2048 ]
 	# Every message reached a server (or give up after 20 s).
-	wait_for 20 sh -c "[ \$(cat $WORK/rs*.log | wc -l) -ge $msgs ]"
+	wait_for 60 sh -c "[ \$(cat $WORK/rs*.log | wc -l) -ge $msgs ]"
 	sleep 1
 	kill "${TOPO_PIDS[-1]}" 2>/dev/null
 	wait "${TOPO_PIDS[-1]}" 2>/dev/null
@@ -122,7 +122,7 @@ EOF
 	# Call-ID headers past the parser's 2048-byte line cap are counted.
 	ns cl1 /usr/bin/python3 "$TOOL" toolong --vip "$vip" --count 3 \
 		>/dev/null || return 1
-	wait_for 10 toolong_is 3
+	wait_for 60 toolong_is 3
 	toolong=$(sip_counter dir1 TooLong)
 	nokey=$(sip_counter dir1 NoKey)
 	check "$label: 3 Call-ID headers over 2048 bytes counted TooLong ($toolong) and placed by address (no key $nokey)" \

@@ -62,7 +62,7 @@ v6ext_run() {
 	pcap=$WORK/dir1.pcap
 	bg dir1 tcpdump -i eth0 -n -s 128 -U -w "$pcap" \
 		"ip6 and dst host $VIP6" 2>/dev/null
-	wait_for 10 test -s "$pcap" || sleep 1
+	wait_for 60 test -s "$pcap" || sleep 1
 
 	sent=$(ns cl1 /usr/bin/python3 "$TOOL" send --vip "$VIP6" \
 		--calls "$CALLS" --ext "$ext" --big-every 5 --prefix "$ext") ||
@@ -71,7 +71,7 @@ v6ext_run() {
 	msgs=$(json "$sent" 'd["messages"]')
 	big=$(json "$sent" 'd["big"]')
 	# Every message reached a server (or give up after 20 s).
-	wait_for 20 sh -c "[ \$(cat $WORK/rs*.log | wc -l) -ge $msgs ]"
+	wait_for 60 sh -c "[ \$(cat $WORK/rs*.log | wc -l) -ge $msgs ]"
 	sleep 1
 	kill "${TOPO_PIDS[-1]}" 2>/dev/null
 	wait "${TOPO_PIDS[-1]}" 2>/dev/null
