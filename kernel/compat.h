@@ -54,4 +54,13 @@
 #define IPVS_UDP_HAVE_GENL_MCAST_CAP
 #endif
 
+/*
+ * MODULE_IMPORT_NS() takes a string from 6.13 on and a bare name before;
+ * the modinfo entry both emit is this one. For the KUnit and bench
+ * modules, which use symbols exported for KUnit.
+ */
+#include <linux/module.h>
+#define IPVS_UDP_IMPORT_KUNIT_NS() \
+	MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING")
+
 #endif /* IPVS_UDP_COMPAT_H */

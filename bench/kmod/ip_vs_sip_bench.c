@@ -23,8 +23,9 @@
 #include <linux/vmstat.h>
 
 #include "ip_vs_sip.h"
+#include "compat.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 
 static unsigned int iterations = 1000000;
 module_param(iterations, uint, 0444);

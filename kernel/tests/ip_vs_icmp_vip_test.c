@@ -43,6 +43,7 @@
 #include <net/route.h>
 
 #include "ip_vs_icmp_vip.h"
+#include "compat.h"
 
 #define CLIENT4		cpu_to_be32(0x0a000102)		/* 10.0.1.2 */
 #define VIP4		cpu_to_be32(0x0a006401)		/* 10.0.100.1 */
@@ -956,6 +957,6 @@ static struct kunit_suite icmp_vip_route_suite = {
 kunit_test_suites(&icmp_vip_rewrite_suite, &icmp_vip_build_suite,
 		  &icmp_vip_classify_suite, &icmp_vip_route_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the packet work of ip_vs_icmp_vip");
 MODULE_LICENSE("GPL");

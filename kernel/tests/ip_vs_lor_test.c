@@ -25,6 +25,7 @@
 
 #include "ip_vs_pe_reply.h"
 #include "ip_vs_lor.h"
+#include "compat.h"
 
 #define LOR_MAX		6
 #define NONE		-1
@@ -274,21 +275,23 @@ static const char * const lor_traffic_names[LOR_TRAFFICS] = {
 static const u8 lor_share_params[ARRAY_SIZE(lor_share_weights) *
 				 LOR_TRAFFICS];
 
-static const void *lor_share_gen_params(const void *prev, char *desc)
+static void lor_share_desc(const u8 *p, char *desc)
 {
-	const u8 *p = prev ? (const u8 *)prev + 1 : lor_share_params;
 	unsigned int i = p - lor_share_params, j, len;
 
-	if (i >= ARRAY_SIZE(lor_share_params))
-		return NULL;
 	len = scnprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
 			lor_traffic_names[i % LOR_TRAFFICS]);
 	for (j = 0; j < lor_share_weights[i / LOR_TRAFFICS].n; j++)
 		len += scnprintf(desc + len, KUNIT_PARAM_DESC_SIZE - len,
 				 "%c%d", j ? ':' : ' ',
 				 lor_share_weights[i / LOR_TRAFFICS].w[j]);
-	return p;
 }
+
+/*
+ * KUNIT_ARRAY_PARAM() rather than a generator of our own: the generator's
+ * prototype gained a struct kunit * in 6.18, the macro follows it.
+ */
+KUNIT_ARRAY_PARAM(lor_share, lor_share_params, lor_share_desc);
 
 /* Request @seq to server @d: recorded by the engine, answered or not. */
 static void lor_request(struct kunit *test, struct ip_vs_dest *d,
@@ -611,6 +614,6 @@ static struct kunit_suite lor_suite = {
 
 kunit_test_suite(lor_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the IPVS lor scheduler");
 MODULE_LICENSE("GPL");

@@ -24,6 +24,7 @@
 #include <linux/string.h>
 
 #include "ip_vs_pe_reply.h"
+#include "compat.h"
 
 #define MS		NSEC_PER_MSEC
 #define T0		(1000ULL * NSEC_PER_SEC)	/* the clock's origin */
@@ -781,6 +782,6 @@ static struct kunit_suite pe_reply_table_suite = {
 kunit_test_suites(&pe_reply_txid_suite, &pe_reply_latency_suite,
 		  &pe_reply_table_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the IPVS reply persistence engine");
 MODULE_LICENSE("GPL");

@@ -24,6 +24,7 @@
 #include <linux/udp.h>
 
 #include "ip_vs_sip.h"
+#include "compat.h"
 
 /*
  * One datagram and the complete expected result. Fields left out of an entry
@@ -1521,6 +1522,6 @@ static struct kunit_suite ip_vs_sip_payload_test_suite = {
 
 kunit_test_suites(&ip_vs_sip_parse_test_suite, &ip_vs_sip_payload_test_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the IPVS sip scheduler's SIP parser");
 MODULE_LICENSE("GPL");

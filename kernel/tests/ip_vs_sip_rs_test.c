@@ -25,6 +25,7 @@
 #include "ip_vs_pe_reply.h"
 #include "ip_vs_sip.h"
 #include "ip_vs_sip_rs.h"
+#include "compat.h"
 
 #define RS_TEST_DESTS	4
 
@@ -511,4 +512,4 @@ kunit_test_suite(ip_vs_sip_rs_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for real-server requests of sip services under the reply engine");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();

@@ -29,6 +29,7 @@
 #include <linux/string.h>
 
 #include "ip_vs_sip.h"
+#include "compat.h"
 
 /* Enough fake servers for one more than a table may hold. */
 #define SIP_TEST_DESTS		(IP_VS_SIP_MAX_DESTS + 64)
@@ -1653,6 +1654,6 @@ static struct kunit_suite ip_vs_sip_bind_test_suite = {
 
 kunit_test_suites(&ip_vs_sip_maglev_test_suite, &ip_vs_sip_bind_test_suite);
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the IPVS sip scheduler's placement and bindings");
 MODULE_LICENSE("GPL");

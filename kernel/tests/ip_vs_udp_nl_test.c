@@ -22,6 +22,7 @@
 
 #include "../ip_vs_udp_nl_attr.c"
 #include "ip_vs_sip.h"
+#include "compat.h"
 
 struct nl_t {
 	struct sk_buff *skb;
@@ -506,6 +507,6 @@ static struct kunit_suite ip_vs_udp_nl_sip_suite = {
 };
 
 kunit_test_suites(&ip_vs_udp_nl_suite, &ip_vs_udp_nl_sip_suite);
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the ipvs_udp netlink attribute helpers and sip lookups");
 MODULE_LICENSE("GPL");
