@@ -285,7 +285,7 @@ stock_baseline() {
 	local line dns
 	echo "# $($KA_STOCK -v 2>&1 | head -n 1) ($KA_STOCK)"
 	ka_start "$KA_STOCK" stock
-	wait_for 60 rs_count_is 5060 3
+	wait_for 240 rs_count_is 5060 3
 	line=$(svc_line 5060)
 	dns=$(svc_line 53)
 	echo "# $line"
@@ -318,7 +318,7 @@ test_keepalived() {
 	fi
 	echo "# keepalived: $KA"
 	ka_start "$KA" ka
-	wait_for 60 rs_count_is 5060 3
+	wait_for 240 rs_count_is 5060 3
 	line=$(svc_line 5060)
 	echo "# $line"
 	dns=$(svc_line 53)
@@ -443,7 +443,7 @@ EOF
 	} >"$KA_DIR/ldirectord.cf"
 	bg dir1 /usr/sbin/ldirectord "$KA_DIR/ldirectord.cf" start \
 		>"$KA_DIR/ldirectord.out" 2>&1 </dev/null
-	wait_for 60 rs_count_is 5060 3
+	wait_for 240 rs_count_is 5060 3
 	line=$(svc_line 5060)
 	echo "# $line"
 	check "ldirectord: scheduler=sip ops=yes schedflags=flag-2 -> sip (flag-2) ops" \
