@@ -89,6 +89,22 @@ _topo_link() {
 	_topo_cmd "$3" link set "$4" up
 }
 
+_topo_reset() {
+	_TOPO_ORDER=()
+	_TOPO_SYSCTL=()
+	_TOPO_CMDS=()
+	_TOPO_LINKS=
+}
+
+# _topo_port NS BRIDGE_NS BRIDGE ADDR4/LEN ADDR6/LEN: NS's eth0, a veth
+# whose peer p-NS is a port of BRIDGE in BRIDGE_NS, with both addresses.
+_topo_port() {
+	_topo_link "$1" eth0 "$2" "p-$1"
+	_topo_cmd "$2" link set "p-$1" master "$3"
+	_topo_cmd "$1" addr add "$4" dev eth0
+	_topo_cmd "$1" addr add "$5" dev eth0 nodad
+}
+
 _topo_apply() {
 	local n batch=
 	for n in "${_TOPO_ORDER[@]}"; do
@@ -112,10 +128,7 @@ _topo_apply() {
 topo_ns() {
 	local n=$1 line
 	shift
-	_TOPO_ORDER=()
-	_TOPO_SYSCTL=()
-	_TOPO_CMDS=()
-	_TOPO_LINKS=
+	_topo_reset
 	_topo_ns "$n"
 	for line in "$@"; do
 		_topo_cmd "$n" "$line"
@@ -129,10 +142,7 @@ topo_setup() {
 	TOPO_METHOD=$method
 	TOPO_NRS=$nrs
 	TOPO_NDIR=$ndir
-	_TOPO_ORDER=()
-	_TOPO_SYSCTL=()
-	_TOPO_CMDS=()
-	_TOPO_LINKS=
+	_topo_reset
 
 	_topo_ns lan
 	_topo_cmd lan link add br0 type bridge
@@ -154,10 +164,7 @@ topo_setup() {
 	for ((i = 1; i <= ncl; i++)); do
 		n=cl$i
 		_topo_ns "$n"
-		_topo_link "$n" eth0 rt "p-$n"
-		_topo_cmd rt link set "p-$n" master br1
-		_topo_cmd "$n" addr add "$(cl_addr4 "$i")/24" dev eth0
-		_topo_cmd "$n" addr add "$(cl_addr6 "$i")/64" dev eth0 nodad
+		_topo_port "$n" rt br1 "$(cl_addr4 "$i")/24" "$(cl_addr6 "$i")/64"
 		_topo_cmd "$n" route add default via 10.0.1.1
 		_topo_cmd "$n" route add default via fd00:1::1
 	done
@@ -172,10 +179,7 @@ topo_setup() {
 			net.ipv6.conf.all.forwarding=1 \
 			net.ipv4.conf.all.send_redirects=0 \
 			net.ipv4.conf.default.send_redirects=0
-		_topo_link "$n" eth0 lan "p-$n"
-		_topo_cmd lan link set "p-$n" master br0
-		_topo_cmd "$n" addr add "$(dir_addr4 "$i")/24" dev eth0
-		_topo_cmd "$n" addr add "$(dir_addr6 "$i")/64" dev eth0 nodad
+		_topo_port "$n" lan br0 "$(dir_addr4 "$i")/24" "$(dir_addr6 "$i")/64"
 		_topo_cmd "$n" route add default via 10.0.2.1
 		_topo_cmd "$n" route add default via fd00:2::1
 		if [ "$method" = vipless ]; then
@@ -205,10 +209,7 @@ topo_setup() {
 			net.ipv4.conf.default.accept_redirects=0 \
 			net.ipv6.conf.all.accept_redirects=0 \
 			net.ipv6.conf.default.accept_redirects=0
-		_topo_link "$n" eth0 lan "p-$n"
-		_topo_cmd lan link set "p-$n" master br0
-		_topo_cmd "$n" addr add "$(rs_addr4 "$i")/24" dev eth0
-		_topo_cmd "$n" addr add "$(rs_addr6 "$i")/64" dev eth0 nodad
+		_topo_port "$n" lan br0 "$(rs_addr4 "$i")/24" "$(rs_addr6 "$i")/64"
 		case "$method" in
 		nat)
 			_topo_cmd "$n" route add default via "$(dir_addr4 1)"
