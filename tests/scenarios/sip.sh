@@ -189,13 +189,23 @@ test_cross_source() {
 		[ "$(sj "$s" 'sum(v["received"] for v in d["servers"].values())')" -ge 270 ]
 }
 
-# Wait until rs2 is in the middle of calls: 100 datagrams reached it, as
-# after about 4 s of 30 calls/s lasting 2 s each (some 20 of its calls are
-# up then), however long SIPp took to start.
-rs2_busy() { [ "$(sip_rs_count 2)" -ge 100 ]; }
-calls_running() {
+# The UAC of the tests below makes calls of 4 s at 20 calls/s until it is
+# told to stop. Each test waits until rs2 is in the middle of calls (60
+# datagrams reached it: after about 4 s, some 25 of its calls are up), then
+# changes rs2, waits until the UAC has started 60 more calls, and stops it:
+# a slow guest stretches the run instead of changing what it tests.
+rs2_busy() { [ "$(sip_rs_count 2)" -ge 60 ]; }
+calls_start() {
+	sip_uac_start uac1 cl1 "$VIP4" - 20 -d 4000
 	wait_for 120 rs2_busy ||
 		{ echo "# rs2 got only $(sip_rs_count 2) datagrams"; return 1; }
+}
+new_calls() { [ "$(sip_uac_sent_since uac1 "$1")" -ge 60 ]; }
+calls_stop() { # EPOCH
+	wait_for 120 new_calls "$1" ||
+		echo "# the UAC started only $(sip_uac_sent_since uac1 "$1") calls after the change"
+	sip_uac_stop uac1
+	sip_uac_wait uac1
 }
 
 # A real server removed while calls run (expire_nodest_conn=$1).
@@ -203,12 +213,11 @@ remove_run() {
 	local exp=$1 s rc t c0 c1 moved m1 m3 label="remove rs2 (expire_nodest_conn=$1)"
 	sip_setup dr 1 "-s $SCHED $OPS" || return 1
 	ns dir1 sysctl -qw net.ipv4.vs.expire_nodest_conn="$exp" || return 1
-	sip_uac_start uac1 cl1 "$VIP4" 300 30 -d 2000
-	calls_running || return 1
+	calls_start || return 1
 	ns dir1 ipvsadm -d -u "$VIP4:5060" -r "$(rs_addr4 2):5060" || return 1
 	t=$(sip_now)
 	c0=$(sip_rs_count 2)
-	sip_uac_wait uac1
+	calls_stop "$t"
 	rc=$?
 	sleep 0.5
 	c1=$(sip_rs_count 2)
@@ -243,13 +252,12 @@ weight0_run() {
 	[ "$mode" = move ] && flags="-b flag-1"
 	label="weight 0 on rs2 ($mode${flags:+, $flags})"
 	sip_setup dr 1 "-s $SCHED $OPS $flags" || return 1
-	sip_uac_start uac1 cl1 "$VIP4" 300 30 -d 2000
-	calls_running || return 1
+	calls_start || return 1
 	ns dir1 ipvsadm -e -u "$VIP4:5060" -r "$(rs_addr4 2):5060" -g -w 0 ||
 		return 1
 	t=$(sip_now)
 	c0=$(sip_rs_count 2)
-	sip_uac_wait uac1
+	calls_stop "$t"
 	rc=$?
 	sleep 0.5
 	c1=$(sip_rs_count 2)
@@ -262,16 +270,19 @@ weight0_run() {
 	echo "# $(ns dir1 cat /proc/net/ip_vs_sip | tail -n 1)"
 	m1=$(sj "$s" 'd["origin"]["moved"]["rs1"]')
 	m3=$(sj "$s" 'd["origin"]["moved"]["rs3"]')
-	echo "# rs2 had $(sj "$s" 'd["origin"]["calls"]') calls, $(sj "$s" 'd["origin"]["stayed"]') of them sent messages to it later; datagrams to rs2: $c0 at weight 0, $c1 at the end; calls moved to rs1: $m1, rs3: $m3; Moved counter $moved; new calls on rs2: $(sj "$s" 'd["servers"]["rs2"]["new_after"]')"
+	echo "# rs2 had $(sj "$s" 'd["origin"]["calls"]') calls, $(sj "$s" 'd["origin"]["stayed"]') of them with a BYE sent after weight 0 that reached it; datagrams to rs2: $c0 at weight 0, $c1 at the end; calls moved to rs1: $m1, rs3: $m3; Moved counter $moved; new calls on rs2: $(sj "$s" 'd["servers"]["rs2"]["new_after"]')"
 	check "$label: no new call on rs2" \
 		[ "$(sj "$s" 'd["servers"]["rs2"]["new_after"]')" = 0 ]
 	check "$label: calls of rs1 and rs3 unaffected" \
 		[ "$(sj "$s" 'd["origin"]["failed_other"]')/$(sj "$s" 'd["split_other"]')" = 0/0 ]
 	if [ "$mode" = drain ]; then
-		calls_ok "$label" "$s" "$rc" 300
+		calls_ok "$label" "$s" "$rc" "$(sj "$s" 'd["uac"]["calls"]')"
+		# By the UAC's send times: a busy guest reads rs2's counters
+		# (c0) too late to tell, and its UAS may read earlier
+		# messages late.
 		check "$label: rs2's calls finished on rs2 ($(sj "$s" \
-			'd["origin"]["stayed"]') calls, $((c1 - c0)) datagrams)" \
-			gt0 "$(sj "$s" 'd["origin"]["stayed"]')" $((c1 - c0))
+			'd["origin"]["stayed"]') BYEs sent after weight 0 reached it)" \
+			gt0 "$(sj "$s" 'd["origin"]["stayed"]')"
 		check "$label: no call moved (Moved $moved)" \
 			[ "$m1/$m3/$moved" = 0/0/0 ]
 	else

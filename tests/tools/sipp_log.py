@@ -13,6 +13,8 @@ Each log line is TAB-separated: date, time, epoch, S|R, Call-ID,
                  r481      481 responses sent (BYE of a dialog it lacks)
                  after     messages received after --since
                  new_after Call-IDs whose first INVITE arrived after --since
+                           (with --uac: that the UAC sent after --since; a
+                           starved UAS may read an earlier one late)
   calls          Call-IDs with an INVITE at any server
   split          Call-IDs received by more than one server
   split_other    ... of them, those whose INVITE did not reach --origin
@@ -28,7 +30,10 @@ Each log line is TAB-separated: date, time, epoch, S|R, Call-ID,
          (the one removed or quiesced) and where their messages went:
                  calls, moved {server: of those Call-IDs, how many any
                  other server received}, stayed (how many --origin
-                 received after --since), failed_origin / failed_other
+                 received after --since; with --uac: whose BYE the UAC
+                 first sent after --since and --origin received: a
+                 starved UAS may read an earlier message late),
+                 failed_origin / failed_other
                  (failed UAC calls among them / not among them)
 """
 import argparse
@@ -108,6 +113,8 @@ def main():
     invite_at = {}                    # Call-ID -> (time, server) of INVITE
     recv_after = defaultdict(lambda: defaultdict(set))  # srv -> cid set
     bye_ok_uas = set()                # Call-IDs a UAS answered BYE 2xx
+    new_at = {}                       # server -> {Call-ID: INVITE time}
+    got_bye = defaultdict(set)        # server -> Call-IDs it got a BYE of
     for spec in a.rs:
         name, path = spec.split("=", 1)
         st = {"calls": 0, "received": 0, "r481": 0, "after": 0,
@@ -122,6 +129,8 @@ def main():
                 continue
             st["received"] += 1
             where[cid].add(name)
+            if method == "BYE" and status == 0:
+                got_bye[name].add(cid)
             if a.since is not None and t > a.since:
                 st["after"] += 1
                 recv_after[name][cid] = True
@@ -129,8 +138,7 @@ def main():
                 calls.add(cid)
                 if cid not in invite_at or invite_at[cid][0] > t:
                     invite_at[cid] = (t, name)
-                if a.since is not None and t > a.since:
-                    st["new_after"] += 1
+                new_at.setdefault(name, {})[cid] = t
         st["calls"] = len(calls)
         servers[name] = st
 
@@ -141,8 +149,13 @@ def main():
                               invite_at[c][1] != a.origin])
 
     failed = set()
+    u = uac_calls(a.uac, bye_ok_uas) if a.uac else None
+    if a.since is not None:
+        for name, inv in new_at.items():
+            servers[name]["new_after"] = len([
+                c for c, t in inv.items()
+                if (u["first"].get(c, t) if u else t) > a.since])
     if a.uac:
-        u = uac_calls(a.uac, bye_ok_uas)
         failed = u["failed"]
         res["uac"] = {"calls": len(u["sent"]), "ok": len(u["sent"] & u["ok"]),
                       "failed": len(failed), "r481": u["r481"],
@@ -155,10 +168,15 @@ def main():
         for name in servers:
             if name != a.origin:
                 moved[name] = len([c for c in mine if name in where[c]])
+        if u and a.since is not None:
+            stayed = {c for c in mine & got_bye[a.origin]
+                      if min(u["bye_at"].get(c, [0])) > a.since}
+        else:
+            stayed = mine & set(recv_after[a.origin])
         res["origin"] = {
             "calls": len(mine),
             "moved": moved,
-            "stayed": len(mine & set(recv_after[a.origin])),
+            "stayed": len(stayed),
             "failed_origin": len(failed & mine),
             "failed_other": len(failed - mine),
         }
