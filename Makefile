@@ -111,7 +111,7 @@ DKMS_DIR = $(DKMS_SRC)/ipvs-udp-$(VERSION)
 dkms-source:
 	rm -rf $(DKMS_DIR)
 	mkdir -p $(DKMS_DIR)
-	find kernel include/uapi -type f \( -name '*.[ch]' -o -name Kbuild \) \
+	find kernel include/uapi -type f \( -name '*.[ch]' -o -name 'Kbuild*' \) \
 		-exec cp --parents {} $(DKMS_DIR)/ \;
 	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_DIR)/dkms.conf
 dkms-install: dkms-source

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * ipvs-udp: the differences between the kernels we build for (Debian 12's
- * 6.1, its 6.12 backports, the UML test kernel), in one place.
+ * 6.1, its 6.12 backports, the UML test kernel, Debian's newest), in one
+ * place.
  *
  * Every difference is detected by what the kernel headers provide, never by
  * LINUX_VERSION_CODE, so that distribution kernels with backports get the
- * right variant. Include it after the kernel headers it tests.
+ * right variant (kernel/Kbuild.probes greps the headers where a macro test
+ * cannot tell). Include it after the kernel headers it tests.
  */
 #ifndef IPVS_UDP_COMPAT_H
 #define IPVS_UDP_COMPAT_H
@@ -62,5 +64,33 @@
 #include <linux/module.h>
 #define IPVS_UDP_IMPORT_KUNIT_NS() \
 	MODULE_INFO(import_ns, "EXPORTED_FOR_KUNIT_TESTING")
+
+/*
+ * IPVS counts the services whose persistence engine handles conn_out per
+ * address family from 7.1 on (conn_out_counter[IP_VS_AF_MAX], indexed by
+ * ip_vs_af_index()), and calls conn_out only for the family counted; once
+ * per namespace before. IPVS_UDP_CONN_OUT_PER_AF: Kbuild.probes found the
+ * array. Needs <net/ip_vs.h>.
+ */
+#ifdef IPVS_UDP_CONN_OUT_PER_AF
+#define ipvs_udp_conn_out_count(ipvs, af) \
+	atomic_read(&(ipvs)->conn_out_counter[ip_vs_af_index(af)])
+#else
+#define ipvs_udp_conn_out_count(ipvs, af) \
+	atomic_read(&(ipvs)->conn_out_counter)
+#endif
+
+/*
+ * IPv4 route lookups take the DSCP (flowi4_dscp, a dscp_t) from 6.18 on,
+ * the TOS byte (flowi4_tos) before. IPVS_UDP_FLOWI4_DSCP: Kbuild.probes
+ * found flowi4_dscp. Needs <net/flow.h> and <net/route.h>.
+ */
+#ifdef IPVS_UDP_FLOWI4_DSCP
+#define ipvs_udp_flowi4_set_tos(fl4, tos) \
+	((fl4)->flowi4_dscp = inet_dsfield_to_dscp(tos))
+#else
+#define ipvs_udp_flowi4_set_tos(fl4, tos) \
+	((fl4)->flowi4_tos = RT_TOS(tos))
+#endif
 
 #endif /* IPVS_UDP_COMPAT_H */

@@ -78,6 +78,23 @@ enum ip_vs_icmp_vip_state {
 	IP_VS_ICMP_VIP_ANSWERED,	/* the packet has had its error */
 };
 
+/* Rate limits of the IPv4 errors built here where the kernel's are not
+ * exported (ip_vs_icmp_vip_limit.c): slots for destinations' buckets.
+ */
+#define IP_VS_ICMP_VIP_PEER_SLOTS	128
+
+struct ip_vs_icmp_vip_peer_slot {
+	unsigned long last;		/* jiffies of the last refill */
+	unsigned long tokens;		/* jiffies' worth */
+};
+
+struct ip_vs_icmp_vip_limit {
+	atomic_t credit;		/* errors the namespace may send */
+	unsigned long stamp;		/* jiffies of the last refill */
+	u32 seed;			/* of the destinations' hash */
+	struct ip_vs_icmp_vip_peer_slot peers[IP_VS_ICMP_VIP_PEER_SLOTS];
+};
+
 int ip_vs_icmp_vip_parse(const struct sk_buff *skb, int af,
 			 struct ip_vs_icmp_vip_err *e);
 int ip_vs_icmp_vip_quoted_daddr(const struct sk_buff *skb, int af,
@@ -109,5 +126,13 @@ int ip_vs_icmp_vip_conn_schedule(struct netns_ipvs *ipvs, int af,
 				 struct ip_vs_conn **cpp,
 				 struct ip_vs_iphdr *iph);
 bool ip_vs_icmp_vip_wrap_wanted(void);
+void ip_vs_icmp_vip_limit_init(struct ip_vs_icmp_vip_limit *l,
+			       unsigned long now);
+bool ip_vs_icmp_vip_limit_global(struct ip_vs_icmp_vip_limit *l,
+				 unsigned long now, int per_sec, int burst);
+void ip_vs_icmp_vip_limit_consume(struct ip_vs_icmp_vip_limit *l,
+				  u32 credits);
+bool ip_vs_icmp_vip_limit_peer(struct ip_vs_icmp_vip_limit *l, __be32 daddr,
+			       unsigned long now, int interval);
 
 #endif /* _IP_VS_ICMP_VIP_H */

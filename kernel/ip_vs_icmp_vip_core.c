@@ -33,7 +33,8 @@
  *    scheduler that returns NULL, builds the error itself from the VIP and
  *    routes it with FLOWI_FLAG_ANYSRC, when the kernel's icmp_send() would
  *    fail (input route local, VIP not a local address), under the same
- *    RFC 1122 rules and icmp_ratelimit/icmp_msgs_per_sec limits. If the
+ *    RFC 1122 rules and icmp_ratelimit/icmp_msgs_per_sec limits (the
+ *    kernel's own where exported, else ip_vs_icmp_vip_limit.c's). If the
  *    kernel then builds one as well (kernel-patches/0001-ipvs-*), the
  *    output hook drops that duplicate.
  *
@@ -85,6 +86,7 @@
 #include <linux/netfilter_ipv6.h>
 #include <linux/percpu.h>
 #include <linux/proc_fs.h>
+#include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
 #include <linux/sysctl.h>
@@ -135,6 +137,9 @@ struct ip_vs_icmp_vip_net {
 	struct ip_vs_icmp_vip_stats __percpu *stats;
 	struct ctl_table_header *sysctl;
 	struct ctl_table table[2];	/* net.ipvs_udp.icmp_vip, sentinel */
+#ifndef IPVS_UDP_ICMP_LIMITS_EXPORTED
+	struct ip_vs_icmp_vip_limit limit;	/* the kernel's: not exported */
+#endif
 };
 
 static unsigned int ip_vs_icmp_vip_net_id __read_mostly;
@@ -357,8 +362,64 @@ static const struct nf_hook_ops ip_vs_icmp_vip_ops[] = {
 	},
 };
 
+/*
+ * The kernel's ICMP rate limits, where exported: one budget with every
+ * other error of the namespace. Elsewhere the same sysctls applied by
+ * ip_vs_icmp_vip_limit.c, to the errors built here.
+ */
+#ifdef IPVS_UDP_ICMP_LIMITS_EXPORTED
+static bool ip_vs_icmp_vip_credit(struct net *net, struct ip_vs_icmp_vip_net *n)
+{
+	return icmp_global_allow(net);
+}
+
+static bool ip_vs_icmp_vip_peer_ok(struct net *net,
+				   struct ip_vs_icmp_vip_net *n,
+				   struct net_device *dev, __be32 daddr)
+{
+	struct inet_peer *peer;
+	bool allow;
+
+	rcu_read_lock();
+	peer = inet_getpeer_v4(net->ipv4.peers, daddr,
+			       l3mdev_master_ifindex_rcu(dev));
+	allow = inet_peer_xrlim_allow(peer,
+				      READ_ONCE(net->ipv4.sysctl_icmp_ratelimit));
+	rcu_read_unlock();
+	return allow;
+}
+
+static void ip_vs_icmp_vip_consume(struct net *net,
+				   struct ip_vs_icmp_vip_net *n)
+{
+	icmp_global_consume(net);
+}
+#else
+static bool ip_vs_icmp_vip_credit(struct net *net, struct ip_vs_icmp_vip_net *n)
+{
+	return ip_vs_icmp_vip_limit_global(&n->limit, jiffies,
+					   READ_ONCE(net->ipv4.sysctl_icmp_msgs_per_sec),
+					   READ_ONCE(net->ipv4.sysctl_icmp_msgs_burst));
+}
+
+static bool ip_vs_icmp_vip_peer_ok(struct net *net,
+				   struct ip_vs_icmp_vip_net *n,
+				   struct net_device *dev, __be32 daddr)
+{
+	return ip_vs_icmp_vip_limit_peer(&n->limit, daddr, jiffies,
+					 READ_ONCE(net->ipv4.sysctl_icmp_ratelimit));
+}
+
+static void ip_vs_icmp_vip_consume(struct net *net,
+				   struct ip_vs_icmp_vip_net *n)
+{
+	ip_vs_icmp_vip_limit_consume(&n->limit, get_random_u32_below(3));
+}
+#endif
+
 /* icmpv4_global_allow() and icmpv4_xrlim_allow() of net/ipv4/icmp.c */
 static bool ip_vs_icmp_vip_global_allow(struct net *net,
+					struct ip_vs_icmp_vip_net *n,
 					const struct sk_buff *skb,
 					bool *apply)
 {
@@ -368,7 +429,7 @@ static bool ip_vs_icmp_vip_global_allow(struct net *net,
 	if (!((1 << ICMP_DEST_UNREACH) &
 	      READ_ONCE(net->ipv4.sysctl_icmp_ratemask)))
 		return true;
-	if (!icmp_global_allow(net)) {
+	if (!ip_vs_icmp_vip_credit(net, n)) {
 		__ICMP_INC_STATS(net, ICMP_MIB_RATELIMITGLOBAL);
 		return false;
 	}
@@ -376,26 +437,18 @@ static bool ip_vs_icmp_vip_global_allow(struct net *net,
 	return true;
 }
 
-static bool ip_vs_icmp_vip_peer_allow(struct net *net, struct rtable *rt,
-				      __be32 daddr)
+static bool ip_vs_icmp_vip_peer_allow(struct net *net,
+				      struct ip_vs_icmp_vip_net *n,
+				      struct rtable *rt, __be32 daddr)
 {
 	struct net_device *dev = rt->dst.dev;
-	struct inet_peer *peer;
-	bool allow = true;
 
-	if (!(dev->flags & IFF_LOOPBACK)) {
-		rcu_read_lock();
-		peer = inet_getpeer_v4(net->ipv4.peers, daddr,
-				       l3mdev_master_ifindex_rcu(dev));
-		allow = inet_peer_xrlim_allow(peer,
-					      READ_ONCE(net->ipv4.sysctl_icmp_ratelimit));
-		rcu_read_unlock();
-	}
-	if (!allow) {
+	if (!(dev->flags & IFF_LOOPBACK) &&
+	    !ip_vs_icmp_vip_peer_ok(net, n, dev, daddr)) {
 		__ICMP_INC_STATS(net, ICMP_MIB_RATELIMITHOST);
 		return false;
 	}
-	icmp_global_consume(net);
+	ip_vs_icmp_vip_consume(net, n);
 	return true;
 }
 
@@ -416,7 +469,7 @@ static bool ip_vs_icmp_vip_send4(struct net *net, struct ip_vs_icmp_vip_net *n,
 		return false;
 
 	local_bh_disable();
-	if (!ip_vs_icmp_vip_global_allow(net, skb, &apply)) {
+	if (!ip_vs_icmp_vip_global_allow(net, n, skb, &apply)) {
 		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_RATELIMITED);
 		goto out;
 	}
@@ -424,7 +477,7 @@ static bool ip_vs_icmp_vip_send4(struct net *net, struct ip_vs_icmp_vip_net *n,
 	fl4.daddr = iph->saddr;
 	fl4.saddr = iph->daddr;
 	fl4.flowi4_mark = IP4_REPLY_MARK(net, skb->mark);
-	fl4.flowi4_tos = RT_TOS(iph->tos);
+	ipvs_udp_flowi4_set_tos(&fl4, iph->tos);
 	fl4.flowi4_proto = IPPROTO_ICMP;
 	fl4.flowi4_flags = FLOWI_FLAG_ANYSRC;
 	fl4.flowi4_uid = sock_net_uid(net, NULL);
@@ -435,7 +488,7 @@ static bool ip_vs_icmp_vip_send4(struct net *net, struct ip_vs_icmp_vip_net *n,
 		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_FAILED);
 		goto out;
 	}
-	if (apply && !ip_vs_icmp_vip_peer_allow(net, rt, fl4.daddr)) {
+	if (apply && !ip_vs_icmp_vip_peer_allow(net, n, rt, fl4.daddr)) {
 		ip_vs_icmp_vip_inc(n, IP_VS_ICMP_VIP_RATELIMITED);
 		ip_rt_put(rt);
 		goto out;
@@ -796,6 +849,9 @@ static int __net_init ip_vs_icmp_vip_net_init(struct net *net)
 	int ret = -ENOMEM;
 
 	n->enable = 1;
+#ifndef IPVS_UDP_ICMP_LIMITS_EXPORTED
+	ip_vs_icmp_vip_limit_init(&n->limit, jiffies);
+#endif
 	n->stats = alloc_percpu(struct ip_vs_icmp_vip_stats);
 	if (!n->stats)
 		return -ENOMEM;

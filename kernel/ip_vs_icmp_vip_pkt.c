@@ -28,6 +28,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/lwtunnel.h>
 #include <net/route.h>
 #include <kunit/visibility.h>
 
@@ -378,6 +379,38 @@ bool ip_vs_icmp_vip_snap_match(const struct ip_vs_icmp_vip_snap *s,
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_snap_match);
 
+/*
+ * A copy of the input route @rt without RTCF_LOCAL. rt_dst_clone() does
+ * this but is no longer exported after 6.12; rt_dst_alloc() is, on every
+ * kernel we build for. The copy takes over what rt_dst_clone() copies:
+ * flags (of the dst: those rt_dst_alloc() can set), type, input interface,
+ * path MTU, gateway, input and output functions, error, tunnel state.
+ */
+static struct rtable *ip_vs_icmp_vip_rt_copy(struct rtable *rt)
+{
+	struct rtable *nrt;
+
+	nrt = rt_dst_alloc(rt->dst.dev, rt->rt_flags & ~RTCF_LOCAL,
+			   rt->rt_type, rt->dst.flags & DST_NOXFRM);
+	if (!nrt)
+		return NULL;
+	nrt->dst.flags |= rt->dst.flags & DST_NOPOLICY;
+	nrt->rt_is_input = rt->rt_is_input;
+	nrt->rt_iif = rt->rt_iif;
+	nrt->rt_pmtu = rt->rt_pmtu;
+	nrt->rt_mtu_locked = rt->rt_mtu_locked;
+	nrt->rt_gw_family = rt->rt_gw_family;
+	if (rt->rt_gw_family == AF_INET)
+		nrt->rt_gw4 = rt->rt_gw4;
+	else if (rt->rt_gw_family == AF_INET6)
+		nrt->rt_gw6 = rt->rt_gw6;
+	nrt->dst.input = READ_ONCE(rt->dst.input);
+	nrt->dst.output = READ_ONCE(rt->dst.output);
+	nrt->dst.error = rt->dst.error;
+	nrt->dst.lwtstate = lwtstate_get(rt->dst.lwtstate);
+	return nrt;
+}
+
 /**
  * ip_vs_icmp_vip_dst_unlocal - lend @skb its input route without RTCF_LOCAL
  * @skb: a received IPv4 packet with an input route
@@ -385,8 +418,8 @@ EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_snap_match);
  *
  * icmp_send() answers a packet whose route has RTCF_LOCAL from the packet's
  * destination address and lets the route lookup pick a local source
- * otherwise. The copy (rt_dst_clone(): same device, type, input interface
- * and other flags) is held by @skb with a reference of its own; the skb's
+ * otherwise. The copy (same device, type, input interface and other flags)
+ * is held by @skb with a reference of its own; the skb's
  * route reference, counted or not, is kept in @sw as it was. Hand it back
  * with ip_vs_icmp_vip_dst_restore(), or ip_vs_icmp_vip_dst_forget() when
  * @skb is gone.
@@ -401,10 +434,9 @@ int ip_vs_icmp_vip_dst_unlocal(struct sk_buff *skb,
 
 	if (!rt || !rt_is_input_route(rt) || !rt->dst.dev)
 		return -EINVAL;
-	nrt = rt_dst_clone(rt->dst.dev, rt);
+	nrt = ip_vs_icmp_vip_rt_copy(rt);
 	if (!nrt)
 		return -ENOMEM;
-	nrt->rt_flags &= ~RTCF_LOCAL;
 	sw->refdst = skb->_skb_refdst;
 	sw->dst = &nrt->dst;
 	skb->_skb_refdst = (unsigned long)&nrt->dst;

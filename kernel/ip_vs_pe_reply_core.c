@@ -42,7 +42,8 @@
  *     call is that server's.
  *
  * The hooks cost a few loads per packet unless some service in the
- * namespace has an engine with conn_out (netns_ipvs.conn_out_counter) and
+ * namespace (and, from 7.1 on, family) has an engine with conn_out
+ * (netns_ipvs.conn_out_counter, ipvs_udp_conn_out_count()) and
  * this module is referenced (module_refcount(): IPVS takes one reference
  * per service using the engine; the lor scheduler, which links to this
  * module, holds one too). IPVS does not tell an engine which services use
@@ -82,6 +83,7 @@
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "compat.h"
 #include "ip_vs_pe_reply.h"
 #include "ip_vs_sip_rs.h"
 
@@ -128,13 +130,13 @@ struct ip_vs_pe_reply_net *ip_vs_pe_reply_pernet(struct net *net)
 	return net_generic(net, ip_vs_pe_reply_net_id);
 }
 
-/* Could any service of this namespace want our conn_out? */
-static bool ip_vs_pe_reply_active(struct net *net)
+/* Could any service of this namespace and family want our conn_out? */
+static bool ip_vs_pe_reply_active(struct net *net, int af)
 {
 	struct netns_ipvs *ipvs = net_ipvs(net);
 
 	return ipvs && READ_ONCE(ipvs->enable) &&
-	       atomic_read(&ipvs->conn_out_counter) &&
+	       ipvs_udp_conn_out_count(ipvs, af) &&
 	       module_refcount(THIS_MODULE) > 0;
 }
 
@@ -166,7 +168,8 @@ static unsigned int ip_vs_pe_reply_in_hook(void *priv, struct sk_buff *skb,
 	struct ip_vs_iphdr iph;
 	__be16 ports[2];
 
-	if (skb->ipvs_property || !ip_vs_pe_reply_active(state->net) ||
+	if (skb->ipvs_property ||
+	    !ip_vs_pe_reply_active(state->net, state->pf) ||
 	    !ip_vs_pe_reply_udp(state->pf, skb, &iph, ports))
 		return NF_ACCEPT;
 	st = this_cpu_ptr(&ip_vs_pe_reply_stash);
@@ -272,7 +275,7 @@ static unsigned int ip_vs_pe_reply_out_hook(void *priv, struct sk_buff *skb,
 	st->skb = NULL;
 	put_cpu_ptr(&ip_vs_pe_reply_stash);
 
-	if (!ip_vs_pe_reply_active(state->net) ||
+	if (!ip_vs_pe_reply_active(state->net, af) ||
 	    !ip_vs_pe_reply_udp(af, skb, &iph, ports))
 		return NF_ACCEPT;
 	/* NAT keeps the client's address and port and changes the target. */

@@ -29,6 +29,7 @@
 #include <linux/icmpv6.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
+#include <linux/jhash.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/skbuff.h>
@@ -863,6 +864,7 @@ static void icmp_vip_dst_unlocal(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, nrt->rt_type, rt->rt_type);
 	KUNIT_EXPECT_TRUE(test, rt_is_input_route(nrt));
 	KUNIT_EXPECT_EQ(test, nrt->rt_iif, rt->rt_iif);
+	KUNIT_EXPECT_EQ(test, (u32)nrt->rt_pmtu, (u32)rt->rt_pmtu);
 	KUNIT_EXPECT_PTR_EQ(test, nrt->dst.dev, rt->dst.dev);
 	KUNIT_EXPECT_EQ(test, sw.refdst, own);
 	/* the stand-in itself is untouched */
@@ -954,8 +956,97 @@ static struct kunit_suite icmp_vip_route_suite = {
 	.test_cases = icmp_vip_route_cases,
 };
 
+/*
+ * Catches: own rate limits (kernels that do not export theirs) that let
+ * everything through, ignore icmp_msgs_burst, refill more often than every
+ * HZ/50 or by more than a second's worth, or never refill.
+ */
+static void icmp_vip_limit_global(struct kunit *test)
+{
+	struct ip_vs_icmp_vip_limit *l = kunit_kzalloc(test, sizeof(*l),
+							GFP_KERNEL);
+	unsigned long t = jiffies;
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	ip_vs_icmp_vip_limit_init(l, t);
+	/* A second since the last refill: 1000 credits, capped at 50. */
+	KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_global(l, t, 1000, 50));
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->credit), 50);
+	for (i = 0; i < 25; i++) {
+		KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_global(l, t, 1000, 50));
+		ip_vs_icmp_vip_limit_consume(l, 2);
+	}
+	KUNIT_EXPECT_FALSE(test, ip_vs_icmp_vip_limit_global(l, t, 1000, 50));
+	/* Too soon for a refill, however high the rate. */
+	KUNIT_EXPECT_FALSE(test, ip_vs_icmp_vip_limit_global(l, t + HZ / 50 - 1,
+							     100000, 50));
+	/* A fiftieth of a second at 1000/s: 20 credits. */
+	KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_global(l, t + HZ / 50,
+							    1000, 50));
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->credit), 1000 * (HZ / 50) / HZ);
+	ip_vs_icmp_vip_limit_consume(l, 1000);
+	/* A long pause refills no more than a second's worth. */
+	KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_global(l, t + 60 * HZ,
+							    10, 5000));
+	KUNIT_EXPECT_EQ(test, atomic_read(&l->credit),
+			1000 * (HZ / 50) / HZ - 1000 + 10);
+	/* icmp_msgs_per_sec 0: nothing once the credit is gone. */
+	KUNIT_EXPECT_FALSE(test, ip_vs_icmp_vip_limit_global(l, t + 120 * HZ,
+							     0, 50));
+}
+
+/*
+ * Catches: own per-destination limits that let a burst of more than six
+ * icmp_ratelimit intervals through, never refill, let one destination
+ * spend another's budget, or limit when icmp_ratelimit is 0.
+ */
+static void icmp_vip_limit_peer(struct kunit *test)
+{
+	struct ip_vs_icmp_vip_limit *l = kunit_kzalloc(test, sizeof(*l),
+							GFP_KERNEL);
+	__be32 a = htonl(0x0a000102), b;
+	unsigned long t = jiffies;
+	u32 i;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	ip_vs_icmp_vip_limit_init(l, t);
+	/* a second destination in another slot */
+	for (i = 3; i < 1000; i++) {
+		b = htonl(0x0a000100 + i);
+		if (jhash_1word((__force u32)a, l->seed) %
+		    IP_VS_ICMP_VIP_PEER_SLOTS !=
+		    jhash_1word((__force u32)b, l->seed) %
+		    IP_VS_ICMP_VIP_PEER_SLOTS)
+			break;
+	}
+	for (i = 0; i < 6; i++)
+		KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_peer(l, a, t, HZ));
+	KUNIT_EXPECT_FALSE(test, ip_vs_icmp_vip_limit_peer(l, a, t, HZ));
+	KUNIT_EXPECT_FALSE(test, ip_vs_icmp_vip_limit_peer(l, a, t + HZ - 1,
+							   HZ));
+	KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_peer(l, a, t + 2 * HZ - 1,
+							  HZ));
+	KUNIT_EXPECT_FALSE(test, ip_vs_icmp_vip_limit_peer(l, a, t + 2 * HZ - 1,
+							   HZ));
+	KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_peer(l, b, t, HZ));
+	KUNIT_EXPECT_TRUE(test, ip_vs_icmp_vip_limit_peer(l, a, t, 0));
+}
+
+static struct kunit_case icmp_vip_limit_cases[] = {
+	KUNIT_CASE(icmp_vip_limit_global),
+	KUNIT_CASE(icmp_vip_limit_peer),
+	{}
+};
+
+static struct kunit_suite icmp_vip_limit_suite = {
+	.name = "ip_vs_icmp_vip_limit",
+	.test_cases = icmp_vip_limit_cases,
+};
+
 kunit_test_suites(&icmp_vip_rewrite_suite, &icmp_vip_build_suite,
-		  &icmp_vip_classify_suite, &icmp_vip_route_suite);
+		  &icmp_vip_classify_suite, &icmp_vip_route_suite,
+		  &icmp_vip_limit_suite);
 
 IPVS_UDP_IMPORT_KUNIT_NS();
 MODULE_DESCRIPTION("KUnit tests for the packet work of ip_vs_icmp_vip");
