@@ -79,7 +79,7 @@ modules-uml-debug: test-kernel-debug
 	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um)
 
 distro-check:
-	scripts/distro-check $(DISTRO_KDIRS)
+	scripts/distro-check $(DISTRO_KDIRS) suite:sid
 
 style:
 	scripts/style-check
