@@ -55,6 +55,13 @@ struct ip_vs_sip_table {
 						 * servers built with a weight
 						 */
 	unsigned int		nlive;
+	u16			*byptr;		/* open addressing: index + 1
+						 * in @dests by hash_ptr() of
+						 * the pointer, 0 empty
+						 */
+	unsigned int		byptr_bits;	/* log2 of its size, at least
+						 * twice @ndests
+						 */
 	bool			held;		/* references not yet dropped
 						 * (ip_vs_sip_table_release())
 						 */
@@ -146,6 +153,8 @@ struct ip_vs_sip_table *
 ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed);
 void ip_vs_sip_table_release(struct ip_vs_sip_table *t);
 void ip_vs_sip_table_free(struct ip_vs_sip_table *t);
+int ip_vs_sip_table_index(const struct ip_vs_sip_table *t,
+			  const struct ip_vs_dest *d);
 u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
 		       size_t len);
 u64 ip_vs_sip_hash_addr(const struct ip_vs_sip_table *t, int af,

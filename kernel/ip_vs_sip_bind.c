@@ -282,25 +282,24 @@ static void ip_vs_sip_touch(struct ip_vs_sip_svc *s,
  * The table entry of a binding's server, or NULL when the server is no
  * longer in the service. The binding's index hint is right until the
  * table is rebuilt with servers before it added or removed; then the
- * first message of each call finds the server again (a scan of at most
- * IP_VS_SIP_MAX_DESTS pointers: b->dest may be gone and is never read, so
- * the table's address order cannot be used) and refreshes the hint.
+ * first message of each call finds the server again in the table's index
+ * by pointer (b->dest may be gone and is never read) and refreshes the
+ * hint.
  */
 static struct ip_vs_dest *ip_vs_sip_resolve(const struct ip_vs_sip_table *t,
 					    struct ip_vs_sip_binding *b)
 {
 	struct ip_vs_dest *want = READ_ONCE(b->dest);
 	unsigned int i = READ_ONCE(b->hint);
+	int j;
 
 	if (i < t->ndests && t->dests[i] == want)
 		return want;
-	for (i = 0; i < t->ndests; i++) {
-		if (t->dests[i] == want) {
-			WRITE_ONCE(b->hint, i);
-			return want;
-		}
-	}
-	return NULL;
+	j = ip_vs_sip_table_index(t, want);
+	if (j < 0)
+		return NULL;
+	WRITE_ONCE(b->hint, j);
+	return want;
 }
 
 /*

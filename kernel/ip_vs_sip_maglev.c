@@ -42,6 +42,7 @@
  * of the namespace is in flight.
  */
 #include <linux/gcd.h>
+#include <linux/hash.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/slab.h>
@@ -221,8 +222,63 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 }
 
 /*
+ * The index of @t's servers by pointer value (never dereferenced): a
+ * binding names its server by pointer, which may be gone, so the sorted
+ * order cannot be searched. At most half full, so a lookup probes about
+ * 1.5 entries.
+ */
+static int ip_vs_sip_index_ptrs(struct ip_vs_sip_table *t)
+{
+	unsigned int i, h, mask;
+
+	t->byptr_bits = t->ndests ? ilog2(t->ndests) + 2 : 1;
+	t->byptr = kcalloc(1U << t->byptr_bits, sizeof(*t->byptr),
+			   GFP_KERNEL);
+	if (!t->byptr)
+		return -ENOMEM;
+	mask = (1U << t->byptr_bits) - 1;
+	for (i = 0; i < t->ndests; i++) {
+		h = hash_ptr(t->dests[i], t->byptr_bits);
+		while (t->byptr[h])
+			h = (h + 1) & mask;
+		t->byptr[h] = i + 1;
+	}
+	return 0;
+}
+
+/**
+ * ip_vs_sip_table_index - where a server is in a table
+ * @t: the table
+ * @d: the server, compared by pointer only (it may have been freed)
+ *
+ * Context: any; constant expected time.
+ * Return: its index in @t->dests, or -1 when @t does not have it.
+ */
+int ip_vs_sip_table_index(const struct ip_vs_sip_table *t,
+			  const struct ip_vs_dest *d)
+{
+	unsigned int h, mask, n;
+	u16 e;
+
+	if (!t->byptr)
+		return -1;
+	mask = (1U << t->byptr_bits) - 1;
+	h = hash_ptr(d, t->byptr_bits);
+	for (n = 0; n <= mask; n++, h = (h + 1) & mask) {
+		e = t->byptr[h];
+		if (!e)
+			break;
+		if (t->dests[e - 1] == d)
+			return e - 1;
+	}
+	return -1;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_index);
+
+/*
  * A table keyed by @seed for @n servers: @next gives them one by one (each
- * is referenced here), then they are sorted and the slots populated.
+ * is referenced here), then they are sorted, indexed and the slots
+ * populated.
  */
 static struct ip_vs_sip_table *
 ip_vs_sip_table_make(unsigned int n, u64 seed,
@@ -259,7 +315,9 @@ ip_vs_sip_table_make(unsigned int n, u64 seed,
 	}
 	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_sip_dest_cmp, NULL);
 
-	ret = ip_vs_sip_populate(t);
+	ret = ip_vs_sip_index_ptrs(t);
+	if (!ret)
+		ret = ip_vs_sip_populate(t);
 	if (ret < 0) {
 		ip_vs_sip_table_free(t);
 		return ERR_PTR(ret);
@@ -349,6 +407,7 @@ void ip_vs_sip_table_free(struct ip_vs_sip_table *t)
 	ip_vs_sip_table_release(t);
 	kfree(t->dests);
 	kfree(t->live);
+	kfree(t->byptr);
 	kvfree(t);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_free);

@@ -710,6 +710,7 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
 
 	t = sip_test_table(test, &empty, 0);
 	KUNIT_EXPECT_EQ(test, t->ndests, 0U);
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_table_index(t, (void *)t), -1);
 	for (i = 0; i < 100; i++)
 		sip_check(&nul, !sip_test_pick(t, i), i);
 	KUNIT_EXPECT_EQ_MSG(test, nul.bad, 0U, "empty: key %u", nul.first);
@@ -743,14 +744,17 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
 }
 
 /*
- * IP_VS_SIP_MAX_DESTS servers fit (each with a share of the table); one
- * more is refused with -E2BIG and takes no reference. Guards against
- * overflowing the u16 slot indexes or leaking references on the error path.
+ * IP_VS_SIP_MAX_DESTS servers fit (each with a share of the table, each
+ * found by pointer in the table's index); one more is refused with -E2BIG
+ * and takes no reference. Guards against overflowing the u16 slot or
+ * index entries, an index that misses a server or finds one it lacks, or
+ * leaking references on the error path.
  */
 static void ip_vs_sip_maglev_test_too_many(struct kunit *test)
 {
 	struct ip_vs_sip_conf conf = {};
 	struct ip_vs_sip_table *t;
+	struct ip_vs_dest *extra;
 	unsigned int i, *cnt;
 	LIST_HEAD(list);
 
@@ -767,8 +771,13 @@ static void ip_vs_sip_maglev_test_too_many(struct kunit *test)
 	}
 	for (i = 0; i < IP_VS_SIP_MAX_DESTS; i++)
 		KUNIT_ASSERT_GE(test, cnt[i], SIP_TEST_M / IP_VS_SIP_MAX_DESTS);
+	/* Bindings find their server by pointer: each one, none else. */
+	for (i = 0; i < t->ndests; i++)
+		KUNIT_ASSERT_EQ(test, ip_vs_sip_table_index(t, t->dests[i]),
+				(int)i);
 
-	sip_test_dest4(test, &list, IP_VS_SIP_MAX_DESTS + 1, 1);
+	extra = sip_test_dest4(test, &list, IP_VS_SIP_MAX_DESTS + 1, 1);
+	KUNIT_EXPECT_EQ(test, ip_vs_sip_table_index(t, extra), -1);
 	KUNIT_EXPECT_PTR_EQ(test, ip_vs_sip_table_build(&list, &conf),
 			    ERR_PTR(-E2BIG));
 }
