@@ -177,11 +177,11 @@ test_other_engine() {
 
 # ---- SIP servers' own requests (scheduler sip) --------------------------
 
-SIPP=/usr/bin/sipp
+# SIPP and SIPP_PATIENT (SIPp's watchdog off: a slow guest must slow the
+# test down, not fail it) as the SIP scenarios have them.
+# shellcheck source=tests/lib/sip.sh
+. tests/lib/sip.sh
 SIPD=/tmp/reply-sip
-# SIPp's watchdog ends a run after 120 main-loop stalls over 500 ms in 10
-# minutes: off, a slow guest must slow the test down, not fail it.
-PATIENT=(-watchdog_minor_maxtriggers 1000000 -watchdog_major_maxtriggers 1000000)
 
 # ipt_count NS SRC: UDP datagrams to port 5060 from SRC:5060 counted by the
 # INPUT rule added by count_from.
@@ -213,14 +213,14 @@ test_sip_server_call() {
 	# The client answers (SIPp's built-in UAS) ...
 	# shellcheck disable=SC2217 # bg's command gets the redirections
 	bg cl1 "$SIPP" -sn uas -i "$(cl_addr4 1)" -p 5060 -bind_local -t u1 \
-		-nostdin -cp 8901 -timeout 120s "${PATIENT[@]}" -trace_err \
+		-nostdin -cp 8901 -timeout 120s "${SIPP_PATIENT[@]}" -trace_err \
 		-error_file "$SIPD/cl1.err" >"$SIPD/cl1.out" 2>&1 </dev/null
 	wait_udp_port cl1 5060 || return 1
 	echo "# UAS listening ($(date +%T))"
 	# ... calls a real server starts (SIPp's built-in UAC in rs1).
 	ns rs1 timeout -k 5 90 "$SIPP" -sn uac "$(cl_addr4 1):5060" \
 		-i "$(rs_addr4 1)" -p 5060 -bind_local -t u1 -nostdin -cp 8911 \
-		-m "$calls" -r 2 -timeout 60s -timeout_error "${PATIENT[@]}" \
+		-m "$calls" -r 2 -timeout 60s -timeout_error "${SIPP_PATIENT[@]}" \
 		-trace_stat -stf "$SIPD/rs1.csv" -fd 1 -trace_err \
 		-error_file "$SIPD/rs1.err" >"$SIPD/rs1.out" 2>&1 </dev/null
 	rc=$?
