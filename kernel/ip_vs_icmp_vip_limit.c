@@ -124,7 +124,7 @@ bool ip_vs_icmp_vip_limit_peer(struct ip_vs_icmp_vip_limit *l, __be32 daddr,
 			       unsigned long now, int interval)
 {
 	struct ip_vs_icmp_vip_peer_slot *p;
-	unsigned long tokens, elapsed, cap;
+	unsigned long tokens, old, elapsed, cap;
 	bool ok = false;
 
 	if (interval <= 0)
@@ -132,6 +132,7 @@ bool ip_vs_icmp_vip_limit_peer(struct ip_vs_icmp_vip_limit *l, __be32 daddr,
 	p = &l->peers[jhash_1word((__force u32)daddr, l->seed) %
 		      IP_VS_ICMP_VIP_PEER_SLOTS];
 	tokens = READ_ONCE(p->tokens);
+	old = tokens;
 	elapsed = now - READ_ONCE(p->last);
 	if (elapsed) {
 		WRITE_ONCE(p->last, now);
@@ -142,7 +143,9 @@ bool ip_vs_icmp_vip_limit_peer(struct ip_vs_icmp_vip_limit *l, __be32 daddr,
 		tokens -= interval;
 		ok = true;
 	}
-	WRITE_ONCE(p->tokens, tokens);
+	/* Written only when changed: refusals within a jiffy dirty nothing. */
+	if (tokens != old)
+		WRITE_ONCE(p->tokens, tokens);
 	return ok;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_icmp_vip_limit_peer);
