@@ -74,9 +74,9 @@ ipvs-patched: test-kernel
 	scripts/build-ipvs-patched
 
 modules-uml: test-kernel
-	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um)
+	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um IPVS_UDP_WERROR=1)
 modules-uml-debug: test-kernel-debug
-	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um)
+	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1)
 
 distro-check:
 	scripts/distro-check $(DISTRO_KDIRS) suite:sid
