@@ -79,7 +79,7 @@ modules-uml-debug: test-kernel-debug
 	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1)
 
 distro-check:
-	scripts/distro-check $(DISTRO_KDIRS) suite:sid
+	scripts/distro-check $(DISTRO_KDIRS) suite:trixie suite:sid
 
 style:
 	scripts/style-check
