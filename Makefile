@@ -9,7 +9,8 @@
 #   make               modules for KDIR (default: the running kernel)
 #   make modules-uml   modules for the UML test kernel (build/uml/)
 #   make test-kernel   the UML test kernels (cached in $(IPVS_UDP_CACHE))
-#   make distro-check  build against Debian 12's 6.1 and 6.12 headers
+#   make distro-check  build against Debian 12's 6.1 and 6.12 headers, trixie's
+#                      6.12 and sid's newest kernel, and trixie's with clang
 #   make style         checkpatch --strict and clang-format
 #   make userspace     C/C++ tools, library and unit tests (build/cmake/)
 #   make install       modules (KDIR) and install-userspace: library, headers,
@@ -79,7 +80,7 @@ modules-uml-debug: test-kernel-debug
 	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1)
 
 distro-check:
-	scripts/distro-check $(DISTRO_KDIRS) suite:trixie suite:sid
+	scripts/distro-check $(DISTRO_KDIRS) suite:trixie suite:sid llvm:trixie
 
 style:
 	scripts/style-check
