@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unit test of scripts/debian-sources on made-up apt configurations: the
+# mirror comes from an entry of type "deb" for bookworm, whatever the file
+# order (a deb-src-only file that sorts first named the mirror of
+# debs-clean-system-check, and debootstrap then failed on a user's
+# machine), one-line and deb822 alike, disabled entries skipped; the
+# sources for another suite keep each entry's mirror and keyring.
+cd "$(dirname "$0")/.." || exit 1
+. tests/lib/result.sh
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# apt NAME: a fresh apt directory $T/NAME; files are written by the caller.
+apt() { rm -rf "${T:?}/$1" && mkdir -p "$T/$1/sources.list.d" && echo "$T/$1"; }
+ds() { IPVS_UDP_APT_DIR=$1 scripts/debian-sources "${@:2}" 2>/dev/null; }
+
+d=$(apt src-first)
+cat >"$d/sources.list.d/a-src.sources" <<'X'
+Types: deb-src
+URIs: http://src.example/debian
+Suites: bookworm
+Components: main
+X
+cat >"$d/sources.list.d/debian.sources" <<'X'
+Types: deb
+URIs: http://mirror.example/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://mirror.example/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+X
+check "debian-sources: a deb-src-only file sorting first is not the mirror ($(ds "$d" --mirror))" \
+	[ "$(ds "$d" --mirror)" = http://mirror.example/debian ]
+trixie_ok() {
+	local out
+	out=$(ds "$d" trixie)
+	[ "$(grep -c '^Types: deb$' <<<"$out")" -eq 2 ] &&
+		grep -qx 'Suites: trixie trixie-updates' <<<"$out" &&
+		grep -qx 'Suites: trixie-security' <<<"$out" &&
+		grep -qx 'URIs: http://mirror.example/debian-security' <<<"$out" &&
+		! grep -q 'src.example\|bookworm' <<<"$out" &&
+		[ "$(grep -c '^Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg$' <<<"$out")" -eq 2 ]
+}
+check "debian-sources: trixie keeps the mirrors and keyrings, no deb-src" trixie_ok
+
+d=$(apt both-types)
+printf 'Types: deb-src deb\nURIs: http://both.example/debian\nSuites: bookworm\nComponents: main\n' \
+	>"$d/sources.list.d/debian.sources"
+check "debian-sources: an entry of types 'deb-src deb' is a deb entry" \
+	[ "$(ds "$d" --mirror)" = http://both.example/debian ]
+
+d=$(apt one-line)
+printf 'deb-src http://src.example/debian bookworm main\n# deb http://old.example/debian bookworm main\ndeb [signed-by=/k.gpg] http://line.example/debian bookworm main contrib\n' \
+	>"$d/sources.list"
+check "debian-sources: one-line sources: deb-src and comments skipped" \
+	[ "$(ds "$d" --mirror)" = http://line.example/debian ]
+check "debian-sources: one-line signed-by and components carried over" \
+	grep -qx 'Signed-By: /k.gpg' <<<"$(ds "$d" trixie)"
+
+d=$(apt disabled)
+printf 'Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n\nTypes: deb\nURIs: http://on.example/debian\nSuites: bookworm\nComponents: main\n' \
+	>"$d/sources.list.d/debian.sources"
+check "debian-sources: a disabled entry is skipped" \
+	[ "$(ds "$d" --mirror)" = http://on.example/debian ]
+
+d=$(apt src-only)
+printf 'Types: deb-src\nURIs: http://src.example/debian\nSuites: bookworm\nComponents: main\n' \
+	>"$d/sources.list.d/debian.sources"
+IPVS_UDP_APT_DIR=$d scripts/debian-sources --mirror >/dev/null 2>&1
+check "debian-sources: only deb-src entries: an error, not a mirror" [ $? -ne 0 ]
+exit "$RESULT_FAILED"
