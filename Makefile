@@ -24,7 +24,8 @@
 #                      6.12, sid's newest, Debian 12's 6.1 and 6.12
 #   make check-all     make check and the steps it leaves out (README)
 #   make debs-clean-system-check  the .debs installed with apt on a clean
-#                      bookworm (debootstrap), booted on Debian's kernel
+#                      bookworm and a clean trixie (debootstrap), each
+#                      booted on its Debian kernel
 #   make torture       the seeded torture run under the debug kernel for
 #                      SECONDS (600); SEED=S replays a seed
 
@@ -135,6 +136,7 @@ check-qemu:
 
 debs-clean-system-check: debs
 	scripts/debs-clean-system-check
+	scripts/debs-clean-system-check --suite trixie
 
 # The libFuzzer targets for longer than make check runs them
 # (FUZZ_SECONDS each, default 600).

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# init (PID 1) of the clean Debian 12 system that
+# init (PID 1) of the clean Debian 12 or 13 system that
 # scripts/debs-clean-system-check installs our .debs into and boots on
 # Debian's own kernel: everything used here was installed by apt in that
 # system (the ipvs-udp CLI and the DKMS-built modules from our packages;
@@ -16,8 +16,12 @@
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 K=$(uname -r)
-pass() { echo "PASS: clean-system guest: $*"; }
-fail() { echo "FAIL: clean-system guest: $*"; }
+# The suite the host made this system from (debs-clean-system-check).
+SUITE=$(cat /etc/ipvs-udp-clean-suite 2>/dev/null || echo bookworm)
+tag="clean-system guest"
+[ "$SUITE" = bookworm ] || tag="clean-system $SUITE guest"
+pass() { echo "PASS: $tag: $*"; }
+fail() { echo "FAIL: $tag: $*"; }
 finish() {
 	echo "CLEAN-GUEST-DONE"
 	sync
@@ -31,9 +35,9 @@ mount -t tmpfs tmp /tmp
 echo 1 >/proc/sys/kernel/sysrq
 echo # end the line the firmware's escape sequences left open
 
-if grep -q 'VERSION_CODENAME=bookworm' /etc/os-release && grep -q Debian /proc/version &&
+if grep -qx "VERSION_CODENAME=$SUITE" /etc/os-release && grep -q Debian /proc/version &&
 	[ "$(cat /proc/sys/kernel/modprobe)" = /sbin/modprobe ]; then
-	pass "booted the clean bookworm on Debian's $K ($(dpkg-query -W -f='${Version}' "linux-image-$K"))"
+	pass "booted the clean $SUITE on Debian's $K ($(dpkg-query -W -f='${Version}' "linux-image-$K"))"
 else
 	fail "not the clean system on Debian's kernel: $(cat /proc/version)"
 fi
