@@ -10,7 +10,8 @@
 #   make modules-uml   modules for the UML test kernel (build/uml/)
 #   make test-kernel   the UML test kernels (cached in $(IPVS_UDP_CACHE))
 #   make distro-check  build against Debian 12's 6.1 and 6.12 headers, trixie's
-#                      6.12 and sid's newest kernel, and trixie's with clang
+#                      6.12, sid's kernel, the newest Debian kernel (sid or
+#                      trixie-backports), and trixie's with clang
 #   make style         checkpatch --strict and clang-format
 #   make userspace     C/C++ tools, library and unit tests (build/cmake/)
 #   make install       modules (KDIR) and install-userspace: library, headers,
@@ -83,7 +84,7 @@ modules-uml-debug: test-kernel-debug
 	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1)
 
 distro-check:
-	scripts/distro-check $(DISTRO_KDIRS) suite:trixie suite:sid llvm:trixie
+	scripts/distro-check $(DISTRO_KDIRS) suite:trixie suite:sid suite:newest llvm:trixie
 
 style:
 	scripts/style-check
@@ -132,7 +133,7 @@ debs:
 # Debian 13's 6.12 and the newest Debian kernel (make check), Debian 12's
 # own 6.1 and 6.12 (make check-all).
 check-qemu:
-	tests/qemu/run suite:trixie suite:sid $(notdir $(DISTRO_KDIRS:/usr/src/linux-headers-%=%))
+	tests/qemu/run suite:trixie suite:sid suite:newest $(notdir $(DISTRO_KDIRS:/usr/src/linux-headers-%=%))
 
 debs-clean-system-check: debs
 	scripts/debs-clean-system-check
