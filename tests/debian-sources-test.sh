@@ -50,25 +50,26 @@ trixie_ok() {
 }
 check "debian-sources: trixie keeps the mirrors and keyrings, no deb-src" trixie_ok
 
-d=$(apt both-types)
-printf 'Types: deb-src deb\nURIs: http://both.example/debian\nSuites: bookworm\nComponents: main\n' \
-	>"$d/sources.list.d/debian.sources"
-check "debian-sources: an entry of types 'deb-src deb' is a deb entry" \
-	[ "$(ds "$d" --mirror)" = http://both.example/debian ]
+# mirror_case NAME FILE WANT TEXT: apt directory NAME with TEXT in FILE
+# (relative to it); sets d. Passes when the mirror printed is WANT.
+mirror_case() {
+	d=$(apt "$1")
+	printf '%b' "$4" >"$d/$2"
+	check "debian-sources: $1: the mirror is $3" [ "$(ds "$d" --mirror)" = "$3" ]
+}
 
-d=$(apt one-line)
-printf 'deb-src http://src.example/debian bookworm main\n# deb http://old.example/debian bookworm main\ndeb [signed-by=/k.gpg] http://line.example/debian bookworm main contrib\n' \
-	>"$d/sources.list"
-check "debian-sources: one-line sources: deb-src and comments skipped" \
-	[ "$(ds "$d" --mirror)" = http://line.example/debian ]
-check "debian-sources: one-line signed-by and components carried over" \
-	grep -qx 'Signed-By: /k.gpg' <<<"$(ds "$d" trixie)"
-
-d=$(apt disabled)
-printf 'Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n\nTypes: deb\nURIs: http://on.example/debian\nSuites: bookworm\nComponents: main\n' \
-	>"$d/sources.list.d/debian.sources"
-check "debian-sources: a disabled entry is skipped" \
-	[ "$(ds "$d" --mirror)" = http://on.example/debian ]
+mirror_case both-types sources.list.d/debian.sources http://both.example/debian \
+	'Types: deb-src deb\nURIs: http://both.example/debian\nSuites: bookworm\nComponents: main\n'
+mirror_case one-line sources.list http://line.example/debian \
+	'deb-src http://src.example/debian bookworm main\n# deb http://old.example/debian bookworm main\ndeb [signed-by=/k.gpg] http://line.example/debian bookworm main contrib\n'
+one_line_carried() {
+	local out
+	out=$(ds "$d" trixie)
+	grep -qx 'Signed-By: /k.gpg' <<<"$out" && grep -qx 'Components: main contrib' <<<"$out"
+}
+check "debian-sources: one-line signed-by and components carried over" one_line_carried
+mirror_case disabled sources.list.d/debian.sources http://on.example/debian \
+	'Types: deb\nURIs: http://off.example/debian\nSuites: bookworm\nComponents: main\nEnabled: no\n\nTypes: deb\nURIs: http://on.example/debian\nSuites: bookworm\nComponents: main\n'
 
 d=$(apt src-only)
 printf 'Types: deb-src\nURIs: http://src.example/debian\nSuites: bookworm\nComponents: main\n' \
