@@ -502,6 +502,8 @@ void add_udp_metrics(Prometheus& p, const udp::Counters& c) {
               r.unsolicited);
         p.add("ipvs_udp_reply_timeouts_total", "counter", "Requests without a reply", {},
               r.timeouts);
+        p.add("ipvs_udp_reply_no_conn_total", "counter",
+              "Replies left unchanged: IPVS made no connection entry", {}, r.no_conn);
         p.add("ipvs_udp_reply_records", "gauge", "Outstanding request records", {}, r.records);
     }
     if (c.icmp_vip) {
@@ -560,7 +562,8 @@ int cmd_counters(const Args& a, Env& env) {
             j.field("refused", x.refused).field("replies", x.replies);
             j.field("duplicates", x.duplicates).field("late", x.late);
             j.field("unsolicited", x.unsolicited).field("timeouts", x.timeouts);
-            j.field("records", x.records).field("dests", x.dests).end_object();
+            j.field("no_conn", x.no_conn).field("records", x.records);
+            j.field("dests", x.dests).end_object();
         }
         if (r->icmp_vip) {
             const auto& x = *r->icmp_vip;

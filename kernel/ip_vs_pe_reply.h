@@ -178,6 +178,10 @@ struct ip_vs_pe_reply_stats {
 	u64	sip_other;	/* another server's, or at the cap: unchanged */
 	u64	sip_nokey;	/* no Call-ID or fwmark: records decide */
 	u64	permissive;	/* unmatched, given the VIP (strict 0) */
+	u64	no_conn;	/* to translate, but IPVS made no connection
+				 * entry (conn_max, memory): left unchanged,
+				 * the request still pending
+				 */
 };
 
 struct ip_vs_pe_reply_net {
@@ -227,6 +231,14 @@ void ip_vs_pe_reply_net_destroy(struct ip_vs_pe_reply_net *pn);
 enum ip_vs_pe_reply_record_res
 ip_vs_pe_reply_record(struct ip_vs_pe_reply_net *pn,
 		      const struct ip_vs_pe_reply_reqinfo *info, u64 now);
+enum ip_vs_pe_reply_verdict
+ip_vs_pe_reply_lookup(struct ip_vs_pe_reply_net *pn,
+		      struct ip_vs_pe_reply_key *key, const u8 *data,
+		      size_t len, u64 now, union nf_inet_addr *vaddr,
+		      __be16 *vport, struct ip_vs_pe_reply_req **rp);
+enum ip_vs_pe_reply_verdict
+ip_vs_pe_reply_commit(struct ip_vs_pe_reply_net *pn,
+		      struct ip_vs_pe_reply_req *r, u64 now);
 enum ip_vs_pe_reply_verdict
 ip_vs_pe_reply_match(struct ip_vs_pe_reply_net *pn,
 		     struct ip_vs_pe_reply_key *key, const u8 *data,

@@ -411,13 +411,14 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	struct ip_vs_pe_reply_net *pn = ip_vs_pe_reply_pernet(svc->ipvs->net);
 	unsigned int off = iph->len + sizeof(struct udphdr);
 	u8 buf[IP_VS_PE_REPLY_HDR_MAX];
+	struct ip_vs_pe_reply_req *req;
 	struct ip_vs_pe_reply_eff eff;
-	enum ip_vs_pe_reply_verdict v;
 	struct ip_vs_pe_reply_key key;
 	struct ip_vs_conn_param p;
 	union nf_inet_addr vaddr;
 	const u8 *data = NULL;
-	bool answer;
+	u64 now = ktime_get_ns();
+	struct ip_vs_conn *cp;
 	size_t len = 0;
 	__be16 vport;
 	int sip;
@@ -443,13 +444,15 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	}
 	key.cport = cport;
 	key.rport = dport;
-	v = ip_vs_pe_reply_match(pn, &key, data, len, ktime_get_ns(), &vaddr,
-				 &vport);
-	answer = v == IP_VS_PE_REPLY_ANSWER || v == IP_VS_PE_REPLY_DUPLICATE;
+	ip_vs_pe_reply_lookup(pn, &key, data, len, now, &vaddr, &vport, &req);
 	sip = ip_vs_pe_reply_sip(pn, svc, dest, skb, iph);
-	if (!sip)
+	if (!sip) {
+		/* Left unchanged, yet the server did answer its request. */
+		if (req)
+			ip_vs_pe_reply_commit(pn, req, now);
 		return NULL;
-	if (sip < 0 && !answer) {
+	}
+	if (sip < 0 && !req) {
 		/*
 		 * Answers nothing outstanding. Strict (default): unchanged.
 		 * strict 0: the service address, as upstream's sip engine
@@ -460,7 +463,7 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 			return NULL;
 		this_cpu_inc(pn->stats->permissive);
 	}
-	if (!answer) {
+	if (!req) {
 		vaddr = svc->addr;
 		vport = svc->port;
 	}
@@ -473,8 +476,22 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	 */
 	ip_vs_conn_fill_param(svc->ipvs, svc->af, iph->protocol, &iph->daddr,
 			      cport, &vaddr, vport, &p);
-	return ip_vs_conn_new(&p, dest->af, &iph->saddr, dport,
-			      IP_VS_CONN_F_ONE_PACKET, dest, svc->fwmark);
+	cp = ip_vs_conn_new(&p, dest->af, &iph->saddr, dport,
+			    IP_VS_CONN_F_ONE_PACKET, dest, svc->fwmark);
+	if (!cp) {
+		/*
+		 * The namespace's conn_max (newer kernels) or memory: the
+		 * datagram leaves unchanged, as IPVS leaves a request it
+		 * cannot schedule. The request stays pending, so that the
+		 * server's retransmission is still translated and counted
+		 * as its reply, or the request times out.
+		 */
+		this_cpu_inc(pn->stats->no_conn);
+		return NULL;
+	}
+	if (req)
+		ip_vs_pe_reply_commit(pn, req, now);
+	return cp;
 }
 
 static struct ip_vs_pe ip_vs_pe_reply_pe = {
@@ -588,13 +605,14 @@ static int ip_vs_pe_reply_proc_show(struct seq_file *seq, void *v)
 
 	ip_vs_pe_reply_stats_sum(pn, &st);
 	seq_puts(seq,
-		 "Records Cap Requests Refused Replies Duplicates Late Unsolicited Timeouts TimeoutMs SipBound SipNew SipOther SipNoKey\n");
+		 "Records Cap Requests Refused Replies Duplicates Late Unsolicited Timeouts TimeoutMs SipBound SipNew SipOther SipNoKey NoConn\n");
 	seq_printf(seq,
-		   "%d %u %llu %llu %llu %llu %llu %llu %llu %u %llu %llu %llu %llu\n",
+		   "%d %u %llu %llu %llu %llu %llu %llu %llu %u %llu %llu %llu %llu %llu\n",
 		   atomic_read(&pn->nreqs), READ_ONCE(pn->conf->max_requests),
 		   st.requests, st.refused, st.replies, st.duplicates, st.late,
 		   st.unsolicited, st.timeouts, READ_ONCE(pn->conf->timeout_ms),
-		   st.sip_bound, st.sip_new, st.sip_other, st.sip_nokey);
+		   st.sip_bound, st.sip_new, st.sip_other, st.sip_nokey,
+		   st.no_conn);
 	seq_puts(seq,
 		 "Proto RealServer Service Mark Requests Replies Timeouts Duplicates Late Outstanding LatencyEwmaUs Lt1ms Lt10ms Lt100ms Lt1s Ge1s\n");
 	rhashtable_walk_enter(&pn->dests, &it);

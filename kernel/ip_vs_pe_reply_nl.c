@@ -507,7 +507,9 @@ static int ip_vs_pe_reply_nl_counters(struct sk_buff *msg, struct net *net,
 	    nla_put_u64_64bit(msg, IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE,
 			      st.permissive, IPVS_UDP_A_REPLY_COUNTERS_PAD) ||
 	    nla_put_u32(msg, IPVS_UDP_A_REPLY_COUNTERS_SERVICES,
-			READ_ONCE(pn->nsvcconf))) {
+			READ_ONCE(pn->nsvcconf)) ||
+	    nla_put_u64_64bit(msg, IPVS_UDP_A_REPLY_COUNTERS_NO_CONN,
+			      st.no_conn, IPVS_UDP_A_REPLY_COUNTERS_PAD)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}

@@ -468,7 +468,7 @@ static bool ip_vs_pe_reply_expire(struct ip_vs_pe_reply_net *pn,
 }
 
 /**
- * ip_vs_pe_reply_match - decide what to do with a reply
+ * ip_vs_pe_reply_lookup - find the request a reply answers, changing nothing
  * @pn: the namespace's state
  * @key: the reply's addresses and ports, as the request's key (client =
  *	the reply's destination); kind and txid are set here
@@ -477,24 +477,32 @@ static bool ip_vs_pe_reply_expire(struct ip_vs_pe_reply_net *pn,
  * @now: ns
  * @vaddr: set to the address the client sent the request to
  * @vport: set to its port
+ * @rp: set to the request's record on ANSWER, else to NULL
  *
- * Softirq context, under rcu_read_lock(); never sleeps.
+ * The record is not marked answered: the caller does that with
+ * ip_vs_pe_reply_commit() once the reply is sure to be translated (IPVS
+ * may fail to create the connection entry for it; the record must then
+ * stay pending for the server's retransmission, and time out if none
+ * comes). LATE and UNSOLICITED are counted here.
  *
- * Return: ANSWER or DUPLICATE (translate with @vaddr:@vport), LATE or
+ * Softirq context, under rcu_read_lock(), which keeps *@rp valid; never
+ * sleeps.
+ *
+ * Return: ANSWER (translate with @vaddr:@vport, then commit *@rp), LATE or
  * UNSOLICITED (leave the reply alone).
  */
 enum ip_vs_pe_reply_verdict
-ip_vs_pe_reply_match(struct ip_vs_pe_reply_net *pn,
-		     struct ip_vs_pe_reply_key *key, const u8 *data,
-		     size_t len, u64 now, union nf_inet_addr *vaddr,
-		     __be16 *vport)
+ip_vs_pe_reply_lookup(struct ip_vs_pe_reply_net *pn,
+		      struct ip_vs_pe_reply_key *key, const u8 *data,
+		      size_t len, u64 now, union nf_inet_addr *vaddr,
+		      __be16 *vport, struct ip_vs_pe_reply_req **rp)
 {
 	struct ip_vs_pe_reply_dest *d;
 	struct ip_vs_pe_reply_req *r;
-	u64 lat;
 	int old;
 	u8 kind;
 
+	*rp = NULL;
 	d = ip_vs_pe_reply_dest_find(pn, key->af, &key->raddr, key->rport);
 	if (!d)
 		goto unsolicited;
@@ -520,11 +528,40 @@ ip_vs_pe_reply_match(struct ip_vs_pe_reply_net *pn,
 
 	*vaddr = r->vaddr;
 	*vport = READ_ONCE(r->vport);
+	*rp = r;
+	return IP_VS_PE_REPLY_ANSWER;
+
+unsolicited:
+	this_cpu_inc(pn->stats->unsolicited);
+	return IP_VS_PE_REPLY_UNSOLICITED;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_lookup);
+
+/**
+ * ip_vs_pe_reply_commit - account a translated reply to its request
+ * @pn: the namespace's state
+ * @r: from ip_vs_pe_reply_lookup(), in the same RCU read section
+ * @now: ns, as given to the lookup
+ *
+ * Softirq context, under rcu_read_lock(); never sleeps.
+ *
+ * Return: ANSWER for the request's first reply (its latency recorded, the
+ * server's outstanding count dropped), DUPLICATE when it was answered
+ * already (or by another CPU just now).
+ */
+enum ip_vs_pe_reply_verdict
+ip_vs_pe_reply_commit(struct ip_vs_pe_reply_net *pn,
+		      struct ip_vs_pe_reply_req *r, u64 now)
+{
+	struct ip_vs_pe_reply_dest *d = r->dest;
+	int old = atomic_read(&r->state);
+	u64 lat;
+
+	/* A re-arm since the lookup keeps the record pending: still ours. */
 	if ((old & IP_VS_PE_REPLY_S_MASK) == IP_VS_PE_REPLY_S_PENDING &&
 	    atomic_try_cmpxchg(&r->state, &old,
 			       (old & ~IP_VS_PE_REPLY_S_MASK) |
 			       IP_VS_PE_REPLY_S_ANSWERED)) {
-		d = r->dest;
 		lat = now - READ_ONCE(r->sent);
 		if ((s64)lat < 0)
 			lat = 0;
@@ -537,14 +574,39 @@ ip_vs_pe_reply_match(struct ip_vs_pe_reply_net *pn,
 		this_cpu_inc(pn->stats->replies);
 		return IP_VS_PE_REPLY_ANSWER;
 	}
-	/* Answered already (or by another CPU just now). */
-	this_cpu_inc(r->dest->stats->duplicates);
+	this_cpu_inc(d->stats->duplicates);
 	this_cpu_inc(pn->stats->duplicates);
 	return IP_VS_PE_REPLY_DUPLICATE;
+}
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_commit);
 
-unsolicited:
-	this_cpu_inc(pn->stats->unsolicited);
-	return IP_VS_PE_REPLY_UNSOLICITED;
+/**
+ * ip_vs_pe_reply_match - ip_vs_pe_reply_lookup() and, on ANSWER,
+ *	ip_vs_pe_reply_commit(): for callers that translate every answer
+ * @pn: the namespace's state
+ * @key: as for ip_vs_pe_reply_lookup()
+ * @data: start of the UDP payload (may be NULL when @len is 0)
+ * @len: bytes at @data
+ * @now: ns
+ * @vaddr: set to the address the client sent the request to
+ * @vport: set to its port
+ *
+ * Softirq context, under rcu_read_lock(); never sleeps.
+ *
+ * Return: ANSWER or DUPLICATE (translate with @vaddr:@vport), LATE or
+ * UNSOLICITED (leave the reply alone).
+ */
+enum ip_vs_pe_reply_verdict
+ip_vs_pe_reply_match(struct ip_vs_pe_reply_net *pn,
+		     struct ip_vs_pe_reply_key *key, const u8 *data,
+		     size_t len, u64 now, union nf_inet_addr *vaddr,
+		     __be16 *vport)
+{
+	struct ip_vs_pe_reply_req *r;
+	enum ip_vs_pe_reply_verdict v;
+
+	v = ip_vs_pe_reply_lookup(pn, key, data, len, now, vaddr, vport, &r);
+	return r ? ip_vs_pe_reply_commit(pn, r, now) : v;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_match);
 
@@ -677,6 +739,7 @@ void ip_vs_pe_reply_stats_sum(const struct ip_vs_pe_reply_net *pn,
 		sum->late += READ_ONCE(c->late);
 		sum->unsolicited += READ_ONCE(c->unsolicited);
 		sum->permissive += READ_ONCE(c->permissive);
+		sum->no_conn += READ_ONCE(c->no_conn);
 		sum->timeouts += READ_ONCE(c->timeouts);
 		sum->sip_bound += READ_ONCE(c->sip_bound);
 		sum->sip_new += READ_ONCE(c->sip_new);

@@ -445,6 +445,7 @@ Result<Counters> Client::counters(const std::optional<ServiceKey>& service) {
             rc.records = x.uint(IPVS_UDP_A_REPLY_COUNTERS_RECORDS);
             rc.dests = x.uint(IPVS_UDP_A_REPLY_COUNTERS_DESTS);
             rc.permissive = x.uint(IPVS_UDP_A_REPLY_COUNTERS_PERMISSIVE);
+            rc.no_conn = x.uint(IPVS_UDP_A_REPLY_COUNTERS_NO_CONN);
             rc.services = x.uint(IPVS_UDP_A_REPLY_COUNTERS_SERVICES);
             c.reply = rc;
         }

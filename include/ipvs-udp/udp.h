@@ -80,7 +80,7 @@ struct ReplyDest {
 
 struct ReplyCounters {
     std::uint64_t requests = 0, refused = 0, replies = 0, duplicates = 0, late = 0, unsolicited = 0,
-                  timeouts = 0, records = 0, dests = 0, permissive = 0, services = 0;
+                  timeouts = 0, records = 0, dests = 0, permissive = 0, services = 0, no_conn = 0;
 };
 
 struct IcmpVipCounters {

@@ -434,6 +434,58 @@ static void table_duplicate_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, gstats(test).duplicates, 2);
 }
 
+/*
+ * A lookup alone (IPVS then made no connection entry for the reply)
+ * leaves the request pending: the next reply is its answer, not a
+ * duplicate, and a commit of a committed record is a duplicate.
+ */
+static void table_lookup_without_commit_test(struct kunit *test)
+{
+	struct table_fix *f = test->priv;
+	struct ip_vs_pe_reply_req *r1, *r2;
+	struct ip_vs_pe_reply_key key;
+	union nf_inet_addr vaddr;
+	__be16 vport;
+
+	send_req(test, &udp5353, T0);
+	memset(&key, 0, sizeof(key));
+	key.af = AF_INET;
+	fill_addr(AF_INET, &key.caddr, 1, udp5353.client);
+	fill_addr(AF_INET, &key.raddr, 2, udp5353.server);
+	key.cport = htons(udp5353.cport);
+	key.rport = htons(udp5353.rport);
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, ip_vs_pe_reply_lookup(f->pn, &key, NULL, 0,
+						    T0 + MS, &vaddr, &vport,
+						    &r1),
+			IP_VS_PE_REPLY_ANSWER);
+	KUNIT_EXPECT_NOT_NULL(test, r1);
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, outstanding(test, 11, 5353), 1);
+	KUNIT_EXPECT_EQ(test, gstats(test).replies, 0);
+
+	rcu_read_lock();
+	KUNIT_EXPECT_EQ(test, ip_vs_pe_reply_lookup(f->pn, &key, NULL, 0,
+						    T0 + 2 * MS, &vaddr,
+						    &vport, &r2),
+			IP_VS_PE_REPLY_ANSWER);
+	KUNIT_EXPECT_PTR_EQ(test, r1, r2);
+	if (r2) {
+		KUNIT_EXPECT_EQ(test, ip_vs_pe_reply_commit(f->pn, r2,
+							    T0 + 2 * MS),
+				IP_VS_PE_REPLY_ANSWER);
+		KUNIT_EXPECT_EQ(test, ip_vs_pe_reply_commit(f->pn, r2,
+							    T0 + 3 * MS),
+				IP_VS_PE_REPLY_DUPLICATE);
+	}
+	rcu_read_unlock();
+	KUNIT_EXPECT_EQ(test, outstanding(test, 11, 5353), 0);
+	KUNIT_EXPECT_EQ(test, gstats(test).replies, 1);
+	KUNIT_EXPECT_EQ(test, gstats(test).duplicates, 1);
+	/* Latency from the request to the reply that was translated. */
+	KUNIT_EXPECT_EQ(test, server(test, 0, 11, 5353)->ewma_ns, 2 * MS);
+}
+
 /* After the timeout a reply is late: passed unchanged, timeout counted. */
 static void table_late_test(struct kunit *test)
 {
@@ -756,6 +808,7 @@ static void table_latency_test(struct kunit *test)
 static struct kunit_case pe_reply_table_cases[] = {
 	KUNIT_CASE(table_answer_test),
 	KUNIT_CASE(table_duplicate_test),
+	KUNIT_CASE(table_lookup_without_commit_test),
 	KUNIT_CASE(table_late_test),
 	KUNIT_CASE(table_deadline_test),
 	KUNIT_CASE(table_unsolicited_test),

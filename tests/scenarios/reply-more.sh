@@ -20,6 +20,10 @@
 #   sip_other_server  a Call-ID bound to rsK: rsK's request gets the VIP,
 #                     another server's does not (counted), nor does a
 #                     datagram without a Call-ID
+#   no_conn           a reply IPVS makes no connection entry for (slab
+#                     fault injection, as at newer kernels' conn_max):
+#                     unchanged and counted, its request still pending
+#                     for the next copy, which is the reply
 #
 # Run: make modules-uml && tests/run-scenarios reply-more[:test_name,...]
 REPLY_SCENARIO_LIB=1
@@ -173,6 +177,111 @@ test_other_engine() {
 		[ "$(pe_global Timeouts)" = 0 ]
 	reply_timeout 5000
 	unload_engine other_engine
+}
+
+# ---- no connection entry for a reply (conn_max, memory) -----------------
+
+# Slab fault injection (CONFIG_FAILSLAB) for the caches marked at boot,
+# which is only IPVS's ip_vs_conn (scripts/uml-run: slub_debug=A,ip_vs_conn):
+# armed, every ip_vs_conn_new() fails, as at the conn_max limit of newer
+# kernels. failslab_arm 1|0.
+FS=/sys/kernel/debug/failslab
+failslab_arm() {
+	if [ "$1" = 1 ]; then
+		echo Y >"$FS/cache-filter" && echo 0 >"$FS/verbose" &&
+			echo -1 >"$FS/times" && echo 1 >"$FS/interval" &&
+			echo 100 >"$FS/probability"
+	else
+		echo 0 >"$FS/probability"
+	fi
+}
+
+# A real server that answers one request twice, each when told: it waits
+# for /tmp/nc-go-N, sends "answer N" to the client and touches
+# /tmp/nc-sent-N. The client (one unbound socket: it takes datagrams from
+# any source) prints the source of each datagram it gets.
+NC_SERVER='
+import os, socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+data, peer = s.recvfrom(2048)
+open("/tmp/nc-got", "w").close()
+for n in (1, 2):
+    while not os.path.exists("/tmp/nc-go-%d" % n):
+        time.sleep(0.05)
+    s.sendto(b"answer %d" % n, peer)
+    open("/tmp/nc-sent-%d" % n, "w").close()
+'
+NC_CLIENT='
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"request", (sys.argv[1], int(sys.argv[2])))
+s.settimeout(120)
+for _ in (1, 2):
+    try:
+        data, peer = s.recvfrom(2048)
+    except socket.timeout:
+        break
+    print(peer[0], data.decode(), flush=True)
+'
+
+# nc_got N: the client has printed N datagrams.
+nc_got() { [ "$(wc -l </tmp/nc-client)" -ge "$1" ]; }
+
+# A reply IPVS cannot make a connection entry for leaves unchanged and is
+# counted (NoConn); its request stays pending, so the server's next copy
+# of the reply is translated and counted as the reply, not a duplicate.
+test_no_conn() {
+	local port=5400 rs out
+	if [ ! -e /sys/kernel/slab/ip_vs_conn ] && ! modprobe ip_vs; then
+		fail "no_conn: ip_vs does not load"
+		return 1
+	fi
+	if [ ! -w "$FS/probability" ] ||
+		[ "$(cat /sys/kernel/slab/ip_vs_conn/failslab 2>/dev/null)" != 1 ]; then
+		skip "no_conn: the kernel has no slab fault injection for ip_vs_conn (CONFIG_FAILSLAB, slub_debug=A,ip_vs_conn)"
+		return 0
+	fi
+	setup none || return 1
+	rs=$(rs_addr4 1)
+	rm -f /tmp/nc-*
+	bg rs1 "$PY" -c "$NC_SERVER" "$rs" "$port"
+	wait_udp_port rs1 "$port" || return 1
+	ns dir1 ipvsadm -A -u "$VIP4:$port" -s rr -o --pe reply || return 1
+	ns dir1 ipvsadm -a -u "$VIP4:$port" -r "$rs:$port" -m || return 1
+	reply_timeout "$LONG_REPLY_MS"
+	bg cl1 "$PY" -c "$NC_CLIENT" "$VIP4" "$port" >/tmp/nc-client
+	wait_for 60 test -e /tmp/nc-got || return 1
+	check "no_conn: the request recorded" [ "$(pe_global Records)" = 1 ]
+
+	failslab_arm 1 || return 1
+	touch /tmp/nc-go-1
+	wait_for 60 test -e /tmp/nc-sent-1
+	wait_for 60 nc_got 1
+	failslab_arm 0 || return 1
+	show_proc
+	out=$(head -n 1 /tmp/nc-client)
+	echo "# first copy of the reply, IPVS unable to make an entry: $out"
+	check "no_conn: that copy left unchanged (from $rs)" \
+		[ "$out" = "$rs answer 1" ]
+	check "no_conn: counted in NoConn, not as a reply" \
+		[ "$(pe_global NoConn)/$(pe_global Replies)" = 1/0 ]
+	check "no_conn: the request still outstanding" \
+		[ "$(pe_dest "$rs:$port" Outstanding)" = 1 ]
+
+	touch /tmp/nc-go-2
+	wait_for 60 nc_got 2
+	show_proc
+	out=$(sed -n 2p /tmp/nc-client)
+	echo "# second copy: $out"
+	check "no_conn: the second copy translated (from the VIP $VIP4)" \
+		[ "$out" = "$VIP4 answer 2" ]
+	check "no_conn: it is the request's reply, not a duplicate" \
+		[ "$(pe_global Replies)/$(pe_global Duplicates)/$(pe_global NoConn)" = 1/0/1 ]
+	check "no_conn: nothing outstanding" \
+		[ "$(pe_dest "$rs:$port" Outstanding)" = 0 ]
+	reply_timeout 5000
+	unload_engine no_conn
 }
 
 # ---- SIP servers' own requests (scheduler sip) --------------------------

@@ -224,6 +224,7 @@ TEST(Udp, SipGetAndCounters) {
             e.begin(IPVS_UDP_A_COUNTERS_REPLY)
                 .u64(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS, 4)
                 .u32(IPVS_UDP_A_REPLY_COUNTERS_RECORDS, 2)
+                .u64(IPVS_UDP_A_REPLY_COUNTERS_NO_CONN, 6)
                 .end();
         }
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
@@ -244,6 +245,7 @@ TEST(Udp, SipGetAndCounters) {
     ASSERT_TRUE(n->reply);
     EXPECT_EQ(n->reply->timeouts, 4u);
     EXPECT_EQ(n->reply->records, 2u);
+    EXPECT_EQ(n->reply->no_conn, 6u);
     EXPECT_FALSE(n->icmp_vip);
 }
 
@@ -505,7 +507,10 @@ TEST(UdpCli, CountersInPrometheusFormat) {
             .u64(IPVS_UDP_A_SIP_COUNTERS_HITS, 9)
             .end()
             .end();
-        e.begin(IPVS_UDP_A_COUNTERS_REPLY).u64(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS, 3).end();
+        e.begin(IPVS_UDP_A_COUNTERS_REPLY)
+            .u64(IPVS_UDP_A_REPLY_COUNTERS_TIMEOUTS, 3)
+            .u64(IPVS_UDP_A_REPLY_COUNTERS_NO_CONN, 2)
+            .end();
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
     ASSERT_EQ(c.run({"counters"}), cli::kOk) << c.err.str();
@@ -517,5 +522,6 @@ TEST(UdpCli, CountersInPrometheusFormat) {
     EXPECT_NE(o.find("ipvs_udp_sip_hits_total{service=\"udp:10.0.100.1:5060\"} 9\n"),
               std::string::npos);
     EXPECT_NE(o.find("ipvs_udp_reply_timeouts_total 3\n"), std::string::npos);
+    EXPECT_NE(o.find("ipvs_udp_reply_no_conn_total 2\n"), std::string::npos);
     EXPECT_EQ(o.find("icmp_vip"), std::string::npos);  // module not loaded: no metrics
 }
