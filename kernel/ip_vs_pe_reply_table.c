@@ -46,6 +46,7 @@
 
 #include "ip_vs_pe_reply.h"
 #include "ip_vs_sip_rs.h"
+#include "ip_vs_udp_walk.h"
 
 static const struct rhashtable_params ip_vs_pe_reply_req_params = {
 	.head_offset		= offsetof(struct ip_vs_pe_reply_req, node),
@@ -640,16 +641,11 @@ static unsigned int ip_vs_pe_reply_gc_reqs(struct ip_vs_pe_reply_net *pn,
 
 	rhashtable_walk_enter(&pn->reqs, &it);
 	rhashtable_walk_start(&it);
-	while ((r = rhashtable_walk_next(&it))) {
-		if (IS_ERR(r)) {
-			if (PTR_ERR(r) == -EAGAIN)
-				continue;	/* table resized: go on */
-			break;
-		}
+	while ((r = ip_vs_udp_walk_next(&it, &seen))) {
 		old = atomic_read(&r->state);
 		deadline = READ_ONCE(r->deadline);
 		if (!time_after64(now, deadline))
-			goto next;
+			continue;
 		switch (old & IP_VS_PE_REPLY_S_MASK) {
 		case IP_VS_PE_REPLY_S_PENDING:
 			/* Kept another timeout, to tell late replies. */
@@ -662,12 +658,6 @@ static unsigned int ip_vs_pe_reply_gc_reqs(struct ip_vs_pe_reply_net *pn,
 			if (time_after64(now, deadline + timeout))
 				removed += ip_vs_pe_reply_remove(pn, r, old);
 			break;
-		}
-next:
-		if (++seen % 1024 == 0) {
-			rhashtable_walk_stop(&it);
-			cond_resched();
-			rhashtable_walk_start(&it);
 		}
 	}
 	rhashtable_walk_stop(&it);

@@ -48,6 +48,7 @@
 
 #include "ip_vs_sip.h"
 #include "ip_vs_sip_rs.h"
+#include "ip_vs_udp_walk.h"
 
 struct ip_vs_sip_lookup_key {
 	const u8	*key;
@@ -592,20 +593,10 @@ unsigned int ip_vs_sip_walk(struct ip_vs_sip_svc *s,
 
 	rhashtable_walk_enter(&s->bindings, &it);
 	rhashtable_walk_start(&it);
-	while ((b = rhashtable_walk_next(&it))) {
-		if (IS_ERR(b)) {
-			if (PTR_ERR(b) == -EAGAIN)
-				continue;	/* table resized: go on */
-			break;
-		}
+	while ((b = ip_vs_udp_walk_next(&it, &seen))) {
 		if (expired(b, arg)) {
 			ip_vs_sip_unbind(s, b);
 			removed++;
-		}
-		if (++seen % 1024 == 0) {
-			rhashtable_walk_stop(&it);
-			cond_resched();
-			rhashtable_walk_start(&it);
 		}
 	}
 	rhashtable_walk_stop(&it);

@@ -297,7 +297,7 @@ static void bench_new_calls(bool bind_only)
 			int k;
 
 			for (k = 7; k >= 0; k--, v >>= 4)
-				msg[off + k] = hex_asc[v & 15];
+				msg[off + k] = "0123456789abcdef"[v & 15];
 			barrier();
 			if (st < 1)
 				continue;

@@ -44,6 +44,7 @@ struct rhashtable {
 struct rhashtable_iter {
 	struct rhashtable *ht;
 	unsigned int bucket;
+	struct rhash_head *cur;		/* last returned */
 	struct rhash_head *next;
 };
 
@@ -176,6 +177,7 @@ static inline void rhashtable_walk_enter(struct rhashtable *ht,
 {
 	it->ht = ht;
 	it->bucket = 0;
+	it->cur = NULL;
 	it->next = ht->size ? ht->buckets[0] : NULL;
 }
 
@@ -203,7 +205,17 @@ static inline void *rhashtable_walk_next(struct rhashtable_iter *it)
 	}
 	he = it->next;
 	it->next = he->next;
+	it->cur = he;
 	return kshim_rht_obj(it->ht, he);
+}
+
+/*
+ * The object last returned, again. (Single-threaded, nothing removes it
+ * while the walk is stopped, as the kernel's walk may find.)
+ */
+static inline void *rhashtable_walk_peek(struct rhashtable_iter *it)
+{
+	return it->cur ? kshim_rht_obj(it->ht, it->cur) : NULL;
 }
 
 #endif /* KSHIM_RHT_H */
