@@ -54,6 +54,7 @@ define build_modules
 endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
+	modules-uml-debug-own-limits \
 	test-kernel test-kernel-debug distro-check style userspace check check-all demo \
 	deps kunit scenarios install-userspace ipvs-patched scenarios-patched fuzz \
 	dkms-source dkms-install dkms-uninstall debs check-qemu \
@@ -82,6 +83,10 @@ modules-uml: test-kernel
 	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um IPVS_UDP_WERROR=1)
 modules-uml-debug: test-kernel-debug
 	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1)
+# The debug modules with ip_vs_icmp_vip's own ICMP rate limits, which
+# kernels after 6.12 need (UML 6.1 exports the kernel's): make check-all.
+modules-uml-debug-own-limits: test-kernel-debug
+	$(call build_modules,$(BUILD)/uml-debug-own-limits,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1 IPVS_UDP_OWN_ICMP_LIMITS=1)
 
 distro-check:
 	scripts/distro-check $(DISTRO_KDIRS) suite:trixie suite:sid suite:newest llvm:trixie
