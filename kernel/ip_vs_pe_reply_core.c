@@ -481,8 +481,8 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	if (!cp) {
 		/*
 		 * The namespace's conn_max (newer kernels) or memory: the
-		 * datagram leaves unchanged, as IPVS leaves a request it
-		 * cannot schedule. The request stays pending, so that the
+		 * datagram leaves unchanged, as IPVS leaves any datagram it
+		 * has no entry for. The request stays pending, so that the
 		 * server's retransmission is still translated and counted
 		 * as its reply, or the request times out.
 		 */
