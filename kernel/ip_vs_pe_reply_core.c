@@ -417,8 +417,8 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	struct ip_vs_conn_param p;
 	union nf_inet_addr vaddr;
 	const u8 *data = NULL;
-	u64 now = ktime_get_ns();
 	struct ip_vs_conn *cp;
+	u64 now;
 	size_t len = 0;
 	__be16 vport;
 	int sip;
@@ -444,6 +444,7 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	}
 	key.cport = cport;
 	key.rport = dport;
+	now = ktime_get_ns();
 	ip_vs_pe_reply_lookup(pn, &key, data, len, now, &vaddr, &vport, &req);
 	sip = ip_vs_pe_reply_sip(pn, svc, dest, skb, iph);
 	if (!sip) {

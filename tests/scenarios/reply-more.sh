@@ -64,10 +64,6 @@ unload_engine() {
 		sh -c '! grep -q "^ip_vs_pe_reply " /proc/modules'
 }
 
-reply_timeout() {
-	echo "$1" >/sys/module/ip_vs_pe_reply/parameters/reply_timeout_ms
-}
-
 # net.ipv4.vs.conntrack=1 with nf_conntrack active in the director's
 # namespace (an nftables ct rule): replies still leave from the VIP, each
 # counted once.
