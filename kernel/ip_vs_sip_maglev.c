@@ -345,8 +345,9 @@ static struct ip_vs_dest *ip_vs_sip_list_next(void *pos)
  * @dests: the service's destination list (struct ip_vs_dest.n_list)
  * @c: settings; c->seed keys every hash
  *
- * Process context, under the IPVS service mutex (or, in tests, with the
- * list otherwise stable). Takes a reference on every server in the table.
+ * Process context, under the IPVS service mutex of the service's namespace
+ * (__ip_vs_mutex before 7.1), or in tests with the list otherwise stable.
+ * Takes a reference on every server in the table.
  *
  * Return: the table, or an ERR_PTR.
  */

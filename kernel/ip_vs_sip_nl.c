@@ -105,8 +105,10 @@ static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
 {
 	const struct ip_vs_sip_conf *c = &s->conf;
 	struct nlattr *nest = nla_nest_start(skb, IPVS_UDP_A_SIP_SETTINGS);
+	/* IPVS edits the flags under its own mutex, not ours. */
+	unsigned int flags = READ_ONCE(s->svc->flags);
 	bool move = READ_ONCE(c->move_quiesced) ||
-		    (s->svc->flags & IP_VS_SVC_F_SIP_MOVE_QUIESCED);
+		    (flags & IP_VS_SVC_F_SIP_MOVE_QUIESCED);
 
 	if (!nest)
 		return -EMSGSIZE;
@@ -125,8 +127,7 @@ static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY,
 			move ? IPVS_UDP_DRAIN_POLICY_MOVE :
 			IPVS_UDP_DRAIN_POLICY_DRAIN) ||
-	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS,
-			s->svc->flags)) {
+	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS, flags)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

@@ -87,9 +87,10 @@ LIST_HEAD(ip_vs_sip_services);
 DEFINE_MUTEX(ip_vs_sip_mutex);
 /*
  * Serializes building and publishing placement tables (and writing a
- * service's seed): IPVS's destination callbacks, under its service mutex,
- * and a new seed over netlink, under ip_vs_sip_mutex. Innermost lock;
- * tables are rebuilt rarely, one mutex for all services is enough.
+ * service's seed): IPVS's destination callbacks, under its service mutex
+ * (one per namespace since 7.1, __ip_vs_mutex before), and a new seed over
+ * netlink, under ip_vs_sip_mutex. Innermost lock; tables are rebuilt
+ * rarely, one mutex for the services of every namespace is enough.
  */
 static DEFINE_MUTEX(ip_vs_sip_table_mutex);
 static struct workqueue_struct *ip_vs_sip_wq;
@@ -481,7 +482,10 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 		return IP_VS_SIP_RS_NOKEY;
 	/*
 	 * Read sched_data after the scheduler pointer, as ip_vs_schedule()
-	 * does: pairs with the smp_wmb() in ip_vs_bind_scheduler().
+	 * does: pairs with the release of rcu_assign_pointer() in
+	 * ip_vs_bind_scheduler() (sched_data set before) and the smp_wmb()
+	 * in ip_vs_unbind_scheduler() (the pointer cleared before
+	 * done_service).
 	 */
 	smp_rmb();
 	s = svc->sched_data;

@@ -3,8 +3,9 @@
  * ipvs_udp generic netlink: attribute helpers shared by the family module
  * and the feature modules (linked into each of them, so that no feature
  * module depends on ip_vs_udp_nl.ko: IPVS autoloads schedulers and
- * engines from its own generic netlink handlers, under genl_lock, where
- * loading a module that registers a family would deadlock).
+ * engines from its own generic netlink handlers, under the genl cb_lock
+ * (and genl_lock before 7.1), where loading a module that registers a
+ * family would deadlock).
  *
  * Requests reach these helpers validated against the generated policies
  * (ip_vs_udp_nl_gen.c, strict, nested included); the helpers still check

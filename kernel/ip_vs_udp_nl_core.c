@@ -11,8 +11,10 @@
  * module that is not loaded fails with "<module> not loaded" in the
  * extack, and the module is referenced while its handler runs. No feature
  * module depends on this one: IPVS autoloads schedulers and engines from
- * its generic netlink handlers, under genl_lock, where loading a module
- * that registers a family would deadlock. They send events through
+ * its generic netlink handlers, which hold the genl cb_lock for reading
+ * (and genl_lock before 7.1, when IPVS's family got parallel_ops), where
+ * loading a module that registers a family (cb_lock for writing) would
+ * deadlock. They send events through
  * symbol_get() too, only while this module is loaded. Dumps keep no
  * pointer between messages.
  *
