@@ -9,6 +9,8 @@
 #   make               modules for KDIR (default: the running kernel)
 #   make modules-uml   modules for the UML test kernel (build/uml/)
 #   make test-kernel   the UML test kernels (cached in $(IPVS_UDP_CACHE))
+#   make modules-uml-newest  modules for the second UML kernel, from the
+#                      newest Debian kernel's source (build/uml-newest/)
 #   make distro-check  build against Debian 12's 6.1 and 6.12 headers, trixie's
 #                      6.12, sid's kernel, the newest Debian kernel (sid or
 #                      trixie-backports), and trixie's with clang
@@ -39,6 +41,7 @@ BUILD := $(CURDIR)/build
 KSRC_FILES := Kbuild $(shell find kernel include -type f 2>/dev/null)
 UML_KDIR = $(shell scripts/build-test-kernel --print-dir)
 UML_KDIR_DEBUG = $(shell scripts/build-test-kernel --debug --print-dir)
+UML_KDIR_NEWEST = $(shell scripts/build-test-kernel --source newest --print-dir)
 DISTRO_KDIRS = $(sort $(wildcard /usr/src/linux-headers-6.1.*-amd64) \
 	$(lastword $(sort $(wildcard /usr/src/linux-headers-6.12.*+deb12-amd64))))
 
@@ -54,7 +57,7 @@ define build_modules
 endef
 
 .PHONY: all module modules clean install modules-uml modules-uml-debug \
-	modules-uml-debug-own-limits \
+	modules-uml-debug-own-limits modules-uml-newest test-kernel-newest \
 	test-kernel test-kernel-debug distro-check style userspace check check-all demo \
 	deps kunit scenarios install-userspace ipvs-patched scenarios-patched fuzz \
 	dkms-source dkms-install dkms-uninstall debs check-qemu \
@@ -76,6 +79,9 @@ test-kernel:
 	scripts/build-test-kernel
 test-kernel-debug:
 	scripts/build-test-kernel --debug
+# The second UML kernel: the newest Debian kernel's source.
+test-kernel-newest:
+	scripts/build-test-kernel --source newest
 ipvs-patched: test-kernel
 	scripts/build-ipvs-patched
 
@@ -83,6 +89,8 @@ modules-uml: test-kernel
 	$(call build_modules,$(BUILD)/uml,$(UML_KDIR),ARCH=um IPVS_UDP_WERROR=1)
 modules-uml-debug: test-kernel-debug
 	$(call build_modules,$(BUILD)/uml-debug,$(UML_KDIR_DEBUG),ARCH=um IPVS_UDP_WERROR=1)
+modules-uml-newest: test-kernel-newest
+	$(call build_modules,$(BUILD)/uml-newest,$(UML_KDIR_NEWEST),ARCH=um IPVS_UDP_WERROR=1)
 # The debug modules with ip_vs_icmp_vip's own ICMP rate limits, which
 # kernels after 6.12 need (UML 6.1 exports the kernel's): make check-all.
 modules-uml-debug-own-limits: test-kernel-debug
