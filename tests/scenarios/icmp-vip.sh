@@ -23,7 +23,7 @@
 # IPVS's conn_schedule (module parameter stock_schedulers=Y, the default:
 # the kernel's own error, made routable, gets the VIP: rewritten_v4); with
 # stock_schedulers=N only our schedulers get them, built by the module
-# (generated_v4). With IPVS patched with kernel-patches/0001-ipvs-*
+# (generated_v4). With IPVS patched with kernel-patches/6.1/0001-ipvs-*
 # (tests/run-scenarios-patched: the ip_vs.ko modprobe loads, from updates/,
 # has `modinfo -F ipvs_udp_patches`) IPVS itself sends both from the VIP,
 # and the expectations below follow.
