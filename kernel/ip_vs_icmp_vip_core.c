@@ -35,8 +35,8 @@
  *    fail (input route local, VIP not a local address), under the same
  *    RFC 1122 rules and icmp_ratelimit/icmp_msgs_per_sec limits (the
  *    kernel's own where exported, else ip_vs_icmp_vip_limit.c's). If the
- *    kernel then builds one as well (kernel-patches/0001-ipvs-*), the
- *    output hook drops that duplicate.
+ *    kernel then builds one as well (kernel-patches/: 6.1/0001-ipvs-*,
+ *    7.3/0002-ipvs-*), the output hook drops that duplicate.
  *
  * 3. IPv4 for every scheduler (module parameter stock_schedulers, on by
  *    default). THIS REACHES INTO IPVS: the conn_schedule operation of
@@ -65,8 +65,8 @@
  *    cannot know whether a packet is for a virtual service at all, and
  *    running conn_schedule from a hook would schedule one-packet (-o)
  *    services twice. The KUnit case icmp_vip_wraps_ipvs pins the wrap.
- *    With kernel-patches/0001-ipvs-send-port-unreachable-from-the-virtual-*
- *    ip_vs_leave() sends from the VIP itself; the wrapper changes nothing
+ *    With kernel-patches/ (6.1/0001-ipvs-send-port-unreachable-*, or the
+ *    7.3/ series) ip_vs_leave() sends from the VIP itself; the wrapper changes nothing
  *    there (already_vip) and 2. does nothing while the wrapper is active.
  *
  * Nothing changes for a local VIP: the kernel already answers from it.
