@@ -89,6 +89,9 @@ class Torture:
         self.deadline = time.monotonic() + seconds
         self.svcs = {}  # port -> {"sched", "pe", "flags", "dests": {i: w}}
         self.removed = {}  # (i, port) -> [t_removed, snapshot or None]
+        # port -> sip bindings when its cap was last set: a lower cap
+        # refuses new bindings but keeps those there (they expire)
+        self.cap_floor = {}
         self.side = []  # side namespaces alive
         self.nside = 0
         self.step = 0
@@ -259,6 +262,10 @@ class Torture:
                 st["transaction-timeout"] = self.rnd.randint(1, 60)
             r = self.nl("do", "sip-set", json.dumps({"service": svc,
                                                      "settings": st}))
+            if "max-bindings" in st and r.get("ok"):
+                b = self.sip_proc().get(svc["port"], {}).get("Bindings")
+                if b is not None:
+                    self.cap_floor[svc["port"]] = int(b)
         elif c == 1:
             st = {"timeout-ms": self.rnd.randint(1, 5000),
                   "strict": self.rnd.randint(0, 1),
@@ -300,18 +307,29 @@ class Torture:
                                                    now - st[0]))
                 st[1] = n
 
-    def check_counters(self):
+    def sip_proc(self):
+        """dir1's /proc/net/ip_vs_sip: {port: {column: value}}, each with
+        its line under "line" ({} when ip_vs_sip is not loaded)."""
         p = ns("dir1", "cat", "/proc/net/ip_vs_sip")
         if p.returncode:
-            return  # module not loaded right now
+            return {}
         lines = p.stdout.splitlines()
         if len(lines) < 2:
-            return
+            return {}
         head = lines[0].split()
+        out = {}
         for line in lines[1:]:
             f = line.split()
             # the Service column is two fields: protocol and address
             v = dict(zip(head[1:], f[2:]))
+            v["line"] = line
+            port = f[1].rsplit(":", 1)[-1] if len(f) > 1 else ""
+            out[int(port) if port.isdigit() else line] = v
+        return out
+
+    def check_counters(self):
+        for port, v in self.sip_proc().items():
+            line = v["line"]
             try:
                 msgs, parsed, nokey = (int(v["Messages"]), int(v["Parsed"]),
                                        int(v["NoKey"]))
@@ -324,8 +342,15 @@ class Torture:
             if not 0 <= msgs - parsed - nokey <= 64:
                 self.fail("counters", "Messages %d != Parsed %d + NoKey %d"
                           % (msgs, parsed, nokey))
-            if b > cap:
-                self.fail("counters", "Bindings %d > Cap %d" % (b, cap))
+            # Under a cap set lower than the bindings there were, those
+            # stay until they expire, and no new one may join them.
+            floor = self.cap_floor.get(port)
+            if floor is not None:
+                floor = self.cap_floor[port] = min(floor, b)
+            if b > max(cap, floor or 0):
+                self.fail("counters", "Bindings %d > Cap %d%s" % (
+                    b, cap, "" if floor is None else
+                    " and the %d there when it was set" % floor))
 
     # ---- main loop -----------------------------------------------------
     def run(self):
