@@ -112,7 +112,7 @@ kunit: modules-uml
 scenarios: modules-uml
 	tests/run-scenarios
 
-# Scenarios that need kernel-patches/ applied (IPv4 ICMP from the VIP for
+# Scenarios that need kernel-patches/6.1/ applied (IPv4 ICMP from the VIP for
 # stock schedulers): the normal UML kernel with a patched ip_vs.ko.
 scenarios-patched: modules-uml
 	tests/run-scenarios-patched
