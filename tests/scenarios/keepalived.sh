@@ -165,6 +165,14 @@ EOF
 	} >"$1"
 }
 
+# ka_up BIN NAME SECONDS: start keepalived BIN (its version in the log) as
+# ka_start does, and wait up to SECONDS for the three servers of :5060.
+ka_up() {
+	echo "# keepalived: $($1 -v 2>&1 | head -n 1) ($1)"
+	ka_start "$1" "$2"
+	wait_for "$3" rs_count_is 5060 3
+}
+
 # ka_start BIN NAME: keepalived (checker only, foreground, log to the
 # console) in dir1.
 ka_start() {
@@ -296,9 +304,7 @@ EOF
 # and goes to the same one: 300 of 300 calls on one server, measured.)
 stock_baseline() {
 	local line dns
-	echo "# $($KA_STOCK -v 2>&1 | head -n 1) ($KA_STOCK)"
-	ka_start "$KA_STOCK" stock
-	wait_for 240 rs_count_is 5060 3
+	ka_up "$KA_STOCK" stock 240
 	line=$(svc_line 5060)
 	dns=$(svc_line 53)
 	echo "# $line"
@@ -440,9 +446,7 @@ test_keepalived_22() {
 		"addr add $(dir_addr4 1)/24 dev dummy0"
 	ka_init
 	ka_conf "$KA_DIR/keepalived.conf" /bin/true
-	echo "# keepalived: $($KA22 -v 2>&1 | head -n 1) ($KA22)"
-	ka_start "$KA22" ka22
-	wait_for 60 rs_count_is 5060 3
+	ka_up "$KA22" ka22 60
 	line=$(svc_line 5060)
 	dns=$(svc_line 53)
 	echo "# $line"
