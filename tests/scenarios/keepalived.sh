@@ -335,9 +335,7 @@ test_keepalived() {
 		skip "keepalived: $KA not built (scripts/build-keepalived)"
 		return 0
 	fi
-	echo "# keepalived: $($KA -v 2>&1 | head -n 1) ($KA)"
-	ka_start "$KA" ka
-	wait_for 240 rs_count_is 5060 3
+	ka_up "$KA" ka 240
 	line=$(svc_line 5060)
 	echo "# $line"
 	dns=$(svc_line 53)
