@@ -16,8 +16,11 @@
 #include "pcap.h"
 
 extern "C" {
+#include "ip_vs_radius_parse.h"
 #include "ip_vs_sip_parse.h"
 }
+
+#include <arpa/inet.h>
 
 namespace ipvsudp::cli {
 
@@ -947,12 +950,20 @@ std::string endpoint(const Address& a, std::uint16_t port) {
     return a.str() + ":" + std::to_string(port);
 }
 
-// sip-callid over a packet capture: one line (or JSON object) per UDP
-// datagram, with the key the scheduler would use for it.
-int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<unsigned char> head,
-                       const std::string& name) {
+// What a key command makes of one UDP datagram of a capture.
+struct KeyResult {
+    bool found = false;        // the datagram has a key
+    bool cut_matters = false;  // a capture cut short may have hidden it
+};
+
+// A key command over a packet capture: one line (or JSON object) per UDP
+// datagram, with the key the scheduler would use for it. `key` writes the
+// datagram's own fields (JSON) or the rest of its line (text).
+using KeyFn = std::function<KeyResult(const pcap::Datagram&, Json*, std::ostream&)>;
+
+int keys_capture(const Args& a, Env& env, std::istream& in, std::vector<unsigned char> head,
+                 const std::string& name, const std::string& with_key, const KeyFn& key) {
     using pcap::Datagram;
-    const bool addr_only = a.flags.count("--addr-only") > 0;
     pcap::Reader r{in, std::move(head)};
     pcap::Frame f;
     std::uint64_t frames = 0, udp = 0, keys = 0, unparsed = 0;
@@ -990,50 +1001,31 @@ int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<un
             continue;
         }
         udp++;
-        // The kernel parses the header section of the whole payload.
-        ip_vs_sip_msg msg{};
-        const bool found = ip_vs_sip_parse(d.payload.data(), d.payload.size(), &msg) == 0;
-        if (found) keys++;
-        const std::string_view id =
-            found ? std::string_view(reinterpret_cast<const char*>(msg.callid), msg.callid_len)
-                  : "";
-        const bool oversized = found && (msg.flags & IP_VS_SIP_F_OVERSIZED);
-        // The no-key fallback: the client (the datagram's source) address
-        // and port, or the address only with the sip-addr-only flag.
-        const std::string client = addr_only ? d.src.str() : endpoint(d.src, d.sport);
-        // What the capture lacks of the bytes the kernel would parse.
-        std::string caveat;
-        if (d.first_fragment)
-            caveat = "first fragment only: the kernel parses the reassembled datagram";
-        else if (d.cut && (!found || (msg.flags & IP_VS_SIP_F_TRUNCATED)))
-            caveat = "cut by the capture's snap length: " + std::to_string(d.payload.size()) +
-                     " bytes of payload captured";
-        if (a.json) {
+        if (a.json)
             j.begin_object()
                 .field("frame", f.number)
                 .field("status", "udp")
                 .field("src", d.src.str())
                 .field("sport", unsigned{d.sport})
                 .field("dst", d.dst.str())
-                .field("dport", unsigned{d.dport})
-                .field("found", found)
-                .field("call_id", id)
-                .field("oversized", oversized)
-                .key("fallback");
-            if (found)
-                j.null();
-            else
-                j.value(client);
+                .field("dport", unsigned{d.dport});
+        else
+            env.out << num << " " << endpoint(d.src, d.sport) << " -> " << endpoint(d.dst, d.dport)
+                    << " ";
+        // The kernel parses the whole payload.
+        const KeyResult k = key(d, a.json ? &j : nullptr, env.out);
+        if (k.found) keys++;
+        // What the capture lacks of the bytes the kernel would parse.
+        std::string caveat;
+        if (d.first_fragment)
+            caveat = "first fragment only: the kernel parses the reassembled datagram";
+        else if (d.cut && k.cut_matters)
+            caveat = "cut by the capture's snap length: " + std::to_string(d.payload.size()) +
+                     " bytes of payload captured";
+        if (a.json) {
             j.field("caveat", caveat).field("note", d.note).end_object();
             continue;
         }
-        env.out << num << " " << endpoint(d.src, d.sport) << " -> " << endpoint(d.dst, d.dport)
-                << " ";
-        if (found)
-            env.out << "call-id " << printable(id)
-                    << (oversized ? " (oversized: placed by hash, never bound)" : "");
-        else
-            env.out << "none (fallback: client " << client << ")";
         if (!caveat.empty()) env.out << " [" << caveat << "]";
         env.out << "\n";
     }
@@ -1051,7 +1043,7 @@ int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<un
         env.out << j.str() << "\n";
     }
     env.err << "ipvs-udp: " << name << ": " << frames << " frames, " << udp << " UDP datagrams, "
-            << keys << " with a Call-ID, " << unparsed << " not parseable, " << nskipped
+            << keys << " " << with_key << ", " << unparsed << " not parseable, " << nskipped
             << " skipped (not UDP)\n";
     if (!r.error().empty()) {
         env.err << "ipvs-udp: " << name << ": " << r.error() << "\n";
@@ -1060,7 +1052,172 @@ int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<un
     return keys ? kOk : kNegative;
 }
 
-int cmd_sip_callid(const Args& a, Env& env) {
+// sip-callid over a packet capture.
+int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<unsigned char> head,
+                       const std::string& name) {
+    const bool addr_only = a.flags.count("--addr-only") > 0;
+    return keys_capture(
+        a, env, in, std::move(head), name, "with a Call-ID",
+        [addr_only](const pcap::Datagram& d, Json* j, std::ostream& out) {
+            ip_vs_sip_msg msg{};
+            const bool found = ip_vs_sip_parse(d.payload.data(), d.payload.size(), &msg) == 0;
+            const std::string_view id =
+                found ? std::string_view(reinterpret_cast<const char*>(msg.callid), msg.callid_len)
+                      : "";
+            const bool oversized = found && (msg.flags & IP_VS_SIP_F_OVERSIZED);
+            // The no-key fallback: the client (the datagram's source)
+            // address and port, or the address only with the
+            // sip-addr-only flag.
+            const std::string client = addr_only ? d.src.str() : endpoint(d.src, d.sport);
+            if (j) {
+                j->field("found", found).field("call_id", id).field("oversized", oversized);
+                j->key("fallback");
+                if (found)
+                    j->null();
+                else
+                    j->value(client);
+            } else if (found) {
+                out << "call-id " << printable(id)
+                    << (oversized ? " (oversized: placed by hash, never bound)" : "");
+            } else {
+                out << "none (fallback: client " << client << ")";
+            }
+            return KeyResult{found, !found || (msg.flags & IP_VS_SIP_F_TRUNCATED)};
+        });
+}
+
+std::string hex(const unsigned char* p, std::size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    std::string o;
+    for (std::size_t i = 0; i < n; i++) {
+        o += digits[p[i] >> 4];
+        o += digits[p[i] & 15];
+    }
+    return o;
+}
+
+std::string_view bytes(const ip_vs_radius_val& v) {
+    return {reinterpret_cast<const char*>(v.p), v.len};
+}
+
+// What the radius scheduler makes of one datagram (kernel/ip_vs_radius_*).
+struct RadiusView {
+    int status = 0;
+    ip_vs_radius_msg msg{};
+    ip_vs_radius_key key{};
+    bool challenge = false;  // an Access-Challenge: the director learns its State
+    bool found = false;      // a key, a State to look up, or one to learn
+    std::string nas_type, nas;
+};
+
+RadiusView radius_view(std::span<const unsigned char> payload) {
+    RadiusView v;
+    v.status = ip_vs_radius_parse(payload.data(), payload.size(), &v.msg);
+    const bool parsed = v.status == IP_VS_RADIUS_OK || v.status == IP_VS_RADIUS_E_DUPSTATE;
+    if (!parsed) return v;
+    ip_vs_radius_key_of(&v.msg, &v.key);
+    v.challenge = v.msg.code == IP_VS_RADIUS_ACCESS_CHALLENGE;
+    const bool request = v.msg.code == IP_VS_RADIUS_ACCESS_REQUEST;
+    v.found = v.key.kind != IP_VS_RADIUS_K_ADDR || ((request || v.challenge) && v.msg.state.len);
+    // The NAS identity as the key holds it: type, length, value after
+    // the kind byte (ip_vs_radius_key_of()).
+    if (v.key.len < 2 || !v.key.buf[1]) return v;
+    const unsigned char type = v.key.buf[1], n = v.key.buf[2];
+    const unsigned char* p = v.key.buf + 3;
+    char a[INET6_ADDRSTRLEN];
+    if (type == IP_VS_RADIUS_A_NAS_IP && n == 4) {
+        v.nas_type = "nas-ip";
+        v.nas = inet_ntop(AF_INET, p, a, sizeof(a));
+    } else if (type == IP_VS_RADIUS_A_NAS_IPV6 && n == 16) {
+        v.nas_type = "nas-ipv6";
+        v.nas = inet_ntop(AF_INET6, p, a, sizeof(a));
+    } else {
+        v.nas_type = "nas-id";
+        v.nas = printable({reinterpret_cast<const char*>(p), n});
+    }
+    return v;
+}
+
+// The key's value: the attribute after the NAS identity.
+std::string_view radius_value(const RadiusView& v) {
+    switch (v.key.kind) {
+        case IP_VS_RADIUS_K_CALLING:
+            return bytes(v.msg.calling_id);
+        case IP_VS_RADIUS_K_USER:
+            return bytes(v.msg.user_name);
+        case IP_VS_RADIUS_K_ACCT:
+            return bytes(v.msg.acct_session);
+        default:
+            return {};
+    }
+}
+
+// radius-key's fields of one datagram, as JSON or as the rest of its line;
+// `client` is the no-key fallback when known (captures).
+void radius_describe(const RadiusView& v, const std::string& client, Json* j, std::ostream& out) {
+    const bool parsed = v.status == IP_VS_RADIUS_OK || v.status == IP_VS_RADIUS_E_DUPSTATE;
+    const bool oversized = v.key.len > IP_VS_RADIUS_KEY_MAX;
+    const std::string state = v.msg.state.len ? hex(v.msg.state.p, v.msg.state.len) : "";
+    if (j) {
+        j->field("found", v.found).field("status", ip_vs_radius_status_name(v.status));
+        if (parsed)
+            j->field("code", ip_vs_radius_code_name(v.msg.code))
+                .field("code_num", unsigned{v.msg.code})
+                .field("id", unsigned{v.msg.ident});
+        j->field("kind", ip_vs_radius_kind_name(v.key.kind))
+            .field("value", radius_value(v))
+            .field("nas_type", v.nas_type)
+            .field("nas", v.nas)
+            .field("key", hex(v.key.buf, v.key.len))
+            .field("oversized", oversized)
+            .field("state", state);
+        j->key("fallback");
+        if (v.key.kind != IP_VS_RADIUS_K_ADDR || client.empty())
+            j->null();
+        else
+            j->value(client);
+        return;
+    }
+    const std::string fallback = client.empty() ? "client address" : "client " + client;
+    if (!parsed) {
+        out << "none (not a RADIUS message: " << ip_vs_radius_status_name(v.status)
+            << "; fallback: " << fallback << ")";
+        return;
+    }
+    out << ip_vs_radius_code_name(v.msg.code) << " id " << unsigned{v.msg.ident} << " ";
+    if (v.challenge) {
+        if (v.msg.state.len)
+            out << "learns state " << state;
+        else
+            out << "none (no State to learn)";
+        return;
+    }
+    if (v.key.kind == IP_VS_RADIUS_K_ADDR) {
+        out << "none (fallback: " << fallback << ")";
+    } else {
+        out << ip_vs_radius_kind_name(v.key.kind) << " " << printable(radius_value(v)) << " "
+            << (v.nas_type.empty() ? "no-nas" : v.nas_type + " " + v.nas);
+        if (oversized) out << " (oversized: placed by hash, never bound)";
+    }
+    if (v.msg.state.len) out << " state " << state;
+    if (v.status == IP_VS_RADIUS_E_DUPSTATE) out << " (two States: ignored)";
+}
+
+int radius_key_capture(const Args& a, Env& env, std::istream& in, std::vector<unsigned char> head,
+                       const std::string& name) {
+    return keys_capture(a, env, in, std::move(head), name, "with a key or State",
+                        [](const pcap::Datagram& d, Json* j, std::ostream& out) {
+                            const RadiusView v = radius_view(d.payload);
+                            radius_describe(v, endpoint(d.src, d.sport), j, out);
+                            return KeyResult{v.found, v.status == IP_VS_RADIUS_E_SHORT};
+                        });
+}
+
+// Reads FILE (or standard input): a capture goes to `capture`, one
+// datagram is returned in `data`. Returns -1 when `data` holds the datagram.
+int read_key_input(const Args& a, Env& env, std::vector<unsigned char>& data,
+                   int (*capture)(const Args&, Env&, std::istream&, std::vector<unsigned char>,
+                                  const std::string&)) {
     std::ifstream file;
     std::istream* in = &std::cin;
     std::string name = "standard input";
@@ -1078,13 +1235,36 @@ int cmd_sip_callid(const Args& a, Env& env) {
     in->read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
     head.resize(static_cast<std::size_t>(in->gcount()));
     if (pcap::detect(head) != pcap::Format::datagram)
-        return sip_callid_capture(a, env, *in, std::move(head), name);
+        return capture(a, env, *in, std::move(head), name);
     if (in->bad()) {
         env.err << "ipvs-udp: cannot read " << name << "\n";
         return kUsage;
     }
-    std::vector<unsigned char> data = std::move(head);
+    data = std::move(head);
     data.insert(data.end(), std::istreambuf_iterator<char>(*in), {});
+    return -1;
+}
+
+int cmd_radius_key(const Args& a, Env& env) {
+    std::vector<unsigned char> data;
+    if (const int rc = read_key_input(a, env, data, radius_key_capture); rc >= 0) return rc;
+    const RadiusView v = radius_view(data);
+    if (a.json) {
+        Json j;
+        j.begin_object();
+        radius_describe(v, "", &j, env.out);
+        j.end_object();
+        env.out << j.str() << "\n";
+    } else {
+        radius_describe(v, "", nullptr, env.out);
+        env.out << "\n";
+    }
+    return v.found ? kOk : kNegative;
+}
+
+int cmd_sip_callid(const Args& a, Env& env) {
+    std::vector<unsigned char> data;
+    if (const int rc = read_key_input(a, env, data, sip_callid_capture); rc >= 0) return rc;
     ip_vs_sip_msg msg{};
     const bool found = ip_vs_sip_parse(data.data(), data.size(), &msg) == 0;
     std::string_view id =
@@ -1283,6 +1463,24 @@ const std::vector<Command>& commands() {
          {},
          {"--addr-only"},
          cmd_sip_callid},
+        {"radius-key",
+         "radius-key [FILE]",
+         "Print what the radius scheduler makes of one RADIUS datagram (FILE or\n"
+         "standard input, the UDP payload), with the kernel's own parser: the Code\n"
+         "and Identifier, then for a request its key (calling-station-id,\n"
+         "user-name or acct-session-id, the value and the NAS identity: nas-ip,\n"
+         "nas-ipv6, nas-id or no-nas) and the State it carries (hex), which the\n"
+         "director looks up among the States it learned; for an Access-Challenge\n"
+         "the State it learns. \"none\" (exit 1) when the scheduler places the\n"
+         "datagram by its client's address and port: Status-Server, a request\n"
+         "without those attributes, or a datagram that is not a RADIUS message\n"
+         "(the reason is named: short, length, attr, toomany). A packet capture\n"
+         "gives one line per UDP datagram, as for sip-callid. Exit status for\n"
+         "captures: 0 some datagram has a key or a State, 1 none has, 2\n"
+         "unreadable or corrupt capture.\n",
+         {},
+         {},
+         cmd_radius_key},
     };
     return cmds;
 }

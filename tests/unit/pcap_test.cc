@@ -751,4 +751,73 @@ TEST(Pcap, SeededMutationsStayInBounds) {
     EXPECT_GT(frames, 10000u);  // the mutations left most captures readable
 }
 
+// --- radius-key --------------------------------------------------------
+
+Bytes radius_file(const std::string& name) {
+    std::ifstream in(IPVS_UDP_TEST_DATA "/radius/" + name, std::ios::binary);
+    EXPECT_TRUE(in) << name;
+    return Bytes(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(Pcap, RadiusKeysOverACapture) {
+    // One EAP conversation's two rounds from a NAS, the challenge between
+    // them, a Status-Server, an IPv6 NAS and a datagram that is not RADIUS:
+    // each line says what the radius scheduler keys on, and the fallback
+    // names the client.
+    const Bytes f =
+        pcap_file(pcap::kLinkRaw,
+                  {{udp4("192.0.2.1", 40000, "10.0.100.1", 1812, radius_file("access-first.bin"))},
+                   {udp4("10.0.100.11", 1812, "192.0.2.1", 40000, radius_file("challenge.bin"))},
+                   {udp4("192.0.2.1", 40000, "10.0.100.1", 1812, radius_file("access-state.bin"))},
+                   {udp4("192.0.2.1", 40001, "10.0.100.1", 1812, radius_file("status-server.bin"))},
+                   {udp4("192.0.2.1", 40002, "10.0.100.1", 1812, sip("x@y"))}});
+    Cli c;
+    EXPECT_EQ(c.run({"radius-key", write_tmp("radius", f)}), kOk);
+    EXPECT_EQ(c.out.str(),
+              "1 192.0.2.1:40000 -> 10.0.100.1:1812 Access-Request id 42 calling-station-id "
+              "02-00-00-00-00-01 nas-ip 192.0.2.1\n"
+              "2 10.0.100.11:1812 -> 192.0.2.1:40000 Access-Challenge id 42 learns state "
+              "d31a007f7374617465\n"
+              "3 192.0.2.1:40000 -> 10.0.100.1:1812 Access-Request id 42 calling-station-id "
+              "02-00-00-00-00-01 nas-ip 192.0.2.1 state d31a007f7374617465\n"
+              "4 192.0.2.1:40001 -> 10.0.100.1:1812 Status-Server id 42 none (fallback: client "
+              "192.0.2.1:40001)\n"
+              "5 192.0.2.1:40002 -> 10.0.100.1:1812 none (not a RADIUS message: length; "
+              "fallback: client 192.0.2.1:40002)\n");
+    EXPECT_NE(c.err.str().find("5 UDP datagrams, 3 with a key or State"), std::string::npos)
+        << c.err.str();
+
+    Cli j;
+    EXPECT_EQ(j.run({"--json", "radius-key", write_tmp("radius", f)}), kOk);
+    const std::string js = j.out.str();
+    EXPECT_NE(js.find("\"kind\":\"calling-station-id\",\"value\":\"02-00-00-00-00-01\","
+                      "\"nas_type\":\"nas-ip\",\"nas\":\"192.0.2.1\""),
+              std::string::npos)
+        << js;
+    EXPECT_NE(js.find("\"fallback\":\"192.0.2.1:40001\""), std::string::npos) << js;
+    EXPECT_NE(js.find("\"state\":\"d31a007f7374617465\""), std::string::npos) << js;
+
+    // Only non-keys: exit 1
+    Cli n;
+    EXPECT_EQ(n.run({"radius-key",
+                     write_tmp("radius-none",
+                               pcap_file(pcap::kLinkRaw, {{udp4("192.0.2.1", 1, "10.0.100.1", 1812,
+                                                                radius_file("short.bin"))}}))}),
+              kNegative);
+}
+
+TEST(Pcap, RadiusKeyOfOneDatagram) {
+    Cli c;
+    EXPECT_EQ(c.run({"--json", "radius-key", IPVS_UDP_TEST_DATA "/radius/acct-start.bin"}), kOk);
+    EXPECT_NE(c.out.str().find("\"code\":\"Accounting-Request\",\"code_num\":4,\"id\":42,"
+                               "\"kind\":\"acct-session-id\",\"value\":\"4D2C0001\""),
+              std::string::npos)
+        << c.out.str();
+    // the whole key: kind 3, NAS-IP-Address (type 4, 4 bytes), the value
+    EXPECT_NE(c.out.str().find("\"key\":\"030404c00002013444324330303031\""), std::string::npos)
+        << c.out.str();
+    Cli s;
+    EXPECT_EQ(s.run({"radius-key", IPVS_UDP_TEST_DATA "/radius/too-many.bin"}), kNegative);
+}
+
 }  // namespace
