@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target over the sip scheduler's placement and binding logic:
- * kernel/ip_vs_sip_maglev.c and kernel/ip_vs_sip_bind.c, compiled unchanged
+ * the keyed-affinity core's kernel/ip_vs_kaff_maglev.c and
+ * kernel/ip_vs_kaff_bind.c, and the SIP binding states of
+ * kernel/ip_vs_sip_bind.c, compiled unchanged
  * against the userspace stand-ins of fuzz/kshim/ (SipHash-2-4, a chained
  * rhashtable with the same API subset, allocations that fail on demand).
  *
@@ -31,7 +33,8 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I fuzz/kshim \
  *         -I kernel -o sip-bind-fuzz fuzz/<this file> \
- *         kernel/ip_vs_sip_maglev.c kernel/ip_vs_sip_bind.c
+ *         kernel/ip_vs_kaff_maglev.c kernel/ip_vs_kaff_bind.c \
+ *         kernel/ip_vs_sip_bind.c
  */
 #include <stdio.h>
 
@@ -65,7 +68,7 @@ struct model_key {
 struct fuzz {
 	const u8		*p;
 	size_t			left;
-	struct ip_vs_sip_svc	*s;
+	struct ip_vs_kaff_svc	*s;
 	struct list_head	dests;	/* the service's servers */
 	unsigned int		ndests;
 	struct ip_vs_dest	*ever[MAX_EVER];	/* freed at the end */
@@ -94,16 +97,16 @@ static u32 next_u32(struct fuzz *f)
 	return v;
 }
 
-static struct ip_vs_sip_table *cur_table(struct fuzz *f)
+static struct ip_vs_kaff_table *cur_table(struct fuzz *f)
 {
 	return rcu_dereference_protected(f->s->table, 1);
 }
 
-static struct ip_vs_sip_stats stats(struct fuzz *f)
+static struct ip_vs_kaff_stats stats(struct fuzz *f)
 {
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 
-	ip_vs_sip_stats_sum(f->s, &st);
+	ip_vs_kaff_stats_sum(f->s, &st);
 	return st;
 }
 
@@ -151,17 +154,17 @@ static u8 model_next(u8 cur, const struct ip_vs_sip_msg *m)
 	return m->status < 200 ? IP_VS_SIP_S_EARLY : cur;
 }
 
-static unsigned long model_timeout(const struct ip_vs_sip_conf *c, u8 state,
+static unsigned long model_timeout(const struct ip_vs_kaff_conf *c, u8 state,
 				   const struct ip_vs_sip_msg *m)
 {
-	unsigned int secs = c->transaction_timeout;
+	unsigned int secs = c->timeout[IP_VS_SIP_S_TRANSACTION];
 
 	if (state == IP_VS_SIP_S_EARLY && is_resp(m) && m->status < 200)
-		secs = c->early_timeout;
+		secs = c->timeout[IP_VS_SIP_S_EARLY];
 	else if (state == IP_VS_SIP_S_DIALOG)
-		secs = c->dialog_timeout;
+		secs = c->timeout[IP_VS_SIP_S_DIALOG];
 	else if (state == IP_VS_SIP_S_LINGER)
-		secs = c->linger_timeout;
+		secs = c->timeout[IP_VS_SIP_S_LINGER];
 	return (unsigned long)secs * HZ;
 }
 
@@ -181,20 +184,20 @@ static void model_touch(struct fuzz *f, struct model_key *k,
 
 /* --- checks --- */
 
-static struct ip_vs_sip_binding *find(struct fuzz *f, int i)
+static struct ip_vs_kaff_binding *find(struct fuzz *f, int i)
 {
 	struct {
 		const u8	*key;
 		u32		len;
 	} k = { f->keybuf[i], f->keylen[i] };
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	struct rhash_head *he;
 	unsigned int n;
 
 	/* Not through the code under test: scan the whole table. */
 	for (n = 0; n < f->s->bindings.size; n++) {
 		for (he = f->s->bindings.buckets[n]; he; he = he->next) {
-			b = container_of(he, struct ip_vs_sip_binding, node);
+			b = container_of(he, struct ip_vs_kaff_binding, node);
 			if (b->len == k.len && !memcmp(b->key, k.key, k.len))
 				return b;
 		}
@@ -208,7 +211,7 @@ static bool usable(const struct ip_vs_dest *d)
 	       !(d->flags & IP_VS_DEST_F_OVERLOAD);
 }
 
-static bool in_table(const struct ip_vs_sip_table *t,
+static bool in_table(const struct ip_vs_kaff_table *t,
 		     const struct ip_vs_dest *d)
 {
 	unsigned int i;
@@ -221,8 +224,8 @@ static bool in_table(const struct ip_vs_sip_table *t,
 
 static void check_pick(struct fuzz *f, u64 hash)
 {
-	const struct ip_vs_sip_table *t = cur_table(f);
-	struct ip_vs_dest *d = ip_vs_sip_table_pick(t, hash);
+	const struct ip_vs_kaff_table *t = cur_table(f);
+	struct ip_vs_dest *d = ip_vs_kaff_table_pick(t, hash);
 	bool any = false;
 	unsigned int i;
 
@@ -232,7 +235,7 @@ static void check_pick(struct fuzz *f, u64 hash)
 	if (d) {
 		CHECK(usable(d));
 		CHECK(in_table(t, d));
-		CHECK(ip_vs_sip_table_pick(t, hash) == d);
+		CHECK(ip_vs_kaff_table_pick(t, hash) == d);
 	}
 }
 
@@ -254,10 +257,10 @@ static int dest_cmp(const struct ip_vs_dest *x, const struct ip_vs_dest *y)
  * servers and weights (fresh objects, last_weight as IPVS sets it on add)
  * has the same table as the one the operations so far built.
  */
-static void check_fresh(struct fuzz *f, const struct ip_vs_sip_table *t)
+static void check_fresh(struct fuzz *f, const struct ip_vs_kaff_table *t)
 {
 	struct ip_vs_dest copy[MAX_DESTS];
-	struct ip_vs_sip_table *again;
+	struct ip_vs_kaff_table *again;
 	struct list_head list;
 	unsigned int i;
 
@@ -274,25 +277,25 @@ static void check_fresh(struct fuzz *f, const struct ip_vs_sip_table *t)
 		atomic_set(&copy[i].last_weight, w);
 		list_add(&copy[i].n_list, &list);
 	}
-	again = ip_vs_sip_table_build(&list, &f->s->conf);
+	again = ip_vs_kaff_table_build(&list, f->s->conf.seed);
 	if (IS_ERR(again))
 		return;
 	CHECK(again->ndests == t->ndests);
-	for (i = 0; i < IP_VS_SIP_MAGLEV_SIZE; i++) {
+	for (i = 0; i < IP_VS_KAFF_MAGLEV_SIZE; i++) {
 		u16 a = again->slot[i], b = t->slot[i];
 
-		CHECK((a == IP_VS_SIP_NO_DEST) == (b == IP_VS_SIP_NO_DEST));
-		if (a != IP_VS_SIP_NO_DEST)
+		CHECK((a == IP_VS_KAFF_NO_DEST) == (b == IP_VS_KAFF_NO_DEST));
+		if (a != IP_VS_KAFF_NO_DEST)
 			CHECK(!dest_cmp(again->dests[a], t->dests[b]));
 	}
-	ip_vs_sip_table_free(again);
+	ip_vs_kaff_table_free(again);
 }
 
 static void check_table(struct fuzz *f, bool reorder)
 {
-	const struct ip_vs_sip_table *t = cur_table(f);
+	const struct ip_vs_kaff_table *t = cur_table(f);
 	unsigned int owned[MAX_DESTS] = { 0 };
-	struct ip_vs_sip_table *again;
+	struct ip_vs_kaff_table *again;
 	struct ip_vs_dest *d;
 	struct list_head rev;
 	struct ip_vs_dest *order[MAX_DESTS];
@@ -306,11 +309,11 @@ static void check_table(struct fuzz *f, bool reorder)
 			CHECK(dest_cmp(t->dests[i - 1], t->dests[i]) < 0);
 		weighted |= atomic_read(&t->dests[i]->weight) > 0;
 	}
-	for (i = 0; i < IP_VS_SIP_MAGLEV_SIZE; i++) {
+	for (i = 0; i < IP_VS_KAFF_MAGLEV_SIZE; i++) {
 		u16 s = t->slot[i];
 
 		if (!weighted) {
-			CHECK(s == IP_VS_SIP_NO_DEST);
+			CHECK(s == IP_VS_KAFF_NO_DEST);
 			continue;
 		}
 		CHECK(s < t->ndests);
@@ -332,7 +335,7 @@ static void check_table(struct fuzz *f, bool reorder)
 		list_del(&order[i]->n_list);
 		list_add_tail(&order[i]->n_list, &rev);
 	}
-	again = ip_vs_sip_table_build(&rev, &f->s->conf);
+	again = ip_vs_kaff_table_build(&rev, f->s->conf.seed);
 	for (i = 0; i < n; i++) {
 		list_del(&order[i]->n_list);
 		list_add_tail(&order[i]->n_list, &f->dests);
@@ -343,7 +346,7 @@ static void check_table(struct fuzz *f, bool reorder)
 	CHECK(!t->ndests || !memcmp(again->dests, t->dests,
 				    t->ndests * sizeof(*t->dests)));
 	CHECK(!memcmp(again->slot, t->slot, sizeof(t->slot)));
-	ip_vs_sip_table_free(again);
+	ip_vs_kaff_table_free(again);
 }
 
 /*
@@ -353,20 +356,20 @@ static void check_table(struct fuzz *f, bool reorder)
  */
 static void rebuild(struct fuzz *f, bool reorder)
 {
-	struct ip_vs_sip_table *t, *old;
+	struct ip_vs_kaff_table *t, *old;
 
-	t = ip_vs_sip_table_build(&f->dests, &f->s->conf);
+	t = ip_vs_kaff_table_build(&f->dests, f->s->conf.seed);
 	if (IS_ERR(t))
 		return;	/* the old table stays, as in the kernel */
 	old = cur_table(f);
 	RCU_INIT_POINTER(f->s->table, t);
-	ip_vs_sip_table_free(old);
+	ip_vs_kaff_table_free(old);
 	check_table(f, reorder);
 }
 
 static void check_bindings(struct fuzz *f)
 {
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	int i;
 
 	CHECK(atomic_read(&f->s->nbindings) == (int)f->s->bindings.nelems);
@@ -482,9 +485,9 @@ static void op_msg(struct fuzz *f)
 	u8 ki = next_byte(f) % NKEYS, kind = next_byte(f);
 	bool move_q = kind & 0x80;
 	struct model_key *k = &f->model[ki];
-	const struct ip_vs_sip_table *t = cur_table(f);
-	struct ip_vs_sip_stats st0 = stats(f), st1;
-	struct ip_vs_sip_binding *b = find(f, ki);
+	const struct ip_vs_kaff_table *t = cur_table(f);
+	struct ip_vs_kaff_stats st0 = stats(f), st1;
+	struct ip_vs_kaff_binding *b = find(f, ki);
 	unsigned int count0 = f->s->bindings.nelems;
 	struct ip_vs_dest *r, *want, *bdest = b ? b->dest : NULL;
 	bool live = b && !time_after(f->now, b->expires);
@@ -503,7 +506,7 @@ static void op_msg(struct fuzz *f)
 		m.method = kind & 0x20 ? IP_VS_SIP_M_INVITE :
 			   req_methods[kind % ARRAY_SIZE(req_methods)];
 	}
-	hash = ip_vs_sip_hash_key(t, m.callid, m.callid_len);
+	hash = ip_vs_kaff_hash_key(t, m.callid, m.callid_len);
 
 	r = ip_vs_sip_bind(f->s, t, &m, hash, move_q, f->now);
 	st1 = stats(f);
@@ -517,7 +520,7 @@ static void op_msg(struct fuzz *f)
 		check_bindings(f);
 		return;
 	}
-	want = ip_vs_sip_table_pick(t, hash);
+	want = ip_vs_kaff_table_pick(t, hash);
 	CHECK(r == want);
 	if (!r) {
 		/* Nothing usable: nothing changes. */
@@ -559,9 +562,9 @@ static void op_msg(struct fuzz *f)
 
 static void op_gc(struct fuzz *f)
 {
-	struct ip_vs_sip_stats st0 = stats(f);
+	struct ip_vs_kaff_stats st0 = stats(f);
 	unsigned int expired = 0, n;
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	int i;
 
 	for (i = 0; i < NKEYS; i++) {
@@ -571,7 +574,7 @@ static void op_gc(struct fuzz *f)
 			f->model[i].bound = false;
 		}
 	}
-	n = ip_vs_sip_gc(f->s, f->now);
+	n = ip_vs_kaff_gc(f->s, f->now);
 	CHECK(n == expired);
 	CHECK(stats(f).expired == st0.expired + n);
 	check_bindings(f);
@@ -582,7 +585,7 @@ static void op_flush(struct fuzz *f)
 	unsigned int count = f->s->bindings.nelems;
 	int i;
 
-	CHECK(ip_vs_sip_flush(f->s) == count);
+	CHECK(ip_vs_kaff_flush(f->s) == count);
 	for (i = 0; i < NKEYS; i++)
 		f->model[i].bound = false;
 	CHECK(f->s->bindings.nelems == 0);
@@ -624,8 +627,8 @@ static void teardown(struct fuzz *f)
 {
 	unsigned int i;
 
-	ip_vs_sip_bindings_destroy(f->s);
-	ip_vs_sip_table_free(cur_table(f));
+	ip_vs_kaff_bindings_destroy(f->s);
+	ip_vs_kaff_table_free(cur_table(f));
 	for (i = 0; i < f->never; i++) {
 		CHECK(atomic_read(&f->ever[i]->refcnt) == 0);
 		free(f->ever[i]);
@@ -644,7 +647,7 @@ int sip_bind_fuzz_one(const u8 *data, size_t size)
 int sip_bind_fuzz_one(const u8 *data, size_t size)
 {
 	struct fuzz *f = calloc(1, sizeof(*f));
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_table *t;
 	unsigned int ops = 0;
 	u8 b;
 
@@ -662,18 +665,18 @@ int sip_bind_fuzz_one(const u8 *data, size_t size)
 
 	/* Settings: short timeouts so that the clock can pass them. */
 	b = next_byte(f);
-	f->s->conf.transaction_timeout = b & 3;
-	f->s->conf.linger_timeout = (b >> 2) & 3;
-	f->s->conf.early_timeout = (b >> 4) & 7;
-	f->s->conf.dialog_timeout = 8 + (b >> 7) * 1800;
+	f->s->conf.timeout[IP_VS_SIP_S_TRANSACTION] = b & 3;
+	f->s->conf.timeout[IP_VS_SIP_S_LINGER] = (b >> 2) & 3;
+	f->s->conf.timeout[IP_VS_SIP_S_EARLY] = (b >> 4) & 7;
+	f->s->conf.timeout[IP_VS_SIP_S_DIALOG] = 8 + (b >> 7) * 1800;
 	f->s->conf.max_bindings = next_byte(f) % 20;
 	f->s->conf.seed = next_u32(f);
 	/* Start just before the jiffies wrap, as the kernel does. */
 	f->now = (unsigned long)(-300 * HZ) + next_byte(f) * HZ;
 	setup_keys(f);
 
-	CHECK(!ip_vs_sip_bindings_init(f->s));
-	t = ip_vs_sip_table_build(&f->dests, &f->s->conf);
+	CHECK(!ip_vs_kaff_bindings_init(f->s));
+	t = ip_vs_kaff_table_build(&f->dests, f->s->conf.seed);
 	CHECK(!IS_ERR(t));
 	RCU_INIT_POINTER(f->s->table, t);
 

@@ -36,10 +36,10 @@
 #include "ip_vs_udp_nl.h"
 
 /* The sip service of @net named @k, under ip_vs_sip_mutex; or NULL. */
-static struct ip_vs_sip_svc *
+static struct ip_vs_kaff_svc *
 ip_vs_sip_nl_find(struct net *net, const struct ip_vs_udp_nl_svc_key *k)
 {
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 
 	lockdep_assert_held(&ip_vs_sip_mutex);
 	list_for_each_entry(s, &ip_vs_sip_services, list)
@@ -50,10 +50,10 @@ ip_vs_sip_nl_find(struct net *net, const struct ip_vs_udp_nl_svc_key *k)
 }
 
 /* Parse the service attribute of a request and find the service. */
-static struct ip_vs_sip_svc *ip_vs_sip_nl_svc(struct genl_info *info)
+static struct ip_vs_kaff_svc *ip_vs_sip_nl_svc(struct genl_info *info)
 {
 	struct ip_vs_udp_nl_svc_key k;
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	int ret;
 
 	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_SIP_SERVICE,
@@ -75,8 +75,8 @@ static struct ip_vs_sip_svc *ip_vs_sip_nl_svc(struct genl_info *info)
 
 /* The real server a binding is on, from the current table; or NULL. */
 static const struct ip_vs_dest *
-ip_vs_sip_nl_bdest(const struct ip_vs_sip_table *t,
-		   const struct ip_vs_sip_binding *b)
+ip_vs_sip_nl_bdest(const struct ip_vs_kaff_table *t,
+		   const struct ip_vs_kaff_binding *b)
 {
 	const struct ip_vs_dest *want = READ_ONCE(b->dest);
 	unsigned int i;
@@ -89,7 +89,7 @@ ip_vs_sip_nl_bdest(const struct ip_vs_sip_table *t,
 
 /* The table entry for a real server key; or NULL. Under RCU. */
 static struct ip_vs_dest *
-ip_vs_sip_nl_tdest(const struct ip_vs_sip_table *t,
+ip_vs_sip_nl_tdest(const struct ip_vs_kaff_table *t,
 		   const struct ip_vs_udp_nl_dest_key *k)
 {
 	unsigned int i;
@@ -101,9 +101,9 @@ ip_vs_sip_nl_tdest(const struct ip_vs_sip_table *t,
 }
 
 static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
-				     const struct ip_vs_sip_svc *s)
+				     const struct ip_vs_kaff_svc *s)
 {
-	const struct ip_vs_sip_conf *c = &s->conf;
+	const struct ip_vs_kaff_conf *c = &s->conf;
 	struct nlattr *nest = nla_nest_start(skb, IPVS_UDP_A_SIP_SETTINGS);
 	/* IPVS edits the flags under its own mutex, not ours. */
 	unsigned int flags = READ_ONCE(s->svc->flags);
@@ -113,13 +113,13 @@ static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT,
-			READ_ONCE(c->dialog_timeout)) ||
+			READ_ONCE(c->timeout[IP_VS_SIP_S_DIALOG])) ||
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT,
-			READ_ONCE(c->early_timeout)) ||
+			READ_ONCE(c->timeout[IP_VS_SIP_S_EARLY])) ||
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT,
-			READ_ONCE(c->transaction_timeout)) ||
+			READ_ONCE(c->timeout[IP_VS_SIP_S_TRANSACTION])) ||
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT,
-			READ_ONCE(c->linger_timeout)) ||
+			READ_ONCE(c->timeout[IP_VS_SIP_S_LINGER])) ||
 	    nla_put_u32(skb, IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS,
 			READ_ONCE(c->max_bindings)) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_SETTINGS_SEED,
@@ -136,36 +136,47 @@ static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
 }
 
 static int ip_vs_sip_nl_put_counters(struct sk_buff *skb, int type,
-				     const struct ip_vs_sip_svc *s)
+				     const struct ip_vs_kaff_svc *s)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
-	struct ip_vs_sip_stats st;
-	const u64 *v = (const u64 *)&st;
-	int i;
+	struct ip_vs_kaff_stats st;
+	unsigned int i;
 
 	if (!nest)
 		return -EMSGSIZE;
-	ip_vs_sip_stats_sum(s, &st);
-	/*
-	 * struct ip_vs_sip_stats lists the counters in the spec's order,
-	 * messages to nodest, then those added after pad
-	 */
-	BUILD_BUG_ON(offsetof(struct ip_vs_sip_stats, toolong) !=
-		     (IPVS_UDP_A_SIP_COUNTERS_NODEST -
-		      IPVS_UDP_A_SIP_COUNTERS_MESSAGES + 1) * sizeof(u64));
-	BUILD_BUG_ON(sizeof(st) != offsetof(struct ip_vs_sip_stats, toolong) +
-		     sizeof(u64));
-	if (nla_put_u32(skb, IPVS_UDP_A_SIP_COUNTERS_BINDINGS,
-			atomic_read(&s->nbindings)))
-		goto err;
-	for (i = 0; i <= IPVS_UDP_A_SIP_COUNTERS_NODEST -
-			 IPVS_UDP_A_SIP_COUNTERS_MESSAGES; i++)
-		if (nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_COUNTERS_MESSAGES + i,
-				      v[i], IPVS_UDP_A_SIP_COUNTERS_PAD))
+	ip_vs_kaff_stats_sum(s, &st);
+	{
+		const struct {
+			int	type;
+			u64	val;
+		} c[] = {
+			{ IPVS_UDP_A_SIP_COUNTERS_MESSAGES, st.messages },
+			{ IPVS_UDP_A_SIP_COUNTERS_PARSED,
+			  st.cls[IP_VS_SIP_C_PARSED] },
+			{ IPVS_UDP_A_SIP_COUNTERS_NOKEY,
+			  st.cls[IP_VS_SIP_C_NOKEY] },
+			{ IPVS_UDP_A_SIP_COUNTERS_OVERSIZED,
+			  st.cls[IP_VS_SIP_C_OVERSIZED] },
+			{ IPVS_UDP_A_SIP_COUNTERS_HITS, st.hits },
+			{ IPVS_UDP_A_SIP_COUNTERS_CREATED, st.created },
+			{ IPVS_UDP_A_SIP_COUNTERS_EXPIRED, st.expired },
+			{ IPVS_UDP_A_SIP_COUNTERS_MOVED, st.moved },
+			{ IPVS_UDP_A_SIP_COUNTERS_REFUSED, st.refused },
+			{ IPVS_UDP_A_SIP_COUNTERS_ENDED,
+			  st.cls[IP_VS_SIP_C_ENDED] },
+			{ IPVS_UDP_A_SIP_COUNTERS_NODEST, st.nodest },
+			{ IPVS_UDP_A_SIP_COUNTERS_TOOLONG,
+			  st.cls[IP_VS_SIP_C_TOOLONG] },
+		};
+
+		if (nla_put_u32(skb, IPVS_UDP_A_SIP_COUNTERS_BINDINGS,
+				atomic_read(&s->nbindings)))
 			goto err;
-	if (nla_put_u64_64bit(skb, IPVS_UDP_A_SIP_COUNTERS_TOOLONG, st.toolong,
-			      IPVS_UDP_A_SIP_COUNTERS_PAD))
-		goto err;
+		for (i = 0; i < ARRAY_SIZE(c); i++)
+			if (nla_put_u64_64bit(skb, c[i].type, c[i].val,
+					      IPVS_UDP_A_SIP_COUNTERS_PAD))
+				goto err;
+	}
 	nla_nest_end(skb, nest);
 	return 0;
 err:
@@ -174,7 +185,7 @@ err:
 }
 
 static int ip_vs_sip_nl_put_svc(struct sk_buff *skb, int type,
-				const struct ip_vs_sip_svc *s)
+				const struct ip_vs_kaff_svc *s)
 {
 	struct ip_vs_udp_nl_svc_key k;
 
@@ -184,7 +195,7 @@ static int ip_vs_sip_nl_put_svc(struct sk_buff *skb, int type,
 
 static int ip_vs_sip_nl_get(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
@@ -217,8 +228,8 @@ out:
 static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *tb[IPVS_UDP_A_SIP_SETTINGS_MAX + 1];
-	struct ip_vs_sip_svc *s;
-	struct ip_vs_sip_conf *c;
+	struct ip_vs_kaff_svc *s;
+	struct ip_vs_kaff_conf *c;
 	int ret;
 
 	if (IP_VS_UDP_NL_REQUIRE(info, IPVS_UDP_A_SIP_SETTINGS,
@@ -245,8 +256,8 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 	c = &s->conf;
 	/* First: when the new table cannot be built, nothing changes. */
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_SEED]) {
-		ret = ip_vs_sip_svc_reseed(s,
-					   nla_get_u64(tb[IPVS_UDP_A_SIP_SETTINGS_SEED]));
+		ret = ip_vs_kaff_svc_reseed(s,
+					    nla_get_u64(tb[IPVS_UDP_A_SIP_SETTINGS_SEED]));
 		if (ret) {
 			mutex_unlock(&ip_vs_sip_mutex);
 			NL_SET_ERR_MSG_ATTR(info->extack,
@@ -256,16 +267,16 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT])
-		WRITE_ONCE(c->dialog_timeout,
+		WRITE_ONCE(c->timeout[IP_VS_SIP_S_DIALOG],
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT]));
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT])
-		WRITE_ONCE(c->early_timeout,
+		WRITE_ONCE(c->timeout[IP_VS_SIP_S_EARLY],
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT]));
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT])
-		WRITE_ONCE(c->transaction_timeout,
+		WRITE_ONCE(c->timeout[IP_VS_SIP_S_TRANSACTION],
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT]));
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT])
-		WRITE_ONCE(c->linger_timeout,
+		WRITE_ONCE(c->timeout[IP_VS_SIP_S_LINGER],
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT]));
 	if (tb[IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS])
 		WRITE_ONCE(c->max_bindings,
@@ -280,8 +291,8 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 
 /* One binding's attributes; under RCU with the table @t. */
 static int ip_vs_sip_nl_put_binding(struct sk_buff *skb,
-				    const struct ip_vs_sip_table *t,
-				    const struct ip_vs_sip_binding *b,
+				    const struct ip_vs_kaff_table *t,
+				    const struct ip_vs_kaff_binding *b,
 				    unsigned long now)
 {
 	struct nlattr *nest = nla_nest_start(skb, IPVS_UDP_A_SIP_BINDING);
@@ -314,9 +325,9 @@ static int ip_vs_sip_nl_put_binding(struct sk_buff *skb,
 /* A whole binding message: service, binding. */
 static int ip_vs_sip_nl_binding_msg(struct sk_buff *skb, u32 portid, u32 seq,
 				    u16 type, int flags,
-				    const struct ip_vs_sip_svc *s,
-				    const struct ip_vs_sip_table *t,
-				    const struct ip_vs_sip_binding *b,
+				    const struct ip_vs_kaff_svc *s,
+				    const struct ip_vs_kaff_table *t,
+				    const struct ip_vs_kaff_binding *b,
 				    struct netlink_callback *cb)
 {
 	void *hdr = ip_vs_udp_nl_put_hdr(skb, portid, seq, type, flags,
@@ -337,16 +348,16 @@ static int ip_vs_sip_nl_binding_msg(struct sk_buff *skb, u32 portid, u32 seq,
 
 /*
  * binding-get do: the binding of one Call-ID, by one hash lookup in the
- * service's binding table (ip_vs_sip_lookup()), never a walk; the mutex
+ * service's binding table (ip_vs_kaff_lookup()), never a walk; the mutex
  * is held only to find the service.
  */
 static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 				    struct genl_info *info)
 {
 	const struct nlattr *cid = info->attrs[IPVS_UDP_A_SIP_CALL_ID];
-	const struct ip_vs_sip_table *t;
-	struct ip_vs_sip_binding *b;
-	struct ip_vs_sip_svc *s;
+	const struct ip_vs_kaff_table *t;
+	struct ip_vs_kaff_binding *b;
+	struct ip_vs_kaff_svc *s;
 	struct sk_buff *msg;
 	int ret;
 
@@ -374,7 +385,7 @@ static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 	ret = -ENOENT;
 	rcu_read_lock();
 	t = rcu_dereference(s->table);
-	b = ip_vs_sip_lookup(s, nla_data(cid), nla_len(cid));
+	b = ip_vs_kaff_lookup(s, nla_data(cid), nla_len(cid));
 	if (b)
 		ret = ip_vs_sip_nl_binding_msg(msg, info->snd_portid,
 					       info->snd_seq,
@@ -412,12 +423,12 @@ enum {
  * The next service of the dump: cur itself while within it, else the one
  * with the smallest key above cur (or the smallest at all).
  */
-static struct ip_vs_sip_svc *
+static struct ip_vs_kaff_svc *
 ip_vs_sip_nl_dump_next(struct net *net, struct ip_vs_sip_nl_dump *d,
 		       const struct ip_vs_udp_nl_svc_key *only,
 		       struct netlink_callback *cb)
 {
-	struct ip_vs_sip_svc *s, *best = NULL;
+	struct ip_vs_kaff_svc *s, *best = NULL;
 	struct ip_vs_udp_nl_svc_key k, bk;
 
 	list_for_each_entry(s, &ip_vs_sip_services, list) {
@@ -455,7 +466,7 @@ ip_vs_sip_nl_dump_next(struct net *net, struct ip_vs_sip_nl_dump *d,
  * interrupted).
  */
 static const struct bucket_table *
-ip_vs_sip_nl_dump_tbl(struct ip_vs_sip_svc *s, struct ip_vs_sip_nl_dump *d,
+ip_vs_sip_nl_dump_tbl(struct ip_vs_kaff_svc *s, struct ip_vs_sip_nl_dump *d,
 		      struct netlink_callback *cb)
 {
 	const struct bucket_table *tbl = rht_dereference_rcu(s->bindings.tbl,
@@ -483,14 +494,14 @@ ip_vs_sip_nl_dump_tbl(struct ip_vs_sip_svc *s, struct ip_vs_sip_nl_dump *d,
  */
 static int ip_vs_sip_nl_dump_svc(struct sk_buff *skb,
 				 struct netlink_callback *cb,
-				 struct ip_vs_sip_svc *s,
+				 struct ip_vs_kaff_svc *s,
 				 struct ip_vs_sip_nl_dump *d,
 				 const struct ip_vs_udp_nl_dest_key *dk)
 {
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	const struct bucket_table *tbl;
 	const struct ip_vs_dest *bd;
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	struct rhash_head *pos;
 	unsigned int n, seen = 0;
 	int ret = 0;
@@ -541,7 +552,7 @@ static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 	struct ip_vs_udp_nl_svc_key only;
 	struct ip_vs_udp_nl_dest_key dk;
 	struct net *net = sock_net(skb->sk);
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	bool by_svc = false, by_dest = false;
 	int ret = 0;
 
@@ -602,7 +613,7 @@ struct ip_vs_sip_nl_match {
 	bool			remove;
 };
 
-static bool ip_vs_sip_nl_pick(struct ip_vs_sip_binding *b, unsigned long arg)
+static bool ip_vs_sip_nl_pick(struct ip_vs_kaff_binding *b, unsigned long arg)
 {
 	struct ip_vs_sip_nl_match *m = (void *)arg;
 
@@ -613,7 +624,7 @@ static bool ip_vs_sip_nl_pick(struct ip_vs_sip_binding *b, unsigned long arg)
 }
 
 /* An event about @s and the real server @dk (a copy, or NULL). */
-static void ip_vs_sip_nl_event(struct ip_vs_sip_svc *s,
+static void ip_vs_sip_nl_event(struct ip_vs_kaff_svc *s,
 			       const struct ip_vs_udp_nl_dest_key *dk,
 			       u32 reason, u32 count)
 {
@@ -641,7 +652,7 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	struct ip_vs_sip_nl_match m = { .remove = true };
 	struct ip_vs_udp_nl_dest_key dk;
 	struct ip_vs_dest *dest = NULL;
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
@@ -694,9 +705,9 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	}
 	if (cid) {
 		/* one Call-ID: one hash lookup, no walk */
-		m.count = ip_vs_sip_unbind_key(s, nla_data(cid), nla_len(cid));
+		m.count = ip_vs_kaff_unbind_key(s, nla_data(cid), nla_len(cid));
 	} else {
-		ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
+		ip_vs_kaff_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
 	}
 	if (dest)
 		ip_vs_dest_put(dest);
@@ -726,7 +737,7 @@ err:
  * Process context (IPVS calls the scheduler's del_dest and upd_dest with
  * its service mutex held). Walks the bindings only when someone listens.
  */
-void ip_vs_sip_nl_dest_event(struct ip_vs_sip_svc *s,
+void ip_vs_sip_nl_dest_event(struct ip_vs_kaff_svc *s,
 			     const struct ip_vs_dest *dest, u32 reason)
 {
 	struct ip_vs_sip_nl_match m = { .dest = dest };
@@ -738,7 +749,7 @@ void ip_vs_sip_nl_dest_event(struct ip_vs_sip_svc *s,
 
 	if (!s->net || !ip_vs_udp_nl_want_events(s->net))
 		return;
-	ip_vs_sip_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
+	ip_vs_kaff_walk(s, ip_vs_sip_nl_pick, (unsigned long)&m);
 	ip_vs_sip_nl_event(s, &dk, reason, m.count);
 }
 
@@ -746,7 +757,7 @@ static int ip_vs_sip_nl_counters(struct sk_buff *msg, struct net *net,
 				 const struct ip_vs_udp_nl_svc_key *filter,
 				 struct netlink_ext_ack *extack)
 {
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	struct nlattr *nest;
 	int ret = 0;
 

@@ -6,13 +6,14 @@
  *   ipvsadm -A -u VIP:5060 -s sip -o
  *
  * A new Call-ID is placed by weighted Maglev consistent hashing of the
- * Call-ID (ip_vs_sip_maglev.c), so several directors with the same servers,
+ * Call-ID (ip_vs_kaff_maglev.c), so several directors with the same servers,
  * weights and seed agree without sharing state; a per-service table then
  * pins the Call-ID to that server for the life of the call
- * (ip_vs_sip_bind.c). Datagrams without a Call-ID (CRLF keepalives, STUN,
- * garbage) are placed by a hash of the client address and port, so a
- * client's keepalives stay together; nothing is dropped for being
- * unparseable.
+ * (ip_vs_kaff_bind.c, with the SIP states of ip_vs_sip_bind.c): the keyed
+ * affinity core, ip_vs_kaff.ko, which the radius scheduler shares.
+ * Datagrams without a Call-ID (CRLF keepalives, STUN, garbage) are placed
+ * by a hash of the client address and port, so a client's keepalives stay
+ * together; nothing is dropped for being unparseable.
  *
  * Use it with one-packet scheduling (-o): without it IPVS calls a scheduler
  * only for the first datagram of each client address:port and sends all
@@ -85,15 +86,6 @@ MODULE_PARM_DESC(hash_seed,
 LIST_HEAD(ip_vs_sip_services);
 /* Protects ip_vs_sip_services (the list and its services' lifetime) */
 DEFINE_MUTEX(ip_vs_sip_mutex);
-/*
- * Serializes building and publishing placement tables (and writing a
- * service's seed): IPVS's destination callbacks, under its service mutex
- * (one per namespace since 7.1, __ip_vs_mutex before), and a new seed over
- * netlink, under ip_vs_sip_mutex. Innermost lock; tables are rebuilt
- * rarely, one mutex for the services of every namespace is enough.
- */
-static DEFINE_MUTEX(ip_vs_sip_table_mutex);
-static struct workqueue_struct *ip_vs_sip_wq;
 
 /*
  * Windows of a datagram's header section that are not in the linear area,
@@ -105,218 +97,64 @@ struct ip_vs_sip_buf {
 
 static DEFINE_PER_CPU(struct ip_vs_sip_buf, ip_vs_sip_buf);
 
-#define IP_VS_SIP_GC_INTERVAL	HZ
-
-static void ip_vs_sip_gc_work(struct work_struct *work)
-{
-	struct ip_vs_sip_svc *s = container_of(to_delayed_work(work),
-					       struct ip_vs_sip_svc, gc_work);
-
-	ip_vs_sip_gc(s, jiffies);
-	if (!READ_ONCE(s->dying))
-		queue_delayed_work(ip_vs_sip_wq, &s->gc_work,
-				   IP_VS_SIP_GC_INTERVAL);
-}
-
-static void ip_vs_sip_svc_free(struct ip_vs_sip_svc *s)
-{
-	ip_vs_sip_bindings_destroy(s);
-	ip_vs_sip_table_free(rcu_dereference_protected(s->table, 1));
-	free_percpu(s->stats);
-	kfree(s);
-}
-
-static void ip_vs_sip_free_work(struct work_struct *work)
-{
-	ip_vs_sip_svc_free(container_of(to_rcu_work(work),
-					struct ip_vs_sip_svc, free_work));
-}
-
 /**
  * ip_vs_sip_svc_create - scheduler state for a service
  * @svc: the IPVS service, or NULL (KUnit)
  * @dests: its destination list
  *
+ * The settings are the module parameters' at this moment.
+ *
  * Return: the state or an ERR_PTR.
  */
-struct ip_vs_sip_svc *
-ip_vs_sip_svc_create(struct ip_vs_service *svc, struct list_head *dests)
+struct ip_vs_kaff_svc *ip_vs_sip_svc_create(struct ip_vs_service *svc,
+					    struct list_head *dests)
 {
-	struct ip_vs_sip_table *t;
-	struct ip_vs_sip_svc *s;
-	int ret;
+	struct ip_vs_kaff_conf c = {
+		.timeout = {
+			[IP_VS_SIP_S_TRANSACTION] = READ_ONCE(transaction_timeout),
+			[IP_VS_SIP_S_EARLY]	= READ_ONCE(early_timeout),
+			[IP_VS_SIP_S_DIALOG]	= READ_ONCE(dialog_timeout),
+			[IP_VS_SIP_S_LINGER]	= READ_ONCE(linger_timeout),
+		},
+		.max_bindings	= READ_ONCE(max_bindings),
+		.seed		= READ_ONCE(hash_seed),
+	};
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s)
-		return ERR_PTR(-ENOMEM);
-	s->svc = svc;
-	s->conf.dialog_timeout = READ_ONCE(dialog_timeout);
-	s->conf.early_timeout = READ_ONCE(early_timeout);
-	s->conf.transaction_timeout = READ_ONCE(transaction_timeout);
-	s->conf.linger_timeout = READ_ONCE(linger_timeout);
-	s->conf.max_bindings = READ_ONCE(max_bindings);
-	s->conf.seed = READ_ONCE(hash_seed);
-	INIT_LIST_HEAD(&s->list);
-	INIT_DELAYED_WORK(&s->gc_work, ip_vs_sip_gc_work);
-	INIT_RCU_WORK(&s->free_work, ip_vs_sip_free_work);
-
-	s->stats = alloc_percpu(struct ip_vs_sip_stats);
-	if (!s->stats) {
-		kfree(s);
-		return ERR_PTR(-ENOMEM);
-	}
-	ret = ip_vs_sip_bindings_init(s);
-	if (ret) {
-		free_percpu(s->stats);
-		kfree(s);
-		return ERR_PTR(ret);
-	}
-	t = ip_vs_sip_table_build(dests, &s->conf);
-	if (IS_ERR(t)) {
-		ip_vs_sip_bindings_destroy(s);
-		free_percpu(s->stats);
-		kfree(s);
-		return ERR_CAST(t);
-	}
-	RCU_INIT_POINTER(s->table, t);
-	return s;
+	BUILD_BUG_ON(IP_VS_SIP_S_NSTATES > IP_VS_KAFF_NSTATES);
+	BUILD_BUG_ON(IP_VS_SIP_C_NCOUNTERS > IP_VS_KAFF_NCLS);
+	return ip_vs_kaff_svc_create(svc, dests, &c);
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_create);
 
-/*
- * Drop the state's references on its servers now, and free the state once
- * no packet-path reader can still see it. The references go before this
- * returns: IPVS unlinks the servers right after done_service and, at netns
- * exit, frees its trash without waiting for our grace period.
- */
-void ip_vs_sip_svc_destroy(struct ip_vs_sip_svc *s)
-{
-	struct ip_vs_sip_table *t;
-
-	WRITE_ONCE(s->dying, true);
-	cancel_delayed_work_sync(&s->gc_work);
-	mutex_lock(&ip_vs_sip_table_mutex);
-	t = rcu_dereference_protected(s->table,
-				      lockdep_is_held(&ip_vs_sip_table_mutex));
-	ip_vs_sip_table_release(t);
-	mutex_unlock(&ip_vs_sip_table_mutex);
-	queue_rcu_work(ip_vs_sip_wq, &s->free_work);
-}
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_destroy);
-
-static void ip_vs_sip_table_free_rcu(struct rcu_head *head)
-{
-	ip_vs_sip_table_free(container_of(head, struct ip_vs_sip_table, rcu));
-}
-
-/*
- * Publish @t. The previous table's references are dropped now (see
- * ip_vs_sip_maglev.c), its memory after a grace period.
- */
-static void ip_vs_sip_svc_publish(struct ip_vs_sip_svc *s,
-				  struct ip_vs_sip_table *t)
-{
-	struct ip_vs_sip_table *old;
-
-	old = rcu_replace_pointer(s->table, t,
-				  lockdep_is_held(&ip_vs_sip_table_mutex));
-	if (old) {
-		ip_vs_sip_table_release(old);
-		call_rcu(&old->rcu, ip_vs_sip_table_free_rcu);
-	}
-}
-
-/*
- * Rebuild the placement table after the server set or a weight changed.
- * IPVS calls this (through its destination callbacks) with its service
- * mutex held, so @dests is stable; the seed is the one a concurrent
- * ip_vs_sip_svc_reseed() published last (ip_vs_sip_table_mutex orders
- * them).
- */
-int ip_vs_sip_svc_update(struct ip_vs_sip_svc *s,
-			 struct list_head *dests)
-{
-	struct ip_vs_sip_table *t;
-	int ret = 0;
-
-	mutex_lock(&ip_vs_sip_table_mutex);
-	t = ip_vs_sip_table_build(dests, &s->conf);
-	if (IS_ERR(t))
-		ret = PTR_ERR(t);
-	else
-		ip_vs_sip_svc_publish(s, t);
-	mutex_unlock(&ip_vs_sip_table_mutex);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_update);
-
-/**
- * ip_vs_sip_svc_reseed - a new consistent-hash seed for one service
- * @s: the service's state
- * @seed: the seed
- *
- * Process context (netlink sip-set). The new table places the servers of
- * the current one, keyed by @seed, and replaces it as a whole: a datagram
- * hashes its Call-ID with the key of the table it picks from, so the
- * packet path sees either the old seed and table or the new ones, never
- * a mix. The IPVS service mutex that keeps the destination list stable is
- * not ours to take; a list change racing with this is followed by its
- * callback, which rebuilds from the list after us (ip_vs_sip_table_mutex)
- * with the seed set here. Bindings are kept: only new Call-IDs (and calls
- * moving off an unusable server) are placed by the new seed.
- *
- * Return: 0, or a negative errno (the seed and table are then unchanged).
- */
-int ip_vs_sip_svc_reseed(struct ip_vs_sip_svc *s, u64 seed)
-{
-	struct ip_vs_sip_table *t, *old;
-	int ret = 0;
-
-	mutex_lock(&ip_vs_sip_table_mutex);
-	old = rcu_dereference_protected(s->table,
-					lockdep_is_held(&ip_vs_sip_table_mutex));
-	t = ip_vs_sip_table_reseed(old, seed);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-	} else {
-		WRITE_ONCE(s->conf.seed, seed);
-		ip_vs_sip_svc_publish(s, t);
-	}
-	mutex_unlock(&ip_vs_sip_table_mutex);
-	return ret;
-}
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_reseed);
-
 static int ip_vs_sip_init_svc(struct ip_vs_service *svc)
 {
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 
 	s = ip_vs_sip_svc_create(svc, &svc->destinations);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
-	s->net = svc->ipvs->net;
 	svc->sched_data = s;
 	mutex_lock(&ip_vs_sip_mutex);
 	list_add(&s->list, &ip_vs_sip_services);
 	mutex_unlock(&ip_vs_sip_mutex);
-	queue_delayed_work(ip_vs_sip_wq, &s->gc_work, IP_VS_SIP_GC_INTERVAL);
+	ip_vs_kaff_svc_start(s);
 	return 0;
 }
 
 static void ip_vs_sip_done_svc(struct ip_vs_service *svc)
 {
-	struct ip_vs_sip_svc *s = svc->sched_data;
+	struct ip_vs_kaff_svc *s = svc->sched_data;
 
 	mutex_lock(&ip_vs_sip_mutex);
 	list_del(&s->list);
 	mutex_unlock(&ip_vs_sip_mutex);
-	ip_vs_sip_svc_destroy(s);
+	ip_vs_kaff_svc_destroy(s);
 }
 
 static int ip_vs_sip_dest_changed(struct ip_vs_service *svc,
 				  struct ip_vs_dest *dest)
 {
-	return ip_vs_sip_svc_update(svc->sched_data, &svc->destinations);
+	return ip_vs_kaff_svc_update(svc->sched_data, &svc->destinations);
 }
 
 /* Removed: its calls move at their next message (netlink event). */
@@ -334,7 +172,7 @@ static int ip_vs_sip_del_dest(struct ip_vs_service *svc,
 static int ip_vs_sip_upd_dest(struct ip_vs_service *svc,
 			      struct ip_vs_dest *dest)
 {
-	struct ip_vs_sip_svc *s = svc->sched_data;
+	struct ip_vs_kaff_svc *s = svc->sched_data;
 	int ret = ip_vs_sip_dest_changed(svc, dest);
 
 	if (!atomic_read(&dest->weight) &&
@@ -371,7 +209,7 @@ static int ip_vs_sip_copy(void *ctx, size_t off, u8 *to, size_t len)
  *
  * Return: 0 when a Call-ID was found, -ENOENT otherwise.
  */
-int ip_vs_sip_payload(struct ip_vs_sip_stats __percpu *stats,
+int ip_vs_sip_payload(struct ip_vs_kaff_stats __percpu *stats,
 		      const struct sk_buff *skb, const struct ip_vs_iphdr *iph,
 		      struct ip_vs_sip_msg *msg)
 {
@@ -392,7 +230,7 @@ int ip_vs_sip_payload(struct ip_vs_sip_stats __percpu *stats,
 				     this_cpu_ptr(&ip_vs_sip_buf)->data,
 				     IP_VS_SIP_WIN, msg);
 	if (stats && (msg->flags & IP_VS_SIP_F_TOOLONG))
-		this_cpu_inc(stats->toolong);
+		this_cpu_inc(stats->cls[IP_VS_SIP_C_TOOLONG]);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_payload);
@@ -401,9 +239,9 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 					     const struct sk_buff *skb,
 					     struct ip_vs_iphdr *iph)
 {
-	struct ip_vs_sip_svc *s = svc->sched_data;
+	struct ip_vs_kaff_svc *s = svc->sched_data;
 	const union nf_inet_addr *caddr;
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	struct ip_vs_sip_msg msg;
 	struct ip_vs_dest *dest;
 	__be16 _ports[2], *ports;
@@ -417,13 +255,13 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 	if (iph->protocol == IPPROTO_UDP && !iph->fragoffs &&
 	    !ip_vs_iph_icmp(iph) &&
 	    !ip_vs_sip_payload(s->stats, skb, iph, &msg)) {
-		this_cpu_inc(s->stats->parsed);
-		hash = ip_vs_sip_hash_key(t, msg.callid, msg.callid_len);
+		this_cpu_inc(s->stats->cls[IP_VS_SIP_C_PARSED]);
+		hash = ip_vs_kaff_hash_key(t, msg.callid, msg.callid_len);
 		if (msg.flags & IP_VS_SIP_F_OVERSIZED) {
-			this_cpu_inc(s->stats->oversized);
-			dest = ip_vs_sip_table_pick(t, hash);
+			this_cpu_inc(s->stats->cls[IP_VS_SIP_C_OVERSIZED]);
+			dest = ip_vs_kaff_table_pick(t, hash);
 		} else if (svc->flags & IP_VS_SVC_F_SIP_STATELESS) {
-			dest = ip_vs_sip_table_pick(t, hash);
+			dest = ip_vs_kaff_table_pick(t, hash);
 		} else {
 			dest = ip_vs_sip_bind(s, t, &msg, hash,
 					      (svc->flags &
@@ -435,7 +273,7 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 	}
 
 	/* No Call-ID: the client's address (and port) decide. */
-	this_cpu_inc(s->stats->nokey);
+	this_cpu_inc(s->stats->cls[IP_VS_SIP_C_NOKEY]);
 	caddr = ip_vs_iph_inverse(iph) ? &iph->daddr : &iph->saddr;
 	if (!(svc->flags & IP_VS_SVC_F_SIP_ADDR_ONLY) && !iph->fragoffs &&
 	    (iph->protocol == IPPROTO_UDP || iph->protocol == IPPROTO_TCP)) {
@@ -444,8 +282,8 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 		if (ports)
 			cport = ip_vs_iph_inverse(iph) ? ports[1] : ports[0];
 	}
-	dest = ip_vs_sip_table_pick(t, ip_vs_sip_hash_addr(t, svc->af, caddr,
-							   cport));
+	dest = ip_vs_kaff_table_pick(t, ip_vs_kaff_hash_addr(t, svc->af, caddr,
+							     cport));
 out:
 	if (!dest) {
 		this_cpu_inc(s->stats->nodest);
@@ -471,9 +309,9 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 				const struct sk_buff *skb,
 				const struct ip_vs_iphdr *iph)
 {
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	struct ip_vs_sip_msg msg;
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	int v;
 
 	/* svc->sched_data is ours (and alive) while we are its scheduler. */
@@ -520,36 +358,28 @@ static struct ip_vs_sip_scheduler ip_vs_sip_scheduler = {
 };
 
 static void ip_vs_sip_show_svc(struct seq_file *seq,
-			       const struct ip_vs_sip_svc *s)
+			       const struct ip_vs_kaff_svc *s)
 {
-	const struct ip_vs_service *svc = s->svc;
-	const char *proto = svc->protocol == IPPROTO_UDP ? "UDP" : "TCP";
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	char name[64];
 
-	if (svc->fwmark)
-		snprintf(name, sizeof(name), "%s %u",
-			 svc->af == AF_INET6 ? "FWM6" : "FWM", svc->fwmark);
-	else if (svc->af == AF_INET6)
-		snprintf(name, sizeof(name), "%s [%pI6c]:%u", proto,
-			 &svc->addr.in6, ntohs(svc->port));
-	else
-		snprintf(name, sizeof(name), "%s %pI4:%u", proto,
-			 &svc->addr.ip, ntohs(svc->port));
-	ip_vs_sip_stats_sum(s, &st);
+	ip_vs_kaff_svc_name(s->svc, name, sizeof(name));
+	ip_vs_kaff_stats_sum(s, &st);
 	seq_printf(seq,
 		   "%-46s %u %u %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
 		   name, atomic_read(&s->nbindings),
 		   READ_ONCE(s->conf.max_bindings),
-		   st.messages, st.parsed, st.nokey, st.oversized, st.hits,
-		   st.created, st.expired, st.moved, st.refused, st.ended,
-		   st.nodest, READ_ONCE(s->conf.seed), st.toolong);
+		   st.messages, st.cls[IP_VS_SIP_C_PARSED],
+		   st.cls[IP_VS_SIP_C_NOKEY], st.cls[IP_VS_SIP_C_OVERSIZED],
+		   st.hits, st.created, st.expired, st.moved, st.refused,
+		   st.cls[IP_VS_SIP_C_ENDED], st.nodest,
+		   READ_ONCE(s->conf.seed), st.cls[IP_VS_SIP_C_TOOLONG]);
 }
 
 static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 
 	seq_puts(seq,
 		 "Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed TooLong\n");
@@ -583,32 +413,20 @@ static int __init ip_vs_sip_init(void)
 {
 	int ret;
 
-	ip_vs_sip_wq = alloc_workqueue("ip_vs_sip", WQ_UNBOUND, 0);
-	if (!ip_vs_sip_wq)
-		return -ENOMEM;
 	ret = register_pernet_subsys(&ip_vs_sip_net_ops);
 	if (ret)
-		goto err_wq;
+		return ret;
 	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler.sched);
 	if (ret)
-		goto err_net;
-	return 0;
-
-err_net:
-	unregister_pernet_subsys(&ip_vs_sip_net_ops);
-err_wq:
-	destroy_workqueue(ip_vs_sip_wq);
+		unregister_pernet_subsys(&ip_vs_sip_net_ops);
 	return ret;
 }
 
+/* The services' states are freed by ip_vs_kaff, with its own code. */
 static void __exit ip_vs_sip_cleanup(void)
 {
 	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler.sched);
 	unregister_pernet_subsys(&ip_vs_sip_net_ops);
-	/* Let queued rcu_work reach the workqueue, then drain it. */
-	rcu_barrier();
-	destroy_workqueue(ip_vs_sip_wq);
-	rcu_barrier();
 }
 
 module_init(ip_vs_sip_init);

@@ -99,14 +99,14 @@ static void bench_parse(void)
 	kfree(msg);
 }
 
-static bool bench_keep(struct ip_vs_sip_binding *b, unsigned long arg)
+static bool bench_keep(struct ip_vs_kaff_binding *b, unsigned long arg)
 {
 	return false;
 }
 
 struct bench_table {
 	unsigned int		nbind;
-	struct ip_vs_sip_svc	*s;
+	struct ip_vs_kaff_svc	*s;
 	unsigned long		bytes;	/* slab growth per binding */
 	char			*msgs;	/* BENCH_NMSG messages of its calls */
 	size_t			lens[64];
@@ -118,7 +118,7 @@ struct bench_table {
 
 static int bench_fill(struct bench_table *b)
 {
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_table *t;
 	unsigned long slab0, slab1;
 	unsigned int i;
 
@@ -143,7 +143,7 @@ static int bench_fill(struct bench_table *b)
 			break;
 		rcu_read_lock();
 		ip_vs_sip_bind(b->s, t, &m,
-			       ip_vs_sip_hash_key(t, m.callid, m.callid_len),
+			       ip_vs_kaff_hash_key(t, m.callid, m.callid_len),
 			       false, jiffies);
 		rcu_read_unlock();
 		if (i % 4096 == 0)
@@ -164,7 +164,7 @@ static int bench_fill(struct bench_table *b)
 
 static u64 bench_block(struct bench_table *b, unsigned int n)
 {
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_table *t;
 	unsigned int i;
 	u64 t0;
 
@@ -178,7 +178,7 @@ static u64 bench_block(struct bench_table *b, unsigned int n)
 			continue;
 		rcu_read_lock();
 		ip_vs_sip_bind(b->s, t, &m,
-			       ip_vs_sip_hash_key(t, m.callid, m.callid_len),
+			       ip_vs_kaff_hash_key(t, m.callid, m.callid_len),
 			       false, jiffies);
 		rcu_read_unlock();
 	}
@@ -225,7 +225,7 @@ static void bench_lookup(void)
 		     NULL);
 		/* What a gc walk that finds nothing to remove costs. */
 		t0 = bench_ns();
-		ip_vs_sip_walk(b->s, bench_keep, 0);
+		ip_vs_kaff_walk(b->s, bench_keep, 0);
 		walk = bench_ns() - t0;
 		pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu (min %llu max %llu) bytes_per_binding=%lu walk_ns_per_binding=%llu\n",
 			atomic_read(&b->s->nbindings),
@@ -242,8 +242,8 @@ out:
 	for (k = 0; k < ARRAY_SIZE(tabs); k++) {
 		if (IS_ERR_OR_NULL(tabs[k].s))
 			continue;
-		ip_vs_sip_flush(tabs[k].s);
-		ip_vs_sip_svc_destroy(tabs[k].s);
+		ip_vs_kaff_flush(tabs[k].s);
+		ip_vs_kaff_svc_destroy(tabs[k].s);
 		kvfree(tabs[k].msgs);
 	}
 }
@@ -263,8 +263,8 @@ static void bench_new_calls(bool bind_only)
 	static const char * const stage[] = {
 		"write-key", "parse", "hash", "pick", "bind", "bind-again",
 	};
-	struct ip_vs_sip_table *t;
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_table *t;
+	struct ip_vs_kaff_svc *s;
 	struct ip_vs_sip_msg m;
 	unsigned int i, st, off, found = 0;
 	u64 t0, dt[ARRAY_SIZE(stage)];
@@ -305,12 +305,12 @@ static void bench_new_calls(bool bind_only)
 				continue;
 			if (st < 2)
 				continue;
-			h = ip_vs_sip_hash_key(t, m.callid, m.callid_len);
+			h = ip_vs_kaff_hash_key(t, m.callid, m.callid_len);
 			if (st < 3)
 				continue;
 			rcu_read_lock();
 			if (st < 4)
-				found += !!ip_vs_sip_table_pick(t, h);
+				found += !!ip_vs_kaff_table_pick(t, h);
 			else
 				found += !!ip_vs_sip_bind(s, t, &m, h, false,
 							  jiffies);
@@ -319,8 +319,8 @@ static void bench_new_calls(bool bind_only)
 				cond_resched();
 		}
 		dt[st] = bench_ns() - t0;
-		ip_vs_sip_flush(s);
-		ip_vs_sip_svc_destroy(s);
+		ip_vs_kaff_flush(s);
+		ip_vs_kaff_svc_destroy(s);
 		rcu_barrier();
 	}
 	for (st = 0; st < ARRAY_SIZE(stage); st++)

@@ -1362,13 +1362,13 @@ err:
 	return NULL;
 }
 
-static u64 sip_toolong(struct ip_vs_sip_stats __percpu *stats)
+static u64 sip_toolong(struct ip_vs_kaff_stats __percpu *stats)
 {
 	u64 n = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu)
-		n += per_cpu_ptr(stats, cpu)->toolong;
+		n += per_cpu_ptr(stats, cpu)->cls[IP_VS_SIP_C_TOOLONG];
 	return n;
 }
 
@@ -1382,7 +1382,7 @@ static u64 sip_toolong(struct ip_vs_sip_stats __percpu *stats)
 static void sip_check_skbs(struct kunit *test, const u8 *buf, size_t len,
 			   size_t step, u64 toolong)
 {
-	struct ip_vs_sip_stats __percpu *st;
+	struct ip_vs_kaff_stats __percpu *st;
 	const struct ip_vs_iphdr iph = { .len = 0 };
 	struct ip_vs_sip_msg whole, msg;
 	int want = ip_vs_sip_parse(buf, len, &whole), ret, shape;
@@ -1391,7 +1391,7 @@ static void sip_check_skbs(struct kunit *test, const u8 *buf, size_t len,
 	u64 n = 0;
 	size_t head;
 
-	st = alloc_percpu(struct ip_vs_sip_stats);
+	st = alloc_percpu(struct ip_vs_kaff_stats);
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	for (shape = 0; shape < 3 && ok; shape++) {
 		for (head = 0; head <= len && ok; head += step) {

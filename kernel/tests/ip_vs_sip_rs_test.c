@@ -32,7 +32,7 @@
 struct rs_test_fix {
 	struct ip_vs_dest	*dests[RS_TEST_DESTS];
 	struct list_head	list;
-	struct ip_vs_sip_svc	*s;
+	struct ip_vs_kaff_svc	*s;
 	unsigned long		now;
 };
 
@@ -63,10 +63,10 @@ static int rs_test_init(struct kunit *test)
 	}
 	f->s = ip_vs_sip_svc_create(NULL, &f->list);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f->s);
-	f->s->conf.dialog_timeout = 1800;
-	f->s->conf.early_timeout = 180;
-	f->s->conf.transaction_timeout = 32;
-	f->s->conf.linger_timeout = 32;
+	f->s->conf.timeout[IP_VS_SIP_S_DIALOG] = 1800;
+	f->s->conf.timeout[IP_VS_SIP_S_EARLY] = 180;
+	f->s->conf.timeout[IP_VS_SIP_S_TRANSACTION] = 32;
+	f->s->conf.timeout[IP_VS_SIP_S_LINGER] = 32;
 	f->s->conf.max_bindings = 100;
 	return 0;
 }
@@ -79,7 +79,7 @@ static void rs_test_exit(struct kunit *test)
 	unsigned int i;
 
 	if (!IS_ERR_OR_NULL(f->s))
-		ip_vs_sip_svc_destroy(f->s);
+		ip_vs_kaff_svc_destroy(f->s);
 	rcu_barrier();
 	deadline = jiffies + 5 * HZ;
 	for (i = 0; i < RS_TEST_DESTS; i++) {
@@ -135,13 +135,13 @@ static struct ip_vs_dest *rs_test_client(struct rs_test_fix *f,
 					 u16 status, unsigned long at)
 {
 	struct ip_vs_sip_msg m = rs_test_msg(key, method, status);
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	struct ip_vs_dest *d;
 	u64 hash;
 
 	rcu_read_lock();
 	t = rcu_dereference(f->s->table);
-	hash = ip_vs_sip_hash_key(t, m.callid, m.callid_len);
+	hash = ip_vs_kaff_hash_key(t, m.callid, m.callid_len);
 	d = ip_vs_sip_bind(f->s, t, &m, hash, false, f->now + at);
 	rcu_read_unlock();
 	return d;
@@ -150,12 +150,12 @@ static struct ip_vs_dest *rs_test_client(struct rs_test_fix *f,
 /* Where the consistent hash alone places @key. */
 static struct ip_vs_dest *rs_test_hash(struct rs_test_fix *f, const char *key)
 {
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	struct ip_vs_dest *d;
 
 	rcu_read_lock();
 	t = rcu_dereference(f->s->table);
-	d = ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, key, strlen(key)));
+	d = ip_vs_kaff_table_pick(t, ip_vs_kaff_hash_key(t, key, strlen(key)));
 	rcu_read_unlock();
 	return d;
 }
@@ -287,7 +287,7 @@ static void ip_vs_sip_rs_test_expired_orphan(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rs_test_rs(f, 1, key2, M(INVITE), 0),
 			IP_VS_SIP_RS_NEW);
 	list_del(&f->dests[1]->n_list);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	KUNIT_EXPECT_EQ(test, rs_test_rs(f, 0, key2, M(BYE), 1),
 			IP_VS_SIP_RS_NEW);
 	KUNIT_EXPECT_PTR_EQ(test, rs_test_client(f, key2, M(BYE), 200, 2),
@@ -306,7 +306,7 @@ static void ip_vs_sip_rs_test_expired_orphan(struct kunit *test)
 static void ip_vs_sip_rs_test_cap(struct kunit *test)
 {
 	struct rs_test_fix *f = test->priv;
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	char key[48];
 	unsigned int n;
 
@@ -319,7 +319,7 @@ static void ip_vs_sip_rs_test_cap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rs_test_rs(f, 0, "cap-2", M(INVITE), 0),
 			IP_VS_SIP_RS_REFUSED);
 	KUNIT_EXPECT_EQ(test, atomic_read(&f->s->nbindings), 2);
-	ip_vs_sip_stats_sum(f->s, &st);
+	ip_vs_kaff_stats_sum(f->s, &st);
 	KUNIT_EXPECT_EQ(test, st.refused, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.created, 2ULL);
 	KUNIT_EXPECT_EQ(test, rs_test_rs(f, 3, "cap-0", M(BYE), 1),
@@ -454,7 +454,7 @@ static void ip_vs_sip_rs_test_decide_stateless(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(INVITE), 180, false,
 					     0), IP_VS_SIP_RS_BOUND);
 	atomic_set(&f->dests[0]->weight, 0);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(INVITE), 200, false,
 					     1), IP_VS_SIP_RS_RESPONSE);
 	KUNIT_EXPECT_EQ(test, rs_test_decide(f, 0, on0, M(BYE), 0, false, 2),
@@ -478,10 +478,10 @@ static void ip_vs_sip_rs_test_refs_sync(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, refcount_read(&f->dests[i]->refcnt), 2U);
 	/* del_dest: IPVS unlinks, then the scheduler rebuilds. */
 	list_del(&f->dests[2]->n_list);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	KUNIT_EXPECT_EQ(test, refcount_read(&f->dests[2]->refcnt), 1U);
 	/* done_service */
-	ip_vs_sip_svc_destroy(f->s);
+	ip_vs_kaff_svc_destroy(f->s);
 	f->s = NULL;
 	for (i = 0; i < RS_TEST_DESTS; i++)
 		KUNIT_EXPECT_EQ_MSG(test, refcount_read(&f->dests[i]->refcnt),

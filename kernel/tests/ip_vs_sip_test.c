@@ -3,8 +3,8 @@
  * KUnit suites for the placement and the Call-ID bindings of the IPVS "sip"
  * scheduler.
  *
- * ip_vs_sip_maglev: the weighted Maglev table (ip_vs_sip_table_build() and
- * ip_vs_sip_table_pick()) over fake real servers: directors with the same
+ * ip_vs_sip_maglev: the weighted Maglev table (ip_vs_kaff_table_build() and
+ * ip_vs_kaff_table_pick()) over fake real servers: directors with the same
  * servers agree whatever order the servers were added in, weights are
  * honoured, changing the server set moves few keys, an unusable server's
  * keys spread over all the others.
@@ -32,17 +32,17 @@
 #include "compat.h"
 
 /* Enough fake servers for one more than a table may hold. */
-#define SIP_TEST_DESTS		(IP_VS_SIP_MAX_DESTS + 64)
+#define SIP_TEST_DESTS		(IP_VS_KAFF_MAX_DESTS + 64)
 #define SIP_TEST_TABLES		8
 #define SIP_TEST_KEYLEN		48
-#define SIP_TEST_M		IP_VS_SIP_MAGLEV_SIZE
+#define SIP_TEST_M		IP_VS_KAFF_MAGLEV_SIZE
 
 struct sip_test_fix {
 	struct ip_vs_dest	**dests;	/* every fake server made */
 	unsigned int		ndests;
-	struct ip_vs_sip_table	*tables[SIP_TEST_TABLES];
+	struct ip_vs_kaff_table	*tables[SIP_TEST_TABLES];
 	unsigned int		ntables;
-	struct ip_vs_sip_svc	*s;
+	struct ip_vs_kaff_svc	*s;
 	struct list_head	list;		/* the service's servers */
 	unsigned long		now;		/* time of the first message */
 };
@@ -83,9 +83,9 @@ static void sip_test_exit(struct kunit *test)
 	unsigned int i;
 
 	for (i = 0; i < f->ntables; i++)
-		ip_vs_sip_table_free(f->tables[i]);
+		ip_vs_kaff_table_free(f->tables[i]);
 	if (f->s)
-		ip_vs_sip_svc_destroy(f->s);
+		ip_vs_kaff_svc_destroy(f->s);
 	rcu_barrier();
 	deadline = jiffies + 5 * HZ;
 	for (i = 0; i < f->ndests; i++) {
@@ -157,22 +157,22 @@ static unsigned int sip_test_idx(const struct ip_vs_dest *d)
 	return d ? ntohl(d->addr.ip) & 0xffffff : 0;
 }
 
-static u64 sip_test_slot_id(const struct ip_vs_sip_table *t, unsigned int i)
+static u64 sip_test_slot_id(const struct ip_vs_kaff_table *t, unsigned int i)
 {
-	if (t->slot[i] == IP_VS_SIP_NO_DEST)
+	if (t->slot[i] == IP_VS_KAFF_NO_DEST)
 		return 0;
 	return sip_test_id(t->dests[t->slot[i]]);
 }
 
-static struct ip_vs_sip_table *sip_test_table(struct kunit *test,
-					      struct list_head *list, u64 seed)
+static struct ip_vs_kaff_table *sip_test_table(struct kunit *test,
+					       struct list_head *list, u64 seed)
 {
 	struct sip_test_fix *f = test->priv;
-	struct ip_vs_sip_conf c = { .seed = seed };
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_conf c = { .seed = seed };
+	struct ip_vs_kaff_table *t;
 
 	KUNIT_ASSERT_LT(test, f->ntables, SIP_TEST_TABLES);
-	t = ip_vs_sip_table_build(list, &c);
+	t = ip_vs_kaff_table_build(list, c.seed);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
 	f->tables[f->ntables++] = t;
 	return t;
@@ -186,13 +186,13 @@ static const char *sip_test_key(char *buf, unsigned int i)
 	return buf;
 }
 
-static struct ip_vs_dest *sip_test_pick(const struct ip_vs_sip_table *t,
+static struct ip_vs_dest *sip_test_pick(const struct ip_vs_kaff_table *t,
 					unsigned int i)
 {
 	char buf[SIP_TEST_KEYLEN];
 
 	sip_test_key(buf, i);
-	return ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, buf, strlen(buf)));
+	return ip_vs_kaff_table_pick(t, ip_vs_kaff_hash_key(t, buf, strlen(buf)));
 }
 
 /* n/d as a percentage with one decimal, "12.3%", in @buf */
@@ -251,8 +251,8 @@ static void ip_vs_sip_maglev_test_order(struct kunit *test)
 	static const unsigned int mul[] = { 1, 5, 7, 11 }; /* coprime, 12 */
 	const unsigned int n = ARRAY_SIZE(sip_test_farm);
 	struct sip_tally slots = {}, picks = {};
-	struct ip_vs_sip_conf conf = { .seed = 0x5eed };
-	struct ip_vs_sip_table *ref, *t;
+	struct ip_vs_kaff_conf conf = { .seed = 0x5eed };
+	struct ip_vs_kaff_table *ref, *t;
 	unsigned int i, j, k, bad;
 
 	BUILD_BUG_ON(ARRAY_SIZE(sip_test_farm) != 12);
@@ -267,7 +267,7 @@ static void ip_vs_sip_maglev_test_order(struct kunit *test)
 			ref = sip_test_table(test, &list, conf.seed);
 			continue;
 		}
-		t = ip_vs_sip_table_build(&list, &conf);
+		t = ip_vs_kaff_table_build(&list, conf.seed);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
 		bad = t->ndests != n;
 		for (i = 0; i < SIP_TEST_M; i++)
@@ -278,7 +278,7 @@ static void ip_vs_sip_maglev_test_order(struct kunit *test)
 			bad += sip_test_id(sip_test_pick(ref, i)) !=
 			       sip_test_id(sip_test_pick(t, i));
 		sip_check(&picks, !bad, k);
-		ip_vs_sip_table_free(t);
+		ip_vs_kaff_table_free(t);
 	}
 	KUNIT_EXPECT_EQ_MSG(test, slots.bad, 0U,
 			    "directors with other slots, first %u", slots.first);
@@ -302,7 +302,7 @@ static void ip_vs_sip_maglev_test_order(struct kunit *test)
  */
 static void ip_vs_sip_maglev_test_seed(struct kunit *test)
 {
-	struct ip_vs_sip_table *a, *b, *c;
+	struct ip_vs_kaff_table *a, *b, *c;
 	unsigned int i, slots = 0, picks = 0;
 	char p1[8], p2[8];
 	LIST_HEAD(list);
@@ -363,7 +363,7 @@ static void ip_vs_sip_maglev_test_weights(struct kunit *test)
 	unsigned int cnt[10] = {}, want[10], i, total = 0;
 	struct sip_tally off = {};
 	char got_s[64], want_s[64];
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_table *t;
 	int g = 0, w = 0;
 	LIST_HEAD(list);
 
@@ -397,7 +397,7 @@ static void ip_vs_sip_maglev_test_weights(struct kunit *test)
 static void ip_vs_sip_maglev_test_weight_scale(struct kunit *test)
 {
 	static const int scale[] = { 1, 2, 100 };
-	struct ip_vs_sip_table *t[ARRAY_SIZE(scale)];
+	struct ip_vs_kaff_table *t[ARRAY_SIZE(scale)];
 	unsigned int i, k;
 
 	for (k = 0; k < ARRAY_SIZE(scale); k++) {
@@ -432,7 +432,7 @@ static void ip_vs_sip_maglev_test_disruption(struct kunit *test)
 	unsigned int i, moved = 0, extra = 0, on_gone = 0, to_new = 0;
 	unsigned int survivors = 0, least = UINT_MAX;
 	struct ip_vs_dest *srv[SIP_DISRUPT_N + 1];
-	struct ip_vs_sip_table *a, *b, *c;
+	struct ip_vs_kaff_table *a, *b, *c;
 	const unsigned int gone = 4;
 	char p1[8], p2[8], p3[8];
 	LIST_HEAD(list);
@@ -530,7 +530,7 @@ static void ip_vs_sip_maglev_test_unusable(struct kunit *test)
 	const unsigned int n = 10, keys = 20000, out = 7;
 	unsigned int recv[11] = {}, i, on_out = 0, others = 0;
 	unsigned int least = UINT_MAX, most = 0;
-	struct ip_vs_sip_table *a, *b, *fresh = NULL;
+	struct ip_vs_kaff_table *a, *b, *fresh = NULL;
 	struct ip_vs_dest *srv[10];
 	LIST_HEAD(list);
 	LIST_HEAD(list2);
@@ -549,7 +549,7 @@ static void ip_vs_sip_maglev_test_unusable(struct kunit *test)
 		srv[out - 1]->flags |= IP_VS_DEST_F_OVERLOAD;
 	else
 		atomic_set(&srv[out - 1]->weight, 0); /* last_weight stays 3 */
-	KUNIT_EXPECT_FALSE(test, ip_vs_sip_dest_usable(srv[out - 1]));
+	KUNIT_EXPECT_FALSE(test, ip_vs_kaff_dest_usable(srv[out - 1]));
 	b = sip_test_table(test, &list, 0);
 	if (c->overload) {
 		KUNIT_EXPECT_EQ(test, memcmp(a->slot, b->slot, sizeof(a->slot)),
@@ -648,9 +648,9 @@ static void ip_vs_sip_maglev_test_history(struct kunit *test)
 
 	prandom_seed_state(&rnd, 0x5eed0f5195ULL);
 	for (round = 0; round <= SIP_HIST_ROUNDS; round++) {
-		struct ip_vs_sip_conf conf = { .seed = round * 7919ULL };
+		struct ip_vs_kaff_conf conf = { .seed = round * 7919ULL };
 		struct sip_hist a = {}, b = {};
-		struct ip_vs_sip_table *ta, *tb;
+		struct ip_vs_kaff_table *ta, *tb;
 		int w;
 
 		INIT_LIST_HEAD(&a.list);
@@ -672,8 +672,8 @@ static void ip_vs_sip_maglev_test_history(struct kunit *test)
 			w = atomic_read(&a.d[i]->weight);
 			b.d[i] = sip_test_dest4(test, &b.list, i + 1, w);
 		}
-		ta = ip_vs_sip_table_build(&a.list, &conf);
-		tb = ip_vs_sip_table_build(&b.list, &conf);
+		ta = ip_vs_kaff_table_build(&a.list, conf.seed);
+		tb = ip_vs_kaff_table_build(&b.list, conf.seed);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ta);
 		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, tb);
 		for (i = 0; i < SIP_TEST_M; i++)
@@ -683,8 +683,8 @@ static void ip_vs_sip_maglev_test_history(struct kunit *test)
 			sip_check(&diff,
 				  sip_test_id(sip_test_pick(ta, i)) ==
 				  sip_test_id(sip_test_pick(tb, i)), round);
-		ip_vs_sip_table_free(ta);
-		ip_vs_sip_table_free(tb);
+		ip_vs_kaff_table_free(ta);
+		ip_vs_kaff_table_free(tb);
 	}
 	KUNIT_EXPECT_EQ_MSG(test, diff.bad, 0U,
 			    "placements differ, first in history %u (0: quiesced vs added with weight 0)",
@@ -702,7 +702,7 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
 {
 	struct sip_tally nul = {};
 	struct ip_vs_dest *srv[10];
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_table *t;
 	LIST_HEAD(empty);
 	LIST_HEAD(zero);
 	LIST_HEAD(list);
@@ -710,7 +710,7 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
 
 	t = sip_test_table(test, &empty, 0);
 	KUNIT_EXPECT_EQ(test, t->ndests, 0U);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_table_index(t, (void *)t), -1);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_table_index(t, (void *)t), -1);
 	for (i = 0; i < 100; i++)
 		sip_check(&nul, !sip_test_pick(t, i), i);
 	KUNIT_EXPECT_EQ_MSG(test, nul.bad, 0U, "empty: key %u", nul.first);
@@ -718,7 +718,7 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
 	for (i = 1; i <= 3; i++)
 		sip_test_dest4(test, &zero, i, 0);
 	t = sip_test_table(test, &zero, 0);
-	KUNIT_EXPECT_EQ(test, t->slot[0], IP_VS_SIP_NO_DEST);
+	KUNIT_EXPECT_EQ(test, t->slot[0], IP_VS_KAFF_NO_DEST);
 	for (i = 0; i < 100; i++)
 		sip_check(&nul, !sip_test_pick(t, i), i);
 	KUNIT_EXPECT_EQ_MSG(test, nul.bad, 0U, "weight 0: key %u", nul.first);
@@ -744,7 +744,7 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
 }
 
 /*
- * IP_VS_SIP_MAX_DESTS servers fit (each with a share of the table, each
+ * IP_VS_KAFF_MAX_DESTS servers fit (each with a share of the table, each
  * found by pointer in the table's index); one more is refused with -E2BIG
  * and takes no reference. Guards against overflowing the u16 slot or
  * index entries, an index that misses a server or finds one it lacks, or
@@ -752,33 +752,33 @@ static void ip_vs_sip_maglev_test_none(struct kunit *test)
  */
 static void ip_vs_sip_maglev_test_too_many(struct kunit *test)
 {
-	struct ip_vs_sip_conf conf = {};
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_conf conf = {};
+	struct ip_vs_kaff_table *t;
 	struct ip_vs_dest *extra;
 	unsigned int i, *cnt;
 	LIST_HEAD(list);
 
-	cnt = kunit_kcalloc(test, IP_VS_SIP_MAX_DESTS, sizeof(*cnt),
+	cnt = kunit_kcalloc(test, IP_VS_KAFF_MAX_DESTS, sizeof(*cnt),
 			    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, cnt);
-	for (i = 1; i <= IP_VS_SIP_MAX_DESTS; i++)
+	for (i = 1; i <= IP_VS_KAFF_MAX_DESTS; i++)
 		sip_test_dest4(test, &list, i, 1);
 	t = sip_test_table(test, &list, 0);
-	KUNIT_EXPECT_EQ(test, t->ndests, (unsigned int)IP_VS_SIP_MAX_DESTS);
+	KUNIT_EXPECT_EQ(test, t->ndests, (unsigned int)IP_VS_KAFF_MAX_DESTS);
 	for (i = 0; i < SIP_TEST_M; i++) {
-		KUNIT_ASSERT_LT(test, t->slot[i], IP_VS_SIP_MAX_DESTS);
+		KUNIT_ASSERT_LT(test, t->slot[i], IP_VS_KAFF_MAX_DESTS);
 		cnt[t->slot[i]]++;
 	}
-	for (i = 0; i < IP_VS_SIP_MAX_DESTS; i++)
-		KUNIT_ASSERT_GE(test, cnt[i], SIP_TEST_M / IP_VS_SIP_MAX_DESTS);
+	for (i = 0; i < IP_VS_KAFF_MAX_DESTS; i++)
+		KUNIT_ASSERT_GE(test, cnt[i], SIP_TEST_M / IP_VS_KAFF_MAX_DESTS);
 	/* Bindings find their server by pointer: each one, none else. */
 	for (i = 0; i < t->ndests; i++)
-		KUNIT_ASSERT_EQ(test, ip_vs_sip_table_index(t, t->dests[i]),
+		KUNIT_ASSERT_EQ(test, ip_vs_kaff_table_index(t, t->dests[i]),
 				(int)i);
 
-	extra = sip_test_dest4(test, &list, IP_VS_SIP_MAX_DESTS + 1, 1);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_table_index(t, extra), -1);
-	KUNIT_EXPECT_PTR_EQ(test, ip_vs_sip_table_build(&list, &conf),
+	extra = sip_test_dest4(test, &list, IP_VS_KAFF_MAX_DESTS + 1, 1);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_table_index(t, extra), -1);
+	KUNIT_EXPECT_PTR_EQ(test, ip_vs_kaff_table_build(&list, conf.seed),
 			    ERR_PTR(-E2BIG));
 }
 
@@ -812,7 +812,7 @@ static struct kunit_suite ip_vs_sip_maglev_test_suite = {
 static void sip_test_svc(struct kunit *test, unsigned int n)
 {
 	struct sip_test_fix *f = test->priv;
-	struct ip_vs_sip_svc *s;
+	struct ip_vs_kaff_svc *s;
 	unsigned int i;
 
 	for (i = 1; i <= n; i++)
@@ -821,9 +821,9 @@ static void sip_test_svc(struct kunit *test, unsigned int n)
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
 	f->s = s;
 	/* the defaults of the module parameters, whatever they are now */
-	s->conf.dialog_timeout = 1800;
-	s->conf.transaction_timeout = 32;
-	s->conf.linger_timeout = 32;
+	s->conf.timeout[IP_VS_SIP_S_DIALOG] = 1800;
+	s->conf.timeout[IP_VS_SIP_S_TRANSACTION] = 32;
+	s->conf.timeout[IP_VS_SIP_S_LINGER] = 32;
 	s->conf.max_bindings = 100000;
 }
 
@@ -843,13 +843,13 @@ static struct ip_vs_dest *sip_test_send(struct sip_test_fix *f,
 		.status = status,
 		.flags = status ? IP_VS_SIP_F_RESPONSE : 0,
 	};
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	struct ip_vs_dest *d;
 	u64 hash;
 
 	rcu_read_lock();
 	t = rcu_dereference(f->s->table);
-	hash = ip_vs_sip_hash_key(t, m.callid, m.callid_len);
+	hash = ip_vs_kaff_hash_key(t, m.callid, m.callid_len);
 	d = ip_vs_sip_bind(f->s, t, &m, hash, move, f->now + at);
 	rcu_read_unlock();
 	return d;
@@ -885,12 +885,12 @@ static u8 *sip_test_bind_keys(struct kunit *test, unsigned int keys)
 static struct ip_vs_dest *sip_test_hash(struct sip_test_fix *f,
 					const char *key)
 {
-	const struct ip_vs_sip_table *t;
+	const struct ip_vs_kaff_table *t;
 	struct ip_vs_dest *d;
 
 	rcu_read_lock();
 	t = rcu_dereference(f->s->table);
-	d = ip_vs_sip_table_pick(t, ip_vs_sip_hash_key(t, key, strlen(key)));
+	d = ip_vs_kaff_table_pick(t, ip_vs_kaff_hash_key(t, key, strlen(key)));
 	rcu_read_unlock();
 	return d;
 }
@@ -899,7 +899,7 @@ static struct ip_vs_dest *sip_test_hash(struct sip_test_fix *f,
 static bool sip_test_binding(struct sip_test_fix *f, const char *key,
 			     u8 *state, unsigned long *expires)
 {
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	struct rhashtable_iter it;
 	size_t len = strlen(key);
 	bool found = false;
@@ -921,11 +921,11 @@ static bool sip_test_binding(struct sip_test_fix *f, const char *key,
 	return found;
 }
 
-static struct ip_vs_sip_stats sip_test_stats(struct sip_test_fix *f)
+static struct ip_vs_kaff_stats sip_test_stats(struct sip_test_fix *f)
 {
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 
-	ip_vs_sip_stats_sum(f->s, &st);
+	ip_vs_kaff_stats_sum(f->s, &st);
 	return st;
 }
 
@@ -946,7 +946,7 @@ static void ip_vs_sip_bind_test_same(struct kunit *test)
 	struct sip_test_fix *f = test->priv;
 	unsigned int i, cnt[4] = {};
 	char buf[SIP_TEST_KEYLEN];
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	struct ip_vs_dest *d, *first;
 	struct sip_tally hash = {};
 
@@ -993,14 +993,14 @@ static void ip_vs_sip_bind_test_sticky(struct kunit *test)
 	char buf[SIP_TEST_KEYLEN];
 	unsigned int i, rehashed = 0, on_new = 0;
 	struct sip_tally stay = {};
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	struct ip_vs_dest *d;
 	u8 *bound;
 
 	bound = sip_test_bind_keys(test, keys);
 
 	d = sip_test_dest4(test, &f->list, 4, 1);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	for (i = 0; i < keys; i++) {
 		sip_test_key(buf, i);
 		rehashed += sip_test_hash(f, buf) == d;
@@ -1033,15 +1033,15 @@ static void ip_vs_sip_bind_test_reseed(struct kunit *test)
 	struct sip_test_fix *f = test->priv;
 	const unsigned int keys = 600;
 	char buf[SIP_TEST_KEYLEN];
-	const struct ip_vs_sip_table *t;
-	struct ip_vs_sip_table *fresh;
-	struct ip_vs_sip_conf c = {};
+	const struct ip_vs_kaff_table *t;
+	struct ip_vs_kaff_table *fresh;
+	struct ip_vs_kaff_conf c = {};
 	unsigned int i, differ = 0;
 	struct sip_tally stay = {};
 	u8 *bound;
 
 	bound = sip_test_bind_keys(test, keys);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_reseed(f->s, 0x5eed), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_reseed(f->s, 0x5eed), 0);
 	KUNIT_EXPECT_EQ(test, f->s->conf.seed, 0x5eedULL);
 	for (i = 0; i < keys; i++) {
 		sip_test_key(buf, i);
@@ -1056,14 +1056,14 @@ static void ip_vs_sip_bind_test_reseed(struct kunit *test)
 
 	/* The same slots as a table built afresh with that seed. */
 	c.seed = 0x5eed;
-	fresh = ip_vs_sip_table_build(&f->list, &c);
+	fresh = ip_vs_kaff_table_build(&f->list, c.seed);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, fresh);
 	rcu_read_lock();
 	t = rcu_dereference(f->s->table);
 	KUNIT_EXPECT_EQ(test, memcmp(t->slot, fresh->slot, sizeof(t->slot)), 0);
 	KUNIT_EXPECT_EQ(test, memcmp(&t->key, &fresh->key, sizeof(t->key)), 0);
 	rcu_read_unlock();
-	ip_vs_sip_table_free(fresh);
+	ip_vs_kaff_table_free(fresh);
 }
 
 struct sip_life_step {
@@ -1235,7 +1235,7 @@ static void ip_vs_sip_bind_test_lifecycle(struct kunit *test)
 	struct sip_test_fix *f = test->priv;
 	struct ip_vs_dest *d, *first = NULL;
 	unsigned long expires = 0;
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	unsigned int i;
 	u8 state = 0;
 
@@ -1256,16 +1256,16 @@ static void ip_vs_sip_bind_test_lifecycle(struct kunit *test)
 				    "step %u", i);
 	}
 	KUNIT_EXPECT_EQ(test, expires - f->now, (unsigned long)c->end * HZ);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, f->now + c->end * HZ), 0U);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, f->now + c->end * HZ), 0U);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 1U);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, f->now + c->end * HZ + 1),
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, f->now + c->end * HZ + 1),
 			1U);
 	KUNIT_EXPECT_FALSE(test, sip_test_binding(f, key, &state, &expires));
 	st = sip_test_stats(f);
 	KUNIT_EXPECT_EQ(test, st.created, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.hits, (u64)i - 1);
 	KUNIT_EXPECT_EQ(test, st.expired, 1ULL);
-	KUNIT_EXPECT_EQ(test, st.ended, (u64)c->ended);
+	KUNIT_EXPECT_EQ(test, st.cls[IP_VS_SIP_C_ENDED], (u64)c->ended);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
 }
 
@@ -1281,7 +1281,7 @@ static void ip_vs_sip_bind_test_expired_reuse(struct kunit *test)
 	static const char key[] = "expired@192.0.2.1";
 	struct sip_test_fix *f = test->priv;
 	struct ip_vs_dest *x, *d;
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	unsigned long expires;
 	u8 state;
 
@@ -1289,7 +1289,7 @@ static void ip_vs_sip_bind_test_expired_reuse(struct kunit *test)
 	x = sip_test_req(f, key, SIP_M(REGISTER), 0);
 	KUNIT_ASSERT_NOT_NULL(test, x);
 	atomic_set(&x->weight, 0);	/* drain it */
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 
 	KUNIT_EXPECT_PTR_EQ(test, sip_test_req(f, key, SIP_M(REGISTER), 31 * HZ),
 			    x);
@@ -1322,7 +1322,7 @@ static void ip_vs_sip_bind_test_cap(struct kunit *test)
 {
 	struct sip_test_fix *f = test->priv;
 	char buf[SIP_TEST_KEYLEN];
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	struct ip_vs_dest *d;
 	unsigned long expires;
 	unsigned int i;
@@ -1352,7 +1352,7 @@ static void ip_vs_sip_bind_test_cap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 4U);
 
 	/* refreshed at 1 s, they expire at 33 s */
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, f->now + 34 * HZ), 4U);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, f->now + 34 * HZ), 4U);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
 	sip_test_req(f, sip_test_key(buf, 9), SIP_M(REGISTER), 34 * HZ);
 	KUNIT_EXPECT_TRUE(test, sip_test_binding(f, buf, &state, &expires));
@@ -1376,7 +1376,7 @@ static void ip_vs_sip_bind_test_dead_server(struct kunit *test)
 	const unsigned int keys = 400;
 	char buf[SIP_TEST_KEYLEN];
 	unsigned int i, on_x = 0;
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	struct ip_vs_dest *x, *d;
 	u8 *bound, *moved;
 
@@ -1394,7 +1394,7 @@ static void ip_vs_sip_bind_test_dead_server(struct kunit *test)
 	KUNIT_ASSERT_GT(test, on_x, 0U);
 
 	list_del(&x->n_list);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	for (i = 0; i < keys; i++) {
 		sip_test_key(buf, i);
 		d = sip_test_req(f, buf, SIP_M(ACK), HZ);
@@ -1415,7 +1415,7 @@ static void ip_vs_sip_bind_test_dead_server(struct kunit *test)
 
 	/* the server comes back: moved calls stay where they are */
 	list_add_tail(&x->n_list, &f->list);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	for (i = 0; i < keys; i++) {
 		d = sip_test_req(f, sip_test_key(buf, i), SIP_M(ACK), 2 * HZ);
 		sip_check(&back, sip_test_idx(d) == moved[i], i);
@@ -1444,7 +1444,7 @@ static void ip_vs_sip_bind_test_drain(struct kunit *test)
 	char buf[SIP_TEST_KEYLEN];
 	unsigned int i, on_x = 0, on_y = 0;
 	struct ip_vs_dest *x, *y, *d;
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	u8 *bound;
 
 	bound = kunit_kzalloc(test, keys, GFP_KERNEL);
@@ -1463,7 +1463,7 @@ static void ip_vs_sip_bind_test_drain(struct kunit *test)
 
 	/* x drains: its calls stay, new ones avoid it */
 	atomic_set(&x->weight, 0);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	for (i = 0; i < keys; i++) {
 		d = sip_test_send(f, sip_test_key(buf, i), SIP_M(ACK), 0,
 				  false, HZ);
@@ -1496,7 +1496,7 @@ static void ip_vs_sip_bind_test_drain(struct kunit *test)
 	/* x back, y overloaded: nothing moves, new calls avoid y */
 	atomic_set(&x->weight, 1);
 	y->flags |= IP_VS_DEST_F_OVERLOAD;
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	for (i = 0; i < keys; i++) {
 		d = sip_test_send(f, sip_test_key(buf, i), SIP_M(ACK), 0, true,
 				  3 * HZ);
@@ -1531,7 +1531,7 @@ static void ip_vs_sip_bind_test_none(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
 
 	INIT_LIST_HEAD(&f->list);
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_update(f->s, &f->list), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
 	KUNIT_EXPECT_NULL(test, sip_test_req(f, "a@b", SIP_M(INVITE), 0));
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
 	KUNIT_EXPECT_EQ(test, sip_test_stats(f).created, 0ULL);
@@ -1552,11 +1552,11 @@ static void ip_vs_sip_bind_test_flush(struct kunit *test)
 	u8 state;
 
 	sip_test_svc(test, 3);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_flush(f->s), 0U);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_flush(f->s), 0U);
 	for (i = 0; i < 2000; i++)
 		sip_test_req(f, sip_test_key(buf, i), SIP_M(INVITE), 0);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 2000U);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_flush(f->s), 2000U);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_flush(f->s), 2000U);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
 	KUNIT_EXPECT_FALSE(test, sip_test_binding(f, sip_test_key(buf, 7),
 						  &state, &expires));
@@ -1576,7 +1576,7 @@ static void ip_vs_sip_bind_test_max_key(struct kunit *test)
 {
 	const size_t max = IP_VS_SIP_CALLID_MAX;
 	struct sip_test_fix *f = test->priv;
-	struct ip_vs_sip_stats st;
+	struct ip_vs_kaff_stats st;
 	unsigned long expires;
 	char *a, *b, *c;
 	unsigned int i;
@@ -1620,7 +1620,7 @@ static void ip_vs_sip_bind_test_max_key(struct kunit *test)
 static void ip_vs_sip_bind_test_gc_skip(struct kunit *test)
 {
 	struct sip_test_fix *f = test->priv;
-	const struct ip_vs_sip_conf *c;
+	const struct ip_vs_kaff_conf *c;
 	unsigned long bye, end;
 
 	sip_test_svc(test, 3);
@@ -1628,13 +1628,13 @@ static void ip_vs_sip_bind_test_gc_skip(struct kunit *test)
 	sip_test_req(f, "gc-skip", SIP_M(INVITE), 0);
 	sip_test_send(f, "gc-skip", SIP_M(INVITE), 200, false, HZ);
 	/* A walk: the dialog lives on, the next walk is due within 64 s. */
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, f->now +
-				     (c->transaction_timeout + 1) * HZ), 0U);
-	bye = (c->transaction_timeout + 2) * HZ;
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, f->now +
+				     (c->timeout[IP_VS_SIP_S_TRANSACTION] + 1) * HZ), 0U);
+	bye = (c->timeout[IP_VS_SIP_S_TRANSACTION] + 2) * HZ;
 	sip_test_req(f, "gc-skip", SIP_M(BYE), bye);
-	end = f->now + bye + (unsigned long)c->linger_timeout * HZ;
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, end), 0U);
-	KUNIT_EXPECT_EQ(test, ip_vs_sip_gc(f->s, end + 1), 1U);
+	end = f->now + bye + (unsigned long)c->timeout[IP_VS_SIP_S_LINGER] * HZ;
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, end), 0U);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, end + 1), 1U);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
 }
 

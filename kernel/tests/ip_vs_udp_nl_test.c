@@ -10,7 +10,7 @@
  *
  * ip_vs_udp_nl_sip: what the sip operations use to serve one Call-ID
  * (binding-get do, binding-flush by call-id): a hash lookup in the
- * service's binding table (ip_vs_sip_lookup(), ip_vs_sip_unbind_key()),
+ * service's binding table (ip_vs_kaff_lookup(), ip_vs_kaff_unbind_key()),
  * not a walk, over a service of fake real servers built as IPVS would.
  */
 #include <kunit/test.h>
@@ -314,7 +314,7 @@ static struct kunit_suite ip_vs_udp_nl_suite = {
 struct lk_t {
 	struct ip_vs_dest	*dests[LK_DESTS];
 	struct list_head	list;
-	struct ip_vs_sip_svc	*s;
+	struct ip_vs_kaff_svc	*s;
 	char			buf[32];
 };
 
@@ -341,7 +341,7 @@ static int lk_init(struct kunit *test)
 	}
 	t->s = ip_vs_sip_svc_create(NULL, &t->list);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t->s);
-	t->s->conf.transaction_timeout = 600;
+	t->s->conf.timeout[IP_VS_SIP_S_TRANSACTION] = 600;
 	t->s->conf.max_bindings = 100000;
 	return 0;
 }
@@ -354,7 +354,7 @@ static void lk_exit(struct kunit *test)
 	int i;
 
 	if (!IS_ERR_OR_NULL(t->s))
-		ip_vs_sip_svc_destroy(t->s);
+		ip_vs_kaff_svc_destroy(t->s);
 	rcu_barrier();
 	deadline = jiffies + 5 * HZ;
 	for (i = 0; i < LK_DESTS && t->dests[i]; i++) {
@@ -383,26 +383,26 @@ static struct ip_vs_dest *lk_bind(struct lk_t *t, const char *key)
 		.callid_len = strlen(key),
 		.method = IP_VS_SIP_M_OPTIONS,
 	};
-	const struct ip_vs_sip_table *tb;
+	const struct ip_vs_kaff_table *tb;
 	struct ip_vs_dest *d;
 
 	rcu_read_lock();
 	tb = rcu_dereference(t->s->table);
 	d = ip_vs_sip_bind(t->s, tb, &m,
-			   ip_vs_sip_hash_key(tb, m.callid, m.callid_len),
+			   ip_vs_kaff_hash_key(tb, m.callid, m.callid_len),
 			   false, jiffies);
 	rcu_read_unlock();
 	return d;
 }
 
-/* The server of @key's binding as ip_vs_sip_lookup() finds it, or NULL. */
+/* The server of @key's binding as ip_vs_kaff_lookup() finds it, or NULL. */
 static struct ip_vs_dest *lk_find(struct lk_t *t, const char *key)
 {
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	struct ip_vs_dest *d = NULL;
 
 	rcu_read_lock();
-	b = ip_vs_sip_lookup(t->s, (const u8 *)key, strlen(key));
+	b = ip_vs_kaff_lookup(t->s, (const u8 *)key, strlen(key));
 	if (b && b->len == strlen(key) && !memcmp(b->key, key, b->len))
 		d = READ_ONCE(b->dest);
 	rcu_read_unlock();
@@ -434,7 +434,7 @@ static void lookup_finds_its_own(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, lk_find(t, "k-1@tes"));
 	KUNIT_EXPECT_NULL(test, lk_find(t, "k-1@testx"));
 
-	KUNIT_ASSERT_EQ(test, ip_vs_sip_svc_reseed(t->s, 777), 0);
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_reseed(t->s, 777), 0);
 	for (i = 0; i < 100; i++) {
 		bound[LK_KEYS + i] = lk_bind(t, lk_key(t, "n", i));
 		KUNIT_ASSERT_NOT_NULL(test, bound[LK_KEYS + i]);
@@ -456,14 +456,14 @@ static void lookup_finds_its_own(struct kunit *test)
 static void lookup_is_by_hash(struct kunit *test)
 {
 	struct lk_t *t = test->priv;
-	struct ip_vs_sip_binding *b;
+	struct ip_vs_kaff_binding *b;
 	unsigned int i;
 	u64 h;
 
 	for (i = 0; i < 8; i++)
 		KUNIT_ASSERT_NOT_NULL(test, lk_bind(t, lk_key(t, "h", i)));
 	rcu_read_lock();
-	b = ip_vs_sip_lookup(t->s, (const u8 *)"h-5@test", 8);
+	b = ip_vs_kaff_lookup(t->s, (const u8 *)"h-5@test", 8);
 	rcu_read_unlock();
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	h = b->hash;
@@ -481,12 +481,12 @@ static void unbind_key_one(struct kunit *test)
 
 	for (i = 0; i < 100; i++)
 		KUNIT_ASSERT_NOT_NULL(test, lk_bind(t, lk_key(t, "u", i)));
-	KUNIT_EXPECT_TRUE(test, ip_vs_sip_unbind_key(t->s, (const u8 *)"u-7@test",
-						     8));
-	KUNIT_EXPECT_FALSE(test, ip_vs_sip_unbind_key(t->s,
-						      (const u8 *)"u-7@test", 8));
-	KUNIT_EXPECT_FALSE(test, ip_vs_sip_unbind_key(t->s,
-						      (const u8 *)"u-7@tes", 7));
+	KUNIT_EXPECT_TRUE(test,
+			  ip_vs_kaff_unbind_key(t->s, (const u8 *)"u-7@test", 8));
+	KUNIT_EXPECT_FALSE(test,
+			   ip_vs_kaff_unbind_key(t->s, (const u8 *)"u-7@test", 8));
+	KUNIT_EXPECT_FALSE(test,
+			   ip_vs_kaff_unbind_key(t->s, (const u8 *)"u-7@tes", 7));
 	KUNIT_EXPECT_NULL(test, lk_find(t, "u-7@test"));
 	KUNIT_EXPECT_NOT_NULL(test, lk_find(t, "u-8@test"));
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->s->nbindings), 99);

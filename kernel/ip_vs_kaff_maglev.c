@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * IPVS "sip" scheduler: weighted Maglev consistent hashing.
+ * Keyed affinity for IPVS schedulers: weighted Maglev consistent hashing.
  *
- * The placement of a new Call-ID must be the same on every director that
- * has the same real servers, weights and seed, with no state exchanged,
- * whatever order the servers were added in. So, unlike ip_vs_mh, the
+ * The placement of a new key (a SIP Call-ID, a RADIUS conversation) must
+ * be the same on every director that has the same real servers, weights
+ * and seed, with no state exchanged, whatever order the servers were added
+ * in. So, unlike ip_vs_mh, the
  * servers are sorted by (family, address, port) before the table is
  * populated, each server's permutation depends only on its own address and
  * the seed, and the table is rebuilt off-line and replaced as a whole
@@ -33,7 +34,7 @@
  *
  * References: a table holds one on each of its servers while it is the
  * service's current table. They are dropped synchronously when the table
- * is replaced or the service is done (ip_vs_sip_table_release()), as
+ * is replaced or the service is done (ip_vs_kaff_table_release()), as
  * ip_vs_mh does, never from an RCU callback: at netns exit IPVS frees its
  * trash right after the services, and a reference dropped later would
  * underflow. Packet-path readers of a replaced table stay safe without
@@ -48,32 +49,32 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/bitmap.h>
-#include <kunit/visibility.h>
+#include <linux/module.h>
 
-#include "ip_vs_sip.h"
+#include "ip_vs_kaff.h"
 
 /* Largest number of turns per round a server gets (weights are reduced). */
-#define IP_VS_SIP_MAX_TURNS	64
+#define IP_VS_KAFF_MAX_TURNS	64
 
-struct ip_vs_sip_perm {
+struct ip_vs_kaff_perm {
 	u32	next;	/* next candidate slot */
 	u32	skip;
 	u32	turns;
 };
 
-bool ip_vs_sip_dest_usable(const struct ip_vs_dest *dest)
+bool ip_vs_kaff_dest_usable(const struct ip_vs_dest *dest)
 {
 	return atomic_read(&dest->weight) > 0 &&
 	       !(READ_ONCE(dest->flags) & IP_VS_DEST_F_OVERLOAD);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_dest_usable);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_dest_usable);
 
-static size_t ip_vs_sip_addr_len(int af)
+static size_t ip_vs_kaff_addr_len(int af)
 {
 	return af == AF_INET6 ? sizeof(struct in6_addr) : sizeof(__be32);
 }
 
-static int ip_vs_sip_dest_cmp(const void *a, const void *b)
+static int ip_vs_kaff_dest_cmp(const void *a, const void *b)
 {
 	const struct ip_vs_dest *x = *(const struct ip_vs_dest **)a;
 	const struct ip_vs_dest *y = *(const struct ip_vs_dest **)b;
@@ -81,7 +82,7 @@ static int ip_vs_sip_dest_cmp(const void *a, const void *b)
 
 	if (x->af != y->af)
 		return x->af < y->af ? -1 : 1;
-	r = memcmp(&x->addr, &y->addr, ip_vs_sip_addr_len(x->af));
+	r = memcmp(&x->addr, &y->addr, ip_vs_kaff_addr_len(x->af));
 	if (r)
 		return r;
 	if (x->port != y->port)
@@ -89,8 +90,8 @@ static int ip_vs_sip_dest_cmp(const void *a, const void *b)
 	return 0;
 }
 
-u64 ip_vs_sip_hash_addr(const struct ip_vs_sip_table *t, int af,
-			const union nf_inet_addr *addr, __be16 port)
+u64 ip_vs_kaff_hash_addr(const struct ip_vs_kaff_table *t, int af,
+			 const union nf_inet_addr *addr, __be16 port)
 {
 	struct {
 		union nf_inet_addr	addr;
@@ -99,29 +100,29 @@ u64 ip_vs_sip_hash_addr(const struct ip_vs_sip_table *t, int af,
 	} __packed k;
 
 	memset(&k, 0, sizeof(k));
-	memcpy(&k.addr, addr, ip_vs_sip_addr_len(af));
+	memcpy(&k.addr, addr, ip_vs_kaff_addr_len(af));
 	k.port = port;
 	k.af = af;
 	return siphash(&k, sizeof(k), &t->key);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_hash_addr);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_hash_addr);
 
-u64 ip_vs_sip_hash_key(const struct ip_vs_sip_table *t, const u8 *key,
-		       size_t len)
+u64 ip_vs_kaff_hash_key(const struct ip_vs_kaff_table *t, const u8 *key,
+			size_t len)
 {
 	return siphash(key, len, &t->key);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_hash_key);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_hash_key);
 
 /**
- * ip_vs_sip_table_release - drop the table's references on its servers
+ * ip_vs_kaff_table_release - drop the table's references on its servers
  * @t: a table no longer current (or never published), or NULL
  *
  * Process context, with the table's writers serialized (the table mutex
- * of ip_vs_sip_sched.c, or a table nobody else has seen). Readers that
+ * of ip_vs_kaff_svc.c, or a table nobody else has seen). Readers that
  * still see @t under RCU may go on reading t->dests.
  */
-void ip_vs_sip_table_release(struct ip_vs_sip_table *t)
+void ip_vs_kaff_table_release(struct ip_vs_kaff_table *t)
 {
 	unsigned int i;
 
@@ -131,19 +132,19 @@ void ip_vs_sip_table_release(struct ip_vs_sip_table *t)
 	for (i = 0; i < t->ndests; i++)
 		ip_vs_dest_put(t->dests[i]);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_release);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_release);
 
 /* Fill t->slot from the sorted t->dests. */
-static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
+static int ip_vs_kaff_populate(struct ip_vs_kaff_table *t)
 {
-	const u32 m = IP_VS_SIP_MAGLEV_SIZE;
-	struct ip_vs_sip_perm *perm;
+	const u32 m = IP_VS_KAFF_MAGLEV_SIZE;
+	struct ip_vs_kaff_perm *perm;
 	unsigned long *taken;
 	unsigned int i, filled = 0, placed = 0;
 	int g = 0, maxw = 0, shift;
 
 	for (i = 0; i < m; i++)
-		t->slot[i] = IP_VS_SIP_NO_DEST;
+		t->slot[i] = IP_VS_KAFF_NO_DEST;
 	t->nlive = 0;
 	if (!t->ndests)
 		return 0;
@@ -170,7 +171,7 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 		kfree(perm);
 		return 0;	/* no server with a weight: empty table */
 	}
-	shift = fls(maxw / g) - ilog2(IP_VS_SIP_MAX_TURNS);
+	shift = fls(maxw / g) - ilog2(IP_VS_KAFF_MAX_TURNS);
 	shift = max(shift, 0);
 
 	taken = bitmap_zalloc(m, GFP_KERNEL);
@@ -182,7 +183,7 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
 	for (i = 0; i < t->ndests; i++) {
 		struct ip_vs_dest *d = t->dests[i];
 		int w = perm[i].turns;
-		u64 h = ip_vs_sip_hash_addr(t, d->af, &d->addr, d->port);
+		u64 h = ip_vs_kaff_hash_addr(t, d->af, &d->addr, d->port);
 
 		perm[i].next = (u32)h % m;
 		perm[i].skip = (u32)(h >> 32) % (m - 1) + 1;
@@ -227,7 +228,7 @@ static int ip_vs_sip_populate(struct ip_vs_sip_table *t)
  * order cannot be searched. At most half full, so a lookup probes about
  * 1.5 entries.
  */
-static int ip_vs_sip_index_ptrs(struct ip_vs_sip_table *t)
+static int ip_vs_kaff_index_ptrs(struct ip_vs_kaff_table *t)
 {
 	unsigned int i, h, mask;
 
@@ -247,15 +248,15 @@ static int ip_vs_sip_index_ptrs(struct ip_vs_sip_table *t)
 }
 
 /**
- * ip_vs_sip_table_index - where a server is in a table
+ * ip_vs_kaff_table_index - where a server is in a table
  * @t: the table
  * @d: the server, compared by pointer only (it may have been freed)
  *
  * Context: any; constant expected time.
  * Return: its index in @t->dests, or -1 when @t does not have it.
  */
-int ip_vs_sip_table_index(const struct ip_vs_sip_table *t,
-			  const struct ip_vs_dest *d)
+int ip_vs_kaff_table_index(const struct ip_vs_kaff_table *t,
+			   const struct ip_vs_dest *d)
 {
 	unsigned int h, mask, n;
 	u16 e;
@@ -273,22 +274,22 @@ int ip_vs_sip_table_index(const struct ip_vs_sip_table *t,
 	}
 	return -1;
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_index);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_index);
 
 /*
  * A table keyed by @seed for @n servers: @next gives them one by one (each
  * is referenced here), then they are sorted, indexed and the slots
  * populated.
  */
-static struct ip_vs_sip_table *
-ip_vs_sip_table_make(unsigned int n, u64 seed,
-		     struct ip_vs_dest *(*next)(void *pos), void *pos)
+static struct ip_vs_kaff_table *
+ip_vs_kaff_table_make(unsigned int n, u64 seed,
+		      struct ip_vs_dest *(*next)(void *pos), void *pos)
 {
-	struct ip_vs_sip_table *t;
+	struct ip_vs_kaff_table *t;
 	struct ip_vs_dest *d;
 	int ret;
 
-	if (n > IP_VS_SIP_MAX_DESTS)
+	if (n > IP_VS_KAFF_MAX_DESTS)
 		return ERR_PTR(-E2BIG);
 	t = kvzalloc(sizeof(*t), GFP_KERNEL);
 	if (!t)
@@ -313,26 +314,26 @@ ip_vs_sip_table_make(unsigned int n, u64 seed,
 		ip_vs_dest_hold(d);
 		t->dests[t->ndests++] = d;
 	}
-	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_sip_dest_cmp, NULL);
+	sort(t->dests, t->ndests, sizeof(*t->dests), ip_vs_kaff_dest_cmp, NULL);
 
-	ret = ip_vs_sip_index_ptrs(t);
+	ret = ip_vs_kaff_index_ptrs(t);
 	if (!ret)
-		ret = ip_vs_sip_populate(t);
+		ret = ip_vs_kaff_populate(t);
 	if (ret < 0) {
-		ip_vs_sip_table_free(t);
+		ip_vs_kaff_table_free(t);
 		return ERR_PTR(ret);
 	}
 	return t;
 }
 
-struct ip_vs_sip_list_pos {
+struct ip_vs_kaff_list_pos {
 	struct list_head	*head;
 	struct list_head	*cur;
 };
 
-static struct ip_vs_dest *ip_vs_sip_list_next(void *pos)
+static struct ip_vs_dest *ip_vs_kaff_list_next(void *pos)
 {
-	struct ip_vs_sip_list_pos *p = pos;
+	struct ip_vs_kaff_list_pos *p = pos;
 
 	p->cur = p->cur->next;
 	if (p->cur == p->head)
@@ -341,9 +342,9 @@ static struct ip_vs_dest *ip_vs_sip_list_next(void *pos)
 }
 
 /**
- * ip_vs_sip_table_build - a new placement table for a list of servers
+ * ip_vs_kaff_table_build - a new placement table for a list of servers
  * @dests: the service's destination list (struct ip_vs_dest.n_list)
- * @c: settings; c->seed keys every hash
+ * @seed: keys every hash
  *
  * Process context, under the IPVS service mutex of the service's namespace
  * (__ip_vs_mutex before 7.1), or in tests with the list otherwise stable.
@@ -351,27 +352,27 @@ static struct ip_vs_dest *ip_vs_sip_list_next(void *pos)
  *
  * Return: the table, or an ERR_PTR.
  */
-struct ip_vs_sip_table *ip_vs_sip_table_build(struct list_head *dests,
-					      const struct ip_vs_sip_conf *c)
+struct ip_vs_kaff_table *ip_vs_kaff_table_build(struct list_head *dests,
+						u64 seed)
 {
-	struct ip_vs_sip_list_pos pos = { .head = dests, .cur = dests };
+	struct ip_vs_kaff_list_pos pos = { .head = dests, .cur = dests };
 	struct ip_vs_dest *d;
 	unsigned int n = 0;
 
 	list_for_each_entry(d, dests, n_list)
 		n++;
-	return ip_vs_sip_table_make(n, c->seed, ip_vs_sip_list_next, &pos);
+	return ip_vs_kaff_table_make(n, seed, ip_vs_kaff_list_next, &pos);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_build);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_build);
 
-struct ip_vs_sip_array_pos {
-	const struct ip_vs_sip_table	*old;
+struct ip_vs_kaff_array_pos {
+	const struct ip_vs_kaff_table	*old;
 	unsigned int			i;
 };
 
-static struct ip_vs_dest *ip_vs_sip_array_next(void *pos)
+static struct ip_vs_dest *ip_vs_kaff_array_next(void *pos)
 {
-	struct ip_vs_sip_array_pos *p = pos;
+	struct ip_vs_kaff_array_pos *p = pos;
 
 	if (p->i >= p->old->ndests)
 		return NULL;
@@ -379,48 +380,48 @@ static struct ip_vs_dest *ip_vs_sip_array_next(void *pos)
 }
 
 /**
- * ip_vs_sip_table_reseed - the table of the same servers with a new seed
+ * ip_vs_kaff_table_reseed - the table of the same servers with a new seed
  * @old: the current table, whose references keep its servers alive
  * @seed: the new seed
  *
  * Process context, with @old stable (the caller holds the table mutex of
- * ip_vs_sip_sched.c). The servers are @old's, which are the destination
+ * ip_vs_kaff_svc.c). The servers are @old's, which are the destination
  * list as of the last destination callback; weights are read now. Takes
  * a reference on every server in the table.
  *
  * Return: the table, or an ERR_PTR.
  */
-struct ip_vs_sip_table *
-ip_vs_sip_table_reseed(const struct ip_vs_sip_table *old, u64 seed)
+struct ip_vs_kaff_table *
+ip_vs_kaff_table_reseed(const struct ip_vs_kaff_table *old, u64 seed)
 {
-	struct ip_vs_sip_array_pos pos = { .old = old };
+	struct ip_vs_kaff_array_pos pos = { .old = old };
 
-	return ip_vs_sip_table_make(old->ndests, seed, ip_vs_sip_array_next,
-				    &pos);
+	return ip_vs_kaff_table_make(old->ndests, seed, ip_vs_kaff_array_next,
+				     &pos);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_reseed);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_reseed);
 
 /* Free a table that no reader can see any more (its references too). */
-void ip_vs_sip_table_free(struct ip_vs_sip_table *t)
+void ip_vs_kaff_table_free(struct ip_vs_kaff_table *t)
 {
 	if (!t)
 		return;
-	ip_vs_sip_table_release(t);
+	ip_vs_kaff_table_release(t);
 	kfree(t->dests);
 	kfree(t->live);
 	kfree(t->byptr);
 	kvfree(t);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_free);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_free);
 
 /**
- * ip_vs_sip_table_pick_idx - the usable server for a hash, and its index
+ * ip_vs_kaff_table_pick_idx - the usable server for a hash, and its index
  * @t: current table (RCU)
- * @hash: ip_vs_sip_hash_key() or ip_vs_sip_hash_addr() of the datagram
+ * @hash: ip_vs_kaff_hash_key() or ip_vs_kaff_hash_addr() of the datagram
  * @idx: set to the server's index in t->dests when one is returned
  *
  * The slot's server if it is usable (weight > 0, not overloaded); else the
- * first usable server among IP_VS_SIP_PROBES rehashes of @hash, so that an
+ * first usable server among IP_VS_KAFF_PROBES rehashes of @hash, so that an
  * unusable server's share spreads evenly; else the first usable one of the
  * servers the table was built with a weight for, after a hash-chosen
  * start in sorted order. Every step depends only on the table, so all
@@ -428,8 +429,8 @@ EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_free);
  *
  * Return: a server, or NULL if none is usable.
  */
-struct ip_vs_dest *ip_vs_sip_table_pick_idx(const struct ip_vs_sip_table *t,
-					    u64 hash, u16 *idx)
+struct ip_vs_dest *ip_vs_kaff_table_pick_idx(const struct ip_vs_kaff_table *t,
+					     u64 hash, u16 *idx)
 {
 	struct ip_vs_dest *d;
 	unsigned int i;
@@ -438,24 +439,24 @@ struct ip_vs_dest *ip_vs_sip_table_pick_idx(const struct ip_vs_sip_table *t,
 
 	if (!t->nlive)
 		return NULL;
-	div_u64_rem(hash, IP_VS_SIP_MAGLEV_SIZE, &rem);
+	div_u64_rem(hash, IP_VS_KAFF_MAGLEV_SIZE, &rem);
 	j = t->slot[rem];
 	d = t->dests[j];
-	if (ip_vs_sip_dest_usable(d))
+	if (ip_vs_kaff_dest_usable(d))
 		goto found;
-	for (i = 1; i <= IP_VS_SIP_PROBES; i++) {
+	for (i = 1; i <= IP_VS_KAFF_PROBES; i++) {
 		div_u64_rem(siphash_2u64(hash, i, &t->key),
-			    IP_VS_SIP_MAGLEV_SIZE, &rem);
+			    IP_VS_KAFF_MAGLEV_SIZE, &rem);
 		j = t->slot[rem];
 		d = t->dests[j];
-		if (ip_vs_sip_dest_usable(d))
+		if (ip_vs_kaff_dest_usable(d))
 			goto found;
 	}
 	div_u64_rem(hash, t->nlive, &rem);
 	for (i = 0; i < t->nlive; i++) {
 		j = t->live[rem];
 		d = t->dests[j];
-		if (ip_vs_sip_dest_usable(d))
+		if (ip_vs_kaff_dest_usable(d))
 			goto found;
 		if (++rem == t->nlive)
 			rem = 0;
@@ -465,20 +466,20 @@ found:
 	*idx = j;
 	return d;
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_pick_idx);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_pick_idx);
 
-/* ip_vs_sip_table_pick_idx() without the index. */
-struct ip_vs_dest *ip_vs_sip_table_pick(const struct ip_vs_sip_table *t,
-					u64 hash)
+/* ip_vs_kaff_table_pick_idx() without the index. */
+struct ip_vs_dest *ip_vs_kaff_table_pick(const struct ip_vs_kaff_table *t,
+					 u64 hash)
 {
 	u16 idx;
 
-	return ip_vs_sip_table_pick_idx(t, hash, &idx);
+	return ip_vs_kaff_table_pick_idx(t, hash, &idx);
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_pick);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_pick);
 
 /**
- * ip_vs_sip_table_find - index of a server in a table, by address
+ * ip_vs_kaff_table_find - index of a server in a table, by address
  * @t: a table (RCU, or stable under the table mutex)
  * @d: a server that is alive (the caller's reference or RCU read side)
  *
@@ -487,14 +488,14 @@ EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_pick);
  *
  * Return: the index, or -1 when @d is not in @t.
  */
-int ip_vs_sip_table_find(const struct ip_vs_sip_table *t,
-			 const struct ip_vs_dest *d)
+int ip_vs_kaff_table_find(const struct ip_vs_kaff_table *t,
+			  const struct ip_vs_dest *d)
 {
 	unsigned int lo = 0, hi = t->ndests;
 
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
-		int r = ip_vs_sip_dest_cmp(&t->dests[mid], &d);
+		int r = ip_vs_kaff_dest_cmp(&t->dests[mid], &d);
 
 		if (!r)
 			return t->dests[mid] == d ? (int)mid : -1;
@@ -505,4 +506,4 @@ int ip_vs_sip_table_find(const struct ip_vs_sip_table *t,
 	}
 	return -1;
 }
-EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_table_find);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_table_find);

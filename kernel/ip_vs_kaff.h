@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Keyed affinity for IPVS schedulers (ip_vs_kaff.ko): the core that the
+ * "sip" and "radius" schedulers share.
+ *
+ * A scheduler that keeps the datagrams of one conversation on one real
+ * server gives each datagram a key (a SIP Call-ID, a RADIUS State or
+ * Calling-Station-Id) and asks the core where it goes:
+ *  - a key seen before goes where its binding says, while that server is
+ *    usable (ip_vs_kaff_bind.c);
+ *  - a new key is placed by weighted Maglev consistent hashing of the key,
+ *    seeded and independent of the order the servers came in, so that
+ *    directors with the same servers, weights and seed agree with no state
+ *    exchanged (ip_vs_kaff_maglev.c), and bound there;
+ *  - at the binding cap, a new key is placed by the hash and not bound.
+ * The core owns the placement table, the binding table, their memory and
+ * their lifetimes (ip_vs_kaff_svc.c). The scheduler owns its parser and
+ * the meaning of a binding's state: the state a datagram moves a binding
+ * to, and how long it then lives, are the scheduler's (it passes them in,
+ * and touches the bindings the core hands back), so the packet path makes
+ * no indirect call.
+ *
+ * Not a stable interface: for the modules of this tree and their KUnit
+ * suites.
+ */
+#ifndef IP_VS_KAFF_H
+#define IP_VS_KAFF_H
+
+#include <linux/types.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable.h>
+#include <linux/siphash.h>
+#include <linux/workqueue.h>
+#include <net/ip_vs.h>
+
+/*
+ * Maglev lookup table size: a prime well above 100 times the number of
+ * real servers a service has, so that each server's share is within
+ * about 1% of its weight (Eisenbud et al., NSDI 2016, section 3.4).
+ */
+#define IP_VS_KAFF_MAGLEV_SIZE	16381
+#define IP_VS_KAFF_MAX_DESTS	4096
+#define IP_VS_KAFF_NO_DEST	0xffff
+/* Rehash attempts before a deterministic scan when a slot's server is out */
+#define IP_VS_KAFF_PROBES	16
+/* Longest key a binding holds */
+#define IP_VS_KAFF_KEY_MAX	255
+/* Binding states a scheduler may define, each with its own timeout */
+#define IP_VS_KAFF_NSTATES	4
+
+/* Per-service settings; the scheduler's module parameters give them. */
+struct ip_vs_kaff_conf {
+	/* seconds a binding lives in each state (the scheduler's states) */
+	unsigned int	timeout[IP_VS_KAFF_NSTATES];
+	unsigned int	max_bindings;
+	u64		seed;
+	bool		move_quiesced;	/* set over netlink: drain policy */
+};
+
+/* One generation of the consistent-hash table, replaced as a whole. */
+struct ip_vs_kaff_table {
+	struct rcu_head		rcu;
+	siphash_key_t		key;		/* from the seed */
+	unsigned int		ndests;
+	struct ip_vs_dest	**dests;	/* sorted by (af, addr, port),
+						 * each one referenced while
+						 * @held
+						 */
+	u16			*live;		/* indexes in @dests of the
+						 * servers built with a weight
+						 */
+	unsigned int		nlive;
+	u16			*byptr;		/* open addressing: index + 1
+						 * in @dests by hash_ptr() of
+						 * the pointer, 0 empty
+						 */
+	unsigned int		byptr_bits;	/* log2 of its size, at least
+						 * twice @ndests
+						 */
+	bool			held;		/* references not yet dropped
+						 * (ip_vs_kaff_table_release())
+						 */
+	u16			slot[IP_VS_KAFF_MAGLEV_SIZE];
+};
+
+struct ip_vs_kaff_binding {
+	struct rhash_head	node;
+	/*
+	 * SipHash of the key under ip_vs_kaff_svc.bkey: the placement hash
+	 * when the table's seed has not changed since the service started,
+	 * so that a datagram's key is hashed once. Lookups compare it first.
+	 */
+	u64			hash;
+	/*
+	 * The server this key is bound to. Used as an identity only and
+	 * never dereferenced: it is looked up in the current table, which
+	 * holds the references.
+	 */
+	struct ip_vs_dest	*dest;
+	unsigned long		expires;	/* jiffies */
+	unsigned long		created;	/* jiffies */
+	unsigned long		last_use;	/* jiffies */
+	struct rcu_head		rcu;
+	u16			hint;		/* index in table->dests */
+	u8			state;		/* the scheduler's */
+	u8			len;
+	u8			key[];
+};
+
+/* Counters of the core, and slots for the scheduler's own */
+#define IP_VS_KAFF_NCLS		12
+
+struct ip_vs_kaff_stats {
+	u64	messages;	/* datagrams scheduled */
+	u64	hits;		/* bound key found */
+	u64	created;	/* bindings created */
+	u64	expired;	/* bindings removed by timeout */
+	u64	moved;		/* bindings moved off an unusable server */
+	u64	refused;	/* not bound: table at its cap */
+	u64	nodest;		/* no server available */
+	u64	cls[IP_VS_KAFF_NCLS];	/* the scheduler's, by its index */
+};
+
+struct ip_vs_kaff_svc {
+	struct ip_vs_service		*svc;	/* NULL in KUnit tests */
+	struct net			*net;
+	struct list_head		list;	/* the scheduler's services */
+	struct ip_vs_kaff_conf		conf;	/* seed: under the table mutex */
+	struct ip_vs_kaff_table __rcu	*table;
+	struct rhashtable		bindings;
+	atomic_t			nbindings;
+	/* Key of the binding hashes (ip_vs_kaff_binding.hash) */
+	siphash_key_t			bkey;
+	/*
+	 * No binding expires before gc_next (jiffies) once gc_valid is set:
+	 * ip_vs_kaff_gc() skips its walk until then (ip_vs_kaff_bind.c).
+	 */
+	unsigned long			gc_next;
+	bool				gc_valid;
+	struct ip_vs_kaff_stats __percpu *stats;
+	struct delayed_work		gc_work;
+	struct rcu_work			free_work;
+	bool				dying;
+};
+
+/* What a scheduler asks of the binding table for one datagram */
+struct ip_vs_kaff_req {
+	const u8	*key;
+	u32		len;		/* 1..IP_VS_KAFF_KEY_MAX */
+	u64		hash;		/* ip_vs_kaff_hash_key() of the key */
+	/* A new binding's state, and how long it lives in it (jiffies) */
+	u8		state;
+	unsigned long	timeout;
+};
+
+/* ip_vs_kaff_bind_rs() verdicts */
+enum ip_vs_kaff_rs {
+	IP_VS_KAFF_RS_BOUND,	/* bound to the sending server */
+	IP_VS_KAFF_RS_NEW,	/* bound to it now */
+	IP_VS_KAFF_RS_OTHER,	/* bound to another server of the service */
+	IP_VS_KAFF_RS_REFUSED,	/* unbound, and none can be made */
+};
+
+/* ip_vs_kaff_svc.c */
+struct ip_vs_kaff_svc *ip_vs_kaff_svc_create(struct ip_vs_service *svc,
+					     struct list_head *dests,
+					     const struct ip_vs_kaff_conf *c);
+void ip_vs_kaff_svc_start(struct ip_vs_kaff_svc *s);
+void ip_vs_kaff_svc_destroy(struct ip_vs_kaff_svc *s);
+int ip_vs_kaff_svc_update(struct ip_vs_kaff_svc *s, struct list_head *dests);
+int ip_vs_kaff_svc_reseed(struct ip_vs_kaff_svc *s, u64 seed);
+void ip_vs_kaff_svc_name(const struct ip_vs_service *svc, char *buf,
+			 size_t size);
+
+/* ip_vs_kaff_maglev.c */
+struct ip_vs_kaff_table *ip_vs_kaff_table_build(struct list_head *dests,
+						u64 seed);
+struct ip_vs_kaff_table *
+ip_vs_kaff_table_reseed(const struct ip_vs_kaff_table *old, u64 seed);
+void ip_vs_kaff_table_release(struct ip_vs_kaff_table *t);
+void ip_vs_kaff_table_free(struct ip_vs_kaff_table *t);
+int ip_vs_kaff_table_index(const struct ip_vs_kaff_table *t,
+			   const struct ip_vs_dest *d);
+u64 ip_vs_kaff_hash_key(const struct ip_vs_kaff_table *t, const u8 *key,
+			size_t len);
+u64 ip_vs_kaff_hash_addr(const struct ip_vs_kaff_table *t, int af,
+			 const union nf_inet_addr *addr, __be16 port);
+struct ip_vs_dest *ip_vs_kaff_table_pick(const struct ip_vs_kaff_table *t,
+					 u64 hash);
+struct ip_vs_dest *ip_vs_kaff_table_pick_idx(const struct ip_vs_kaff_table *t,
+					     u64 hash, u16 *idx);
+int ip_vs_kaff_table_find(const struct ip_vs_kaff_table *t,
+			  const struct ip_vs_dest *d);
+bool ip_vs_kaff_dest_usable(const struct ip_vs_dest *dest);
+
+/* ip_vs_kaff_bind.c */
+int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s);
+void ip_vs_kaff_bindings_destroy(struct ip_vs_kaff_svc *s);
+struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
+				   const struct ip_vs_kaff_table *t,
+				   const struct ip_vs_kaff_req *r,
+				   bool move_quiesced, unsigned long now,
+				   struct ip_vs_kaff_binding **hit, bool *made);
+int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
+		       const struct ip_vs_kaff_table *t,
+		       const struct ip_vs_kaff_req *r, struct ip_vs_dest *dest,
+		       unsigned long now, struct ip_vs_kaff_binding **hit);
+void ip_vs_kaff_gc_lower(struct ip_vs_kaff_svc *s, unsigned long exp);
+unsigned int ip_vs_kaff_gc(struct ip_vs_kaff_svc *s, unsigned long now);
+unsigned int ip_vs_kaff_flush(struct ip_vs_kaff_svc *s);
+unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
+			     bool (*expired)(struct ip_vs_kaff_binding *,
+					     unsigned long),
+			     unsigned long arg);
+void ip_vs_kaff_stats_sum(const struct ip_vs_kaff_svc *s,
+			  struct ip_vs_kaff_stats *sum);
+/* ... single-binding access by key, for the netlink operations */
+struct ip_vs_kaff_binding *ip_vs_kaff_lookup(struct ip_vs_kaff_svc *s,
+					     const u8 *key, u32 len);
+bool ip_vs_kaff_unbind_key(struct ip_vs_kaff_svc *s, const u8 *key, u32 len);
+
+/*
+ * A binding's new expiry. Bindings never expire before s->gc_next, which
+ * this lowers when needed (ip_vs_kaff_gc()).
+ */
+static inline void ip_vs_kaff_set_expires(struct ip_vs_kaff_svc *s,
+					  struct ip_vs_kaff_binding *b,
+					  unsigned long exp)
+{
+	WRITE_ONCE(b->expires, exp);
+	ip_vs_kaff_gc_lower(s, exp);
+}
+
+#endif /* IP_VS_KAFF_H */

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Keyed affinity for IPVS schedulers: sticky key bindings.
+ *
+ * A per-service table binds each key to the real server its first
+ * datagram went to, so that every later datagram with the key (requests,
+ * responses and retransmissions, from any source address or port) reaches
+ * the same server while that server is usable, even after the server set
+ * changed and the consistent hash would now choose another one.
+ *
+ * A binding lives in one of its scheduler's states (a SIP dialog, a RADIUS
+ * conversation); the scheduler says which state a new binding starts in
+ * and for how long (struct ip_vs_kaff_req), and moves the bindings it is
+ * handed back (ip_vs_kaff_bind()'s @hit) on from there with
+ * ip_vs_kaff_set_expires(). The core expires them.
+ *
+ * Memory is bounded: at max_bindings new keys are still placed by the
+ * consistent hash, just not pinned, and counted as refused; existing
+ * bindings are never evicted to make room, so a flood of random keys
+ * cannot push established conversations off their servers.
+ *
+ * Lookups are lock-free (rhashtable, RCU). Bindings are removed by a
+ * periodic walk (ip_vs_kaff_gc) and freed after a grace period; the walk
+ * is skipped while no binding can have expired yet (ip_vs_kaff_gc_lower()).
+ *
+ * A datagram's key is hashed once: the SipHash that places a new key
+ * (ip_vs_kaff_hash_key()) is stored in the binding and is what the binding
+ * table hashes and compares first. The table's buckets come from that
+ * 64-bit value mixed with the rhashtable's own random seed, so a known
+ * placement seed does not let anyone aim keys at one bucket. When the
+ * service's seed changes, the placement hash no longer matches the stored
+ * ones and the key is hashed a second time with the service's first key
+ * (ip_vs_kaff_svc.bkey), so existing bindings are still found.
+ */
+#include <linux/jhash.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "ip_vs_kaff.h"
+#include "ip_vs_udp_walk.h"
+
+struct ip_vs_kaff_lookup_key {
+	const u8	*key;
+	u32		len;
+	u64		hash;	/* SipHash under ip_vs_kaff_svc.bkey */
+};
+
+static u32 ip_vs_kaff_mix(u64 hash, u32 seed)
+{
+	return jhash_2words((u32)hash, (u32)(hash >> 32), seed);
+}
+
+static u32 ip_vs_kaff_key_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ip_vs_kaff_lookup_key *k = data;
+
+	return ip_vs_kaff_mix(k->hash, seed);
+}
+
+static u32 ip_vs_kaff_obj_hashfn(const void *data, u32 len, u32 seed)
+{
+	const struct ip_vs_kaff_binding *b = data;
+
+	return ip_vs_kaff_mix(b->hash, seed);
+}
+
+static int ip_vs_kaff_obj_cmpfn(struct rhashtable_compare_arg *arg,
+				const void *obj)
+{
+	const struct ip_vs_kaff_lookup_key *k = arg->key;
+	const struct ip_vs_kaff_binding *b = obj;
+
+	return b->hash != k->hash || b->len != k->len ||
+	       memcmp(b->key, k->key, k->len);
+}
+
+/*
+ * The binding hash of @r's key: its placement hash itself while the
+ * placement table still uses the key the bindings were hashed with (the
+ * seed never changed), else a second SipHash under that first key.
+ */
+static u64 ip_vs_kaff_bind_hash(const struct ip_vs_kaff_svc *s,
+				const struct ip_vs_kaff_table *t,
+				const struct ip_vs_kaff_req *r)
+{
+	if (likely(t->key.key[0] == s->bkey.key[0] &&
+		   t->key.key[1] == s->bkey.key[1]))
+		return r->hash;
+	return siphash(r->key, r->len, &s->bkey);
+}
+
+/*
+ * Bindings never expire before s->gc_next: lower it to @exp when a
+ * binding's expiry is set earlier. Racing writers are resolved with
+ * cmpxchg; a binding whose expiry a racing walk misses is collected by a
+ * later walk (ip_vs_kaff_gc() walks at least every IP_VS_KAFF_GC_MAX_SKIP).
+ */
+void ip_vs_kaff_gc_lower(struct ip_vs_kaff_svc *s, unsigned long exp)
+{
+	unsigned long old = READ_ONCE(s->gc_next);
+
+	while (time_before(exp, old)) {
+		unsigned long cur = cmpxchg(&s->gc_next, old, exp);
+
+		if (cur == old)
+			break;
+		old = cur;
+	}
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_gc_lower);
+
+static const struct rhashtable_params ip_vs_kaff_rht_params = {
+	.head_offset		= offsetof(struct ip_vs_kaff_binding, node),
+	.hashfn			= ip_vs_kaff_key_hashfn,
+	.obj_hashfn		= ip_vs_kaff_obj_hashfn,
+	.obj_cmpfn		= ip_vs_kaff_obj_cmpfn,
+	.automatic_shrinking	= true,
+};
+
+int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s)
+{
+	atomic_set(&s->nbindings, 0);
+	/*
+	 * The placement key the table will be built with
+	 * (ip_vs_kaff_table_build()): while they are equal, a datagram's
+	 * placement hash is also its binding hash. Were they to differ, every
+	 * binding lookup would hash twice, still correctly.
+	 */
+	s->bkey.key[0] = s->conf.seed;
+	s->bkey.key[1] = s->conf.seed ^ 0x736970206d61676cULL;
+	s->gc_valid = false;
+	return rhashtable_init(&s->bindings, &ip_vs_kaff_rht_params);
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_bindings_init);
+
+static void ip_vs_kaff_binding_free(void *ptr, void *arg)
+{
+	kfree(ptr);
+}
+
+/* Process context, no reader left (after a grace period). */
+void ip_vs_kaff_bindings_destroy(struct ip_vs_kaff_svc *s)
+{
+	rhashtable_free_and_destroy(&s->bindings, ip_vs_kaff_binding_free,
+				    NULL);
+	atomic_set(&s->nbindings, 0);
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_bindings_destroy);
+
+/*
+ * The table entry of a binding's server, or NULL when the server is no
+ * longer in the service. The binding's index hint is right until the
+ * table is rebuilt with servers before it added or removed; then the
+ * first datagram of each key finds the server again in the table's index
+ * by pointer (b->dest may be gone and is never read) and refreshes the
+ * hint.
+ */
+static struct ip_vs_dest *ip_vs_kaff_resolve(const struct ip_vs_kaff_table *t,
+					     struct ip_vs_kaff_binding *b)
+{
+	struct ip_vs_dest *want = READ_ONCE(b->dest);
+	unsigned int i = READ_ONCE(b->hint);
+	int j;
+
+	if (i < t->ndests && t->dests[i] == want)
+		return want;
+	j = ip_vs_kaff_table_index(t, want);
+	if (j < 0)
+		return NULL;
+	WRITE_ONCE(b->hint, j);
+	return want;
+}
+
+/*
+ * Does a bound key stay on its server? While the server has a weight,
+ * yes (an overloaded server only takes no new conversations). A quiesced
+ * server (weight 0) keeps its conversations until they end (drain),
+ * unless the service asks to move them now (@move_quiesced).
+ */
+static bool ip_vs_kaff_keep(const struct ip_vs_dest *d, bool move_quiesced)
+{
+	return atomic_read(&d->weight) > 0 || !move_quiesced;
+}
+
+/* A binding expired but not yet collected starts again as a new one. */
+static void ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
+			     struct ip_vs_kaff_binding *b,
+			     const struct ip_vs_kaff_req *r,
+			     struct ip_vs_dest *d, u16 idx, unsigned long now)
+{
+	WRITE_ONCE(b->state, r->state);
+	WRITE_ONCE(b->hint, idx);
+	WRITE_ONCE(b->dest, d);
+	WRITE_ONCE(b->created, now);
+	WRITE_ONCE(b->last_use, now);
+	ip_vs_kaff_set_expires(s, b, now + r->timeout);
+	this_cpu_inc(s->stats->created);
+}
+
+/*
+ * Bind @r's key to @d with a new binding. Return: 0 when inserted;
+ * -EEXIST when another CPU bound the key first (@*other is its binding);
+ * -ENOSPC when none can be made (the table at its cap, memory, or the
+ * rhashtable refused).
+ */
+static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
+			     const struct ip_vs_kaff_req *r,
+			     const struct ip_vs_kaff_lookup_key *k,
+			     struct ip_vs_dest *d, u16 idx, unsigned long now,
+			     struct ip_vs_kaff_binding **other)
+{
+	struct ip_vs_kaff_binding *b, *old;
+
+	if (atomic_inc_return(&s->nbindings) > s->conf.max_bindings)
+		goto refused;
+	b = kmalloc(struct_size(b, key, r->len), GFP_ATOMIC);
+	if (!b)
+		goto refused;
+	b->hash = k->hash;
+	b->dest = d;
+	b->hint = idx;
+	b->created = now;
+	b->last_use = now;
+	b->len = r->len;
+	memcpy(b->key, r->key, r->len);
+	b->state = r->state;
+	ip_vs_kaff_set_expires(s, b, now + r->timeout);
+
+	old = rhashtable_lookup_get_insert_key(&s->bindings, k, &b->node,
+					       ip_vs_kaff_rht_params);
+	if (!old) {
+		this_cpu_inc(s->stats->created);
+		return 0;
+	}
+	/* Lost a race with another CPU, or the table refused. */
+	atomic_dec(&s->nbindings);
+	kfree(b);
+	if (!IS_ERR(old)) {
+		*other = old;
+		return -EEXIST;
+	}
+	this_cpu_inc(s->stats->refused);
+	return -ENOSPC;
+
+refused:
+	atomic_dec(&s->nbindings);
+	this_cpu_inc(s->stats->refused);
+	return -ENOSPC;
+}
+
+/**
+ * ip_vs_kaff_bind - the server for a datagram with a key
+ * @s: service state
+ * @t: current placement table (RCU)
+ * @r: the key, its placement hash, and a new binding's state and timeout
+ * @move_quiesced: move bindings off servers with weight 0 (default: drain)
+ * @now: jiffies (a parameter so that tests control the clock)
+ * @hit: set to the binding found in force, which the caller refreshes
+ *       for this datagram (ip_vs_kaff_set_expires(), its state); NULL when
+ *       the key was bound now (as @r asks) or could not be bound
+ * @made: set when the key was bound now
+ *
+ * Under rcu_read_lock(); never sleeps; bounded work.
+ *
+ * Return: the server, or NULL when no server is usable.
+ */
+struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
+				   const struct ip_vs_kaff_table *t,
+				   const struct ip_vs_kaff_req *r,
+				   bool move_quiesced, unsigned long now,
+				   struct ip_vs_kaff_binding **hit, bool *made)
+{
+	struct ip_vs_kaff_lookup_key k = {
+		.key = r->key,
+		.len = r->len,
+		.hash = ip_vs_kaff_bind_hash(s, t, r),
+	};
+	struct ip_vs_kaff_binding *b;
+	struct ip_vs_dest *d;
+	u16 idx;
+
+	*hit = NULL;
+	*made = false;
+	b = rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
+		this_cpu_inc(s->stats->hits);
+		d = ip_vs_kaff_resolve(t, b);
+		if (d && ip_vs_kaff_keep(d, move_quiesced)) {
+			*hit = b;
+			return d;
+		}
+		/* Its server is gone or out: move the key, keep the state. */
+		d = ip_vs_kaff_table_pick_idx(t, r->hash, &idx);
+		if (!d)
+			return NULL;
+		WRITE_ONCE(b->hint, idx);
+		WRITE_ONCE(b->dest, d);
+		this_cpu_inc(s->stats->moved);
+		*hit = b;
+		return d;
+	}
+
+	d = ip_vs_kaff_table_pick_idx(t, r->hash, &idx);
+	if (!d)
+		return NULL;
+	if (b) {
+		ip_vs_kaff_reuse(s, b, r, d, idx, now);
+		*made = true;
+		return d;
+	}
+	switch (ip_vs_kaff_insert(s, r, &k, d, idx, now, &b)) {
+	case 0:
+		*made = true;
+		return d;
+	case -EEXIST:
+		/* Another CPU that bound it just now decides. */
+		return ip_vs_kaff_resolve(t, b) ?: d;
+	default:
+		return d;
+	}
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_bind);
+
+/**
+ * ip_vs_kaff_bind_rs - a datagram the real server @dest sends on its own
+ * @s: service state
+ * @t: current placement table (RCU)
+ * @r: its key; a new binding's state and timeout
+ * @dest: the server that sent it
+ * @now: jiffies
+ * @hit: set to the binding in force for @dest, which the caller refreshes
+ *       (BOUND, and NEW when an existing binding moved to @dest); NULL
+ *       otherwise
+ *
+ * A key is the server's when it is bound to it, or not bound at all
+ * (first seen from it, or its binding expired, or its server left the
+ * service), in which case it is bound to @dest now, so that the client's
+ * answers are scheduled back to @dest. A key bound to another server of
+ * the service is not @dest's to use.
+ *
+ * Under rcu_read_lock(); never sleeps; bounded work.
+ *
+ * Return: IP_VS_KAFF_RS_BOUND, _NEW, _OTHER, or _REFUSED (unbound and the
+ * table is at its cap, or @dest is not in the table).
+ */
+int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
+		       const struct ip_vs_kaff_table *t,
+		       const struct ip_vs_kaff_req *r, struct ip_vs_dest *dest,
+		       unsigned long now, struct ip_vs_kaff_binding **hit)
+{
+	struct ip_vs_kaff_lookup_key k = {
+		.key = r->key,
+		.len = r->len,
+		.hash = siphash(r->key, r->len, &s->bkey),
+	};
+	struct ip_vs_kaff_binding *b;
+	struct ip_vs_dest *d;
+	int idx;
+
+	*hit = NULL;
+	idx = ip_vs_kaff_table_find(t, dest);
+	if (idx < 0)
+		return IP_VS_KAFF_RS_REFUSED;
+
+	b = rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
+		this_cpu_inc(s->stats->hits);
+		d = ip_vs_kaff_resolve(t, b);
+		if (d == dest) {
+			*hit = b;
+			return IP_VS_KAFF_RS_BOUND;
+		}
+		if (d)
+			return IP_VS_KAFF_RS_OTHER;
+		/* Its server left the service: the key is the sender's. */
+		WRITE_ONCE(b->hint, idx);
+		WRITE_ONCE(b->dest, dest);
+		this_cpu_inc(s->stats->moved);
+		*hit = b;
+		return IP_VS_KAFF_RS_NEW;
+	}
+
+	if (b) {
+		ip_vs_kaff_reuse(s, b, r, dest, idx, now);
+		return IP_VS_KAFF_RS_NEW;
+	}
+	switch (ip_vs_kaff_insert(s, r, &k, dest, idx, now, &b)) {
+	case 0:
+		return IP_VS_KAFF_RS_NEW;
+	case -EEXIST:
+		/* Another CPU bound it just now. */
+		return ip_vs_kaff_resolve(t, b) == dest ? IP_VS_KAFF_RS_BOUND :
+							  IP_VS_KAFF_RS_OTHER;
+	default:
+		return IP_VS_KAFF_RS_REFUSED;
+	}
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_bind_rs);
+
+/* Remove one binding; the caller walks the table. */
+static void ip_vs_kaff_unbind(struct ip_vs_kaff_svc *s,
+			      struct ip_vs_kaff_binding *b)
+{
+	if (!rhashtable_remove_fast(&s->bindings, &b->node,
+				    ip_vs_kaff_rht_params)) {
+		atomic_dec(&s->nbindings);
+		kfree_rcu(b, rcu);
+	}
+}
+
+/*
+ * Walk every binding, removing those @expired() selects. Process context;
+ * may sleep between chunks. Return: the number removed.
+ */
+unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
+			     bool (*expired)(struct ip_vs_kaff_binding *,
+					     unsigned long),
+			     unsigned long arg)
+{
+	struct rhashtable_iter it;
+	struct ip_vs_kaff_binding *b;
+	unsigned int removed = 0, seen = 0;
+
+	rhashtable_walk_enter(&s->bindings, &it);
+	rhashtable_walk_start(&it);
+	while ((b = ip_vs_udp_walk_next(&it, &seen))) {
+		if (expired(b, arg)) {
+			ip_vs_kaff_unbind(s, b);
+			removed++;
+		}
+	}
+	rhashtable_walk_stop(&it);
+	rhashtable_walk_exit(&it);
+	return removed;
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_walk);
+
+struct ip_vs_kaff_gc_ctx {
+	unsigned long	now;
+	unsigned long	next;	/* earliest expiry of the bindings kept */
+};
+
+static bool ip_vs_kaff_is_expired(struct ip_vs_kaff_binding *b,
+				  unsigned long arg)
+{
+	struct ip_vs_kaff_gc_ctx *c = (struct ip_vs_kaff_gc_ctx *)arg;
+	unsigned long exp = READ_ONCE(b->expires);
+
+	if (time_after(c->now, exp))
+		return true;
+	if (time_before(exp, c->next))
+		c->next = exp;
+	return false;
+}
+
+static bool ip_vs_kaff_any(struct ip_vs_kaff_binding *b, unsigned long arg)
+{
+	return true;
+}
+
+/*
+ * Longest time ip_vs_kaff_gc() goes without walking: keeps gc_next within
+ * reach of time_before() and bounds how late a binding whose expiry a
+ * racing walk missed is collected.
+ */
+#define IP_VS_KAFF_GC_MAX_SKIP	(64 * HZ)
+
+/*
+ * Remove expired bindings. Return: how many.
+ *
+ * The walk over every binding is skipped while @now is not past gc_next,
+ * the earliest expiry of the bindings the last walk kept or of any binding
+ * written since (ip_vs_kaff_gc_lower()): nothing can have expired. A table
+ * that only fills (a burst of new keys, bindings of at least
+ * the shortest timeout) costs no walk until its first binding expires.
+ */
+unsigned int ip_vs_kaff_gc(struct ip_vs_kaff_svc *s, unsigned long now)
+{
+	struct ip_vs_kaff_gc_ctx c = {
+		.now = now,
+		.next = now + IP_VS_KAFF_GC_MAX_SKIP,
+	};
+	unsigned int n;
+
+	if (READ_ONCE(s->gc_valid) &&
+	    !time_after(now, READ_ONCE(s->gc_next)))
+		return 0;
+	/* Writers from here on lower it below the walk's own result. */
+	WRITE_ONCE(s->gc_next, c.next);
+	/*
+	 * The reset before the walk's reads of b->expires. Writers have no
+	 * matching barrier on the packet path: one that races with the walk
+	 * may be missed, and its binding is then collected by a later walk
+	 * (at most IP_VS_KAFF_GC_MAX_SKIP later); lookups check the expiry
+	 * themselves, so this only delays freeing the memory.
+	 */
+	smp_mb();
+	n = ip_vs_kaff_walk(s, ip_vs_kaff_is_expired, (unsigned long)&c);
+	ip_vs_kaff_gc_lower(s, c.next);
+	WRITE_ONCE(s->gc_valid, true);
+	this_cpu_add(s->stats->expired, n);
+	return n;
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_gc);
+
+/* Remove every binding. Return: how many. */
+unsigned int ip_vs_kaff_flush(struct ip_vs_kaff_svc *s)
+{
+	return ip_vs_kaff_walk(s, ip_vs_kaff_any, 0);
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_flush);
+
+void ip_vs_kaff_stats_sum(const struct ip_vs_kaff_svc *s,
+			  struct ip_vs_kaff_stats *sum)
+{
+	int cpu, i;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct ip_vs_kaff_stats *c = per_cpu_ptr(s->stats, cpu);
+
+		sum->messages += READ_ONCE(c->messages);
+		sum->hits += READ_ONCE(c->hits);
+		sum->created += READ_ONCE(c->created);
+		sum->expired += READ_ONCE(c->expired);
+		sum->moved += READ_ONCE(c->moved);
+		sum->refused += READ_ONCE(c->refused);
+		sum->nodest += READ_ONCE(c->nodest);
+		for (i = 0; i < IP_VS_KAFF_NCLS; i++)
+			sum->cls[i] += READ_ONCE(c->cls[i]);
+	}
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_stats_sum);
+
+/*
+ * Single-binding access for the netlink operations (ip_vs_sip_nl.c): one
+ * hash lookup by key, never a walk. The binding hash of a key is its
+ * SipHash under s->bkey, whatever the placement seed is now (see
+ * ip_vs_kaff_bind_hash()).
+ */
+
+/**
+ * ip_vs_kaff_lookup - the binding of one key, expired or not
+ * @s: service state
+ * @key: the key
+ * @len: its length, 1..IP_VS_KAFF_KEY_MAX
+ *
+ * Under rcu_read_lock(); the binding stays valid until rcu_read_unlock().
+ *
+ * Return: the binding, or NULL.
+ */
+struct ip_vs_kaff_binding *ip_vs_kaff_lookup(struct ip_vs_kaff_svc *s,
+					     const u8 *key, u32 len)
+{
+	struct ip_vs_kaff_lookup_key k = {
+		.key = key,
+		.len = len,
+		.hash = siphash(key, len, &s->bkey),
+	};
+
+	return rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_lookup);
+
+/**
+ * ip_vs_kaff_unbind_key - remove the binding of one key
+ * @s: service state
+ * @key: the key
+ * @len: its length, 1..IP_VS_KAFF_KEY_MAX
+ *
+ * Process or softirq context; one hash lookup.
+ *
+ * Return: true when this call removed it.
+ */
+bool ip_vs_kaff_unbind_key(struct ip_vs_kaff_svc *s, const u8 *key, u32 len)
+{
+	struct ip_vs_kaff_binding *b;
+	bool removed = false;
+
+	rcu_read_lock();
+	b = ip_vs_kaff_lookup(s, key, len);
+	if (b && !rhashtable_remove_fast(&s->bindings, &b->node,
+					 ip_vs_kaff_rht_params)) {
+		atomic_dec(&s->nbindings);
+		kfree_rcu(b, rcu);
+		removed = true;
+	}
+	rcu_read_unlock();
+	return removed;
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_unbind_key);
