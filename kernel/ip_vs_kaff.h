@@ -108,7 +108,7 @@ struct ip_vs_kaff_binding {
 };
 
 /* Counters of the core, and slots for the scheduler's own */
-#define IP_VS_KAFF_NCLS		12
+#define IP_VS_KAFF_NCLS		16
 
 struct ip_vs_kaff_stats {
 	u64	messages;	/* datagrams scheduled */
@@ -201,6 +201,11 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 				   const struct ip_vs_kaff_req *r,
 				   bool move_quiesced, unsigned long now,
 				   struct ip_vs_kaff_binding **hit, bool *made);
+struct ip_vs_dest *ip_vs_kaff_follow(struct ip_vs_kaff_svc *s,
+				     const struct ip_vs_kaff_table *t,
+				     const u8 *key, u32 len, bool move_quiesced,
+				     unsigned long now,
+				     struct ip_vs_kaff_binding **hit);
 int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 		       const struct ip_vs_kaff_table *t,
 		       const struct ip_vs_kaff_req *r, struct ip_vs_dest *dest,

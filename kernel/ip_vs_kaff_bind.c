@@ -323,6 +323,51 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 EXPORT_SYMBOL_GPL(ip_vs_kaff_bind);
 
 /**
+ * ip_vs_kaff_follow - the server a key is bound to, if any
+ * @s: service state
+ * @t: current placement table (RCU)
+ * @key: the key
+ * @len: its length, 1..IP_VS_KAFF_KEY_MAX
+ * @move_quiesced: a server with weight 0 does not keep its keys
+ * @now: jiffies
+ * @hit: set to the binding in force, which the caller refreshes; NULL
+ *       when none is
+ *
+ * Never binds: for keys that only the servers hand out (a RADIUS State),
+ * so that a flood of made-up ones costs a lookup each and no memory.
+ * Under rcu_read_lock(); never sleeps; bounded work.
+ *
+ * Return: the server while the binding is live and its server usable as
+ * ip_vs_kaff_bind() would keep it, else NULL.
+ */
+struct ip_vs_dest *ip_vs_kaff_follow(struct ip_vs_kaff_svc *s,
+				     const struct ip_vs_kaff_table *t,
+				     const u8 *key, u32 len, bool move_quiesced,
+				     unsigned long now,
+				     struct ip_vs_kaff_binding **hit)
+{
+	struct ip_vs_kaff_lookup_key k = {
+		.key = key,
+		.len = len,
+		.hash = siphash(key, len, &s->bkey),
+	};
+	struct ip_vs_kaff_binding *b;
+	struct ip_vs_dest *d;
+
+	*hit = NULL;
+	b = rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	if (!b || time_after(now, READ_ONCE(b->expires)))
+		return NULL;
+	d = ip_vs_kaff_resolve(t, b);
+	if (!d || !ip_vs_kaff_keep(d, move_quiesced))
+		return NULL;
+	this_cpu_inc(s->stats->hits);
+	*hit = b;
+	return d;
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_follow);
+
+/**
  * ip_vs_kaff_bind_rs - a datagram the real server @dest sends on its own
  * @s: service state
  * @t: current placement table (RCU)

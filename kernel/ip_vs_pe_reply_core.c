@@ -377,8 +377,12 @@ static const struct nf_hook_ops ip_vs_pe_reply_ops[] = {
  * services (no address of their own to give) are left to the request
  * records.
  *
- * ip_vs_sip is not linked to: the service's scheduler leads to its
- * function (ip_vs_sip_scheduler_of()).
+ * Services whose scheduler is "radius" learn the State of each
+ * Access-Challenge here (ip_vs_radius_sched.c); the request records
+ * decide about the datagram.
+ *
+ * Neither scheduler is linked to: the service's scheduler leads to its
+ * function (ip_vs_kaff_scheduler_of()).
  *
  * Return: 1 to translate to the service address, 0 to leave the datagram
  * unchanged, -1 when the request records decide.
@@ -388,14 +392,12 @@ static int ip_vs_pe_reply_sip(struct ip_vs_pe_reply_net *pn,
 			      struct ip_vs_dest *dest, struct sk_buff *skb,
 			      const struct ip_vs_iphdr *iph)
 {
-	const struct ip_vs_sip_scheduler *sched = ip_vs_sip_scheduler_of(svc);
-	int v = IP_VS_SIP_RS_NOKEY;
+	const struct ip_vs_kaff_scheduler *sched = ip_vs_kaff_scheduler_of(svc);
 
 	if (!sched)
 		return -1;
-	if (!svc->fwmark)
-		v = sched->rs_request(svc, dest, skb, iph);
-	return ip_vs_pe_reply_rs_verdict(pn, v);
+	return ip_vs_pe_reply_rs_verdict(pn, sched->rs_request(svc, dest, skb,
+								iph));
 }
 
 /*

@@ -767,6 +767,8 @@ int ip_vs_pe_reply_rs_verdict(struct ip_vs_pe_reply_net *pn, int verdict)
 	case IP_VS_SIP_RS_OTHER:
 		this_cpu_inc(pn->stats->sip_other);
 		return 0;
+	case IP_VS_SIP_RS_RECORDS:
+		return -1;
 	default:
 		/* NOKEY, RESPONSE (and REFUSED, which rs_request resolves) */
 		this_cpu_inc(pn->stats->sip_nokey);

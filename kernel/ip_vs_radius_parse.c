@@ -190,6 +190,7 @@ const char *ip_vs_radius_status_name(int status)
 		return "unknown";
 	return names[status];
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_radius_status_name);
 
 const char *ip_vs_radius_kind_name(int kind)
 {
@@ -205,6 +206,7 @@ const char *ip_vs_radius_kind_name(int kind)
 		return "unknown";
 	return names[kind];
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_radius_kind_name);
 
 const char *ip_vs_radius_code_name(u8 code)
 {
@@ -227,3 +229,4 @@ const char *ip_vs_radius_code_name(u8 code)
 		return "unknown";
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_radius_code_name);

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Requests a real server of a "sip" service sends on its own (a BYE, a
- * re-INVITE, a NOTIFY towards a caller, or a call it starts), as the
- * "reply" persistence engine asks the "sip" scheduler about them.
+ * Datagrams a real server of a "sip" or "radius" service sends, as the
+ * "reply" persistence engine asks the service's scheduler about them: for
+ * sip, requests the server sends on its own (a BYE, a re-INVITE, a NOTIFY
+ * towards a caller, or a call it starts); for radius, the Access-Challenges
+ * whose State the scheduler learns.
  *
- * The engine does not link to ip_vs_sip. The "sip" scheduler is registered
- * embedded in struct ip_vs_sip_scheduler, so a service's own scheduler
+ * The engine does not link to either scheduler. Both are registered
+ * embedded in struct ip_vs_kaff_scheduler, so a service's own scheduler
  * pointer leads to the function: no symbol lookup per datagram, and
  * neither module needs the other loaded. The call is as safe as IPVS's
  * own calls of svc->scheduler->schedule(): the caller is an RCU reader of
@@ -36,12 +38,16 @@ enum ip_vs_sip_rs_verdict {
 	 * client sent this server, so the request records decide
 	 */
 	IP_VS_SIP_RS_RESPONSE,
+	/* radius: whatever the scheduler learned, the request records
+	 * decide (not counted as a sip verdict)
+	 */
+	IP_VS_SIP_RS_RECORDS,
 	IP_VS_SIP_RS_NVERDICTS
 };
 
 /*
  * rs_request - vouch for a datagram a real server sends itself
- * @svc: the service of @dest; its scheduler must be "sip" (checked)
+ * @svc: the service of @dest; its scheduler must be the callee's (checked)
  * @dest: the real server that sent @skb
  * @skb: the datagram, from @dest to a client
  * @iph: its parsed IP header
@@ -55,22 +61,23 @@ enum ip_vs_sip_rs_verdict {
  * Return: enum ip_vs_sip_rs_verdict other than REFUSED. BOUND and NEW
  * mean the client's messages with that Call-ID are scheduled to @dest.
  */
-struct ip_vs_sip_scheduler {
-	struct ip_vs_scheduler	sched;		/* named "sip" */
+struct ip_vs_kaff_scheduler {
+	struct ip_vs_scheduler	sched;		/* "sip" or "radius" */
 	int (*rs_request)(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 			  const struct sk_buff *skb,
 			  const struct ip_vs_iphdr *iph);
 };
 
-/* The "sip" scheduler of @svc, or NULL. Under rcu_read_lock(). */
-static inline const struct ip_vs_sip_scheduler *
-ip_vs_sip_scheduler_of(const struct ip_vs_service *svc)
+/* The "sip" or "radius" scheduler of @svc, or NULL. Under rcu_read_lock(). */
+static inline const struct ip_vs_kaff_scheduler *
+ip_vs_kaff_scheduler_of(const struct ip_vs_service *svc)
 {
 	struct ip_vs_scheduler *sched = rcu_dereference(svc->scheduler);
 
-	if (!sched || strcmp(sched->name, "sip"))
+	if (!sched || (strcmp(sched->name, "sip") &&
+		       strcmp(sched->name, "radius")))
 		return NULL;
-	return container_of(sched, struct ip_vs_sip_scheduler, sched);
+	return container_of(sched, struct ip_vs_kaff_scheduler, sched);
 }
 
 #endif /* IP_VS_SIP_RS_H */

@@ -297,7 +297,7 @@ out:
 	return dest;
 }
 
-static struct ip_vs_sip_scheduler ip_vs_sip_scheduler;
+static struct ip_vs_kaff_scheduler ip_vs_sip_scheduler;
 
 /*
  * For the "reply" persistence engine (ip_vs_sip_rs.h), which calls this
@@ -314,9 +314,13 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 	struct ip_vs_kaff_svc *s;
 	int v;
 
-	/* svc->sched_data is ours (and alive) while we are its scheduler. */
+	/*
+	 * svc->sched_data is ours (and alive) while we are its scheduler.
+	 * fwmark services have no address of their own to give: the request
+	 * records decide.
+	 */
 	if (rcu_access_pointer(svc->scheduler) != &ip_vs_sip_scheduler.sched ||
-	    iph->protocol != IPPROTO_UDP || iph->fragoffs)
+	    svc->fwmark || iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return IP_VS_SIP_RS_NOKEY;
 	/*
 	 * Read sched_data after the scheduler pointer, as ip_vs_schedule()
@@ -341,7 +345,7 @@ static int ip_vs_sip_rs_request(struct ip_vs_service *svc,
 	return v;
 }
 
-static struct ip_vs_sip_scheduler ip_vs_sip_scheduler = {
+static struct ip_vs_kaff_scheduler ip_vs_sip_scheduler = {
 	.sched = {
 		.name =		"sip",
 		.refcnt =	ATOMIC_INIT(0),

@@ -347,6 +347,7 @@ static void ip_vs_sip_rs_test_verdict(struct kunit *test)
 		[IP_VS_SIP_RS_OTHER] = 0,
 		[IP_VS_SIP_RS_REFUSED] = -1,
 		[IP_VS_SIP_RS_RESPONSE] = -1,
+		[IP_VS_SIP_RS_RECORDS] = -1,
 	};
 	struct ip_vs_pe_reply_stats st;
 	struct ip_vs_pe_reply_net *pn;
@@ -363,7 +364,7 @@ static void ip_vs_sip_rs_test_verdict(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.sip_bound, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.sip_new, 1ULL);
 	KUNIT_EXPECT_EQ(test, st.sip_other, 1ULL);
-	/* NOKEY, REFUSED, RESPONSE and an unknown value */
+	/* NOKEY, REFUSED, RESPONSE and an unknown value; not RECORDS */
 	KUNIT_EXPECT_EQ(test, st.sip_nokey, 4ULL);
 	KUNIT_EXPECT_EQ(test, st.unsolicited, 0ULL);
 	ip_vs_pe_reply_net_destroy(pn);
