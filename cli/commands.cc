@@ -591,7 +591,11 @@ ipvs::Service preset(const std::string& kind, const ServiceKey& key) {
     if (kind == "sip") {
         s.scheduler = "sip";
         s.flags = ipvs::kOnePacket;
-    } else if (kind == "dns" || kind == "radius" || kind == "reply") {
+    } else if (kind == "radius") {
+        s.scheduler = "radius";
+        s.pe_name = "reply";
+        s.flags = ipvs::kOnePacket;
+    } else if (kind == "dns" || kind == "reply") {
         s.scheduler = "rr";
         s.pe_name = "reply";
         s.flags = ipvs::kOnePacket;
@@ -1291,7 +1295,7 @@ const std::set<std::string> kServiceFlags{"--one-packet", "--no-one-packet", "--
 const std::set<std::string> kDestValued{"--weight", "--method", "--upper", "--lower"};
 
 const std::string kServiceOptions =
-    "  --scheduler NAME   scheduler (sip, lor, rr, wlc, ...)\n"
+    "  --scheduler NAME   scheduler (sip, radius, lor, rr, wlc, ...)\n"
     "  --pe NAME          persistence engine (reply, sip); --no-pe removes it\n"
     "  --one-packet, --no-one-packet   one-packet scheduling (-o)\n"
     "  --persistent SECONDS            persistence timeout (-p), 0 turns it off\n"
@@ -1309,7 +1313,9 @@ const std::vector<Command>& commands() {
         {"service add", "service add KIND SERVICE [OPTIONS]",
          "Add a virtual service in one line. KIND picks our scheduler and engine:\n"
          "  sip      -s sip -o (Call-ID affinity, one-packet scheduling)\n"
-         "  dns, radius, reply   -s rr -o --pe reply (with --scheduler lor: least\n"
+         "  radius   -s radius -o --pe reply (EAP conversations and accounting\n"
+         "           sessions kept together, States learned from challenges)\n"
+         "  dns, reply   -s rr -o --pe reply (with --scheduler lor: least\n"
          "           outstanding requests)\n"
          "  plain    -s wlc, no flags (stock IPVS)\n" +
              kServiceArg + "Options:\n" + kServiceOptions,

@@ -340,7 +340,7 @@ topo_cleanup() {
 
 # Our modules, users first (modprobe -r also drops what they depend on);
 # ip_vs_fovip is icmp-vip.sh's test scheduler (kernel/tests/).
-TOPO_MODULES=(ip_vs_fovip ip_vs_sip ip_vs_lor ip_vs_pe_reply ip_vs_udp_nl
+TOPO_MODULES=(ip_vs_fovip ip_vs_sip ip_vs_radius ip_vs_lor ip_vs_pe_reply ip_vs_udp_nl
 	ip_vs_icmp_vip ip_vs_kaff)
 
 # _topo_idle: no IPVS service is left anywhere: every ip_vs_* module is

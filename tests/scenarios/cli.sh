@@ -156,9 +156,9 @@ test_services_vs_ipvsadm() {
 	ns dir1 ipvsadm -Sn | sed 's/^/# /'
 	check "status --json agrees with ipvsadm -Ln and -Sn" cmp_ipvsadm dir1
 	out=$(ns dir1 ipvsadm -Sn)
-	check "ipvsadm -Sn: sip -o, rr --pe reply -o (edited), flag-1" \
+	check "ipvsadm -Sn: sip -o, rr --pe reply -o (edited), flag-1, radius" \
 		all_in "$out" "10.0.100.1:5060 -s sip -o" "10.0.100.1:53 -s rr --pe reply -o" \
-		"5060 -s sip -o -b flag-1"
+		"5060 -s sip -o -b flag-1" "-f 7 -s radius --pe reply -o"
 
 	check "dest del" cli dir1 dest del udp "$VIP4:5060" "$(rs_addr4 3)"
 	check "service del" cli dir1 service del fwmark 7

@@ -177,6 +177,17 @@ TEST(Cli, SipServiceIsSchedSipOnePacket) {
     EXPECT_EQ(ntohs(a.u16(IPVS_SVC_ATTR_PORT)), 5060);
 }
 
+TEST(Cli, RadiusServiceIsSchedRadiusWithReplyEngine) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    ASSERT_EQ(f.run({"service", "add", "radius", "udp", "10.0.100.1:1812"}), kOk) << f.err.str();
+    auto sent = service_attrs(f.sent[1]);
+    const Attrs& a = sent.a;
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_SCHED_NAME), "radius");
+    EXPECT_EQ(a.str(IPVS_SVC_ATTR_PE_NAME), "reply");
+    EXPECT_EQ(flags_of(a), IP_VS_SVC_F_ONEPACKET);
+}
+
 TEST(Cli, DnsServiceIsReplyEngineWithLor) {
     Fixture f;
     f.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };

@@ -1,0 +1,417 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The "radius" scheduler (ip_vs_radius) with real FreeRADIUS servers and
+# real EAP supplicants (eapol_test), through the "reply" engine:
+#
+#   cl1 --- rt --- lan --- dir1 (VIP 10.0.100.1 / fd00:100::1)
+#                     +--- rs1, rs2, rs3  (FreeRADIUS 3, each with its own
+#                                          EAP state, on :1812 and :1813)
+#
+#   ipvsadm -A -u VIP:1812 -s radius -o --pe reply
+#
+# Every server has the same users file (alice) and certificates, and puts
+# its name in the Class attribute of its Access-Accept, so a supplicant
+# knows which server logged it in. A login is 8 to 10 rounds whose TLS
+# session lives in one server's memory.
+#
+# What each test shows:
+#   peap_nat, ttls_nat  every EAP-PEAP/MSCHAPv2 and EAP-TTLS/PAP login
+#                       through the VIP succeeds, spread over the servers;
+#                       the States were learned from the challenges
+#   one_socket          the same, with every login sent from one NAS socket
+#   baseline_rr         -s rr -o --pe reply: most logins fail (the test
+#                       sees the problem)
+#   dr                  every login succeeds in DR mode, where the director
+#                       never sees a challenge (the conversation key alone)
+#   accounting          Start, Interim-Update and Stop of each
+#                       Acct-Session-Id reach one server
+#   quiesced            a quiesced server gets no new login
+#   removed             a server removed in the middle of logins: they fail
+#                       once, and their retries succeed on the others
+#   flood               random States and Calling-Station-Ids at the
+#                       binding cap leave every ongoing login unaffected
+#   ipv6                logins through an IPv6 VIP
+#
+# Run: make modules-uml && tests/run-scenarios radius[:test_name,...]
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/result.sh
+. tests/lib/topo.sh
+
+DATA=tests/data/radius-eap
+NAS=tests/tools/radius_nas.py
+PY=/usr/bin/python3
+NRS=3
+PROC=/proc/net/ip_vs_radius
+SECRET=testing123
+OUT=/tmp/radius-logins
+
+# ---- servers ------------------------------------------------------------
+
+# start_freeradius I: FreeRADIUS on rs I, from Debian's configuration with
+# our client, user and Class; its own directory for logs and state.
+start_freeradius() {
+	local i=$1 d=/tmp/radius-rs$1
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -a /etc/freeradius/3.0/. "$d/"
+	sed -i -e "s|^raddbdir = .*|raddbdir = $d|" \
+		-e "s|^logdir = .*|logdir = $d|" \
+		-e "s|^run_dir = .*|run_dir = $d|" \
+		-e "s|^localstatedir = .*|localstatedir = $d|" \
+		-e 's|^\(\s*\)\(user\|group\) = freerad|\1#\2|' "$d/radiusd.conf"
+	printf 'client lab {\n\tipaddr = 10.0.0.0/8\n\tsecret = %s\n}\n' \
+		"$SECRET" >>"$d/clients.conf"
+	printf 'client lab6 {\n\tipv6addr = fd00::/16\n\tsecret = %s\n}\n' \
+		"$SECRET" >>"$d/clients.conf"
+	sed -i '1i alice Cleartext-Password := "alicepass"' \
+		"$d/mods-config/files/authorize"
+	sed -i "s|^post-auth {|post-auth {\n\tupdate reply {\n\t\t\&Class := \"rs$i\"\n\t}|" \
+		"$d/sites-enabled/default"
+	# shellcheck disable=SC2016 # $1 is for the inner shell
+	bg "rs$i" sh -c 'exec freeradius -f -d "$1" >"$1/stdout" 2>&1' _ "$d"
+}
+
+# setup METHOD: METHOD (nat or dr) topology with NRS FreeRADIUS servers,
+# all listening.
+setup() {
+	local i
+	topo_setup "$1" "$NRS"
+	if [ "$1" = nat ]; then
+		# As in reply.sh: no ICMP redirects around the director.
+		ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
+			net.ipv4.conf.eth0.send_redirects=0
+		for ((i = 1; i <= NRS; i++)); do
+			ns "rs$i" sysctl -qw \
+				net.ipv4.conf.all.accept_redirects=0 \
+				net.ipv4.conf.eth0.accept_redirects=0 \
+				net.ipv6.conf.all.accept_redirects=0 \
+				net.ipv6.conf.eth0.accept_redirects=0
+		done
+	fi
+	for ((i = 1; i <= NRS; i++)); do
+		start_freeradius "$i"
+	done
+	for ((i = 1; i <= NRS; i++)); do
+		wait_udp_port "rs$i" 1812 120 || return 1
+		wait_udp_port "rs$i" 1813 120 || return 1
+	done
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+}
+
+# service VIP PORT FWD ARGS...: a UDP service on VIP:PORT over all real
+# servers (same port), forwarding FWD (-m or -g), with ipvsadm -A ARGS.
+service() {
+	local vip=$1 port=$2 fwd=$3 i rs
+	shift 3
+	ns dir1 ipvsadm -A -u "$vip:$port" "$@" || return 1
+	for ((i = 1; i <= NRS; i++)); do
+		if [[ $vip == \[* ]]; then
+			rs="[$(rs_addr6 "$i")]"
+		else
+			rs=$(rs_addr4 "$i")
+		fi
+		ns dir1 ipvsadm -a -u "$vip:$port" -r "$rs:$port" "$fwd" ||
+			return 1
+	done
+}
+
+# mac N: the Calling-Station-Id (MAC address) of supplicant N
+mac() { printf '02:00:00:%02x:%02x:%02x' $(($1 >> 16 & 255)) $(($1 >> 8 & 255)) $(($1 & 255)); }
+
+# login METHOD N SERVER PORT: one eapol_test login of supplicant N (its
+# own MAC address), METHOD peap or ttls; its log in $OUT/N.log, its result
+# (the Class of the server that logged it in, or FAIL) in $OUT/N.
+login() {
+	local m=$1 n=$2 rc
+	ns cl1 eapol_test -c "$DATA/$m.conf" -a "$3" -p "$4" -s "$SECRET" \
+		-M "$(mac "$n")" -t 20 -r 0 >"$OUT/$n.log" 2>&1
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q '^SUCCESS' "$OUT/$n.log"; then
+		"$PY" "$NAS" class-of "$OUT/$n.log" >"$OUT/$n"
+	else
+		echo FAIL >"$OUT/$n"
+	fi
+}
+
+# logins METHOD FIRST LAST PAR SERVER PORT: supplicants FIRST..LAST, PAR at
+# a time. (A bare wait would wait for the servers too.)
+logins() {
+	local m=$1 first=$2 last=$3 par=$4 n pids=()
+	for ((n = first; n <= last; n++)); do
+		login "$m" "$n" "$5" "$6" &
+		pids+=($!)
+		if ((${#pids[@]} == par)); then
+			wait "${pids[@]}"
+			pids=()
+		fi
+	done
+	[ ${#pids[@]} -eq 0 ] || wait "${pids[@]}"
+}
+
+# results FIRST LAST: "rs1 rs1 FAIL rs3 ..." of supplicants FIRST..LAST
+results() {
+	local n
+	for ((n = $1; n <= $2; n++)); do
+		cat "$OUT/$n" 2>/dev/null || echo FAIL
+	done | xargs
+}
+
+# count WORD LIST...: how many words of LIST are WORD
+count() {
+	local w=$1 n=0 x
+	shift
+	for x in "$@"; do
+		[ "$x" = "$w" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# proc_col SERVICE COLUMN: a counter of /proc/net/ip_vs_radius, by header
+proc_col() {
+	ns dir1 awk -v s="$1" -v c="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i + 1; next }
+		index($0, s) == 1 { print $col[c] }' "$PROC"
+}
+
+show_proc() { ns dir1 cat "$PROC" | sed 's/^/# /'; }
+
+# every_server_at_least N LIST...: each of rs1..rsNRS appears N times
+every_server_at_least() {
+	local min=$1 i
+	shift
+	for ((i = 1; i <= NRS; i++)); do
+		[ "$(count "rs$i" "$@")" -ge "$min" ] || return 1
+	done
+}
+
+# ---- tests --------------------------------------------------------------
+
+# eap_nat METHOD: 24 logins, 6 at a time, through -s radius -o --pe reply
+eap_nat() {
+	local m=$1 r svc="UDP $VIP4:1812"
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
+	logins "$m" 1 24 6 "$VIP4" 1812
+	r=$(results 1 24)
+	echo "# $m: $r"
+	show_proc
+	check "${m}_nat: 24/24 logins succeed" [ "$(count FAIL $r)" = 0 ]
+	# shellcheck disable=SC2086 # the words are the list
+	check "${m}_nat: spread over the 3 servers (>= 4 each)" \
+		every_server_at_least 4 $r
+	check "${m}_nat: States learned from the challenges (>= 24 * 5)" \
+		[ "$(proc_col "$svc" Learned)" -ge 120 ]
+	check "${m}_nat: the learned States decided the later rounds" \
+		[ "$(proc_col "$svc" StateHits)" -ge 120 ]
+	check "${m}_nat: no State went unrecognised" \
+		[ "$(proc_col "$svc" StateMisses)" = 0 ]
+}
+
+test_peap_nat() { eap_nat peap; }
+test_ttls_nat() { eap_nat ttls; }
+
+# Every login from one socket, as a NAS sends them.
+test_one_socket() {
+	local r relay
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
+	# not through ns(), so that $! is the relay's own process
+	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 \
+		>"$OUT/relay.json" &
+	relay=$!
+	wait_udp_port cl1 11812 30 || return 1
+	logins peap 1 18 6 127.0.0.1 11812
+	kill "$relay"
+	wait "$relay"
+	echo "# relay: $(cat "$OUT/relay.json")"
+	r=$(results 1 18)
+	echo "# one socket: $r"
+	check "one_socket: 18/18 logins from one NAS socket succeed" \
+		[ "$(count FAIL $r)" = 0 ]
+	# shellcheck disable=SC2086 # the words are the list
+	check "one_socket: spread over the 3 servers (>= 3 each)" \
+		every_server_at_least 3 $r
+}
+
+# Without the scheduler, a login's rounds spread over the servers.
+test_baseline_rr() {
+	local r
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s rr -o --pe reply || return 1
+	logins peap 1 12 4 "$VIP4" 1812
+	r=$(results 1 12)
+	echo "# rr: $r"
+	check "baseline_rr: most logins fail with -s rr ($(count FAIL $r) of 12)" \
+		[ "$(count FAIL $r)" -ge 9 ]
+}
+
+# DR: the director never sees a challenge; the key keeps logins together.
+test_dr() {
+	local r svc="UDP $VIP4:1812"
+	setup dr || return 1
+	service "$VIP4" 1812 -g -s radius -o --pe reply || return 1
+	logins peap 1 24 6 "$VIP4" 1812
+	r=$(results 1 24)
+	echo "# dr: $r"
+	show_proc
+	check "dr: 24/24 logins succeed" [ "$(count FAIL $r)" = 0 ]
+	# shellcheck disable=SC2086 # the words are the list
+	check "dr: spread over the 3 servers (>= 4 each)" \
+		every_server_at_least 4 $r
+	check "dr: no State learned (the replies bypass the director)" \
+		[ "$(proc_col "$svc" Learned)" = 0 ]
+}
+
+# Start, Interim-Update and Stop of 30 sessions; each session's requests
+# in one server's detail file.
+test_accounting() {
+	local i s kind f n bad=0 servers
+	setup nat || return 1
+	service "$VIP4" 1813 -m -s radius -o --pe reply || return 1
+	for kind in Start Interim-Update Stop; do
+		for ((i = 1; i <= 30; i++)); do
+			printf 'Acct-Status-Type = %s\nAcct-Session-Id = "%08X"\nNAS-IP-Address = 192.0.2.1\nCalling-Station-Id = "%s"\nUser-Name = "alice"\n\n' \
+				"$kind" $((i * 2654435761 % 4294967296)) "$(mac "$i")"
+		done >"$OUT/acct-$kind"
+		ns cl1 radclient -q -p 10 -r 3 -t 5 -f "$OUT/acct-$kind" \
+			"$VIP4:1813" acct "$SECRET" ||
+			fail "accounting: radclient $kind did not get every response"
+	done
+	for ((i = 1; i <= 30; i++)); do
+		s=$(printf '%08X' $((i * 2654435761 % 4294967296)))
+		servers=$(grep -l "Acct-Session-Id = \"$s\"" \
+			/tmp/radius-rs*/radacct/*/detail-* 2>/dev/null |
+			sed 's|/tmp/radius-\(rs[0-9]*\)/.*|\1|' | sort -u | xargs)
+		n=$(grep -h -c "Acct-Session-Id = \"$s\"" \
+			/tmp/radius-rs*/radacct/*/detail-* 2>/dev/null |
+			awk '{ t += $1 } END { print t + 0 }')
+		if [ "$(wc -w <<<"$servers")" != 1 ] || [ "$n" != 3 ]; then
+			echo "# session $s: $n requests on: $servers"
+			bad=$((bad + 1))
+		fi
+	done
+	for f in 1 2 3; do
+		echo "# rs$f: $(cat /tmp/radius-rs$f/radacct/*/detail-* 2>/dev/null |
+			grep -c 'Acct-Status-Type = Start') sessions"
+	done
+	check "accounting: each of 30 sessions has its Start, Interim and Stop on one server" \
+		[ "$bad" = 0 ]
+	for f in 1 2 3; do
+		check "accounting: rs$f holds some sessions" \
+			grep -q 'Acct-Status-Type = Start' \
+			/tmp/radius-rs$f/radacct/*/detail-*
+	done
+}
+
+# A quiesced server (weight 0) gets no new login.
+test_quiesced() {
+	local r
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
+	ns dir1 ipvsadm -e -u "$VIP4:1812" -r "$(rs_addr4 1):1812" -m -w 0 ||
+		return 1
+	logins peap 1 18 6 "$VIP4" 1812
+	r=$(results 1 18)
+	echo "# quiesced rs1: $r"
+	check "quiesced: 18/18 logins succeed" [ "$(count FAIL $r)" = 0 ]
+	check "quiesced: none on rs1" [ "$(count rs1 $r)" = 0 ]
+}
+
+# learned: the Learned counter of the VIP's service
+learned() { proc_col "UDP $VIP4:1812" Learned; }
+
+# rs1 removed while its logins are in the middle of their rounds (every
+# request held 0.3 s on its way, so a login takes seconds): each fails
+# once, and its retry completes on another server.
+test_removed() {
+	local r n mine=() relay before pids
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
+	# Which supplicants rs1 serves: a first login of 1..24
+	logins peap 1 24 6 "$VIP4" 1812
+	for ((n = 1; n <= 24; n++)); do
+		[ "$(cat "$OUT/$n")" = rs1 ] && mine+=("$n")
+	done
+	echo "# rs1 serves ${mine[*]}"
+	[ "${#mine[@]}" -ge 2 ] || { fail "removed: rs1 serves ${#mine[@]} of 24"; return 1; }
+	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 --delay 0.3 \
+		>"$OUT/relay.json" &
+	relay=$!
+	wait_udp_port cl1 11812 30 || return 1
+	before=$(learned)
+	pids=()
+	for n in "${mine[@]}"; do
+		login peap "$n" 127.0.0.1 11812 &
+		pids+=($!)
+	done
+	# every one of them has had a challenge from rs1, none can be done
+	wait_for 30 eval '[ "$(learned)" -ge $((before + ${#mine[@]})) ]' ||
+		fail "removed: the logins did not start"
+	ns dir1 ipvsadm -d -u "$VIP4:1812" -r "$(rs_addr4 1):1812" || return 1
+	wait "${pids[@]}"
+	r=$(for n in "${mine[@]}"; do cat "$OUT/$n"; done | xargs)
+	echo "# during the removal: $r"
+	check "removed: the logins in flight on rs1 fail ($(count FAIL $r) of ${#mine[@]})" \
+		[ "$(count FAIL $r)" = "${#mine[@]}" ]
+	pids=()
+	for n in "${mine[@]}"; do
+		login peap "$n" 127.0.0.1 11812 &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	kill "$relay"
+	wait "$relay" 2>/dev/null
+	r=$(for n in "${mine[@]}"; do cat "$OUT/$n"; done | xargs)
+	echo "# retries: $r"
+	check "removed: every retry succeeds" [ "$(count FAIL $r)" = 0 ]
+	check "removed: ... on the other servers" [ "$(count rs1 $r)" = 0 ]
+}
+
+# A flood of made-up States and Calling-Station-Ids while the binding
+# table is at its cap: the ongoing logins all succeed.
+test_flood() {
+	local r sent f1 f2 svc="UDP $VIP4:1812"
+	# the cap of services created from now on
+	modprobe ip_vs_radius || return 1
+	echo 40 >/sys/module/ip_vs_radius/parameters/max_bindings
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply
+	echo 262144 >/sys/module/ip_vs_radius/parameters/max_bindings
+	ns cl1 "$PY" "$NAS" flood "$VIP4" 1812 3000 >"$OUT/flood1" &
+	f1=$!
+	ns cl1 "$PY" "$NAS" flood "$VIP4" 1812 3000 --state-only \
+		>"$OUT/flood2" &
+	f2=$!
+	logins peap 1 18 6 "$VIP4" 1812
+	wait "$f1" "$f2"
+	r=$(results 1 18)
+	sent=$(($(cat "$OUT/flood1") + $(cat "$OUT/flood2")))
+	echo "# under a flood of $sent: $r"
+	show_proc
+	check "flood: 18/18 logins succeed under $sent forged requests" \
+		[ "$(count FAIL $r)" = 0 ]
+	check "flood: the table stayed at its cap (40)" \
+		[ "$(proc_col "$svc" Bindings)" -le 40 ]
+	check "flood: keys were refused at the cap" \
+		[ "$(proc_col "$svc" Refused)" -gt 0 ]
+	check "flood: the forged States were misses, never bound" \
+		[ "$(proc_col "$svc" StateMisses)" -ge 3000 ]
+}
+
+test_ipv6() {
+	local r
+	setup nat || return 1
+	service "[$VIP6]" 1812 -m -s radius -o --pe reply || return 1
+	logins peap 1 12 6 "$VIP6" 1812
+	r=$(results 1 12)
+	echo "# ipv6: $r"
+	show_proc
+	check "ipv6: 12/12 logins through [$VIP6]:1812 succeed" \
+		[ "$(count FAIL $r)" = 0 ]
+	check "ipv6: the States were learned" \
+		[ "$(proc_col "UDP [$VIP6]:1812" Learned)" -ge 60 ]
+}
+
+scenario_main "$@"
