@@ -27,6 +27,7 @@
 #define IP_VS_KAFF_H
 
 #include <linux/types.h>
+#include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
 #include <linux/siphash.h>
@@ -160,6 +161,40 @@ enum ip_vs_kaff_rs {
 	IP_VS_KAFF_RS_OTHER,	/* bound to another server of the service */
 	IP_VS_KAFF_RS_REFUSED,	/* unbound, and none can be made */
 };
+
+/*
+ * A scheduler on the core: its services (for its /proc file and netlink
+ * operations) and how it makes and shows one. Static, with @services and
+ * @mutex initialized (LIST_HEAD_INIT, __MUTEX_INITIALIZER).
+ */
+struct ip_vs_kaff_class {
+	struct ip_vs_scheduler	*sched;
+	const char		*name;		/* /proc/net/<name> */
+	const char		*header;	/* its first line */
+	struct ip_vs_kaff_svc	*(*create)(struct ip_vs_service *svc,
+					   struct list_head *dests);
+	void			(*show)(struct seq_file *seq,
+					const struct ip_vs_kaff_svc *s);
+	struct list_head	services;	/* under @mutex */
+	struct mutex		mutex;
+};
+
+/* ip_vs_kaff_class.c: what every keyed-affinity scheduler does alike */
+int ip_vs_kaff_init_svc(struct ip_vs_kaff_class *c, struct ip_vs_service *svc);
+void ip_vs_kaff_done_svc(struct ip_vs_kaff_class *c,
+			 struct ip_vs_service *svc);
+int ip_vs_kaff_dest_changed(struct ip_vs_service *svc,
+			    struct ip_vs_dest *dest);
+struct ip_vs_dest *ip_vs_kaff_pick_client(struct ip_vs_service *svc,
+					  const struct ip_vs_kaff_table *t,
+					  const struct sk_buff *skb,
+					  const struct ip_vs_iphdr *iph,
+					  bool addr_only);
+int ip_vs_kaff_proc_create(struct net *net, struct ip_vs_kaff_class *c);
+int ip_vs_kaff_register(struct ip_vs_kaff_class *c,
+			struct pernet_operations *ops);
+void ip_vs_kaff_unregister(struct ip_vs_kaff_class *c,
+			   struct pernet_operations *ops);
 
 /* ip_vs_kaff_svc.c */
 struct ip_vs_kaff_svc *ip_vs_kaff_svc_create(struct ip_vs_service *svc,

@@ -77,11 +77,6 @@ module_param(hash_seed, ulong, 0644);
 MODULE_PARM_DESC(hash_seed,
 		 "Consistent-hash seed; directors that must agree need the same one (0)");
 
-/* Services using this scheduler, for /proc/net/ip_vs_radius. */
-static LIST_HEAD(ip_vs_radius_services);
-/* Protects ip_vs_radius_services (the list and its services' lifetime) */
-static DEFINE_MUTEX(ip_vs_radius_mutex);
-
 /*
  * Per-CPU scratch, used with bottom halves disabled: the datagram when it
  * is not linear, and the binding keys made from it.
@@ -323,12 +318,9 @@ static struct ip_vs_dest *ip_vs_radius_schedule(struct ip_vs_service *svc,
 {
 	struct ip_vs_kaff_svc *s = svc->sched_data;
 	unsigned int flags = READ_ONCE(svc->flags);
-	const union nf_inet_addr *caddr;
 	const struct ip_vs_kaff_table *t;
 	struct ip_vs_radius_msg msg;
 	struct ip_vs_dest *dest;
-	__be16 _ports[2], *ports;
-	__be16 cport = 0;
 	const u8 *data;
 	size_t len = 0;
 	int status;
@@ -349,16 +341,8 @@ static struct ip_vs_dest *ip_vs_radius_schedule(struct ip_vs_service *svc,
 	}
 
 	/* No key: the client's address (and port) decide. */
-	caddr = ip_vs_iph_inverse(iph) ? &iph->daddr : &iph->saddr;
-	if (!(flags & IP_VS_SVC_F_RADIUS_ADDR_ONLY) && !iph->fragoffs &&
-	    (iph->protocol == IPPROTO_UDP || iph->protocol == IPPROTO_TCP)) {
-		ports = skb_header_pointer(skb, iph->len, sizeof(_ports),
-					   _ports);
-		if (ports)
-			cport = ip_vs_iph_inverse(iph) ? ports[1] : ports[0];
-	}
-	dest = ip_vs_kaff_table_pick(t, ip_vs_kaff_hash_addr(t, svc->af, caddr,
-							     cport));
+	dest = ip_vs_kaff_pick_client(svc, t, skb, iph,
+				      flags & IP_VS_SVC_F_RADIUS_ADDR_ONLY);
 out:
 	if (!dest) {
 		this_cpu_inc(s->stats->nodest);
@@ -407,35 +391,16 @@ static int ip_vs_radius_rs_request(struct ip_vs_service *svc,
 	return IP_VS_SIP_RS_RECORDS;
 }
 
+static struct ip_vs_kaff_class ip_vs_radius_class;
+
 static int ip_vs_radius_init_svc(struct ip_vs_service *svc)
 {
-	struct ip_vs_kaff_svc *s;
-
-	s = ip_vs_radius_svc_create(svc, &svc->destinations);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	svc->sched_data = s;
-	mutex_lock(&ip_vs_radius_mutex);
-	list_add(&s->list, &ip_vs_radius_services);
-	mutex_unlock(&ip_vs_radius_mutex);
-	ip_vs_kaff_svc_start(s);
-	return 0;
+	return ip_vs_kaff_init_svc(&ip_vs_radius_class, svc);
 }
 
 static void ip_vs_radius_done_svc(struct ip_vs_service *svc)
 {
-	struct ip_vs_kaff_svc *s = svc->sched_data;
-
-	mutex_lock(&ip_vs_radius_mutex);
-	list_del(&s->list);
-	mutex_unlock(&ip_vs_radius_mutex);
-	ip_vs_kaff_svc_destroy(s);
-}
-
-static int ip_vs_radius_dest_changed(struct ip_vs_service *svc,
-				     struct ip_vs_dest *dest)
-{
-	return ip_vs_kaff_svc_update(svc->sched_data, &svc->destinations);
+	ip_vs_kaff_done_svc(&ip_vs_radius_class, svc);
 }
 
 static struct ip_vs_kaff_scheduler ip_vs_radius_scheduler = {
@@ -446,9 +411,9 @@ static struct ip_vs_kaff_scheduler ip_vs_radius_scheduler = {
 		.n_list =	LIST_HEAD_INIT(ip_vs_radius_scheduler.sched.n_list),
 		.init_service =	ip_vs_radius_init_svc,
 		.done_service =	ip_vs_radius_done_svc,
-		.add_dest =	ip_vs_radius_dest_changed,
-		.del_dest =	ip_vs_radius_dest_changed,
-		.upd_dest =	ip_vs_radius_dest_changed,
+		.add_dest =	ip_vs_kaff_dest_changed,
+		.del_dest =	ip_vs_kaff_dest_changed,
+		.upd_dest =	ip_vs_kaff_dest_changed,
 		.schedule =	ip_vs_radius_schedule,
 	},
 	.rs_request =	ip_vs_radius_rs_request,
@@ -472,33 +437,26 @@ static void ip_vs_radius_show_svc(struct seq_file *seq,
 	seq_printf(seq, " %llu\n", READ_ONCE(s->conf.seed));
 }
 
-static int ip_vs_radius_proc_show(struct seq_file *seq, void *v)
-{
-	struct net *net = seq_file_single_net(seq);
-	struct ip_vs_kaff_svc *s;
-
-	/* The counters in enum ip_vs_radius_counter's order */
-	seq_puts(seq,
-		 "Service                                        Bindings Cap Messages Hits Created Expired Moved Refused NoDest Unparsed Short Length Attr TooMany NotReq Status NoKey DupState Oversized StateHits StateMisses Learned Seed\n");
-	mutex_lock(&ip_vs_radius_mutex);
-	list_for_each_entry(s, &ip_vs_radius_services, list)
-		if (net_eq(s->net, net))
-			ip_vs_radius_show_svc(seq, s);
-	mutex_unlock(&ip_vs_radius_mutex);
-	return 0;
-}
+/* The counters in enum ip_vs_radius_counter's order */
+static struct ip_vs_kaff_class ip_vs_radius_class = {
+	.sched		= &ip_vs_radius_scheduler.sched,
+	.name		= "ip_vs_radius",
+	.header		=
+		"Service                                        Bindings Cap Messages Hits Created Expired Moved Refused NoDest Unparsed Short Length Attr TooMany NotReq Status NoKey DupState Oversized StateHits StateMisses Learned Seed\n",
+	.create		= ip_vs_radius_svc_create,
+	.show		= ip_vs_radius_show_svc,
+	.services	= LIST_HEAD_INIT(ip_vs_radius_class.services),
+	.mutex		= __MUTEX_INITIALIZER(ip_vs_radius_class.mutex),
+};
 
 static int __net_init ip_vs_radius_net_init(struct net *net)
 {
-	if (!proc_create_net_single("ip_vs_radius", 0444, net->proc_net,
-				    ip_vs_radius_proc_show, NULL))
-		return -ENOMEM;
-	return 0;
+	return ip_vs_kaff_proc_create(net, &ip_vs_radius_class);
 }
 
 static void __net_exit ip_vs_radius_net_exit(struct net *net)
 {
-	remove_proc_entry("ip_vs_radius", net->proc_net);
+	remove_proc_entry(ip_vs_radius_class.name, net->proc_net);
 }
 
 static struct pernet_operations ip_vs_radius_net_ops = {
@@ -508,22 +466,12 @@ static struct pernet_operations ip_vs_radius_net_ops = {
 
 static int __init ip_vs_radius_init(void)
 {
-	int ret;
-
-	ret = register_pernet_subsys(&ip_vs_radius_net_ops);
-	if (ret)
-		return ret;
-	ret = register_ip_vs_scheduler(&ip_vs_radius_scheduler.sched);
-	if (ret)
-		unregister_pernet_subsys(&ip_vs_radius_net_ops);
-	return ret;
+	return ip_vs_kaff_register(&ip_vs_radius_class, &ip_vs_radius_net_ops);
 }
 
-/* The services' states are freed by ip_vs_kaff, with its own code. */
 static void __exit ip_vs_radius_cleanup(void)
 {
-	unregister_ip_vs_scheduler(&ip_vs_radius_scheduler.sched);
-	unregister_pernet_subsys(&ip_vs_radius_net_ops);
+	ip_vs_kaff_unregister(&ip_vs_radius_class, &ip_vs_radius_net_ops);
 }
 
 module_init(ip_vs_radius_init);

@@ -59,9 +59,8 @@ int ip_vs_sip_rs_decide(struct ip_vs_kaff_svc *s,
 			const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
 			bool pinned, unsigned long now);
 
-/* ip_vs_sip_sched.c: every sip service, under the mutex */
-extern struct list_head ip_vs_sip_services;
-extern struct mutex ip_vs_sip_mutex;
+/* ip_vs_sip_sched.c: every sip service, under its mutex */
+extern struct ip_vs_kaff_class ip_vs_sip_class;
 
 /* ip_vs_sip_nl.c: the ipvs_udp generic netlink operations */
 void ip_vs_sip_nl_dest_event(struct ip_vs_kaff_svc *s,

@@ -35,14 +35,14 @@
 #include "ip_vs_sip.h"
 #include "ip_vs_udp_nl.h"
 
-/* The sip service of @net named @k, under ip_vs_sip_mutex; or NULL. */
+/* The sip service of @net named @k, under ip_vs_sip_class.mutex; or NULL. */
 static struct ip_vs_kaff_svc *
 ip_vs_sip_nl_find(struct net *net, const struct ip_vs_udp_nl_svc_key *k)
 {
 	struct ip_vs_kaff_svc *s;
 
-	lockdep_assert_held(&ip_vs_sip_mutex);
-	list_for_each_entry(s, &ip_vs_sip_services, list)
+	lockdep_assert_held(&ip_vs_sip_class.mutex);
+	list_for_each_entry(s, &ip_vs_sip_class.services, list)
 		if (s->svc && net_eq(s->net, net) &&
 		    ip_vs_udp_nl_svc_match(k, s->svc))
 			return s;
@@ -200,7 +200,7 @@ static int ip_vs_sip_nl_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int ret;
 
-	mutex_lock(&ip_vs_sip_mutex);
+	mutex_lock(&ip_vs_sip_class.mutex);
 	s = ip_vs_sip_nl_svc(info);
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
@@ -218,10 +218,10 @@ static int ip_vs_sip_nl_get(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	genlmsg_end(msg, hdr);
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	return genlmsg_reply(msg, info);
 out:
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	return ret;
 }
 
@@ -247,10 +247,10 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		return -EOPNOTSUPP;
 	}
 
-	mutex_lock(&ip_vs_sip_mutex);
+	mutex_lock(&ip_vs_sip_class.mutex);
 	s = ip_vs_sip_nl_svc(info);
 	if (IS_ERR(s)) {
-		mutex_unlock(&ip_vs_sip_mutex);
+		mutex_unlock(&ip_vs_sip_class.mutex);
 		return PTR_ERR(s);
 	}
 	c = &s->conf;
@@ -259,7 +259,7 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		ret = ip_vs_kaff_svc_reseed(s,
 					    nla_get_u64(tb[IPVS_UDP_A_SIP_SETTINGS_SEED]));
 		if (ret) {
-			mutex_unlock(&ip_vs_sip_mutex);
+			mutex_unlock(&ip_vs_sip_class.mutex);
 			NL_SET_ERR_MSG_ATTR(info->extack,
 					    tb[IPVS_UDP_A_SIP_SETTINGS_SEED],
 					    "cannot build the placement table for this seed");
@@ -285,7 +285,7 @@ static int ip_vs_sip_nl_set(struct sk_buff *skb, struct genl_info *info)
 		WRITE_ONCE(c->move_quiesced,
 			   nla_get_u32(tb[IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY]) ==
 			   IPVS_UDP_DRAIN_POLICY_MOVE);
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	return 0;
 }
 
@@ -376,7 +376,7 @@ static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 	if (!msg)
 		return -ENOMEM;
 
-	mutex_lock(&ip_vs_sip_mutex);
+	mutex_lock(&ip_vs_sip_class.mutex);
 	s = ip_vs_sip_nl_svc(info);
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
@@ -393,7 +393,7 @@ static int ip_vs_sip_nl_binding_get(struct sk_buff *skb,
 					       t, b, NULL);
 	rcu_read_unlock();
 out:
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	if (ret) {
 		if (ret == -ENOENT)
 			NL_SET_ERR_MSG_ATTR(info->extack, cid,
@@ -431,7 +431,7 @@ ip_vs_sip_nl_dump_next(struct net *net, struct ip_vs_sip_nl_dump *d,
 	struct ip_vs_kaff_svc *s, *best = NULL;
 	struct ip_vs_udp_nl_svc_key k, bk;
 
-	list_for_each_entry(s, &ip_vs_sip_services, list) {
+	list_for_each_entry(s, &ip_vs_sip_class.services, list) {
 		if (!s->svc || !net_eq(s->net, net))
 			continue;
 		if (only && !ip_vs_udp_nl_svc_match(only, s->svc))
@@ -488,7 +488,7 @@ ip_vs_sip_nl_dump_tbl(struct ip_vs_kaff_svc *s, struct ip_vs_sip_nl_dump *d,
 #define IP_VS_SIP_NL_DUMP_BATCH	1024
 
 /*
- * Dump the bindings of @s from the cursor in @d on; under ip_vs_sip_mutex.
+ * Dump the bindings of @s from the cursor in @d on; under ip_vs_sip_class.mutex.
  * Return: 0 when all were sent, -EMSGSIZE when the message is full,
  * -EAGAIN after IP_VS_SIP_NL_DUMP_BATCH bindings (the cursor says where).
  */
@@ -585,7 +585,7 @@ static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 	 * the other operations take it too).
 	 */
 	for (;;) {
-		mutex_lock(&ip_vs_sip_mutex);
+		mutex_lock(&ip_vs_sip_class.mutex);
 		s = ip_vs_sip_nl_dump_next(net, d, by_svc ? &only : NULL, cb);
 		if (s) {
 			ret = ip_vs_sip_nl_dump_svc(skb, cb, s, d,
@@ -593,7 +593,7 @@ static int ip_vs_sip_nl_binding_dump(struct sk_buff *skb,
 			if (!ret)
 				d->state = IP_VS_SIP_NL_D_AFTER;
 		}
-		mutex_unlock(&ip_vs_sip_mutex);
+		mutex_unlock(&ip_vs_sip_class.mutex);
 		if (!s || (ret && ret != -EAGAIN))
 			break;
 		ret = 0;
@@ -676,7 +676,7 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	if (!msg)
 		return -ENOMEM;
 
-	mutex_lock(&ip_vs_sip_mutex);
+	mutex_lock(&ip_vs_sip_class.mutex);
 	s = ip_vs_sip_nl_svc(info);
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
@@ -714,7 +714,7 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	if (m.count && ip_vs_udp_nl_want_events(s->net))
 		ip_vs_sip_nl_event(s, dattr ? &dk : NULL,
 				   IPVS_UDP_EVENT_REASON_FLUSHED, m.count);
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	if (nla_put_u32(msg, IPVS_UDP_A_SIP_COUNT, m.count)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
@@ -722,7 +722,7 @@ static int ip_vs_sip_nl_binding_flush(struct sk_buff *skb,
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 err:
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	nlmsg_free(msg);
 	return ret;
 }
@@ -761,8 +761,8 @@ static int ip_vs_sip_nl_counters(struct sk_buff *msg, struct net *net,
 	struct nlattr *nest;
 	int ret = 0;
 
-	mutex_lock(&ip_vs_sip_mutex);
-	list_for_each_entry(s, &ip_vs_sip_services, list) {
+	mutex_lock(&ip_vs_sip_class.mutex);
+	list_for_each_entry(s, &ip_vs_sip_class.services, list) {
 		if (!s->svc || !net_eq(s->net, net))
 			continue;
 		if (filter && !ip_vs_udp_nl_svc_match(filter, s->svc))
@@ -777,7 +777,7 @@ static int ip_vs_sip_nl_counters(struct sk_buff *msg, struct net *net,
 		}
 		nla_nest_end(msg, nest);
 	}
-	mutex_unlock(&ip_vs_sip_mutex);
+	mutex_unlock(&ip_vs_sip_class.mutex);
 	return ret;
 }
 

@@ -82,11 +82,6 @@ module_param(hash_seed, ulong, 0644);
 MODULE_PARM_DESC(hash_seed,
 		 "Consistent-hash seed; directors that must agree need the same one (0)");
 
-/* Services using this scheduler, for /proc/net/ip_vs_sip. */
-LIST_HEAD(ip_vs_sip_services);
-/* Protects ip_vs_sip_services (the list and its services' lifetime) */
-DEFINE_MUTEX(ip_vs_sip_mutex);
-
 /*
  * Windows of a datagram's header section that are not in the linear area,
  * copied for the parser (ip_vs_sip_payload()).
@@ -128,40 +123,19 @@ EXPORT_SYMBOL_IF_KUNIT(ip_vs_sip_svc_create);
 
 static int ip_vs_sip_init_svc(struct ip_vs_service *svc)
 {
-	struct ip_vs_kaff_svc *s;
-
-	s = ip_vs_sip_svc_create(svc, &svc->destinations);
-	if (IS_ERR(s))
-		return PTR_ERR(s);
-	svc->sched_data = s;
-	mutex_lock(&ip_vs_sip_mutex);
-	list_add(&s->list, &ip_vs_sip_services);
-	mutex_unlock(&ip_vs_sip_mutex);
-	ip_vs_kaff_svc_start(s);
-	return 0;
+	return ip_vs_kaff_init_svc(&ip_vs_sip_class, svc);
 }
 
 static void ip_vs_sip_done_svc(struct ip_vs_service *svc)
 {
-	struct ip_vs_kaff_svc *s = svc->sched_data;
-
-	mutex_lock(&ip_vs_sip_mutex);
-	list_del(&s->list);
-	mutex_unlock(&ip_vs_sip_mutex);
-	ip_vs_kaff_svc_destroy(s);
-}
-
-static int ip_vs_sip_dest_changed(struct ip_vs_service *svc,
-				  struct ip_vs_dest *dest)
-{
-	return ip_vs_kaff_svc_update(svc->sched_data, &svc->destinations);
+	ip_vs_kaff_done_svc(&ip_vs_sip_class, svc);
 }
 
 /* Removed: its calls move at their next message (netlink event). */
 static int ip_vs_sip_del_dest(struct ip_vs_service *svc,
 			      struct ip_vs_dest *dest)
 {
-	int ret = ip_vs_sip_dest_changed(svc, dest);
+	int ret = ip_vs_kaff_dest_changed(svc, dest);
 
 	ip_vs_sip_nl_dest_event(svc->sched_data, dest,
 				IPVS_UDP_EVENT_REASON_DEST_REMOVED);
@@ -173,7 +147,7 @@ static int ip_vs_sip_upd_dest(struct ip_vs_service *svc,
 			      struct ip_vs_dest *dest)
 {
 	struct ip_vs_kaff_svc *s = svc->sched_data;
-	int ret = ip_vs_sip_dest_changed(svc, dest);
+	int ret = ip_vs_kaff_dest_changed(svc, dest);
 
 	if (!atomic_read(&dest->weight) &&
 	    ((svc->flags & IP_VS_SVC_F_SIP_MOVE_QUIESCED) ||
@@ -240,12 +214,9 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 					     struct ip_vs_iphdr *iph)
 {
 	struct ip_vs_kaff_svc *s = svc->sched_data;
-	const union nf_inet_addr *caddr;
 	const struct ip_vs_kaff_table *t;
 	struct ip_vs_sip_msg msg;
 	struct ip_vs_dest *dest;
-	__be16 _ports[2], *ports;
-	__be16 cport = 0;
 	u64 hash;
 
 	local_bh_disable();
@@ -274,16 +245,8 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 
 	/* No Call-ID: the client's address (and port) decide. */
 	this_cpu_inc(s->stats->cls[IP_VS_SIP_C_NOKEY]);
-	caddr = ip_vs_iph_inverse(iph) ? &iph->daddr : &iph->saddr;
-	if (!(svc->flags & IP_VS_SVC_F_SIP_ADDR_ONLY) && !iph->fragoffs &&
-	    (iph->protocol == IPPROTO_UDP || iph->protocol == IPPROTO_TCP)) {
-		ports = skb_header_pointer(skb, iph->len, sizeof(_ports),
-					   _ports);
-		if (ports)
-			cport = ip_vs_iph_inverse(iph) ? ports[1] : ports[0];
-	}
-	dest = ip_vs_kaff_table_pick(t, ip_vs_kaff_hash_addr(t, svc->af, caddr,
-							     cport));
+	dest = ip_vs_kaff_pick_client(svc, t, skb, iph,
+				      svc->flags & IP_VS_SVC_F_SIP_ADDR_ONLY);
 out:
 	if (!dest) {
 		this_cpu_inc(s->stats->nodest);
@@ -353,7 +316,7 @@ static struct ip_vs_kaff_scheduler ip_vs_sip_scheduler = {
 		.n_list =	LIST_HEAD_INIT(ip_vs_sip_scheduler.sched.n_list),
 		.init_service =	ip_vs_sip_init_svc,
 		.done_service =	ip_vs_sip_done_svc,
-		.add_dest =	ip_vs_sip_dest_changed,
+		.add_dest =	ip_vs_kaff_dest_changed,
 		.del_dest =	ip_vs_sip_del_dest,
 		.upd_dest =	ip_vs_sip_upd_dest,
 		.schedule =	ip_vs_sip_schedule,
@@ -380,32 +343,25 @@ static void ip_vs_sip_show_svc(struct seq_file *seq,
 		   READ_ONCE(s->conf.seed), st.cls[IP_VS_SIP_C_TOOLONG]);
 }
 
-static int ip_vs_sip_proc_show(struct seq_file *seq, void *v)
-{
-	struct net *net = seq_file_single_net(seq);
-	struct ip_vs_kaff_svc *s;
-
-	seq_puts(seq,
-		 "Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed TooLong\n");
-	mutex_lock(&ip_vs_sip_mutex);
-	list_for_each_entry(s, &ip_vs_sip_services, list)
-		if (net_eq(s->net, net))
-			ip_vs_sip_show_svc(seq, s);
-	mutex_unlock(&ip_vs_sip_mutex);
-	return 0;
-}
+struct ip_vs_kaff_class ip_vs_sip_class = {
+	.sched		= &ip_vs_sip_scheduler.sched,
+	.name		= "ip_vs_sip",
+	.header		=
+		"Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed TooLong\n",
+	.create		= ip_vs_sip_svc_create,
+	.show		= ip_vs_sip_show_svc,
+	.services	= LIST_HEAD_INIT(ip_vs_sip_class.services),
+	.mutex		= __MUTEX_INITIALIZER(ip_vs_sip_class.mutex),
+};
 
 static int __net_init ip_vs_sip_net_init(struct net *net)
 {
-	if (!proc_create_net_single("ip_vs_sip", 0444, net->proc_net,
-				    ip_vs_sip_proc_show, NULL))
-		return -ENOMEM;
-	return 0;
+	return ip_vs_kaff_proc_create(net, &ip_vs_sip_class);
 }
 
 static void __net_exit ip_vs_sip_net_exit(struct net *net)
 {
-	remove_proc_entry("ip_vs_sip", net->proc_net);
+	remove_proc_entry(ip_vs_sip_class.name, net->proc_net);
 }
 
 static struct pernet_operations ip_vs_sip_net_ops = {
@@ -415,22 +371,12 @@ static struct pernet_operations ip_vs_sip_net_ops = {
 
 static int __init ip_vs_sip_init(void)
 {
-	int ret;
-
-	ret = register_pernet_subsys(&ip_vs_sip_net_ops);
-	if (ret)
-		return ret;
-	ret = register_ip_vs_scheduler(&ip_vs_sip_scheduler.sched);
-	if (ret)
-		unregister_pernet_subsys(&ip_vs_sip_net_ops);
-	return ret;
+	return ip_vs_kaff_register(&ip_vs_sip_class, &ip_vs_sip_net_ops);
 }
 
-/* The services' states are freed by ip_vs_kaff, with its own code. */
 static void __exit ip_vs_sip_cleanup(void)
 {
-	unregister_ip_vs_scheduler(&ip_vs_sip_scheduler.sched);
-	unregister_pernet_subsys(&ip_vs_sip_net_ops);
+	ip_vs_kaff_unregister(&ip_vs_sip_class, &ip_vs_sip_net_ops);
 }
 
 module_init(ip_vs_sip_init);
