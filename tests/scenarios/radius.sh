@@ -32,6 +32,11 @@
 #   flood               random States and Calling-Station-Ids at the
 #                       binding cap leave every ongoing login unaffected
 #   ipv6                logins through an IPv6 VIP
+#   two_directors       DR with two directors whose configurations were
+#                       made in different orders and end equal: a NAS sends
+#                       each login's rounds from two ports, one routed to
+#                       each director, and every login succeeds; with
+#                       another seed on one director most fail
 #
 # Run: make modules-uml && tests/run-scenarios radius[:test_name,...]
 cd "$(dirname "$0")/../.." || exit 1
@@ -412,6 +417,80 @@ test_ipv6() {
 		[ "$(count FAIL $r)" = 0 ]
 	check "ipv6: the States were learned" \
 		[ "$(proc_col "UDP [$VIP6]:1812" Learned)" -ge 60 ]
+}
+
+# dir_service DIR ORDER: the radius service on DIR in DR, its servers added
+# in ORDER (words "I:W": rs I with weight W, re-added when it comes again)
+dir_service() {
+	local d=$1 w i
+	shift
+	ns "$d" ipvsadm -A -u "$VIP4:1812" -s radius -o --pe reply || return 1
+	for w in "$@"; do
+		i=${w%%:*}
+		ns "$d" ipvsadm -d -u "$VIP4:1812" -r "$(rs_addr4 "$i"):1812" \
+			2>/dev/null
+		ns "$d" ipvsadm -a -u "$VIP4:1812" -r "$(rs_addr4 "$i"):1812" -g \
+			-w "${w#*:}" || return 1
+	done
+}
+
+# two_dir_logins FIRST LAST: logins through the two-port relay
+two_dir_logins() {
+	local relay
+	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 \
+		--sports 40001,40002 >"$OUT/relay.json" &
+	relay=$!
+	wait_udp_port cl1 11812 30 || return 1
+	logins peap "$1" "$2" 6 127.0.0.1 11812
+	kill "$relay"
+	wait "$relay" 2>/dev/null
+	echo "# relay: $(cat "$OUT/relay.json")"
+}
+
+# Messages counter of dir D's service
+dir_messages() {
+	ns "$1" awk 'NR == 2 { print $5 }' "$PROC"
+}
+
+test_two_directors() {
+	local r m1 m2 i
+	topo_setup dr "$NRS" 2
+	for ((i = 1; i <= NRS; i++)); do
+		start_freeradius "$i"
+	done
+	for ((i = 1; i <= NRS; i++)); do
+		wait_udp_port "rs$i" 1812 120 || return 1
+	done
+	rm -rf "$OUT"
+	mkdir -p "$OUT"
+	# Source port 40001 to dir1, 40002 to dir2, whatever ECMP would do.
+	ns rt ip rule add ipproto udp sport 40001 table 101 || return 1
+	ns rt ip rule add ipproto udp sport 40002 table 102 || return 1
+	ns rt ip route add "$VIP4/32" via "$(dir_addr4 1)" table 101 || return 1
+	ns rt ip route add "$VIP4/32" via "$(dir_addr4 2)" table 102 || return 1
+	# Equal in the end, made differently
+	dir_service dir1 1:1 2:1 3:1 || return 1
+	dir_service dir2 3:2 1:5 2:1 3:1 1:1 || return 1
+	two_dir_logins 1 18
+	r=$(results 1 18)
+	m1=$(dir_messages dir1)
+	m2=$(dir_messages dir2)
+	echo "# two directors: $r (dir1 $m1, dir2 $m2 datagrams)"
+	check "two_directors: both directors saw the rounds ($m1 and $m2)" \
+		[ "$m1" -ge 18 ] && [ "$m2" -ge 18 ]
+	check "two_directors: 18/18 logins succeed across them" \
+		[ "$(count FAIL $r)" = 0 ]
+
+	# The same with another seed on dir2: the directors disagree.
+	ns dir2 ipvsadm -D -u "$VIP4:1812"
+	echo 7 >/sys/module/ip_vs_radius/parameters/hash_seed
+	dir_service dir2 1:1 2:1 3:1
+	echo 0 >/sys/module/ip_vs_radius/parameters/hash_seed
+	two_dir_logins 19 36
+	r=$(results 19 36)
+	echo "# another seed on dir2: $r"
+	check "two_directors: with another seed on dir2 most logins fail ($(count FAIL $r) of 18)" \
+		[ "$(count FAIL $r)" -ge 9 ]
 }
 
 scenario_main "$@"

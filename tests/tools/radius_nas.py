@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """RADIUS helpers for tests/scenarios/radius.sh (run inside the UML kernel).
 
-relay LISTEN_PORT SERVER PORT [--delay S]
+relay LISTEN_PORT SERVER PORT [--delay S] [--sports P1,P2,...]
     A NAS that sends every supplicant's requests from one UDP socket, as an
     access point or a switch does: eapol_test instances on this host talk to
     127.0.0.1:LISTEN_PORT, and the relay forwards each request unchanged to
@@ -10,8 +10,11 @@ relay LISTEN_PORT SERVER PORT [--delay S]
     whose request has that Identifier. RADIUS has 256 Identifiers per socket:
     a request whose Identifier is in use waits until it is free, as a NAS
     does. With --delay, each request is held S seconds first (a slow link),
-    so that a test can act in the middle of a conversation. Prints one JSON
-    line of counts when it gets SIGTERM.
+    so that a test can act in the middle of a conversation. With --sports,
+    one socket per source port, the requests sent from each in turn (a NAS
+    with several sockets: the rounds of one login leave from different
+    ports; the Identifiers stay unique across them). Prints one JSON line
+    of counts when it gets SIGTERM.
 
 flood SERVER PORT COUNT [--state-only]
     COUNT Access-Requests from one socket, each with a random State and a
@@ -32,15 +35,21 @@ import sys
 import time
 
 
-def relay(listen_port, server, port, delay):
+def relay(listen_port, server, port, delay, sports):
     fam = socket.AF_INET6 if ":" in server else socket.AF_INET
     local = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     local.bind(("127.0.0.1", listen_port))
-    up = socket.socket(fam, socket.SOCK_DGRAM)
-    up.connect((server, port))
     sel = selectors.DefaultSelector()
     sel.register(local, selectors.EVENT_READ, "local")
-    sel.register(up, selectors.EVENT_READ, "up")
+    ups = []
+    for sport in sports or [0]:
+        up = socket.socket(fam, socket.SOCK_DGRAM)
+        if sport:
+            up.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", sport))
+        up.connect((server, port))
+        sel.register(up, selectors.EVENT_READ, up)
+        ups.append(up)
+    turn = 0
     owner = {}      # Identifier -> (client address, time sent)
     waiting = []    # (due time, client address, datagram)
     counts = {"requests": 0, "replies": 0, "waited": 0, "dropped": 0}
@@ -57,7 +66,8 @@ def relay(listen_port, server, port, delay):
             # the same supplicant's retransmission keeps its Identifier
             if due <= now and owner.get(data[1], (addr,))[0] == addr:
                 owner[data[1]] = (addr, now)
-                up.send(data)
+                ups[turn % len(ups)].send(data)
+                turn += 1
                 counts["requests"] += 1
             else:
                 if due <= now:
@@ -72,7 +82,7 @@ def relay(listen_port, server, port, delay):
                     waiting.append((time.monotonic() + delay, addr, data))
             else:
                 try:
-                    data = up.recv(65535)
+                    data = key.data.recv(65535)
                 except OSError:
                     continue
                 if len(data) < 20 or data[1] not in owner:
@@ -130,7 +140,9 @@ def main():
     a = sys.argv[1:]
     if a[:1] == ["relay"]:
         delay = float(a[a.index("--delay") + 1]) if "--delay" in a else 0.0
-        relay(int(a[1]), a[2], int(a[3]), delay)
+        sports = ([int(p) for p in a[a.index("--sports") + 1].split(",")]
+                  if "--sports" in a else [])
+        relay(int(a[1]), a[2], int(a[3]), delay, sports)
     elif a[:1] == ["flood"]:
         flood(a[1], int(a[2]), int(a[3]), "--state-only" in a)
     elif a[:1] == ["class-of"]:
