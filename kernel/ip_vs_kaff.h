@@ -34,6 +34,9 @@
 #include <linux/workqueue.h>
 #include <net/ip_vs.h>
 
+struct seq_file;
+struct pernet_operations;
+
 /*
  * Maglev lookup table size: a prime well above 100 times the number of
  * real servers a service has, so that each server's share is within

@@ -2,7 +2,8 @@
 /*
  * Userspace stand-ins for the kernel interfaces that ip_vs_kaff_maglev.c,
  * ip_vs_kaff_bind.c and ip_vs_sip_bind.c use, so that libFuzzer
- * (fuzz/sip_bind_fuzz.c) can drive the unchanged kernel sources. Single-threaded: RCU, per-CPU data and
+ * (fuzz/sip_bind_fuzz.c) can drive the unchanged kernel sources.
+ * Single-threaded: RCU, per-CPU data and
  * bottom halves are no-ops; kfree_rcu() frees at once, so AddressSanitizer
  * reports any use of a binding after its removal.
  *
@@ -23,17 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef u8 u8;
-typedef u16 u16;
-typedef u32 u32;
-typedef u64 u64;
-typedef s32 s32;
-typedef s64 s64;
-typedef u16 __be16;
-typedef u32 __be32;
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int32_t s32;
+typedef int64_t s64;
+typedef uint16_t __be16;
+typedef uint32_t __be32;
 typedef unsigned int gfp_t;
 
-#define ____attribute__((packed))
+#define __packed	__attribute__((packed))
 #define __percpu
 #define __rcu
 #define __init
@@ -56,6 +57,11 @@ typedef unsigned int gfp_t;
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
 #define EXPORT_SYMBOL(sym)
 #define EXPORT_SYMBOL_GPL(sym)
+
+/* Single-threaded: a mutex is a no-op */
+struct mutex {
+	int	unused;
+};
 #define WARN_ON_ONCE(c)	(!!(c))
 
 static inline int fls(unsigned int x)
