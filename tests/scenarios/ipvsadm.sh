@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # ipvsadm with ipvsadm-patches/ applied (scripts/build-ipvsadm) speaks the
-# new features: named sip scheduler flags (-b sip-move-quiesced, ...) set
-# the right kernel flags and are listed and saved by name, "pe reply" is
-# listed for one-packet services, save/restore reproduces the kernel state,
-# usage text and man page describe sip, lor and reply.
+# new features: named sip and radius scheduler flags (-b sip-move-quiesced,
+# -b radius-stateless, ...) set the right kernel flags and are listed and
+# saved by name, "pe reply" is listed for one-packet services,
+# save/restore reproduces the kernel state, usage text and man page
+# describe sip, lor, radius and reply.
 #
 # The kernel state is cross-checked with the stock /usr/sbin/ipvsadm
 # (-Sn prints the generic flag-1..3 and every engine) and, for
-# sip-move-quiesced, with the scheduler's behaviour (/proc/net/ip_vs_sip).
+# sip-move-quiesced and radius-stateless, with the scheduler's behaviour
+# (/proc/net/ip_vs_sip, /proc/net/ip_vs_radius).
 #
 #   cl1 --- rt --- lan --- dir1 (DR, VIP 10.0.100.1 / fd00:100::1)
 #                     +--- rs1, rs2
@@ -98,6 +100,128 @@ test_sip_flags() {
 		-z "$(stock_rule "-u $VIP4:5061")" ]
 }
 
+RSVC=$VIP4:1812
+
+radius_svc() {
+	I -A -u "$RSVC" -s radius -o --pe reply "$@" || return 1
+	I -a -u "$RSVC" -r "$(rs_addr4 1):1812" -g -w 1 &&
+		I -a -u "$RSVC" -r "$(rs_addr4 2):1812" -g -w 1
+}
+
+# The stock tool's rule for the radius service once -E -b "$1" set its
+# flags with the patched tool.
+radius_flags_as_stock() {
+	I -E -u "$RSVC" -s radius -o --pe reply -b "$1" || return 1
+	stock_rule "-u $RSVC"
+}
+
+test_radius_flags() {
+	local l err
+	dir_only || return 1
+	check "radius flags: -A -s radius -o --pe reply -b radius-stateless accepted" \
+		radius_svc -b radius-stateless
+	l=$(stock_rule "-u $RSVC")
+	echo "# stock -Sn: $l"
+	check "radius flags: -b radius-stateless sets flag-3 only (stock -Sn)" \
+		[ "$l" = "-A -u $RSVC -s radius --pe reply -o -b flag-3" ]
+	l=$(svc_line "$(I -Ln)" "$RSVC")
+	echo "# -Ln: $l"
+	check "radius flags: -Ln lists radius (radius-stateless) pe reply ops" \
+		[ "$l" = "UDP  $RSVC radius (radius-stateless) pe reply ops" ]
+	l=$(I -Sn | grep -e "^-A -u $RSVC ")
+	echo "# -Sn: $l"
+	check "radius flags: -Sn saves -b radius-stateless" \
+		[ "$l" = "-A -u $RSVC -s radius --pe reply -o -b radius-stateless" ]
+
+	# Each name on its own, so that two swapped names show.
+	l=$(radius_flags_as_stock radius-move-quiesced)
+	echo "# -E -b radius-move-quiesced, stock -Sn: $l"
+	check "radius flags: -b radius-move-quiesced sets flag-1 only (stock -Sn)" \
+		[ "$l" = "-A -u $RSVC -s radius --pe reply -o -b flag-1" ]
+	l=$(radius_flags_as_stock radius-addr-only)
+	echo "# -E -b radius-addr-only, stock -Sn: $l"
+	check "radius flags: -b radius-addr-only sets flag-2 only (stock -Sn)" \
+		[ "$l" = "-A -u $RSVC -s radius --pe reply -o -b flag-2" ]
+
+	I -E -u "$RSVC" -s radius -o --pe reply \
+		-b radius-stateless,radius-addr-only,radius-move-quiesced
+	l=$(svc_line "$(I -Ln)" "$RSVC")
+	echo "# all three: stock -Sn: $(stock_rule "-u $RSVC"); -Ln: $l; -Sn: $(I -Sn | grep -e "^-A -u $RSVC ")"
+	check "radius flags: all three listed and saved by name" \
+		[ "$l" = "UDP  $RSVC radius (radius-move-quiesced,radius-addr-only,radius-stateless) pe reply ops" -a \
+		"$(stock_rule "-u $RSVC")" = "-A -u $RSVC -s radius --pe reply -o -b flag-1,flag-2,flag-3" -a \
+		"$(I -Sn | grep -e "^-A -u $RSVC ")" = "-A -u $RSVC -s radius --pe reply -o -b radius-move-quiesced,radius-addr-only,radius-stateless" ]
+
+	# The generic names still work and are listed by name for radius.
+	I -A -u "$VIP4:1813" -s radius -o -b flag-1,flag-3
+	l=$(svc_line "$(I -Ln)" "$VIP4:1813")
+	echo "# -b flag-1,flag-3: $l"
+	check "radius flags: -b flag-1,flag-3 on radius listed as radius-move-quiesced,radius-stateless" \
+		[ "$l" = "UDP  $VIP4:1813 radius (radius-move-quiesced,radius-stateless) ops" ]
+
+	# Named radius flags belong to radius, and sip's to sip.
+	err=$(I -A -u "$VIP4:1814" -s sip -b radius-stateless 2>&1)
+	echo "# -s sip -b radius-stateless: $err"
+	check "radius flags: refused with the sip scheduler as incompatible" \
+		[ "$err" = "incompatible scheduler flag \`radius-stateless'" -a \
+		-z "$(stock_rule "-u $VIP4:1814")" ]
+	err=$(I -A -u "$VIP4:1815" -s radius -b sip-stateless 2>&1)
+	echo "# -s radius -b sip-stateless: $err"
+	check "radius flags: sip's names refused with the radius scheduler" \
+		[ "$err" = "incompatible scheduler flag \`sip-stateless'" -a \
+		-z "$(stock_rule "-u $VIP4:1815")" ]
+}
+
+# One Access-Request from cl1 to the radius service, keyed by its
+# User-Name and NAS-IP-Address (RFC 2865; no reply is needed).
+radius_request() {
+	ns cl1 /usr/bin/python3 -c '
+import os, socket, struct, sys
+user = sys.argv[1].encode()
+attrs = bytes([1, 2 + len(user)]) + user + bytes([4, 6]) + socket.inet_aton("10.0.1.2")
+m = struct.pack("!BBH", 1, 7, 20 + len(attrs)) + os.urandom(16) + attrs
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(m, ("10.0.100.1", 1812))' "$1"
+}
+
+# radius_counter COLUMN: a column of the first service line of
+# /proc/net/ip_vs_radius in dir1 (the Service column holds two fields).
+radius_counter() {
+	# shellcheck disable=SC2016
+	ns dir1 awk -v col="$1" 'NR == 1 {
+		for (i = 1; i <= NF; i++) if ($i == col) c = i + 1; next }
+		NR == 2 { print (c ? $c : "?"); found = 1 }
+		END { if (!found) print "?" }' /proc/net/ip_vs_radius
+}
+radius_messages_are() { [ "$(radius_counter Messages)" = "$1" ]; }
+
+# radius_run FLAGS...: a radius service with FLAGS, one keyed request.
+# Prints "Messages Created Bindings".
+radius_run() {
+	radius_svc "$@" || return 1
+	radius_request "ipvsadm-user-1" || return 1
+	wait_for 60 radius_messages_are 1
+	echo "$(radius_counter Messages) $(radius_counter Created) $(radius_counter Bindings)"
+}
+
+# The kernel acts on the flag "-b radius-stateless" set: a keyed request
+# is bound to its server without it, and placed by the hash alone, with
+# no binding, with it.
+test_radius_stateless_behaviour() {
+	local r
+	topo_setup dr 2
+	r=$(radius_run) || return 1
+	echo "# no flag: Messages Created Bindings: $r"
+	check "radius-stateless: without the flag the request's key is bound (Created 1)" \
+		[ "$r" = "1 1 1" ]
+	I -C
+	r=$(radius_run -b radius-stateless) ||
+		{ fail "radius-stateless: service with -b radius-stateless"; return 0; }
+	echo "# -b radius-stateless: Messages Created Bindings: $r"
+	check "radius-stateless: with -b radius-stateless the key is placed, not bound (Created 0)" \
+		[ "$r" = "1 0 0" ]
+}
+
 # One SIP request with Call-ID $1 from cl1 to the VIP.
 sip_request() {
 	ns cl1 /usr/bin/python3 -c '
@@ -181,7 +305,9 @@ test_save_restore() {
 			I -A -f 1 -s rr -o --pe reply &&
 			I -a -f 1 -r "$(rs_addr4 1)" -g &&
 			I -A -u "$VIP4:5070" -s rr -p 60 --pe sip &&
-			I -A -u "$VIP4:5071" -s sip -b flag-3
+			I -A -u "$VIP4:5071" -s sip -b flag-3 &&
+			I -A -u "$VIP4:1812" -s radius -o --pe reply -b radius-stateless,radius-move-quiesced &&
+			I -a -u "$VIP4:1812" -r "$(rs_addr4 2):1812" -g -w 4
 	} || { fail "save/restore: setting up the services with $IPVSADM"; return 0; }
 	before=$(ns dir1 "$STOCK" -Sn)
 	saved=$(I -Sn)
@@ -200,6 +326,9 @@ test_save_restore() {
 		<<<"$saved"
 	check "save/restore: generic -b flag-3 on sip saved as sip-stateless" \
 		grep -qx -e "-A -u $VIP4:5071 -s sip -b sip-stateless" <<<"$saved"
+	check "save/restore: rules name the radius flags" \
+		grep -qx -e "-A -u $VIP4:1812 -s radius --pe reply -o -b radius-move-quiesced,radius-stateless" \
+		<<<"$saved"
 	# The restored rules list the same way as the originals.
 	check "save/restore: restored services list pe reply and the sip flags" \
 		[ "$(svc_line "$(I -Ln)" "$VIP4:53")" = "UDP  $VIP4:53 lor pe reply ops" -a \
@@ -232,8 +361,8 @@ test_pe_reply_listing() {
 test_usage() {
 	local out
 	out=$("$IPVSADM" -h 2>&1)
-	check "usage: -h names sip and lor among the schedulers" \
-		grep -q 'one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh|sip|lor,' <<<"$out"
+	check "usage: -h names sip, lor and radius among the schedulers" \
+		grep -q 'one of rr|wrr|lc|wlc|lblc|lblcr|dh|sh|sed|nq|fo|ovf|mh|sip|lor|radius,' <<<"$out"
 	check "usage: -h names reply among the persistence engines" \
 		grep -q 'persistence engine may be sip|reply,' <<<"$out"
 }
@@ -260,6 +389,15 @@ test_man_page() {
 		man_has "A persistence engine does not need -p"
 	check "man: -b example with a named flag" \
 		man_has "ipvsadm -A -u 10.0.0.1:5060 -s sip -o -b sip-move-quiesced"
+	check "man: -s radius described" man_has "radius - RADIUS conversations:"
+	check "man: radius-move-quiesced explained" \
+		man_has "radius-move-quiesced (flag-1), which moves the conversations bound to a real server with weight 0 at once"
+	check "man: radius-addr-only explained" \
+		man_has "radius-addr-only (flag-2), which places datagrams without a key by the client address alone"
+	check "man: radius-stateless explained" \
+		man_has "radius-stateless (flag-3), which makes the scheduler stateless"
+	check "man: -b example with a radius flag" \
+		man_has "ipvsadm -A -u 10.0.0.1:1812 -s radius -o --pe reply -b radius-stateless"
 }
 
 scenario_main "$@"

@@ -13,8 +13,11 @@
 # IPVS_UDP_KEEPALIVED=build/keepalived-2.3.4/sbin/keepalived) creates the
 # service with "lvs_sched sip",
 # "ops" and a named sip flag, and a DNS service with "lvs_sched lor",
-# "ops" and "persistence_engine reply", and refuses (logged) a service
-# whose "lvs_sched nosuch" the kernel does not have. SIPp calls (the
+# "ops" and "persistence_engine reply", two RADIUS services with
+# "lvs_sched radius" and named radius flags (radius-move-quiesced on
+# 1812; radius-addr-only and radius-stateless on 1813), and refuses
+# (logged) a service whose "lvs_sched nosuch" the kernel does not have,
+# and ignores (logged) a radius flag of an "lvs_sched rr" service. SIPp calls (the
 # external peer) run; rs2's SIP server dies; its MISC_CHECK fails,
 # keepalived removes rs2, and the later messages of rs2's calls reach the
 # surviving servers, each call one server, which answer them: not one call
@@ -37,8 +40,9 @@
 # Debian 12's 2.2.7; IPVS_UDP_KEEPALIVED_STOCK names another, e.g.
 # build/keepalived-2.3.3-stock/sbin/keepalived from
 # scripts/build-keepalived --stock) runs with the same configuration: it
-# drops "lvs_sched sip" and "lor" ("Invalid lvs_scheduler"), creates both
-# services with wlc, ignores the sip flag and the persistence engine:
+# drops "lvs_sched sip", "lor" and "radius" ("Invalid lvs_scheduler"),
+# creates the services with wlc, ignores the sip and radius flags and the
+# persistence engine:
 # what the patches fix. Every check of the patched keepalived fails with
 # a stock one: IPVS_UDP_KEEPALIVED=/usr/sbin/keepalived (or the unpatched
 # 2.3.3 above) tests/run-scenarios keepalived:test_keepalived.
@@ -46,8 +50,8 @@
 # test_keepalived_22: the 2.2 series still works: keepalived 2.2.7 built
 # with keepalived-patches/2.2/ (scripts/build-keepalived --version 2.2;
 # skipped when it is not built) creates the same three services from the
-# same configuration, real servers with checks that always pass and no
-# calls (the calls are the kernel's business, not keepalived's).
+# same configuration (the radius services and their flags too), real
+# servers with checks that always pass and no calls (the calls are the kernel's business, not keepalived's).
 #
 # test_ldirectord: Debian's ldirectord, unpatched: "scheduler = sip",
 # "ops = yes", "schedflags = flag-2" become ipvsadm -s sip -o -b flag-2
@@ -155,6 +159,55 @@ virtual_server $VIP4 53 {
 	lvs_method DR
 	protocol UDP
 	real_server $(rs_addr4 1) 53 {
+		weight 1
+		MISC_CHECK {
+			misc_path "/bin/true"
+		}
+	}
+}
+
+virtual_server $VIP4 1812 {
+	delay_loop 5
+	lvs_sched radius
+	radius-move-quiesced
+	ops
+	persistence_engine reply
+	lvs_method DR
+	protocol UDP
+	real_server $(rs_addr4 1) 1812 {
+		weight 1
+		MISC_CHECK {
+			misc_path "/bin/true"
+		}
+	}
+}
+
+virtual_server $VIP4 1813 {
+	delay_loop 5
+	lvs_sched radius
+	radius-addr-only
+	radius-stateless
+	ops
+	persistence_engine reply
+	lvs_method DR
+	protocol UDP
+	real_server $(rs_addr4 1) 1813 {
+		weight 1
+		MISC_CHECK {
+			misc_path "/bin/true"
+		}
+	}
+}
+
+# A radius flag with another scheduler: reported, ignored.
+virtual_server $VIP4 5062 {
+	delay_loop 5
+	lvs_sched rr
+	radius-stateless
+	ops
+	lvs_method DR
+	protocol UDP
+	real_server $(rs_addr4 1) 5062 {
 		weight 1
 		MISC_CHECK {
 			misc_path "/bin/true"
@@ -320,9 +373,16 @@ stock_baseline() {
 		no_flag "$line" "$KA_DIR/stock.log"
 	check "stock keepalived baseline: lor -> wlc, persistence_engine reply dropped" \
 		matches "$dns" " -s wlc -o$"
+	echo "# $(svc_line 1813)"
+	check "stock keepalived baseline: radius -> wlc, radius-stateless unknown, no flag" \
+		stock_radius "$(svc_line 1813)" "$KA_DIR/stock.log"
 	# keepalived removes its services when it stops.
 	kill "$(cat "$KA_DIR/stock.pid")"
 	wait_for 60 svc_gone
+}
+stock_radius() {
+	matches "$1" " -s wlc -o$" &&
+		grep -q "Unknown keyword 'radius-stateless'" "$2"
 }
 svc_gone() { [ -z "$(ns dir1 ipvsadm -S -n)" ]; }
 
@@ -357,6 +417,7 @@ test_keepalived() {
 		matches "$dns" " -s lor " " --pe reply " " -o( |$)"
 	check "keepalived: lvs_sched nosuch: no service, the kernel's refusal logged" \
 		refused nosuch 5061 "$KA_DIR/ka.log"
+	radius_checks keepalived "$KA_DIR/ka.log"
 
 	# 15 s of calls, 2 s each; rs2 dies after about 3 s (once 60
 	# datagrams reached it, however slow SIPp starts).
@@ -425,6 +486,36 @@ rs2_got() { [ "$(sip_rs_count 2)" -ge "$1" ]; }
 rs2_gone() { wait_for 60 rs_absent 2 && [ "$1" = 1 ]; }
 rs2_back() { wait_for 60 rs_present 2 && [ "$1" = 1 ]; }
 
+# radius_checks TAG LOG: the radius services and the misplaced radius
+# flag, as keepalived TAG configured them (its log in LOG).
+radius_checks() {
+	local auth acct wrong
+	wait_for 30 svc_present 1812 1813 5062
+	auth=$(svc_line 1812)
+	acct=$(svc_line 1813)
+	wrong=$(svc_line 5062)
+	echo "# $auth"
+	echo "# $acct"
+	echo "# $wrong"
+	grep -F "only applies to radius scheduler" "$2" | sed 's/^/# /'
+	check "$1: UDP $VIP4:1812 created with radius, ops, pe reply, radius-move-quiesced (flag 1 only)" \
+		matches "$auth" " -s radius " " --pe reply " " -o( |$)" " -b (flag-1|radius-move-quiesced)$"
+	check "$1: UDP $VIP4:1813 created with radius, radius-addr-only and radius-stateless (flags 2 and 3 only)" \
+		matches "$acct" " -s radius " " -o( |$)" " -b (flag-2,flag-3|radius-addr-only,radius-stateless)$"
+	check "$1: radius-stateless with lvs_sched rr reported and ignored" \
+		misplaced "$wrong" "$2"
+}
+svc_present() {
+	local p
+	for p; do
+		[ -n "$(svc_line "$p")" ] || return 1
+	done
+}
+misplaced() {
+	matches "$1" " -s rr " && [[ ! "$1" =~ " -b " ]] &&
+		grep -q "radius-stateless only applies to radius scheduler" "$2"
+}
+
 refused() {
 	[ -z "$(svc_line "$2")" ] &&
 		grep -q "the kernel does not know scheduler '$1'" "$3"
@@ -458,6 +549,7 @@ test_keepalived_22() {
 		matches "$dns" " -s lor " " --pe reply " " -o( |$)"
 	check "keepalived 2.2: lvs_sched nosuch: no service, the kernel's refusal logged" \
 		refused nosuch 5061 "$KA_DIR/ka22.log"
+	radius_checks "keepalived 2.2" "$KA_DIR/ka22.log"
 }
 
 test_ldirectord() {
