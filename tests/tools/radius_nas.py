@@ -16,10 +16,11 @@ relay LISTEN_PORT SERVER PORT [--delay S] [--sports P1,P2,...]
     ports; the Identifiers stay unique across them). Prints one JSON line
     of counts when it gets SIGTERM.
 
-flood SERVER PORT COUNT [--state-only]
-    COUNT Access-Requests from one socket, each with a random State and a
-    random Calling-Station-Id (none with --state-only), as fast as the
-    socket takes them; replies are read and ignored. Prints the number sent.
+flood SERVER PORT COUNT [--state-only] [--sport P] [--rate N]
+    COUNT Access-Requests from one socket (source port P), each with a
+    random State and a random Calling-Station-Id (none with --state-only),
+    N a second (default: as fast as the socket takes them); replies are
+    read and ignored. Prints the number sent.
 
 class-of LOGFILE
     The Class attribute (hex, as eapol_test prints it) of the Access-Accept
@@ -98,13 +99,20 @@ def attr(t, v):
     return bytes([t, len(v) + 2]) + v
 
 
-def flood(server, port, count, state_only):
+def flood(server, port, count, state_only, sport, rate):
     fam = socket.AF_INET6 if ":" in server else socket.AF_INET
     s = socket.socket(fam, socket.SOCK_DGRAM)
+    if sport:
+        s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", sport))
     s.connect((server, port))
     s.setblocking(False)
     sent = 0
+    start = time.monotonic()
     for i in range(count):
+        if rate:
+            ahead = start + i / rate - time.monotonic()
+            if ahead > 0:
+                time.sleep(ahead)
         attrs = attr(1, b"flood") + attr(4, bytes([192, 0, 2, 99]))
         attrs += attr(24, os.urandom(16))
         if not state_only:
@@ -144,7 +152,10 @@ def main():
                   if "--sports" in a else [])
         relay(int(a[1]), a[2], int(a[3]), delay, sports)
     elif a[:1] == ["flood"]:
-        flood(a[1], int(a[2]), int(a[3]), "--state-only" in a)
+        opt = {k: int(a[a.index(k) + 1]) if k in a else 0
+               for k in ("--sport", "--rate")}
+        flood(a[1], int(a[2]), int(a[3]), "--state-only" in a,
+              opt["--sport"], opt["--rate"])
     elif a[:1] == ["class-of"]:
         class_of(a[1])
     else:
