@@ -27,6 +27,7 @@
 #define IP_VS_KAFF_H
 
 #include <linux/types.h>
+#include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/rhashtable.h>
@@ -272,6 +273,37 @@ static inline void ip_vs_kaff_set_expires(struct ip_vs_kaff_svc *s,
 {
 	WRITE_ONCE(b->expires, exp);
 	ip_vs_kaff_gc_lower(s, exp);
+}
+
+/*
+ * Another datagram of a binding that stays in its state: it lives until
+ * @exp. Only ever later, so that s->gc_next stays a lower bound, and not
+ * for less than HZ / 4, to keep the cache line clean on every datagram.
+ */
+static inline void ip_vs_kaff_extend(struct ip_vs_kaff_binding *b,
+				     unsigned long exp)
+{
+	if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
+		WRITE_ONCE(b->expires, exp);
+}
+
+/* A binding was used at @now (jiffies); written only when it changes. */
+static inline void ip_vs_kaff_used(struct ip_vs_kaff_binding *b,
+				   unsigned long now)
+{
+	if (READ_ONCE(b->last_use) != now)
+		WRITE_ONCE(b->last_use, now);
+}
+
+/*
+ * Do a quiesced server's (weight 0) bindings move at their next datagram
+ * instead of draining? Scheduler flag 1 of the service (@flags) or the
+ * drain policy set over netlink.
+ */
+static inline bool ip_vs_kaff_move_quiesced(const struct ip_vs_kaff_svc *s,
+					    unsigned int flags)
+{
+	return (flags & IP_VS_SVC_F_SCHED1) || READ_ONCE(s->conf.move_quiesced);
 }
 
 #endif /* IP_VS_KAFF_H */

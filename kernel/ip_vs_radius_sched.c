@@ -125,20 +125,12 @@ static unsigned long ip_vs_radius_timeout(const struct ip_vs_kaff_svc *s,
 	return (unsigned long)READ_ONCE(s->conf.timeout[state]) * HZ;
 }
 
-/*
- * Another round of a bound conversation: it lives on. Only ever later, so
- * that gc_next stays a lower bound; not on every datagram, to keep the
- * cache line clean.
- */
+/* Another round of a bound conversation: it lives on. */
 static void ip_vs_radius_touch(struct ip_vs_kaff_svc *s,
 			       struct ip_vs_kaff_binding *b, unsigned long now)
 {
-	unsigned long exp = now + ip_vs_radius_timeout(s, READ_ONCE(b->state));
-
-	if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
-		WRITE_ONCE(b->expires, exp);
-	if (READ_ONCE(b->last_use) != now)
-		WRITE_ONCE(b->last_use, now);
+	ip_vs_kaff_extend(b, now + ip_vs_radius_timeout(s, READ_ONCE(b->state)));
+	ip_vs_kaff_used(b, now);
 }
 
 /* The binding key of @m's State, in this CPU's scratch. */
@@ -147,13 +139,6 @@ static u32 ip_vs_radius_state_key(const struct ip_vs_radius_msg *m, u8 *key)
 	key[0] = IP_VS_RADIUS_K_STATE;
 	memcpy(key + 1, m->state.p, m->state.len);
 	return 1 + m->state.len;
-}
-
-static bool ip_vs_radius_move_quiesced(const struct ip_vs_kaff_svc *s,
-				       unsigned int flags)
-{
-	return (flags & IP_VS_SVC_F_RADIUS_MOVE_QUIESCED) ||
-	       READ_ONCE(s->conf.move_quiesced);
 }
 
 /**
@@ -185,7 +170,7 @@ bool ip_vs_radius_place(struct ip_vs_kaff_svc *s,
 	};
 	struct ip_vs_radius_scratch *sc = this_cpu_ptr(&ip_vs_radius_scratch);
 	bool stateless = flags & IP_VS_SVC_F_RADIUS_STATELESS;
-	bool mq = ip_vs_radius_move_quiesced(s, flags);
+	bool mq = ip_vs_kaff_move_quiesced(s, flags);
 	struct ip_vs_radius_key *key = &sc->key;
 	struct ip_vs_kaff_binding *b;
 	struct ip_vs_kaff_req r;

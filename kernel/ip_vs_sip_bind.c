@@ -126,17 +126,9 @@ static void ip_vs_sip_touch(struct ip_vs_kaff_svc *s,
 		if (next == IP_VS_SIP_S_LINGER)
 			this_cpu_inc(s->stats->cls[IP_VS_SIP_C_ENDED]);
 	} else if (next != IP_VS_SIP_S_LINGER) {
-		unsigned long exp = now + ip_vs_sip_timeout(&s->conf, next, m);
-
-		/*
-		 * Avoid dirtying the cache line on every message. Only ever
-		 * later: gc_next stays a lower bound.
-		 */
-		if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
-			WRITE_ONCE(b->expires, exp);
+		ip_vs_kaff_extend(b, now + ip_vs_sip_timeout(&s->conf, next, m));
 	}
-	if (READ_ONCE(b->last_use) != now)
-		WRITE_ONCE(b->last_use, now);
+	ip_vs_kaff_used(b, now);
 }
 
 /* A new binding for message @m: its state and timeout. */

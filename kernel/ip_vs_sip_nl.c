@@ -107,8 +107,7 @@ static int ip_vs_sip_nl_put_settings(struct sk_buff *skb,
 	struct nlattr *nest = nla_nest_start(skb, IPVS_UDP_A_SIP_SETTINGS);
 	/* IPVS edits the flags under its own mutex, not ours. */
 	unsigned int flags = READ_ONCE(s->svc->flags);
-	bool move = READ_ONCE(c->move_quiesced) ||
-		    (flags & IP_VS_SVC_F_SIP_MOVE_QUIESCED);
+	bool move = ip_vs_kaff_move_quiesced(s, flags);
 
 	if (!nest)
 		return -EMSGSIZE;

@@ -150,8 +150,7 @@ static int ip_vs_sip_upd_dest(struct ip_vs_service *svc,
 	int ret = ip_vs_kaff_dest_changed(svc, dest);
 
 	if (!atomic_read(&dest->weight) &&
-	    ((svc->flags & IP_VS_SVC_F_SIP_MOVE_QUIESCED) ||
-	     READ_ONCE(s->conf.move_quiesced)))
+	    ip_vs_kaff_move_quiesced(s, svc->flags))
 		ip_vs_sip_nl_dest_event(s, dest,
 					IPVS_UDP_EVENT_REASON_DEST_QUIESCED);
 	return ret;
@@ -235,9 +234,8 @@ static struct ip_vs_dest *ip_vs_sip_schedule(struct ip_vs_service *svc,
 			dest = ip_vs_kaff_table_pick(t, hash);
 		} else {
 			dest = ip_vs_sip_bind(s, t, &msg, hash,
-					      (svc->flags &
-					       IP_VS_SVC_F_SIP_MOVE_QUIESCED) ||
-					      READ_ONCE(s->conf.move_quiesced),
+					      ip_vs_kaff_move_quiesced(s,
+								       svc->flags),
 					      jiffies);
 		}
 		goto out;
