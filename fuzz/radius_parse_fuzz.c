@@ -23,15 +23,7 @@
 #include <string.h>
 
 #include "ip_vs_radius_parse.h"
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_check.h"
 
 static void check_val(const struct ip_vs_radius_val *v, const u8 *buf,
 		      const struct ip_vs_radius_msg *m)

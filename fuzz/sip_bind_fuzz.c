@@ -40,18 +40,10 @@
 
 #include "kshim.h"
 #include "ip_vs_sip.h"
+#include "fuzz_check.h"
 
 unsigned int kshim_fail_atomic;
 unsigned int kshim_fail_insert;
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
 
 #define MAX_DESTS	16	/* in the service at once */
 #define MAX_EVER	64	/* allocated during one input */

@@ -26,15 +26,7 @@
 #include <string.h>
 
 #include "ip_vs_sip_parse.h"
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "%s:%d: invariant failed: %s\n",\
-				__FILE__, __LINE__, #cond);		\
-			abort();					\
-		}							\
-	} while (0)
+#include "fuzz_check.h"
 
 #define KNOWN_FLAGS	(IP_VS_SIP_F_RESPONSE | IP_VS_SIP_F_OVERSIZED | \
 			 IP_VS_SIP_F_TRUNCATED | IP_VS_SIP_F_TOOLONG)
