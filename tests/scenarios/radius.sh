@@ -50,6 +50,7 @@ NRS=3
 PROC=/proc/net/ip_vs_radius
 SECRET=testing123
 OUT=/tmp/radius-logins
+RELAY=
 
 # ---- servers ------------------------------------------------------------
 
@@ -77,23 +78,15 @@ start_freeradius() {
 	bg "rs$i" sh -c 'exec freeradius -f -d "$1" >"$1/stdout" 2>&1' _ "$d"
 }
 
-# setup METHOD: METHOD (nat or dr) topology with NRS FreeRADIUS servers,
-# all listening.
+# setup METHOD [NDIR]: METHOD (nat or dr) topology with NDIR directors
+# (default 1) and NRS FreeRADIUS servers, all listening.
 setup() {
 	local i
-	topo_setup "$1" "$NRS"
-	if [ "$1" = nat ]; then
-		# As in reply.sh: no ICMP redirects around the director.
-		ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
-			net.ipv4.conf.eth0.send_redirects=0
-		for ((i = 1; i <= NRS; i++)); do
-			ns "rs$i" sysctl -qw \
-				net.ipv4.conf.all.accept_redirects=0 \
-				net.ipv4.conf.eth0.accept_redirects=0 \
-				net.ipv6.conf.all.accept_redirects=0 \
-				net.ipv6.conf.eth0.accept_redirects=0
-		done
-	fi
+	topo_setup "$1" "$NRS" "${2:-1}"
+	# As in reply.sh: no ICMP redirects around the director (topo_setup
+	# makes the real servers ignore them).
+	[ "$1" != nat ] || ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
+		net.ipv4.conf.eth0.send_redirects=0
 	for ((i = 1; i <= NRS; i++)); do
 		start_freeradius "$i"
 	done
@@ -191,6 +184,23 @@ every_server_at_least() {
 	done
 }
 
+# relay_start ARGS...: the NAS relay (tests/tools/radius_nas.py) on
+# 127.0.0.1:11812 of cl1, to the VIP's port 1812, with ARGS; not through
+# ns(), so that $RELAY is the relay's own process.
+relay_start() {
+	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 "$@" \
+		>"$OUT/relay.json" &
+	RELAY=$!
+	wait_udp_port cl1 11812 30
+}
+
+# relay_stop: stop it and show its counts
+relay_stop() {
+	kill "$RELAY"
+	wait "$RELAY" 2>/dev/null
+	echo "# relay: $(cat "$OUT/relay.json")"
+}
+
 # ---- tests --------------------------------------------------------------
 
 # eap_nat METHOD: 24 logins, 6 at a time, through -s radius -o --pe reply
@@ -219,18 +229,12 @@ test_ttls_nat() { eap_nat ttls; }
 
 # Every login from one socket, as a NAS sends them.
 test_one_socket() {
-	local r relay
+	local r
 	setup nat || return 1
 	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
-	# not through ns(), so that $! is the relay's own process
-	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 \
-		>"$OUT/relay.json" &
-	relay=$!
-	wait_udp_port cl1 11812 30 || return 1
+	relay_start || return 1
 	logins peap 1 18 6 127.0.0.1 11812
-	kill "$relay"
-	wait "$relay"
-	echo "# relay: $(cat "$OUT/relay.json")"
+	relay_stop
 	r=$(results 1 18)
 	echo "# one socket: $r"
 	check "one_socket: 18/18 logins from one NAS socket succeed" \
@@ -332,7 +336,7 @@ learned() { proc_col "UDP $VIP4:1812" Learned; }
 # request held 0.5 s on its way, so a login takes seconds): each fails
 # once, and its retry completes on another server.
 test_removed() {
-	local r n mine=() relay before pids
+	local r n mine=() before pids
 	setup nat || return 1
 	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
 	# Which supplicants rs1 serves: a first login of 1..24
@@ -342,10 +346,7 @@ test_removed() {
 	done
 	echo "# rs1 serves ${mine[*]}"
 	[ "${#mine[@]}" -ge 2 ] || { fail "removed: rs1 serves ${#mine[@]} of 24"; return 1; }
-	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 --delay 0.5 \
-		>"$OUT/relay.json" &
-	relay=$!
-	wait_udp_port cl1 11812 30 || return 1
+	relay_start --delay 0.5 || return 1
 	before=$(learned)
 	pids=()
 	for n in "${mine[@]}"; do
@@ -367,8 +368,7 @@ test_removed() {
 		pids+=($!)
 	done
 	wait "${pids[@]}"
-	kill "$relay"
-	wait "$relay" 2>/dev/null
+	relay_stop
 	r=$(for n in "${mine[@]}"; do cat "$OUT/$n"; done | xargs)
 	echo "# retries: $r"
 	check "removed: every retry succeeds" [ "$(count FAIL $r)" = 0 ]
@@ -447,15 +447,9 @@ dir_service() {
 
 # two_dir_logins FIRST LAST: logins through the two-port relay
 two_dir_logins() {
-	local relay
-	ip netns exec cl1 "$PY" "$NAS" relay 11812 "$VIP4" 1812 \
-		--sports 40001,40002 >"$OUT/relay.json" &
-	relay=$!
-	wait_udp_port cl1 11812 30 || return 1
+	relay_start --sports 40001,40002 || return 1
 	logins peap "$1" "$2" 6 127.0.0.1 11812
-	kill "$relay"
-	wait "$relay" 2>/dev/null
-	echo "# relay: $(cat "$OUT/relay.json")"
+	relay_stop
 }
 
 # Messages counter of dir D's service
@@ -464,16 +458,8 @@ dir_messages() {
 }
 
 test_two_directors() {
-	local r m1 m2 i
-	topo_setup dr "$NRS" 2
-	for ((i = 1; i <= NRS; i++)); do
-		start_freeradius "$i"
-	done
-	for ((i = 1; i <= NRS; i++)); do
-		wait_udp_port "rs$i" 1812 120 || return 1
-	done
-	rm -rf "$OUT"
-	mkdir -p "$OUT"
+	local r m1 m2
+	setup dr 2 || return 1
 	# Source port 40001 to dir1, 40002 to dir2, whatever ECMP would do.
 	ns rt ip rule add ipproto udp sport 40001 table 101 || return 1
 	ns rt ip rule add ipproto udp sport 40002 table 102 || return 1
