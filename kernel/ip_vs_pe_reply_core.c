@@ -37,7 +37,7 @@
  *     would also cut off the real server's own traffic to those hosts.
  *     (With the sysctl nat_icmp_send, IPVS itself answers such datagrams
  *     with an ICMP error and drops them.) For services whose scheduler is
- *     "sip", the Call-ID's binding decides instead (ip_vs_pe_reply_sip()):
+ *     "sip", the Call-ID's binding decides instead (ip_vs_pe_reply_kaff()):
  *     a SIP server's own requests leave from the service address when the
  *     call is that server's.
  *
@@ -387,10 +387,10 @@ static const struct nf_hook_ops ip_vs_pe_reply_ops[] = {
  * Return: 1 to translate to the service address, 0 to leave the datagram
  * unchanged, -1 when the request records decide.
  */
-static int ip_vs_pe_reply_sip(struct ip_vs_pe_reply_net *pn,
-			      struct ip_vs_service *svc,
-			      struct ip_vs_dest *dest, struct sk_buff *skb,
-			      const struct ip_vs_iphdr *iph)
+static int ip_vs_pe_reply_kaff(struct ip_vs_pe_reply_net *pn,
+			       struct ip_vs_service *svc,
+			       struct ip_vs_dest *dest, struct sk_buff *skb,
+			       const struct ip_vs_iphdr *iph)
 {
 	const struct ip_vs_kaff_scheduler *sched = ip_vs_kaff_scheduler_of(svc);
 
@@ -403,7 +403,8 @@ static int ip_vs_pe_reply_sip(struct ip_vs_pe_reply_net *pn,
 /*
  * IPVS found no connection entry for a datagram from a real server of a
  * service using this engine: translate it if it answers a request (or, for
- * sip services, if its Call-ID belongs to this server).
+ * sip services, if its Call-ID belongs to this server; radius services
+ * learn a challenge's State on the way).
  */
 static struct ip_vs_conn *
 ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
@@ -423,7 +424,7 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	u64 now;
 	size_t len = 0;
 	__be16 vport;
-	int sip;
+	int vouched;
 
 	if (iph->protocol != IPPROTO_UDP || iph->fragoffs)
 		return NULL;
@@ -448,14 +449,14 @@ ip_vs_pe_reply_conn_out(struct ip_vs_service *svc, struct ip_vs_dest *dest,
 	key.rport = dport;
 	now = ktime_get_ns();
 	ip_vs_pe_reply_lookup(pn, &key, data, len, now, &vaddr, &vport, &req);
-	sip = ip_vs_pe_reply_sip(pn, svc, dest, skb, iph);
-	if (!sip) {
+	vouched = ip_vs_pe_reply_kaff(pn, svc, dest, skb, iph);
+	if (!vouched) {
 		/* Left unchanged, yet the server did answer its request. */
 		if (req)
 			ip_vs_pe_reply_commit(pn, req, now);
 		return NULL;
 	}
-	if (sip < 0 && !req) {
+	if (vouched < 0 && !req) {
 		/*
 		 * Answers nothing outstanding. Strict (default): unchanged.
 		 * strict 0: the service address, as upstream's sip engine
