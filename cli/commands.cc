@@ -167,6 +167,51 @@ std::string printable(std::string_view s) {
     return o;
 }
 
+std::string hex(const unsigned char* p, std::size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    std::string o;
+    for (std::size_t i = 0; i < n; i++) {
+        o += digits[p[i] >> 4];
+        o += digits[p[i] & 15];
+    }
+    return o;
+}
+
+// "--state 0a1b..." and friends: bytes as hex digits.
+std::string unhex(const std::string& opt, const std::string& text) {
+    auto digit = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    std::string o;
+    if (text.empty() || text.size() % 2)
+        throw UsageError{opt + " takes an even number of hex digits"};
+    for (std::size_t i = 0; i < text.size(); i += 2) {
+        const int hi = digit(text[i]), lo = digit(text[i + 1]);
+        if (hi < 0 || lo < 0) throw UsageError{opt + " takes hex digits, not '" + text + "'"};
+        o += static_cast<char>(hi << 4 | lo);
+    }
+    if (o.size() > 255) throw UsageError{opt + " is at most 255 bytes"};
+    return o;
+}
+
+// The key a binding option names: --call-id ID, --key HEX (the key as the
+// kernel holds it), --state HEX (a radius State); at most one.
+std::optional<std::string> key_option(const Args& a) {
+    std::optional<std::string> key;
+    int n = 0;
+    if (a.opt.count("--call-id")) key = a.opt.at("--call-id"), n++;
+    if (a.opt.count("--key")) key = unhex("--key", a.opt.at("--key")), n++;
+    if (a.opt.count("--state"))
+        key = udp::radius_state_key(unhex("--state", a.opt.at("--state"))), n++;
+    if (n > 1) throw UsageError{"--call-id, --key and --state are exclusive"};
+    if (key && key->empty()) throw UsageError{"the key is empty"};
+    if (key && key->size() > 255) throw UsageError{"a key is at most 255 bytes"};
+    return key;
+}
+
 udp::DestKey dest_key(const std::string& word, const std::optional<ServiceKey>& svc) {
     HostPort hp = parse_hostport(word);
     udp::DestKey d{hp.address, hp.port};
@@ -195,7 +240,8 @@ int cmd_calls(const Args& a, Env& env) {
     } else {
         auto b = c.bindings(svc, dest);
         if (!b) return report(b.error(), env);
-        list = std::move(*b);
+        for (auto& x : *b)
+            if (x.scheduler == "sip") list.push_back(std::move(x));
     }
     if (a.json) {
         Json j;
@@ -225,9 +271,8 @@ int cmd_flush(const Args& a, Env& env) {
     ServiceKey svc = take_service(a.pos, i);
     if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
     std::optional<udp::DestKey> dest;
-    std::optional<std::string> id;
+    const std::optional<std::string> id = key_option(a);
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
-    if (a.opt.count("--call-id")) id = a.opt.at("--call-id");
     TRY_UDP(c);
     auto n = c.flush(svc, dest, id);
     if (!n) return report(n.error(), env);
@@ -237,7 +282,7 @@ int cmd_flush(const Args& a, Env& env) {
     } else {
         env.out << "flushed " << *n << " binding" << (*n == 1 ? "" : "s") << " of " << svc.str();
         if (dest) env.out << " to " << dest->str();
-        env.out << "; their calls are placed afresh at their next message\n";
+        env.out << "; their calls or conversations are placed afresh at their next message\n";
     }
     return kOk;
 }
@@ -335,24 +380,18 @@ int cmd_watch(const Args& a, Env& env) {
     return count && seen < count ? kNegative : kOk;
 }
 
-// "--dialog-timeout 1800" and friends.
-int cmd_sip_settings(const Args& a, Env& env) {
-    std::size_t i = 0;
-    ServiceKey svc = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
-    udp::SipSettings set;
-    bool change = false;
-    auto opt = [&](const char* name, std::optional<std::uint32_t>& field) {
-        if (a.opt.count(name)) {
-            field = to_u32(a, name, 0);
-            change = true;
-        }
-    };
-    opt("--dialog-timeout", set.dialog_timeout);
-    opt("--early-timeout", set.early_timeout);
-    opt("--transaction-timeout", set.transaction_timeout);
-    opt("--linger-timeout", set.linger_timeout);
-    opt("--max-bindings", set.max_bindings);
+// An option with a 32-bit value into `field`; true when it was given.
+bool u32_option(const Args& a, const char* name, std::optional<std::uint32_t>& field) {
+    if (!a.opt.count(name)) return false;
+    field = to_u32(a, name, 0);
+    return true;
+}
+
+// The settings every keyed-affinity scheduler (sip, radius) has; true when
+// one was given.
+template <typename Settings>
+bool keyed_options(const Args& a, Settings& set) {
+    bool change = u32_option(a, "--max-bindings", set.max_bindings);
     if (a.opt.count("--drain-policy")) {
         const auto& p = a.opt.at("--drain-policy");
         if (p != "drain" && p != "move") throw UsageError{"--drain-policy is drain or move"};
@@ -363,6 +402,24 @@ int cmd_sip_settings(const Args& a, Env& env) {
         set.seed = to_u64(a, "--seed");
         change = true;
     }
+    return change;
+}
+
+// "--dialog-timeout 1800" and friends.
+int cmd_sip_settings(const Args& a, Env& env) {
+    std::size_t i = 0;
+    ServiceKey svc = take_service(a.pos, i);
+    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    udp::SipSettings set;
+    bool change = false;
+    auto opt = [&](const char* name, std::optional<std::uint32_t>& field) {
+        change |= u32_option(a, name, field);
+    };
+    opt("--dialog-timeout", set.dialog_timeout);
+    opt("--early-timeout", set.early_timeout);
+    opt("--transaction-timeout", set.transaction_timeout);
+    opt("--linger-timeout", set.linger_timeout);
+    change |= keyed_options(a, set);
     TRY_UDP(c);
     if (change)
         if (auto r = c.sip_set(svc, set); !r) return report(r.error(), env);
@@ -493,6 +550,12 @@ void add_udp_metrics(Prometheus& p, const udp::Counters& c) {
         p.add("ipvs_udp_sip_toolong_total", "counter",
               "Datagrams whose SIP headers the parser gave up at a cap", l, k.toolong);
     }
+    for (const auto& [svc, k] : c.radius) {
+        std::map<std::string, std::string> l{{"service", svc.str()}};
+        for (const auto& f : udp::radius_counter_fields())
+            p.add("ipvs_udp_radius_" + std::string(f.name) + (f.gauge ? "" : "_total"),
+                  f.gauge ? "gauge" : "counter", std::string(f.help), l, k.*f.member);
+    }
     if (c.reply) {
         const auto& r = *c.reply;
         p.add("ipvs_udp_reply_requests_total", "counter", "Requests recorded", {}, r.requests);
@@ -556,6 +619,12 @@ int cmd_counters(const Args& a, Env& env) {
             j.field("oversized", s.oversized).field("hits", s.hits).field("created", s.created);
             j.field("expired", s.expired).field("moved", s.moved).field("refused", s.refused);
             j.field("ended", s.ended).field("nodest", s.nodest).field("toolong", s.toolong);
+            j.end_object();
+        }
+        j.end_array().key("radius").begin_array();
+        for (const auto& [k, s] : r->radius) {
+            j.begin_object().field("service", k.str());
+            for (const auto& f : udp::radius_counter_fields()) j.field(f.name, s.*f.member);
             j.end_object();
         }
         j.end_array();
@@ -1090,16 +1159,6 @@ int sip_callid_capture(const Args& a, Env& env, std::istream& in, std::vector<un
         });
 }
 
-std::string hex(const unsigned char* p, std::size_t n) {
-    static const char digits[] = "0123456789abcdef";
-    std::string o;
-    for (std::size_t i = 0; i < n; i++) {
-        o += digits[p[i] >> 4];
-        o += digits[p[i] & 15];
-    }
-    return o;
-}
-
 std::string_view bytes(const ip_vs_radius_val& v) {
     return {reinterpret_cast<const char*>(v.p), v.len};
 }
@@ -1266,6 +1325,155 @@ int cmd_radius_key(const Args& a, Env& env) {
     return v.found ? kOk : kNegative;
 }
 
+// A binding's key for people: the Call-ID, or what a radius key holds.
+std::string key_text(const udp::Binding& b) {
+    if (b.scheduler != "radius") return printable(b.key);
+    const udp::RadiusKey k = udp::decode_radius_key(b.key);
+    if (k.kind == "state")
+        return "state " +
+               hex(reinterpret_cast<const unsigned char*>(k.value.data()), k.value.size());
+    if (k.kind == "unknown")
+        return "key " + hex(reinterpret_cast<const unsigned char*>(b.key.data()), b.key.size());
+    return k.kind + " " + printable(k.value) + " " +
+           (k.nas_type.empty() ? "no-nas" : k.nas_type + " " + printable(k.nas));
+}
+
+int cmd_bindings(const Args& a, Env& env) {
+    std::optional<ServiceKey> svc;
+    std::size_t i = 0;
+    if (!a.pos.empty()) svc = take_service(a.pos, i);
+    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    std::optional<udp::DestKey> dest;
+    if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
+    const std::optional<std::string> key = key_option(a);
+    if (key && !svc) throw UsageError{"a key needs a SERVICE"};
+    if (key && dest) throw UsageError{"--dest filters a list, not one key"};
+    TRY_UDP(c);
+    std::vector<udp::Binding> list;
+    if (key) {
+        auto b = c.binding(*svc, *key);
+        if (!b && b.error().errnum() != ENOENT) return report(b.error(), env);
+        if (b) list.push_back(*b);
+    } else {
+        auto b = c.bindings(svc, dest);
+        if (!b) return report(b.error(), env);
+        list = std::move(*b);
+    }
+    if (a.json) {
+        Json j;
+        j.begin_object().key("bindings").begin_array();
+        for (const auto& b : list) {
+            j.begin_object().field("service", b.service.str()).field("scheduler", b.scheduler);
+            j.field("key", hex(reinterpret_cast<const unsigned char*>(b.key.data()), b.key.size()));
+            if (b.scheduler == "radius") {
+                const udp::RadiusKey k = udp::decode_radius_key(b.key);
+                j.field("kind", k.kind);
+                if (k.kind == "state")
+                    j.field("value", hex(reinterpret_cast<const unsigned char*>(k.value.data()),
+                                         k.value.size()));
+                else
+                    j.field("value", k.value);
+                j.key("nas_type");
+                if (k.nas_type.empty())
+                    j.null();
+                else
+                    j.value(k.nas_type);
+                j.key("nas");
+                if (k.nas_type.empty())
+                    j.null();
+                else
+                    j.value(k.nas);
+            } else {
+                j.field("call_id", b.call_id);
+            }
+            j.key("destination");
+            if (b.dest)
+                j.value(b.dest->str());
+            else
+                j.null();
+            j.field("state", udp::binding_state_name(b)).field("age_ms", b.age_ms);
+            j.field("idle_ms", b.idle_ms).field("expires_ms", b.expires_ms).end_object();
+        }
+        j.end_array().end_object();
+        env.out << j.str() << "\n";
+    } else {
+        Table t({"service", "scheduler", "key", "destination", "state", "age", "idle", "expires"});
+        for (const auto& b : list)
+            t.row({b.service.str(), b.scheduler, key_text(b), b.dest ? b.dest->str() : "(moving)",
+                   std::string(udp::binding_state_name(b)), ms_str(b.age_ms), ms_str(b.idle_ms),
+                   ms_str(b.expires_ms)});
+        t.print(env.out);
+        env.out << list.size() << " binding" << (list.size() == 1 ? "" : "s") << "\n";
+    }
+    return key && list.empty() ? kNegative : kOk;
+}
+
+// "--conversation-timeout 30" and friends.
+int cmd_radius_settings(const Args& a, Env& env) {
+    std::size_t i = 0;
+    ServiceKey svc = take_service(a.pos, i);
+    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    udp::RadiusSettings set;
+    bool change = u32_option(a, "--conversation-timeout", set.conversation_timeout);
+    change |= u32_option(a, "--acct-timeout", set.acct_timeout);
+    change |= keyed_options(a, set);
+    TRY_UDP(c);
+    if (change)
+        if (auto r = c.radius_set(svc, set); !r) return report(r.error(), env);
+    auto s = c.radius_get(svc);
+    if (!s) return report(s.error(), env);
+    const auto& st = s->settings;
+    const char* policy = st.drain_policy ? (*st.drain_policy ? "move" : "drain") : nullptr;
+    if (a.json) {
+        Json j;
+        j.begin_object().field("service", s->service.str()).key("settings").begin_object();
+        auto f = [&j](const char* k, const std::optional<std::uint32_t>& x) {
+            j.key(k);
+            if (x)
+                j.value(static_cast<std::uint64_t>(*x));
+            else
+                j.null();
+        };
+        f("conversation_timeout", st.conversation_timeout);
+        f("acct_timeout", st.acct_timeout);
+        f("max_bindings", st.max_bindings);
+        // 64 bits: a string, which jq does not round
+        j.key("seed");
+        if (st.seed)
+            j.value(std::to_string(*st.seed));
+        else
+            j.null();
+        j.key("drain_policy");
+        if (policy)
+            j.value(policy);
+        else
+            j.null();
+        f("svc_flags", st.svc_flags);
+        j.end_object().key("counters").begin_object();
+        for (const auto& fld : udp::radius_counter_fields())
+            j.field(fld.name, s->counters.*fld.member);
+        j.end_object().end_object();
+        env.out << j.str() << "\n";
+        return kOk;
+    }
+    auto v = [](const std::optional<std::uint32_t>& x) { return x ? std::to_string(*x) : "-"; };
+    const auto& k = s->counters;
+    env.out << s->service.str() << ": conversation-timeout " << v(st.conversation_timeout)
+            << " s, acct-timeout " << v(st.acct_timeout) << " s"
+            << (st.acct_timeout && !*st.acct_timeout ? " (accounting hashed, not bound)" : "")
+            << ", max-bindings " << v(st.max_bindings) << ", drain-policy "
+            << (policy ? policy : "-") << ", seed " << (st.seed ? std::to_string(*st.seed) : "-")
+            << "\n"
+            << "bindings " << k.bindings << ", messages " << k.messages << ", hits " << k.hits
+            << ", learned " << k.learned << ", state-hits " << k.state_hits << ", refused "
+            << k.refused << ", moved " << k.moved << "\n"
+            << "by client address: short " << k.too_short << ", length " << k.bad_length
+            << ", attr " << k.bad_attr << ", toomany " << k.too_many << ", notreq " << k.not_request
+            << ", status " << k.status_server << ", nokey " << k.nokey << ", unparsed "
+            << k.unparsed << "\n";
+    return kOk;
+}
+
 int cmd_sip_callid(const Args& a, Env& env) {
     std::vector<unsigned char> data;
     if (const int rc = read_key_input(a, env, data, sip_callid_capture); rc >= 0) return rc;
@@ -1389,13 +1597,26 @@ const std::vector<Command>& commands() {
          {},
          cmd_calls},
         {"flush",
-         "flush SERVICE [--dest RIP[:PORT]] [--call-id ID]",
-         "Remove bindings of a sip service: all, those of one real server (do this\n"
-         "before taking it down), or one Call-ID. Their calls are placed afresh at\n"
-         "their next message. Prints how many were removed.\n",
-         {"--dest", "--call-id"},
+         "flush SERVICE [--dest RIP[:PORT]] [--call-id ID | --state HEX | --key HEX]",
+         "Remove bindings of a sip or radius service: all, those of one real server\n"
+         "(do this before taking it down), or one key: a Call-ID, a radius State\n"
+         "(--state, in hex), or any key as 'bindings' shows it (--key, in hex).\n"
+         "Their calls or conversations are placed afresh at their next message.\n"
+         "Prints how many were removed.\n",
+         {"--dest", "--call-id", "--state", "--key"},
          {},
          cmd_flush},
+        {"bindings",
+         "bindings [SERVICE] [--dest RIP:PORT] [--call-id ID | --state HEX | --key HEX]",
+         "Bindings of the keyed-affinity schedulers (sip and radius): of every such\n"
+         "service, of one, of one real server (--dest), or of one key (needs\n"
+         "SERVICE; exit 1 when it is not bound). Columns: service, scheduler, key,\n"
+         "real server, state, age, idle time, time to expiry. A radius key shows\n"
+         "its kind (calling-station-id, user-name, acct-session-id, with the NAS\n"
+         "identity; or a State in hex); the state is conversation, state or acct.\n",
+         {"--dest", "--call-id", "--state", "--key"},
+         {},
+         cmd_bindings},
         {"servers",
          "servers [RIP:PORT]",
          "Reply accounting of the reply engine per real server: requests, replies,\n"
@@ -1427,6 +1648,17 @@ const std::vector<Command>& commands() {
           "--max-bindings", "--drain-policy", "--seed"},
          {},
          cmd_sip_settings},
+        {"radius-settings",
+         "radius-settings SERVICE [--conversation-timeout S] [--acct-timeout S] "
+         "[--max-bindings N] [--drain-policy drain|move] [--seed N]",
+         "Show (and change) the radius scheduler's settings and counters of a\n"
+         "service. --conversation-timeout: idle seconds before a login's bindings\n"
+         "(its conversation key and its States) expire; --acct-timeout: idle seconds\n"
+         "an accounting session stays bound (0: placed by the hash, never bound);\n"
+         "--max-bindings, --drain-policy and --seed as for sip-settings.\n",
+         {"--conversation-timeout", "--acct-timeout", "--max-bindings", "--drain-policy", "--seed"},
+         {},
+         cmd_radius_settings},
         {"reply-settings",
          "reply-settings [SERVICE] [--timeout-ms MS] [--max-requests N] [--timeout-threshold N] "
          "[--strict on|off] [--txid-match on|off] [--reset]",
@@ -1444,7 +1676,8 @@ const std::vector<Command>& commands() {
          cmd_reply_settings},
         {"counters",
          "counters [SERVICE]",
-         "Counters of our modules (sip per service, reply engine, ICMP from the VIP),\n"
+         "Counters of our modules (sip and radius per service, reply engine, ICMP\n"
+         "from the VIP),\n"
          "in the Prometheus text format (JSON with --json).\n",
          {},
          {},

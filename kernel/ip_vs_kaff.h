@@ -126,10 +126,14 @@ struct ip_vs_kaff_stats {
 	u64	cls[IP_VS_KAFF_NCLS];	/* the scheduler's, by its index */
 };
 
+struct ip_vs_kaff_class;
+
 struct ip_vs_kaff_svc {
 	struct ip_vs_service		*svc;	/* NULL in KUnit tests */
 	struct net			*net;
-	struct list_head		list;	/* the scheduler's services */
+	/* On ip_vs_kaff_services, under ip_vs_kaff_mutex, while @svc lives */
+	struct list_head		list;
+	const struct ip_vs_kaff_class	*cls;	/* its scheduler */
 	struct ip_vs_kaff_conf		conf;	/* seed: under the table mutex */
 	struct ip_vs_kaff_table __rcu	*table;
 	struct rhashtable		bindings;
@@ -166,10 +170,11 @@ enum ip_vs_kaff_rs {
 	IP_VS_KAFF_RS_REFUSED,	/* unbound, and none can be made */
 };
 
+struct ip_vs_kaff_nl_desc;
+
 /*
- * A scheduler on the core: its services (for its /proc file and netlink
- * operations) and how it makes and shows one. Static, with @services and
- * @mutex initialized (LIST_HEAD_INIT, __MUTEX_INITIALIZER).
+ * A scheduler on the core: how it makes and shows a service, and its
+ * netlink attributes (ip_vs_kaff_nl.h). Static.
  */
 struct ip_vs_kaff_class {
 	struct ip_vs_scheduler	*sched;
@@ -179,16 +184,26 @@ struct ip_vs_kaff_class {
 					   struct list_head *dests);
 	void			(*show)(struct seq_file *seq,
 					const struct ip_vs_kaff_svc *s);
-	struct list_head	services;	/* under @mutex */
-	struct mutex		mutex;
+	const struct ip_vs_kaff_nl_desc *nl;
 };
 
+/*
+ * The services of every keyed-affinity scheduler, for the /proc files and
+ * the netlink operations: a service is on the list from its scheduler's
+ * init_service to its done_service, so one found under the mutex is alive
+ * while the mutex is held.
+ */
+extern struct list_head ip_vs_kaff_services;
+extern struct mutex ip_vs_kaff_mutex;
+
 /* ip_vs_kaff_class.c: what every keyed-affinity scheduler does alike */
-int ip_vs_kaff_init_svc(struct ip_vs_kaff_class *c, struct ip_vs_service *svc);
-void ip_vs_kaff_done_svc(struct ip_vs_kaff_class *c,
-			 struct ip_vs_service *svc);
+int ip_vs_kaff_init_svc(const struct ip_vs_kaff_class *c,
+			struct ip_vs_service *svc);
+void ip_vs_kaff_done_svc(struct ip_vs_service *svc);
 int ip_vs_kaff_dest_changed(struct ip_vs_service *svc,
 			    struct ip_vs_dest *dest);
+int ip_vs_kaff_del_dest(struct ip_vs_service *svc, struct ip_vs_dest *dest);
+int ip_vs_kaff_upd_dest(struct ip_vs_service *svc, struct ip_vs_dest *dest);
 struct ip_vs_dest *ip_vs_kaff_pick_client(struct ip_vs_service *svc,
 					  const struct ip_vs_kaff_table *t,
 					  const struct sk_buff *skb,

@@ -16,6 +16,11 @@
 #include <net/net_namespace.h>
 
 #include "ip_vs_kaff.h"
+#include "ip_vs_kaff_nl.h"
+
+LIST_HEAD(ip_vs_kaff_services);
+/* Guards ip_vs_kaff_services */
+DEFINE_MUTEX(ip_vs_kaff_mutex);
 
 /**
  * ip_vs_kaff_init_svc - a scheduler's init_service
@@ -24,17 +29,19 @@
  *
  * Return: 0 or a negative errno.
  */
-int ip_vs_kaff_init_svc(struct ip_vs_kaff_class *c, struct ip_vs_service *svc)
+int ip_vs_kaff_init_svc(const struct ip_vs_kaff_class *c,
+			struct ip_vs_service *svc)
 {
 	struct ip_vs_kaff_svc *s;
 
 	s = c->create(svc, &svc->destinations);
 	if (IS_ERR(s))
 		return PTR_ERR(s);
+	s->cls = c;
 	svc->sched_data = s;
-	mutex_lock(&c->mutex);
-	list_add(&s->list, &c->services);
-	mutex_unlock(&c->mutex);
+	mutex_lock(&ip_vs_kaff_mutex);
+	list_add(&s->list, &ip_vs_kaff_services);
+	mutex_unlock(&ip_vs_kaff_mutex);
 	ip_vs_kaff_svc_start(s);
 	return 0;
 }
@@ -42,26 +49,50 @@ EXPORT_SYMBOL_GPL(ip_vs_kaff_init_svc);
 
 /**
  * ip_vs_kaff_done_svc - a scheduler's done_service
- * @c: the scheduler's class
  * @svc: the service
  */
-void ip_vs_kaff_done_svc(struct ip_vs_kaff_class *c, struct ip_vs_service *svc)
+void ip_vs_kaff_done_svc(struct ip_vs_service *svc)
 {
 	struct ip_vs_kaff_svc *s = svc->sched_data;
 
-	mutex_lock(&c->mutex);
+	mutex_lock(&ip_vs_kaff_mutex);
 	list_del(&s->list);
-	mutex_unlock(&c->mutex);
+	mutex_unlock(&ip_vs_kaff_mutex);
 	ip_vs_kaff_svc_destroy(s);
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_done_svc);
 
-/* add_dest, del_dest, upd_dest: the placement table is rebuilt. */
+/* add_dest: the placement table is rebuilt. */
 int ip_vs_kaff_dest_changed(struct ip_vs_service *svc, struct ip_vs_dest *dest)
 {
 	return ip_vs_kaff_svc_update(svc->sched_data, &svc->destinations);
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_dest_changed);
+
+/* del_dest: rebuilt; its bindings move at their next datagram (event). */
+int ip_vs_kaff_del_dest(struct ip_vs_service *svc, struct ip_vs_dest *dest)
+{
+	int ret = ip_vs_kaff_dest_changed(svc, dest);
+
+	ip_vs_kaff_nl_dest_event(svc->sched_data, dest,
+				 IPVS_UDP_EVENT_REASON_DEST_REMOVED);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_del_dest);
+
+/* upd_dest: rebuilt; quiesced under the move policy, its bindings move. */
+int ip_vs_kaff_upd_dest(struct ip_vs_service *svc, struct ip_vs_dest *dest)
+{
+	struct ip_vs_kaff_svc *s = svc->sched_data;
+	int ret = ip_vs_kaff_dest_changed(svc, dest);
+
+	if (!atomic_read(&dest->weight) &&
+	    ip_vs_kaff_move_quiesced(s, svc->flags))
+		ip_vs_kaff_nl_dest_event(s, dest,
+					 IPVS_UDP_EVENT_REASON_DEST_QUIESCED);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ip_vs_kaff_upd_dest);
 
 /**
  * ip_vs_kaff_pick_client - the server for a datagram without a key
@@ -107,11 +138,11 @@ static int ip_vs_kaff_proc_show(struct seq_file *seq, void *v)
 	struct ip_vs_kaff_svc *s;
 
 	seq_puts(seq, c->header);
-	mutex_lock(&c->mutex);
-	list_for_each_entry(s, &c->services, list)
-		if (net_eq(s->net, net))
+	mutex_lock(&ip_vs_kaff_mutex);
+	list_for_each_entry(s, &ip_vs_kaff_services, list)
+		if (s->cls == c && net_eq(s->net, net))
 			c->show(seq, s);
-	mutex_unlock(&c->mutex);
+	mutex_unlock(&ip_vs_kaff_mutex);
 	return 0;
 }
 

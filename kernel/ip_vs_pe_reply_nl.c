@@ -422,7 +422,7 @@ static int ip_vs_pe_reply_nl_dest_get(struct sk_buff *skb,
 /*
  * Dump every real server's accounting. cb->ctx[0..3]: how many entries
  * were walked; a table resize restarts the walk and flags the dump
- * NLM_F_DUMP_INTR (see ip_vs_sip_nl.c).
+ * NLM_F_DUMP_INTR (see ip_vs_kaff_nl.c).
  */
 static int ip_vs_pe_reply_nl_dest_dump(struct sk_buff *skb,
 				       struct netlink_callback *cb)

@@ -66,4 +66,10 @@ bool ip_vs_radius_learn(struct ip_vs_kaff_svc *s,
 			const struct ip_vs_radius_msg *m,
 			struct ip_vs_dest *dest, unsigned long now);
 
+/* ip_vs_radius_sched.c: the scheduler on the keyed-affinity core */
+extern struct ip_vs_kaff_class ip_vs_radius_class;
+
+/* ip_vs_radius_nl.c: its attributes of the ipvs_udp generic netlink family */
+extern const struct ip_vs_kaff_nl_desc ip_vs_radius_nl_desc;
+
 #endif /* IP_VS_RADIUS_H */

@@ -376,8 +376,6 @@ static int ip_vs_radius_rs_request(struct ip_vs_service *svc,
 	return IP_VS_SIP_RS_RECORDS;
 }
 
-static struct ip_vs_kaff_class ip_vs_radius_class;
-
 static int ip_vs_radius_init_svc(struct ip_vs_service *svc)
 {
 	return ip_vs_kaff_init_svc(&ip_vs_radius_class, svc);
@@ -385,7 +383,7 @@ static int ip_vs_radius_init_svc(struct ip_vs_service *svc)
 
 static void ip_vs_radius_done_svc(struct ip_vs_service *svc)
 {
-	ip_vs_kaff_done_svc(&ip_vs_radius_class, svc);
+	ip_vs_kaff_done_svc(svc);
 }
 
 static struct ip_vs_kaff_scheduler ip_vs_radius_scheduler = {
@@ -397,8 +395,8 @@ static struct ip_vs_kaff_scheduler ip_vs_radius_scheduler = {
 		.init_service =	ip_vs_radius_init_svc,
 		.done_service =	ip_vs_radius_done_svc,
 		.add_dest =	ip_vs_kaff_dest_changed,
-		.del_dest =	ip_vs_kaff_dest_changed,
-		.upd_dest =	ip_vs_kaff_dest_changed,
+		.del_dest =	ip_vs_kaff_del_dest,
+		.upd_dest =	ip_vs_kaff_upd_dest,
 		.schedule =	ip_vs_radius_schedule,
 	},
 	.rs_request =	ip_vs_radius_rs_request,
@@ -423,15 +421,14 @@ static void ip_vs_radius_show_svc(struct seq_file *seq,
 }
 
 /* The counters in enum ip_vs_radius_counter's order */
-static struct ip_vs_kaff_class ip_vs_radius_class = {
+struct ip_vs_kaff_class ip_vs_radius_class = {
 	.sched		= &ip_vs_radius_scheduler.sched,
 	.name		= "ip_vs_radius",
 	.header		=
 		"Service                                        Bindings Cap Messages Hits Created Expired Moved Refused NoDest Unparsed Short Length Attr TooMany NotReq Status NoKey DupState Oversized StateHits StateMisses Learned Seed\n",
 	.create		= ip_vs_radius_svc_create,
 	.show		= ip_vs_radius_show_svc,
-	.services	= LIST_HEAD_INIT(ip_vs_radius_class.services),
-	.mutex		= __MUTEX_INITIALIZER(ip_vs_radius_class.mutex),
+	.nl		= &ip_vs_radius_nl_desc,
 };
 
 static int __net_init ip_vs_radius_net_init(struct net *net)

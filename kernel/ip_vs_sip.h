@@ -59,11 +59,10 @@ int ip_vs_sip_rs_decide(struct ip_vs_kaff_svc *s,
 			const struct ip_vs_sip_msg *m, struct ip_vs_dest *dest,
 			bool pinned, unsigned long now);
 
-/* ip_vs_sip_sched.c: every sip service, under its mutex */
+/* ip_vs_sip_sched.c: the scheduler on the keyed-affinity core */
 extern struct ip_vs_kaff_class ip_vs_sip_class;
 
-/* ip_vs_sip_nl.c: the ipvs_udp generic netlink operations */
-void ip_vs_sip_nl_dest_event(struct ip_vs_kaff_svc *s,
-			     const struct ip_vs_dest *dest, u32 reason);
+/* ip_vs_sip_nl.c: its attributes of the ipvs_udp generic netlink family */
+extern const struct ip_vs_kaff_nl_desc ip_vs_sip_nl_desc;
 
 #endif /* IP_VS_SIP_H */

@@ -128,32 +128,7 @@ static int ip_vs_sip_init_svc(struct ip_vs_service *svc)
 
 static void ip_vs_sip_done_svc(struct ip_vs_service *svc)
 {
-	ip_vs_kaff_done_svc(&ip_vs_sip_class, svc);
-}
-
-/* Removed: its calls move at their next message (netlink event). */
-static int ip_vs_sip_del_dest(struct ip_vs_service *svc,
-			      struct ip_vs_dest *dest)
-{
-	int ret = ip_vs_kaff_dest_changed(svc, dest);
-
-	ip_vs_sip_nl_dest_event(svc->sched_data, dest,
-				IPVS_UDP_EVENT_REASON_DEST_REMOVED);
-	return ret;
-}
-
-/* Quiesced under the move policy: its calls move too (netlink event). */
-static int ip_vs_sip_upd_dest(struct ip_vs_service *svc,
-			      struct ip_vs_dest *dest)
-{
-	struct ip_vs_kaff_svc *s = svc->sched_data;
-	int ret = ip_vs_kaff_dest_changed(svc, dest);
-
-	if (!atomic_read(&dest->weight) &&
-	    ip_vs_kaff_move_quiesced(s, svc->flags))
-		ip_vs_sip_nl_dest_event(s, dest,
-					IPVS_UDP_EVENT_REASON_DEST_QUIESCED);
-	return ret;
+	ip_vs_kaff_done_svc(svc);
 }
 
 struct ip_vs_sip_skb {
@@ -315,8 +290,8 @@ static struct ip_vs_kaff_scheduler ip_vs_sip_scheduler = {
 		.init_service =	ip_vs_sip_init_svc,
 		.done_service =	ip_vs_sip_done_svc,
 		.add_dest =	ip_vs_kaff_dest_changed,
-		.del_dest =	ip_vs_sip_del_dest,
-		.upd_dest =	ip_vs_sip_upd_dest,
+		.del_dest =	ip_vs_kaff_del_dest,
+		.upd_dest =	ip_vs_kaff_upd_dest,
 		.schedule =	ip_vs_sip_schedule,
 	},
 	.rs_request =	ip_vs_sip_rs_request,
@@ -348,8 +323,7 @@ struct ip_vs_kaff_class ip_vs_sip_class = {
 		"Service                                        Bindings Cap Messages Parsed NoKey Oversized Hits Created Expired Moved Refused Ended NoDest Seed TooLong\n",
 	.create		= ip_vs_sip_svc_create,
 	.show		= ip_vs_sip_show_svc,
-	.services	= LIST_HEAD_INIT(ip_vs_sip_class.services),
-	.mutex		= __MUTEX_INITIALIZER(ip_vs_sip_class.mutex),
+	.nl		= &ip_vs_sip_nl_desc,
 };
 
 static int __net_init ip_vs_sip_net_init(struct net *net)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The ipvs_udp generic netlink family (ip_vs_udp_nl.ko) and the interface
- * the feature modules (ip_vs_sip, ip_vs_pe_reply, ip_vs_icmp_vip) use to
+ * the feature modules (ip_vs_kaff with ip_vs_sip and ip_vs_radius,
+ * ip_vs_pe_reply, ip_vs_icmp_vip) use to
  * serve its operations. Not a stable interface; the uapi is
  * include/uapi/linux/ipvs_udp.h, generated from netlink/ipvs_udp.yaml.
  *
@@ -39,6 +40,8 @@ enum ip_vs_udp_nl_prov {
 	IP_VS_UDP_NL_SIP,
 	IP_VS_UDP_NL_REPLY,
 	IP_VS_UDP_NL_ICMP_VIP,
+	IP_VS_UDP_NL_RADIUS,
+	IP_VS_UDP_NL_KAFF,	/* bindings of every keyed-affinity service */
 	IP_VS_UDP_NL_NPROV
 };
 
@@ -62,6 +65,8 @@ struct ip_vs_udp_nl_provider {
 extern const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider;
 extern const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider;
 extern const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider;
+extern const struct ip_vs_udp_nl_provider ip_vs_radius_nl_provider;
+extern const struct ip_vs_udp_nl_provider ip_vs_kaff_nl_provider;
 
 /* ip_vs_udp_nl_attr.c, linked into every module that uses it */
 int ip_vs_udp_nl_parse_service(const struct nlattr *nest,

@@ -47,6 +47,8 @@ static const char * const ip_vs_udp_nl_prov_names[IP_VS_UDP_NL_NPROV] = {
 	[IP_VS_UDP_NL_SIP]	= "ip_vs_sip not loaded (modprobe ip_vs_sip)",
 	[IP_VS_UDP_NL_REPLY]	= "ip_vs_pe_reply not loaded (modprobe ip_vs_pe_reply)",
 	[IP_VS_UDP_NL_ICMP_VIP]	= "ip_vs_icmp_vip not loaded (modprobe ip_vs_icmp_vip)",
+	[IP_VS_UDP_NL_RADIUS]	= "ip_vs_radius not loaded (modprobe ip_vs_radius)",
+	[IP_VS_UDP_NL_KAFF]	= "ip_vs_sip, ip_vs_radius not loaded (modprobe ip_vs_sip)",
 };
 
 /*
@@ -101,6 +103,10 @@ ip_vs_udp_nl_get(enum ip_vs_udp_nl_prov id)
 		return symbol_get(ip_vs_pe_reply_nl_provider);
 	case IP_VS_UDP_NL_ICMP_VIP:
 		return symbol_get(ip_vs_icmp_vip_nl_provider);
+	case IP_VS_UDP_NL_RADIUS:
+		return symbol_get(ip_vs_radius_nl_provider);
+	case IP_VS_UDP_NL_KAFF:
+		return symbol_get(ip_vs_kaff_nl_provider);
 	default:
 		return NULL;
 	}
@@ -117,6 +123,12 @@ static void ip_vs_udp_nl_put(enum ip_vs_udp_nl_prov id)
 		break;
 	case IP_VS_UDP_NL_ICMP_VIP:
 		symbol_put(ip_vs_icmp_vip_nl_provider);
+		break;
+	case IP_VS_UDP_NL_RADIUS:
+		symbol_put(ip_vs_radius_nl_provider);
+		break;
+	case IP_VS_UDP_NL_KAFF:
+		symbol_put(ip_vs_kaff_nl_provider);
 		break;
 	default:
 		break;
@@ -177,18 +189,28 @@ int ipvs_udp_nl_sip_set_doit(struct sk_buff *skb, struct genl_info *info)
 
 int ipvs_udp_nl_binding_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ip_vs_udp_nl_do(IP_VS_UDP_NL_SIP, skb, info);
+	return ip_vs_udp_nl_do(IP_VS_UDP_NL_KAFF, skb, info);
 }
 
 int ipvs_udp_nl_binding_get_dumpit(struct sk_buff *skb,
 				   struct netlink_callback *cb)
 {
-	return ip_vs_udp_nl_dump(IP_VS_UDP_NL_SIP, skb, cb);
+	return ip_vs_udp_nl_dump(IP_VS_UDP_NL_KAFF, skb, cb);
 }
 
 int ipvs_udp_nl_binding_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return ip_vs_udp_nl_do(IP_VS_UDP_NL_SIP, skb, info);
+	return ip_vs_udp_nl_do(IP_VS_UDP_NL_KAFF, skb, info);
+}
+
+int ipvs_udp_nl_radius_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return ip_vs_udp_nl_do(IP_VS_UDP_NL_RADIUS, skb, info);
+}
+
+int ipvs_udp_nl_radius_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return ip_vs_udp_nl_do(IP_VS_UDP_NL_RADIUS, skb, info);
 }
 
 int ipvs_udp_nl_reply_get_doit(struct sk_buff *skb, struct genl_info *info)

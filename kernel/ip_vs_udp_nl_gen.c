@@ -35,6 +35,19 @@ static struct netlink_range_validation ipvs_udp_a_sip_settings_max_bindings_rang
 	.max	= 16777216ULL,
 };
 
+static struct netlink_range_validation ipvs_udp_a_radius_settings_conversation_timeout_range = {
+	.min	= 1ULL,
+	.max	= 604800ULL,
+};
+
+static struct netlink_range_validation ipvs_udp_a_radius_settings_acct_timeout_range = {
+	.max	= 604800ULL,
+};
+
+static struct netlink_range_validation ipvs_udp_a_radius_settings_max_bindings_range = {
+	.max	= 16777216ULL,
+};
+
 static struct netlink_range_validation ipvs_udp_a_reply_settings_timeout_ms_range = {
 	.min	= 1ULL,
 	.max	= 3600000ULL,
@@ -50,6 +63,15 @@ const struct nla_policy ipvs_udp_dest_nl_policy[IPVS_UDP_A_DEST_PORT + 1] = {
 	[IPVS_UDP_A_DEST_AF] = NLA_POLICY_RANGE(NLA_U16, 2, 10),
 	[IPVS_UDP_A_DEST_ADDR] = { .type = NLA_BINARY, },
 	[IPVS_UDP_A_DEST_PORT] = { .type = NLA_U16, },
+};
+
+const struct nla_policy ipvs_udp_radius_settings_nl_policy[IPVS_UDP_A_RADIUS_SETTINGS_PAD + 1] = {
+	[IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_radius_settings_conversation_timeout_range),
+	[IPVS_UDP_A_RADIUS_SETTINGS_ACCT_TIMEOUT] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_radius_settings_acct_timeout_range),
+	[IPVS_UDP_A_RADIUS_SETTINGS_MAX_BINDINGS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ipvs_udp_a_radius_settings_max_bindings_range),
+	[IPVS_UDP_A_RADIUS_SETTINGS_SEED] = { .type = NLA_U64, },
+	[IPVS_UDP_A_RADIUS_SETTINGS_DRAIN_POLICY] = NLA_POLICY_MAX(NLA_U32, 1),
+	[IPVS_UDP_A_RADIUS_SETTINGS_SVC_FLAGS] = { .type = NLA_U32, },
 };
 
 const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD + 1] = {
@@ -104,10 +126,11 @@ const struct nla_policy ipvs_udp_sip_set_nl_policy[IPVS_UDP_A_SIP_SETTINGS + 1] 
 };
 
 /* IPVS_UDP_CMD_BINDING_GET - do */
-const struct nla_policy ipvs_udp_binding_get_do_nl_policy[IPVS_UDP_A_SIP_CALL_ID + 1] = {
+const struct nla_policy ipvs_udp_binding_get_do_nl_policy[IPVS_UDP_A_SIP_KEY + 1] = {
 	[IPVS_UDP_A_SIP_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
 	[IPVS_UDP_A_SIP_DEST] = NLA_POLICY_NESTED(ipvs_udp_dest_nl_policy),
 	[IPVS_UDP_A_SIP_CALL_ID] = { .type = NLA_BINARY, },
+	[IPVS_UDP_A_SIP_KEY] = { .type = NLA_BINARY, },
 };
 
 /* IPVS_UDP_CMD_BINDING_GET - dump */
@@ -117,10 +140,11 @@ const struct nla_policy ipvs_udp_binding_get_dump_nl_policy[IPVS_UDP_A_SIP_DEST 
 };
 
 /* IPVS_UDP_CMD_BINDING_FLUSH - do */
-const struct nla_policy ipvs_udp_binding_flush_nl_policy[IPVS_UDP_A_SIP_CALL_ID + 1] = {
+const struct nla_policy ipvs_udp_binding_flush_nl_policy[IPVS_UDP_A_SIP_KEY + 1] = {
 	[IPVS_UDP_A_SIP_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
 	[IPVS_UDP_A_SIP_DEST] = NLA_POLICY_NESTED(ipvs_udp_dest_nl_policy),
 	[IPVS_UDP_A_SIP_CALL_ID] = { .type = NLA_BINARY, },
+	[IPVS_UDP_A_SIP_KEY] = { .type = NLA_BINARY, },
 };
 
 /* IPVS_UDP_CMD_REPLY_GET - do */
@@ -146,8 +170,19 @@ const struct nla_policy ipvs_udp_counters_get_nl_policy[IPVS_UDP_A_COUNTERS_SERV
 	[IPVS_UDP_A_COUNTERS_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
 };
 
+/* IPVS_UDP_CMD_RADIUS_GET - do */
+const struct nla_policy ipvs_udp_radius_get_nl_policy[IPVS_UDP_A_RADIUS_SERVICE + 1] = {
+	[IPVS_UDP_A_RADIUS_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
+};
+
+/* IPVS_UDP_CMD_RADIUS_SET - do */
+const struct nla_policy ipvs_udp_radius_set_nl_policy[IPVS_UDP_A_RADIUS_SETTINGS + 1] = {
+	[IPVS_UDP_A_RADIUS_SERVICE] = NLA_POLICY_NESTED(ipvs_udp_service_nl_policy),
+	[IPVS_UDP_A_RADIUS_SETTINGS] = NLA_POLICY_NESTED(ipvs_udp_radius_settings_nl_policy),
+};
+
 /* Ops table for ipvs_udp */
-const struct genl_ops ipvs_udp_nl_ops[8] = {
+const struct genl_ops ipvs_udp_nl_ops[10] = {
 	{
 		.cmd		= IPVS_UDP_CMD_SIP_GET,
 		.doit		= ipvs_udp_nl_sip_get_doit,
@@ -167,14 +202,14 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.doit		= ipvs_udp_nl_binding_get_doit,
 		.dumpit		= ipvs_udp_nl_binding_get_dumpit,
 		.policy		= ipvs_udp_binding_get_do_nl_policy,
-		.maxattr	= IPVS_UDP_A_SIP_CALL_ID,
+		.maxattr	= IPVS_UDP_A_SIP_KEY,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
 		.cmd		= IPVS_UDP_CMD_BINDING_FLUSH,
 		.doit		= ipvs_udp_nl_binding_flush_doit,
 		.policy		= ipvs_udp_binding_flush_nl_policy,
-		.maxattr	= IPVS_UDP_A_SIP_CALL_ID,
+		.maxattr	= IPVS_UDP_A_SIP_KEY,
 		.flags		= GENL_ADMIN_PERM,
 	},
 	{
@@ -204,6 +239,20 @@ const struct genl_ops ipvs_udp_nl_ops[8] = {
 		.doit		= ipvs_udp_nl_counters_get_doit,
 		.policy		= ipvs_udp_counters_get_nl_policy,
 		.maxattr	= IPVS_UDP_A_COUNTERS_SERVICE,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= IPVS_UDP_CMD_RADIUS_GET,
+		.doit		= ipvs_udp_nl_radius_get_doit,
+		.policy		= ipvs_udp_radius_get_nl_policy,
+		.maxattr	= IPVS_UDP_A_RADIUS_SERVICE,
+		.flags		= GENL_ADMIN_PERM,
+	},
+	{
+		.cmd		= IPVS_UDP_CMD_RADIUS_SET,
+		.doit		= ipvs_udp_nl_radius_set_doit,
+		.policy		= ipvs_udp_radius_set_nl_policy,
+		.maxattr	= IPVS_UDP_A_RADIUS_SETTINGS,
 		.flags		= GENL_ADMIN_PERM,
 	},
 };

@@ -13,6 +13,7 @@
 
 /* Common nested types */
 extern const struct nla_policy ipvs_udp_dest_nl_policy[IPVS_UDP_A_DEST_PORT + 1];
+extern const struct nla_policy ipvs_udp_radius_settings_nl_policy[IPVS_UDP_A_RADIUS_SETTINGS_PAD + 1];
 extern const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD + 1];
 extern const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_OWN + 1];
 extern const struct nla_policy ipvs_udp_service_nl_policy[IPVS_UDP_A_SERVICE_FWMARK + 1];
@@ -22,9 +23,9 @@ extern const struct nla_policy ipvs_udp_sip_get_nl_policy[IPVS_UDP_A_SIP_SERVICE
 
 extern const struct nla_policy ipvs_udp_sip_set_nl_policy[IPVS_UDP_A_SIP_SETTINGS + 1];
 
-extern const struct nla_policy ipvs_udp_binding_get_do_nl_policy[IPVS_UDP_A_SIP_CALL_ID + 1];
+extern const struct nla_policy ipvs_udp_binding_get_do_nl_policy[IPVS_UDP_A_SIP_KEY + 1];
 
-extern const struct nla_policy ipvs_udp_binding_flush_nl_policy[IPVS_UDP_A_SIP_CALL_ID + 1];
+extern const struct nla_policy ipvs_udp_binding_flush_nl_policy[IPVS_UDP_A_SIP_KEY + 1];
 
 extern const struct nla_policy ipvs_udp_reply_get_nl_policy[IPVS_UDP_A_REPLY_SERVICE + 1];
 
@@ -34,8 +35,12 @@ extern const struct nla_policy ipvs_udp_reply_dest_get_nl_policy[IPVS_UDP_A_REPL
 
 extern const struct nla_policy ipvs_udp_counters_get_nl_policy[IPVS_UDP_A_COUNTERS_SERVICE + 1];
 
+extern const struct nla_policy ipvs_udp_radius_get_nl_policy[IPVS_UDP_A_RADIUS_SERVICE + 1];
+
+extern const struct nla_policy ipvs_udp_radius_set_nl_policy[IPVS_UDP_A_RADIUS_SETTINGS + 1];
+
 /* Ops table for ipvs_udp */
-extern const struct genl_ops ipvs_udp_nl_ops[8];
+extern const struct genl_ops ipvs_udp_nl_ops[10];
 
 int ipvs_udp_nl_sip_get_doit(struct sk_buff *skb, struct genl_info *info);
 int ipvs_udp_nl_sip_set_doit(struct sk_buff *skb, struct genl_info *info);
@@ -50,6 +55,8 @@ int ipvs_udp_nl_reply_dest_get_doit(struct sk_buff *skb,
 int ipvs_udp_nl_reply_dest_get_dumpit(struct sk_buff *skb,
 				      struct netlink_callback *cb);
 int ipvs_udp_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ipvs_udp_nl_radius_get_doit(struct sk_buff *skb, struct genl_info *info);
+int ipvs_udp_nl_radius_set_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum {
 	IPVS_UDP_NLGRP_EVENTS,

@@ -32,6 +32,115 @@ std::string_view state_name(BindingState s) {
     return "unknown";
 }
 
+std::string_view binding_state_name(const Binding& b) {
+    if (b.scheduler == "radius") {
+        switch (static_cast<RadiusBindingState>(b.state_value)) {
+            case RadiusBindingState::conversation:
+                return "conversation";
+            case RadiusBindingState::state:
+                return "state";
+            case RadiusBindingState::acct:
+                return "acct";
+        }
+        return "unknown";
+    }
+    return state_name(b.state);
+}
+
+std::span<const RadiusCounterField> radius_counter_fields() {
+    using C = RadiusCounters;
+    static constexpr RadiusCounterField f[] = {
+        {"bindings", true, "Bindings of the radius service", &C::bindings,
+         IPVS_UDP_A_RADIUS_COUNTERS_BINDINGS},
+        {"messages", false, "Datagrams scheduled", &C::messages,
+         IPVS_UDP_A_RADIUS_COUNTERS_MESSAGES},
+        {"hits", false, "Datagrams whose key or State was bound", &C::hits,
+         IPVS_UDP_A_RADIUS_COUNTERS_HITS},
+        {"created", false, "Bindings created", &C::created, IPVS_UDP_A_RADIUS_COUNTERS_CREATED},
+        {"expired", false, "Bindings expired", &C::expired, IPVS_UDP_A_RADIUS_COUNTERS_EXPIRED},
+        {"moved", false, "Bindings moved to another server", &C::moved,
+         IPVS_UDP_A_RADIUS_COUNTERS_MOVED},
+        {"refused", false, "Keys not bound at the cap", &C::refused,
+         IPVS_UDP_A_RADIUS_COUNTERS_REFUSED},
+        {"nodest", false, "Datagrams without a usable server", &C::nodest,
+         IPVS_UDP_A_RADIUS_COUNTERS_NODEST},
+        {"unparsed", false, "Not a whole UDP datagram: placed by client address", &C::unparsed,
+         IPVS_UDP_A_RADIUS_COUNTERS_UNPARSED},
+        {"short", false, "Shorter than a RADIUS header: placed by client address", &C::too_short,
+         IPVS_UDP_A_RADIUS_COUNTERS_SHORT},
+        {"length", false, "Length field against the datagram: placed by client address",
+         &C::bad_length, IPVS_UDP_A_RADIUS_COUNTERS_LENGTH},
+        {"attr", false, "An attribute past Length: placed by client address", &C::bad_attr,
+         IPVS_UDP_A_RADIUS_COUNTERS_ATTR},
+        {"toomany", false, "Over 255 attributes: placed by client address", &C::too_many,
+         IPVS_UDP_A_RADIUS_COUNTERS_TOOMANY},
+        {"notreq", false, "A Code that is not a request: placed by client address", &C::not_request,
+         IPVS_UDP_A_RADIUS_COUNTERS_NOTREQ},
+        {"status", false, "Status-Server: placed by client address", &C::status_server,
+         IPVS_UDP_A_RADIUS_COUNTERS_STATUS},
+        {"nokey", false, "Requests without key attributes: placed by client address", &C::nokey,
+         IPVS_UDP_A_RADIUS_COUNTERS_NOKEY},
+        {"dupstate", false, "Requests with two States (both ignored)", &C::dup_state,
+         IPVS_UDP_A_RADIUS_COUNTERS_DUPSTATE},
+        {"oversized", false, "Keys over 255 bytes: hashed, never bound", &C::oversized,
+         IPVS_UDP_A_RADIUS_COUNTERS_OVERSIZED},
+        {"state_hits", false, "Requests whose bound State decided", &C::state_hits,
+         IPVS_UDP_A_RADIUS_COUNTERS_STATE_HITS},
+        {"state_misses", false, "Requests with a State not bound", &C::state_misses,
+         IPVS_UDP_A_RADIUS_COUNTERS_STATE_MISSES},
+        {"learned", false, "States bound from Access-Challenges", &C::learned,
+         IPVS_UDP_A_RADIUS_COUNTERS_LEARNED},
+    };
+    return f;
+}
+
+// The layout of kernel/ip_vs_radius_parse.h (ip_vs_radius_key_of() and the
+// scheduler's State keys): kind; then the State, or the NAS identity's
+// attribute type (0: none), length and value, then the value.
+RadiusKey decode_radius_key(std::string_view key) {
+    RadiusKey k;
+    k.kind = "unknown";
+    if (key.empty()) return k;
+    const auto kind = static_cast<unsigned char>(key[0]);
+    if (kind == 4) {
+        k.kind = "state";
+        k.value = std::string(key.substr(1));
+        return k;
+    }
+    static constexpr const char* kinds[] = {nullptr, "calling-station-id", "user-name",
+                                            "acct-session-id"};
+    if (kind < 1 || kind > 3 || key.size() < 2) return k;
+    k.kind = kinds[kind];
+    const auto type = static_cast<unsigned char>(key[1]);
+    std::size_t off = 2;
+    if (type) {
+        if (key.size() < 3 || key.size() < 3u + static_cast<unsigned char>(key[2])) {
+            k.kind = "unknown";
+            return k;
+        }
+        const std::size_t n = static_cast<unsigned char>(key[2]);
+        const std::string_view v = key.substr(3, n);
+        char a[INET6_ADDRSTRLEN];
+        if (type == 4 && n == 4) {
+            k.nas_type = "nas-ip";
+            k.nas = inet_ntop(AF_INET, v.data(), a, sizeof(a));
+        } else if (type == 95 && n == 16) {
+            k.nas_type = "nas-ipv6";
+            k.nas = inet_ntop(AF_INET6, v.data(), a, sizeof(a));
+        } else {
+            k.nas_type = "nas-id";
+            k.nas = std::string(v);
+        }
+        off = 3 + n;
+    }
+    k.value = std::string(key.substr(off));
+    return k;
+}
+
+std::string radius_state_key(std::string_view state) {
+    return std::string(1, '\x04') + std::string(state);
+}
+
 std::string_view reason_name(EventReason r) {
     switch (r) {
         case EventReason::dest_removed:
@@ -156,15 +265,47 @@ SipCounters decode_sip_counters(const nlattr* nest) {
     return c;
 }
 
-std::optional<Binding> decode_binding(const ServiceKey& svc, const nlattr* nest) {
+RadiusSettings decode_radius_settings(const nlattr* nest) {
+    RadiusSettings s;
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_RADIUS_SETTINGS_MAX);
+    auto opt32 = [&a](int t) -> std::optional<std::uint32_t> {
+        if (!a.has(t)) return std::nullopt;
+        return a.u32(t);
+    };
+    s.conversation_timeout = opt32(IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT);
+    s.acct_timeout = opt32(IPVS_UDP_A_RADIUS_SETTINGS_ACCT_TIMEOUT);
+    s.max_bindings = opt32(IPVS_UDP_A_RADIUS_SETTINGS_MAX_BINDINGS);
+    if (a.has(IPVS_UDP_A_RADIUS_SETTINGS_SEED)) s.seed = a.uint(IPVS_UDP_A_RADIUS_SETTINGS_SEED);
+    s.drain_policy = opt32(IPVS_UDP_A_RADIUS_SETTINGS_DRAIN_POLICY);
+    s.svc_flags = opt32(IPVS_UDP_A_RADIUS_SETTINGS_SVC_FLAGS);
+    return s;
+}
+
+RadiusCounters decode_radius_counters(const nlattr* nest) {
+    Attrs a = Attrs::nested(nest, IPVS_UDP_A_RADIUS_COUNTERS_MAX);
+    RadiusCounters c;
+    for (const auto& f : radius_counter_fields()) c.*f.member = a.uint(f.attr);
+    return c;
+}
+
+std::string bytes_str(std::span<const std::uint8_t> b) {
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+std::optional<Binding> decode_binding(const ServiceKey& svc, const nlattr* nest,
+                                      std::string scheduler) {
     Attrs a = Attrs::nested(nest, IPVS_UDP_A_BINDING_MAX);
-    if (!a.has(IPVS_UDP_A_BINDING_CALL_ID)) return std::nullopt;
     Binding b;
     b.service = svc;
-    auto id = a.bytes(IPVS_UDP_A_BINDING_CALL_ID);
-    b.call_id.assign(reinterpret_cast<const char*>(id.data()), id.size());
+    // Modules before radius send call-id only, and only sip bindings.
+    b.scheduler = scheduler.empty() ? "sip" : std::move(scheduler);
+    if (a.has(IPVS_UDP_A_BINDING_CALL_ID))
+        b.call_id = bytes_str(a.bytes(IPVS_UDP_A_BINDING_CALL_ID));
+    b.key = a.has(IPVS_UDP_A_BINDING_KEY) ? bytes_str(a.bytes(IPVS_UDP_A_BINDING_KEY)) : b.call_id;
+    if (b.key.empty()) return std::nullopt;
     b.dest = decode_dest(a.get(IPVS_UDP_A_BINDING_DEST));
-    b.state = static_cast<BindingState>(a.u32(IPVS_UDP_A_BINDING_STATE));
+    b.state_value = a.u32(IPVS_UDP_A_BINDING_STATE);
+    b.state = static_cast<BindingState>(b.state_value);
     b.age_ms = a.uint(IPVS_UDP_A_BINDING_AGE_MS);
     b.idle_ms = a.uint(IPVS_UDP_A_BINDING_IDLE_MS);
     b.expires_ms = a.uint(IPVS_UDP_A_BINDING_EXPIRES_MS);
@@ -286,8 +427,48 @@ Result<void> Client::sip_set(const ServiceKey& service, const SipSettings& s) {
     return {};
 }
 
+Result<RadiusService> Client::radius_get(const ServiceKey& service) {
+    const std::string ctx = "radius settings of " + service.str();
+    auto r = request(IPVS_UDP_CMD_RADIUS_GET, 0, ctx, [&](MessageBuilder& b) {
+        put_service(b, IPVS_UDP_A_RADIUS_SERVICE, service);
+    });
+    if (!r) return r.error();
+    for (const auto& m : *r) {
+        Attrs a = m.attrs(IPVS_UDP_A_RADIUS_MAX);
+        if (!a.has(IPVS_UDP_A_RADIUS_SETTINGS) && !a.has(IPVS_UDP_A_RADIUS_COUNTERS)) continue;
+        RadiusService s;
+        s.service = decode_service(a.get(IPVS_UDP_A_RADIUS_SERVICE)).value_or(service);
+        s.settings = decode_radius_settings(a.get(IPVS_UDP_A_RADIUS_SETTINGS));
+        s.counters = decode_radius_counters(a.get(IPVS_UDP_A_RADIUS_COUNTERS));
+        return s;
+    }
+    return Error::from_errno(EBADMSG, ctx, "no settings in the reply");
+}
+
+Result<void> Client::radius_set(const ServiceKey& service, const RadiusSettings& s) {
+    auto r =
+        request(IPVS_UDP_CMD_RADIUS_SET, 0, "set radius settings of " + service.str(),
+                [&](MessageBuilder& b) {
+                    put_service(b, IPVS_UDP_A_RADIUS_SERVICE, service);
+                    int n = b.begin_nest(IPVS_UDP_A_RADIUS_SETTINGS);
+                    auto put = [&b](int t, const std::optional<std::uint32_t>& v) {
+                        if (v) b.u32(t, *v);
+                    };
+                    put(IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT, s.conversation_timeout);
+                    put(IPVS_UDP_A_RADIUS_SETTINGS_ACCT_TIMEOUT, s.acct_timeout);
+                    put(IPVS_UDP_A_RADIUS_SETTINGS_MAX_BINDINGS, s.max_bindings);
+                    put(IPVS_UDP_A_RADIUS_SETTINGS_DRAIN_POLICY, s.drain_policy);
+                    if (s.seed) b.u64(IPVS_UDP_A_RADIUS_SETTINGS_SEED, *s.seed);
+                    b.end_nest(n);
+                });
+    if (!r) return r.error();
+    return {};
+}
+
+// The key goes as call-id, which every module version takes as the key of
+// any keyed-affinity service.
 Result<Binding> Client::binding(const ServiceKey& service, std::string_view call_id) {
-    const std::string ctx = "binding of Call-ID in " + service.str();
+    const std::string ctx = "binding of a key in " + service.str();
     auto r = request(IPVS_UDP_CMD_BINDING_GET, 0, ctx, [&](MessageBuilder& b) {
         put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
         b.bytes(IPVS_UDP_A_SIP_CALL_ID,
@@ -297,7 +478,10 @@ Result<Binding> Client::binding(const ServiceKey& service, std::string_view call
     for (const auto& m : *r) {
         Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
         auto svc = decode_service(a.get(IPVS_UDP_A_SIP_SERVICE)).value_or(service);
-        if (auto b = decode_binding(svc, a.get(IPVS_UDP_A_SIP_BINDING))) return std::move(*b);
+        if (!a.has(IPVS_UDP_A_SIP_BINDING)) continue;
+        if (auto b =
+                decode_binding(svc, a.get(IPVS_UDP_A_SIP_BINDING), a.str(IPVS_UDP_A_SIP_SCHEDULER)))
+            return std::move(*b);
     }
     return Error::from_errno(ENOENT, ctx);
 }
@@ -316,8 +500,9 @@ Result<std::vector<Binding>> Client::bindings(const std::optional<ServiceKey>& s
         Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
         auto svc = decode_service(a.get(IPVS_UDP_A_SIP_SERVICE));
         if (!svc) continue;
+        const std::string sched = a.str(IPVS_UDP_A_SIP_SCHEDULER);
         for (const nlattr* n : a.all(IPVS_UDP_A_SIP_BINDING))
-            if (auto b = decode_binding(*svc, n)) v.push_back(std::move(*b));
+            if (auto b = decode_binding(*svc, n, sched)) v.push_back(std::move(*b));
     }
     return v;
 }
@@ -431,6 +616,13 @@ Result<Counters> Client::counters(const std::optional<ServiceKey>& service) {
             auto k = decode_service(s.get(IPVS_UDP_A_SIP_SERVICE_SERVICE));
             if (k)
                 c.sip.emplace_back(*k, decode_sip_counters(s.get(IPVS_UDP_A_SIP_SERVICE_COUNTERS)));
+        }
+        for (const nlattr* n : a.all(IPVS_UDP_A_COUNTERS_RADIUS)) {
+            Attrs s = Attrs::nested(n, IPVS_UDP_A_RADIUS_SERVICE_MAX);
+            auto k = decode_service(s.get(IPVS_UDP_A_RADIUS_SERVICE_SERVICE));
+            if (k)
+                c.radius.emplace_back(
+                    *k, decode_radius_counters(s.get(IPVS_UDP_A_RADIUS_SERVICE_COUNTERS)));
         }
         if (const nlattr* n = a.get(IPVS_UDP_A_COUNTERS_REPLY)) {
             Attrs x = Attrs::nested(n, IPVS_UDP_A_REPLY_COUNTERS_MAX);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
 // Typed access to the project's own generic netlink family "ipvs_udp"
-// (netlink/ipvs_udp.yaml, uapi <linux/ipvs_udp.h>): settings, Call-ID
-// bindings and counters of the sip scheduler, settings and per-real-server
+// (netlink/ipvs_udp.yaml, uapi <linux/ipvs_udp.h>): settings and counters
+// of the sip and radius schedulers and the bindings of both (Call-IDs;
+// RADIUS conversations, States, accounting sessions), settings and per-real-server
 // accounting of the reply engine, counters of ip_vs_icmp_vip, and the
 // "events" multicast group.
 #pragma once
@@ -11,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,13 +57,70 @@ struct SipService {
 enum class BindingState : std::uint32_t { transaction = 0, early = 1, dialog = 2, linger = 3 };
 std::string_view state_name(BindingState s);
 
+// Absent fields are left unchanged by radius_set().
+struct RadiusSettings {
+    // A login's conversation key and its States live alike.
+    std::optional<std::uint32_t> conversation_timeout;
+    std::optional<std::uint32_t> acct_timeout;  // 0: accounting hashed, never bound
+    std::optional<std::uint32_t> max_bindings;
+    std::optional<std::uint64_t> seed;
+    std::optional<std::uint32_t> drain_policy;  // 0 drain, 1 move
+    std::optional<std::uint32_t> svc_flags;     // read only
+};
+
+struct RadiusCounters {
+    std::uint64_t bindings = 0, messages = 0, hits = 0, created = 0, expired = 0, moved = 0,
+                  refused = 0, nodest = 0;
+    // Placed by the client's address, by why:
+    std::uint64_t unparsed = 0, too_short = 0, bad_length = 0, bad_attr = 0, too_many = 0,
+                  not_request = 0, status_server = 0, nokey = 0;
+    // Placed by their attributes:
+    std::uint64_t dup_state = 0, oversized = 0, state_hits = 0, state_misses = 0, learned = 0;
+};
+
+// Every radius counter by name (the netlink attribute's, with '_' for '-'),
+// for tools that print them all: JSON, Prometheus.
+struct RadiusCounterField {
+    std::string_view name;
+    bool gauge;  // else a counter
+    std::string_view help;
+    std::uint64_t RadiusCounters::*member;
+    int attr;  // IPVS_UDP_A_RADIUS_COUNTERS_*
+};
+std::span<const RadiusCounterField> radius_counter_fields();
+
+struct RadiusService {
+    ServiceKey service;
+    RadiusSettings settings;
+    RadiusCounters counters;
+};
+
+enum class RadiusBindingState : std::uint32_t { conversation = 0, state = 1, acct = 2 };
+
 struct Binding {
     ServiceKey service;
-    std::string call_id;          // raw bytes
+    std::string scheduler;        // "sip", "radius" ("sip" from modules before radius)
+    std::string key;              // raw bytes: the Call-ID, or a radius key (RadiusKey)
+    std::string call_id;          // raw bytes (sip only)
     std::optional<DestKey> dest;  // absent while the server is being replaced
-    BindingState state = BindingState::transaction;
+    BindingState state = BindingState::transaction;  // sip
+    std::uint32_t state_value = 0;                   // as the kernel sent it
     std::uint64_t age_ms = 0, idle_ms = 0, expires_ms = 0;
 };
+// The state's name by the binding's scheduler.
+std::string_view binding_state_name(const Binding& b);
+
+// What a radius binding's key holds (docs/radius.md, "Binding keys"): its
+// kind byte, the NAS identity and the value, or a State.
+struct RadiusKey {
+    std::string kind;      // calling-station-id, user-name, acct-session-id, state, unknown
+    std::string nas_type;  // nas-ip, nas-ipv6, nas-id, or empty (none)
+    std::string nas;       // the address or identifier
+    std::string value;     // raw bytes (the State for kind "state")
+};
+RadiusKey decode_radius_key(std::string_view key);
+// The binding key of a State learned from an Access-Challenge.
+std::string radius_state_key(std::string_view state);
 
 struct ReplySettings {
     // Per namespace, or (timeout_ms, strict, txid_match) per service.
@@ -90,6 +149,7 @@ struct IcmpVipCounters {
 
 struct Counters {
     std::vector<std::pair<ServiceKey, SipCounters>> sip;
+    std::vector<std::pair<ServiceKey, RadiusCounters>> radius;
     std::optional<ReplyCounters> reply;
     std::optional<IcmpVipCounters> icmp_vip;
 };
@@ -128,14 +188,18 @@ class Client {
 
     Result<SipService> sip_get(const ServiceKey& service);
     Result<void> sip_set(const ServiceKey& service, const SipSettings& s);
-    // The binding of one Call-ID (ENOENT when it has none).
+    Result<RadiusService> radius_get(const ServiceKey& service);
+    Result<void> radius_set(const ServiceKey& service, const RadiusSettings& s);
+    // The binding of one key, a Call-ID or a radius key, of a sip or
+    // radius service (ENOENT when it has none).
     Result<Binding> binding(const ServiceKey& service, std::string_view call_id);
-    // Dump bindings: of every sip service, or of one, optionally of one
-    // real server only.
+    // Dump bindings: of every sip and radius service, or of one,
+    // optionally of one real server only.
     Result<std::vector<Binding>> bindings(const std::optional<ServiceKey>& service = std::nullopt,
                                           const std::optional<DestKey>& dest = std::nullopt);
-    // Remove bindings of a service: all, those of one server, or one
-    // Call-ID. Returns how many were removed.
+    // Remove bindings of a sip or radius service: all, those of one
+    // server, or one key (a Call-ID, a radius key). Returns how many were
+    // removed.
     Result<std::uint32_t> flush(const ServiceKey& service,
                                 const std::optional<DestKey>& dest = std::nullopt,
                                 const std::optional<std::string>& call_id = std::nullopt);

@@ -232,8 +232,9 @@ test_bindings() {
 	n=$(jf "$r" 'len(d["msgs"])')
 	check "binding dump: as many as /proc/net/ip_vs_sip Bindings ($n)" \
 		[ "$n" = "$(sip_counter dir1 Bindings)" ]
+	# 3: linger (binding-state; a sip service's, the service tells)
 	check "binding dump: states are linger (calls ended with BYE)" \
-		[ "$(jf "$r" 'set(m["binding"]["state"] for m in d["msgs"]) == {"linger"}')" = True ]
+		[ "$(jf "$r" 'set((m["binding"]["state"], m["scheduler"]) for m in d["msgs"]) == {(3, "sip")}')" = True ]
 	for i in 1 2 3; do
 		r=$(nl dir1 dump binding-get "{\"service\":$SVC,\"dest\":$(rsj "$i")}")
 		check "binding dump filtered by rs$i: only rs$i" \

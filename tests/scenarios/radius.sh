@@ -32,6 +32,10 @@
 #   flood               random States and Calling-Station-Ids at the
 #                       binding cap leave every ongoing login unaffected
 #   ipv6                logins through an IPv6 VIP
+#   netlink             the operator's view over netlink (ipvs-udp CLI):
+#                       settings, counters, every login's binding on the
+#                       server that logged it in, States, flush by State
+#                       and by server, events when a server is removed
 #   two_directors       DR with two directors whose configurations were
 #                       made in different orders and end equal: a NAS sends
 #                       each login's rounds from two ports, one routed to
@@ -51,6 +55,7 @@ PROC=/proc/net/ip_vs_radius
 SECRET=testing123
 OUT=/tmp/radius-logins
 RELAY=
+CLI=${IPVS_UDP_CLI:-$PWD/build/cmake/cli/ipvs-udp}
 
 # ---- servers ------------------------------------------------------------
 
@@ -255,6 +260,103 @@ test_baseline_rr() {
 	echo "# rr: $r"
 	check "baseline_rr: most logins fail with -s rr ($(count FAIL $r) of 12)" \
 		[ "$(count FAIL $r)" -ge 9 ]
+}
+
+# cli ARGS...: the ipvs-udp CLI on dir1
+cli() { ns dir1 "$CLI" "$@"; }
+
+# fails CMD...: CMD exits non-zero
+fails() { ! "$@"; }
+
+# binds DUMP EXPR: how many bindings of a "bindings --json" DUMP satisfy
+# EXPR over b
+binds() { json "$1" "sum(1 for b in d['bindings'] if $2)"; }
+
+# The operator's view over netlink, through the CLI: what it shows is what
+# the traffic did.
+test_netlink() {
+	local svc="udp $VIP4:1812" r dump n i want st cnt ev pid
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
+	# Long timeouts: a slow run must not see bindings expire.
+	r=$(cli --json radius-settings $svc --conversation-timeout 600 \
+		--acct-timeout 60)
+	echo "# $r"
+	check "netlink: radius-set took both timeouts" \
+		[ "$(json "$r" "(d['settings']['conversation_timeout'], d['settings']['acct_timeout'])")" = "(600, 60)" ]
+	check "netlink: the seed is a string (jq would round it)" \
+		[ "$(json "$r" "type(d['settings']['seed']).__name__")" = str ]
+	modprobe ip_vs_sip
+	r=$(cli sip-settings $svc 2>&1)
+	echo "# $r"
+	check "netlink: sip-settings of a radius service names the scheduler" \
+		grep -q "no such service using the sip scheduler" <<<"$r"
+
+	logins peap 1 12 4 "$VIP4" 1812
+	r=$(results 1 12)
+	echo "# logins: $r"
+	check "netlink: 12/12 logins succeed" [ "$(count FAIL $r)" = 0 ]
+	dump=$(cli --json bindings $svc)
+	r=$(cli --json radius-settings $svc)
+	show_proc
+	n=$(json "$dump" "len(d['bindings'])")
+	echo "# $n bindings; counters: $(json "$r" "d['counters']")"
+	check "netlink: the counters count the dumped bindings" \
+		[ "$(json "$r" "d['counters']['bindings']")" = "$n" ]
+	check "netlink: the counters agree with /proc" \
+		[ "$(json "$r" "d['counters']['learned']")" = "$(learned)" ]
+	# Each login's conversation binding names the server that logged it in
+	# (eapol_test sends the MAC address as 02-00-00-00-00-0N).
+	echo "# a conversation: $(json "$dump" "[b for b in d['bindings'] if b['state'] == 'conversation'][0]")"
+	st=0
+	for ((i = 1; i <= 12; i++)); do
+		want=$(rs_addr4 "$(sed 's/^rs//' "$OUT/$i")"):1812
+		cnt=$(binds "$dump" "b['kind'] == 'calling-station-id' and b['value'].replace('-', ':').lower() == '$(mac "$i")' and b['nas_type'] == 'nas-ip' and b['destination'] == '$want' and b['state'] == 'conversation'")
+		[ "$cnt" = 1 ] || { echo "# login $i: $cnt bindings to $want"; st=1; }
+	done
+	check "netlink: every login's conversation is bound to the server that logged it in" \
+		[ "$st" = 0 ]
+	check "netlink: every learned State is bound (and none expired)" \
+		[ "$(binds "$dump" "b['kind'] == 'state' and b['state'] == 'state'")" = "$(learned)" ]
+	check "netlink: every binding is on a real server of the service" \
+		[ "$(binds "$dump" "b['destination'] and b['destination'].startswith('10.0.2.1')")" = "$n" ]
+
+	# One State by its bytes, then flushed.
+	st=$(json "$dump" "[b['value'] for b in d['bindings'] if b['kind'] == 'state'][0]")
+	check "netlink: bindings --state finds a learned State" \
+		cli bindings $svc --state "$st"
+	r=$(cli --json flush $svc --state "$st")
+	check "netlink: flush --state removes it" \
+		[ "$(json "$r" "d['flushed']")" = 1 ]
+	check "netlink: ... and it is gone (exit 1)" \
+		fails cli bindings $svc --state "$st"
+
+	# Flush one server's bindings, watching the event.
+	want=$(rs_addr4 1):1812
+	dump=$(cli --json bindings $svc --dest "$want")
+	n=$(json "$dump" "len(d['bindings'])")
+	ns dir1 "$CLI" --json watch --count 2 --timeout 30 >"$OUT/events" &
+	pid=$!
+	sleep 1
+	r=$(cli --json flush $svc --dest "$want")
+	check "netlink: flush --dest removes that server's $n bindings" \
+		[ "$(json "$r" "d['flushed']")" = "$n" ]
+	check "netlink: ... none are left on it" \
+		[ "$(json "$(cli --json bindings $svc --dest "$want")" "len(d['bindings'])")" = 0 ]
+	# Removing a server: its bindings move, and listeners are told.
+	want=$(rs_addr4 2):1812
+	n=$(json "$(cli --json bindings $svc --dest "$want")" "len(d['bindings'])")
+	ns dir1 ipvsadm -d -u "$VIP4:1812" -r "$want"
+	wait "$pid"
+	ev=$(cat "$OUT/events")
+	echo "# events: $ev"
+	check "netlink: the flush was announced (flushed, its count)" \
+		grep -q "\"event\":\"flushed\".*\"bindings\":$(json "$r" "d['flushed']")," <<<"$ev"
+	check "netlink: the removal was announced with the server's $n bindings" \
+		grep -q "\"event\":\"dest-removed\".*\"destination\":\"$want\",\"bindings\":$n," <<<"$ev"
+	r=$(cli counters)
+	check "netlink: Prometheus counters of the radius service" \
+		grep -q "^ipvs_udp_radius_learned_total{service=\"udp:$VIP4:1812\"} [1-9]" <<<"$r"
 }
 
 # DR: the director never sees a challenge; the key keeps logins together.

@@ -525,3 +525,194 @@ TEST(UdpCli, CountersInPrometheusFormat) {
     EXPECT_NE(o.find("ipvs_udp_reply_no_conn_total 2\n"), std::string::npos);
     EXPECT_EQ(o.find("icmp_vip"), std::string::npos);  // module not loaded: no metrics
 }
+
+namespace {
+
+// A radius key as kernel/ip_vs_radius_parse.c makes it: kind, NAS identity
+// (type, length, value), value.
+std::string radius_calling_key(const char* nas_ip, const std::string& calling) {
+    in_addr a{};
+    inet_pton(AF_INET, nas_ip, &a);
+    std::string k{'\x01', '\x04', '\x04'};
+    k.append(reinterpret_cast<const char*>(&a), 4);
+    return k + calling;
+}
+
+// Bindings of a radius service (key and scheduler), then a sip one.
+std::vector<Bytes> radius_bindings(const Bytes& req) {
+    const auto s = nltest::seq_of(req);
+    auto one = [s](const std::string& key, std::uint32_t state, const char* sched, bool callid) {
+        Enc e(kId, NLM_F_MULTI, s);
+        e.genl(IPVS_UDP_CMD_BINDING_GET, 1);
+        svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", callid ? 5060 : 1812);
+        e.begin(IPVS_UDP_A_SIP_BINDING);
+        if (callid) e.attr(IPVS_UDP_A_BINDING_CALL_ID, key.data(), key.size());
+        e.attr(IPVS_UDP_A_BINDING_KEY, key.data(), key.size());
+        dest4(e, IPVS_UDP_A_BINDING_DEST, "10.0.2.12", callid ? 5060 : 1812);
+        e.u32(IPVS_UDP_A_BINDING_STATE, state).u64(IPVS_UDP_A_BINDING_AGE_MS, 700).end();
+        e.str(IPVS_UDP_A_SIP_SCHEDULER, sched);
+        return e.bytes();
+    };
+    return {nltest::cat({one(radius_calling_key("192.0.2.7", "02-00-00-00-00-01"),
+                             IPVS_UDP_RADIUS_BINDING_STATE_CONVERSATION, "radius", false),
+                         one(std::string("\x04\xab\x00\x01", 4),
+                             IPVS_UDP_RADIUS_BINDING_STATE_STATE, "radius", false),
+                         one("a@x", IPVS_UDP_BINDING_STATE_DIALOG, "sip", true),
+                         nltest::done_reply(s)})};
+}
+
+}  // namespace
+
+TEST(Udp, RadiusKeysDecode) {
+    auto k = udp::decode_radius_key(radius_calling_key("192.0.2.7", "02-00"));
+    EXPECT_EQ(k.kind, "calling-station-id");
+    EXPECT_EQ(k.nas_type, "nas-ip");
+    EXPECT_EQ(k.nas, "192.0.2.7");
+    EXPECT_EQ(k.value, "02-00");
+    // No NAS identity: one zero byte.
+    k = udp::decode_radius_key(std::string("\x03\x00sess-1", 8));
+    EXPECT_EQ(k.kind, "acct-session-id");
+    EXPECT_EQ(k.nas_type, "");
+    EXPECT_EQ(k.value, "sess-1");
+    k = udp::decode_radius_key(std::string("\x02\x20\x03nasbob", 9));
+    EXPECT_EQ(k.kind, "user-name");
+    EXPECT_EQ(k.nas_type, "nas-id");
+    EXPECT_EQ(k.nas, "nas");
+    EXPECT_EQ(k.value, "bob");
+    k = udp::decode_radius_key(udp::radius_state_key(std::string("\x00\xff", 2)));
+    EXPECT_EQ(k.kind, "state");
+    EXPECT_EQ(k.value, std::string("\x00\xff", 2));
+    // Hostile or foreign bytes: unknown, never past the end.
+    for (const std::string& bad : {std::string(), std::string("\x09xx"), std::string("\x01"),
+                                   std::string("\x01\x04\x10\x01", 4)})
+        EXPECT_EQ(udp::decode_radius_key(bad).kind, "unknown") << bad.size();
+}
+
+TEST(Udp, BindingDumpOfRadiusAndSipServices) {
+    Kernel k;
+    k.fn = radius_bindings;
+    auto c = k.client();
+    auto r = c.bindings();
+    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_EQ(r->size(), 3u);
+    EXPECT_EQ((*r)[0].scheduler, "radius");
+    EXPECT_EQ((*r)[0].call_id, "");
+    EXPECT_EQ(udp::binding_state_name((*r)[0]), "conversation");
+    EXPECT_EQ(udp::binding_state_name((*r)[1]), "state");
+    EXPECT_EQ((*r)[2].scheduler, "sip");
+    EXPECT_EQ((*r)[2].key, "a@x");
+    EXPECT_EQ(udp::binding_state_name((*r)[2]), "dialog");
+}
+
+TEST(UdpCli, BindingsShowRadiusKeysAndCallsOnlySip) {
+    CliRun c;
+    c.k.fn = radius_bindings;
+    ASSERT_EQ(c.run({"bindings"}), cli::kOk) << c.err.str();
+    const std::string o = c.out.str();
+    EXPECT_NE(o.find("calling-station-id 02-00-00-00-00-01 nas-ip 192.0.2.7"), std::string::npos)
+        << o;
+    EXPECT_NE(o.find("state ab0001"), std::string::npos) << o;
+    EXPECT_NE(o.find("conversation"), std::string::npos);
+    EXPECT_NE(o.find("3 bindings"), std::string::npos);
+    CliRun j;
+    j.k.fn = radius_bindings;
+    ASSERT_EQ(j.run({"bindings", "--json"}), cli::kOk) << j.err.str();
+    EXPECT_NE(j.out.str().find(R"("scheduler":"radius","key":"010404c00002073032)"),
+              std::string::npos)
+        << j.out.str();
+    EXPECT_NE(j.out.str().find(R"("kind":"state","value":"ab0001","nas_type":null,"nas":null)"),
+              std::string::npos)
+        << j.out.str();
+    // 'calls' stays the sip view.
+    CliRun s;
+    s.k.fn = radius_bindings;
+    ASSERT_EQ(s.run({"calls"}), cli::kOk);
+    EXPECT_NE(s.out.str().find("1 call\n"), std::string::npos) << s.out.str();
+}
+
+TEST(UdpCli, FlushAStateSendsItsKey) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1).u32(IPVS_UDP_A_SIP_COUNT, 1);
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(c.run({"flush", "udp:10.0.100.1:1812", "--state", "AB01"}), cli::kOk) << c.err.str();
+    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(c.k.sent[1]));
+    e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1);
+    svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 1812);
+    e.attr(IPVS_UDP_A_SIP_CALL_ID, "\x04\xab\x01", 3);
+    EXPECT_EQ(c.k.sent[1], e.bytes());
+    CliRun bad;
+    EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "abc"}), cli::kUsage);
+    EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "zz"}), cli::kUsage);
+    EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "ab", "--call-id", "x"}),
+              cli::kUsage);
+}
+
+TEST(UdpCli, RadiusSettingsSetThenShow) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        if (nltest::cmd_of(req) != IPVS_UDP_CMD_RADIUS_GET)
+            return std::vector<Bytes>{nltest::error_reply(req, 0)};
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_RADIUS_GET, 1);
+        svc4(e, IPVS_UDP_A_RADIUS_SERVICE, "10.0.100.1", 1812);
+        e.begin(IPVS_UDP_A_RADIUS_SETTINGS)
+            .u32(IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT, 45)
+            .u32(IPVS_UDP_A_RADIUS_SETTINGS_ACCT_TIMEOUT, 0)
+            .u32(IPVS_UDP_A_RADIUS_SETTINGS_MAX_BINDINGS, 1000)
+            .u64(IPVS_UDP_A_RADIUS_SETTINGS_SEED, 18446744073709551615ull)
+            .u32(IPVS_UDP_A_RADIUS_SETTINGS_DRAIN_POLICY, 1)
+            .end();
+        e.begin(IPVS_UDP_A_RADIUS_COUNTERS)
+            .u32(IPVS_UDP_A_RADIUS_COUNTERS_BINDINGS, 7)
+            .u64(IPVS_UDP_A_RADIUS_COUNTERS_LEARNED, 5)
+            .u64(IPVS_UDP_A_RADIUS_COUNTERS_SHORT, 2)
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(
+        c.run({"radius-settings", "udp:10.0.100.1:1812", "--conversation-timeout", "45", "--json"}),
+        cli::kOk)
+        << c.err.str();
+    Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(c.k.sent[1]));
+    e.genl(IPVS_UDP_CMD_RADIUS_SET, 1);
+    svc4(e, IPVS_UDP_A_RADIUS_SERVICE, "10.0.100.1", 1812);
+    e.begin(IPVS_UDP_A_RADIUS_SETTINGS)
+        .u32(IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT, 45)
+        .end();
+    EXPECT_EQ(c.k.sent[1], e.bytes());
+    const std::string o = c.out.str();
+    EXPECT_NE(o.find(R"("conversation_timeout":45,"acct_timeout":0,"max_bindings":1000,)"
+                     R"("seed":"18446744073709551615","drain_policy":"move","svc_flags":null)"),
+              std::string::npos)
+        << o;
+    EXPECT_NE(o.find(R"("bindings":7,)"), std::string::npos);
+    EXPECT_NE(o.find(R"("short":2,)"), std::string::npos);
+    EXPECT_NE(o.find(R"("learned":5})"), std::string::npos);
+}
+
+TEST(UdpCli, RadiusCountersInPrometheusFormat) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_COUNTERS_GET, 1).begin(IPVS_UDP_A_COUNTERS_RADIUS);
+        svc4(e, IPVS_UDP_A_RADIUS_SERVICE_SERVICE, "10.0.100.1", 1812);
+        e.begin(IPVS_UDP_A_RADIUS_SERVICE_COUNTERS)
+            .u32(IPVS_UDP_A_RADIUS_COUNTERS_BINDINGS, 3)
+            .u64(IPVS_UDP_A_RADIUS_COUNTERS_STATE_HITS, 11)
+            .end()
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(c.run({"counters"}), cli::kOk) << c.err.str();
+    const std::string o = c.out.str();
+    EXPECT_NE(o.find("# TYPE ipvs_udp_radius_bindings gauge\n"
+                     "ipvs_udp_radius_bindings{service=\"udp:10.0.100.1:1812\"} 3\n"),
+              std::string::npos)
+        << o;
+    EXPECT_NE(o.find("ipvs_udp_radius_state_hits_total{service=\"udp:10.0.100.1:1812\"} 11\n"),
+              std::string::npos)
+        << o;
+}
