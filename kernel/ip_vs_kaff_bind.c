@@ -212,7 +212,7 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 {
 	struct ip_vs_kaff_binding *b, *old;
 
-	if (atomic_inc_return(&s->nbindings) > s->conf.max_bindings)
+	if (atomic_inc_return(&s->nbindings) > READ_ONCE(s->conf.max_bindings))
 		goto refused;
 	b = kmalloc(struct_size(b, key, r->len), GFP_ATOMIC);
 	if (!b)

@@ -24,6 +24,11 @@
 #                       sees the problem)
 #   dr                  every login succeeds in DR mode, where the director
 #                       never sees a challenge (the conversation key alone)
+#   tun                 every login succeeds in TUN mode (IPIP to the
+#                       servers), without the reply engine
+#   cap_dr, cap_tun     the binding cap reached in DR (with the reply
+#                       engine) and TUN (without): logins still succeed,
+#                       placed by the hash, and no binding over the cap
 #   accounting          Start, Interim-Update and Stop of each
 #                       Acct-Session-Id reach one server
 #   quiesced            a quiesced server gets no new login
@@ -375,6 +380,50 @@ test_dr() {
 	check "dr: no State learned (the replies bypass the director)" \
 		[ "$(proc_col "$svc" Learned)" = 0 ]
 }
+
+# TUN: IPIP to the real servers, which answer from the VIP on their
+# tunl0; no reply engine (nothing comes back through the director).
+test_tun() {
+	local r svc="UDP $VIP4:1812"
+	setup tun || return 1
+	service "$VIP4" 1812 -i -s radius -o || return 1
+	logins ttls 1 18 6 "$VIP4" 1812
+	r=$(results 1 18)
+	echo "# tun: $r"
+	show_proc
+	check "tun: 18/18 logins succeed" [ "$(count FAIL $r)" = 0 ]
+	# shellcheck disable=SC2086 # the words are the list
+	check "tun: spread over the 3 servers (>= 3 each)" \
+		every_server_at_least 3 $r
+	check "tun: each login's rounds bound by its key (18 bindings)" \
+		[ "$(proc_col "$svc" Bindings)" = 18 ]
+}
+
+# cap_mode MODE FWD ARGS...: a service in MODE (dr, tun) with the binding
+# cap at 4 (radius-set over netlink, before any traffic); 18 logins
+cap_mode() {
+	local mode=$1 fwd=$2 r svc="UDP $VIP4:1812"
+	shift 2
+	setup "$mode" || return 1
+	service "$VIP4" 1812 "$fwd" -s radius -o "$@" || return 1
+	ns dir1 "$CLI" radius-settings udp "$VIP4:1812" --max-bindings 4 ||
+		return 1
+	logins peap 1 18 6 "$VIP4" 1812
+	r=$(results 1 18)
+	echo "# cap 4, $mode: $r"
+	show_proc
+	check "cap_$mode: 18/18 logins succeed past the cap" \
+		[ "$(count FAIL $r)" = 0 ]
+	check "cap_$mode: 4 bindings, the cap" \
+		[ "$(proc_col "$svc" Bindings)" = 4 ]
+	check "cap_$mode: the keys over it refused (placed by the hash)" \
+		[ "$(proc_col "$svc" Refused)" -ge 14 ]
+	check "cap_$mode: each unbound login still on one server" \
+		[ "$(proc_col "$svc" Moved)" = 0 ]
+}
+
+test_cap_dr() { cap_mode dr -g --pe reply; }
+test_cap_tun() { cap_mode tun -i; }
 
 # Start, Interim-Update and Stop of 30 sessions; each session's requests
 # in one server's detail file.
