@@ -77,6 +77,9 @@ req = {
     "binding-get": {"do": {"service": svc, "call-id": "pm-1@test"},
                     "dump": {"service": svc, "dest": dest}},
     "binding-flush": {"do": {"service": svc, "call-id": "pm-none@test"}},
+    "radius-get": {"do": {"service": dict(svc, port=1812)}},
+    "radius-set": {"do": {"service": dict(svc, port=1812),
+                          "settings": {"conversation-timeout": 30}}},
     "reply-get": {"do": {}},
     "reply-set": {"do": {"settings": {"timeout-ms": 5000}}},
     "reply-dest-get": {"do": {"dest": {"dest": dict(dest, port=53)}},
@@ -106,7 +109,7 @@ evaluate() {
 	/usr/bin/python3 - "$1" "$2" "${IDS[@]}" <<'EOF'
 import json, sys
 items, d, ids = json.loads(sys.argv[1]), sys.argv[2], sys.argv[3:]
-WRITES = {"sip-set", "binding-flush", "reply-set"}
+WRITES = {"sip-set", "radius-set", "binding-flush", "reply-set"}
 # who may join "events": CAP_NET_ADMIN in the netns's owning user namespace
 JOIN = {"root": True, "nobody": False, "userns": False, "userns-owner": True}
 
@@ -159,6 +162,8 @@ test_matrix() {
 	sip_add_rs dir1 "$VIP4" 1 1 || return 1
 	ns dir1 ipvsadm -A -u "$VIP4:53" -s rr -o --pe reply || return 1
 	ns dir1 ipvsadm -a -u "$VIP4:53" -r "$(rs_addr4 1):53" -m || return 1
+	ns dir1 ipvsadm -A -u "$VIP4:1812" -s radius -o --pe reply || return 1
+	ns dir1 ipvsadm -a -u "$VIP4:1812" -r "$(rs_addr4 1):1812" -m || return 1
 	# Bindings (pm-0..19, living 600 s) and a reply record for rs1:53:
 	# root's reads find something.
 	nl dir1 do sip-set \

@@ -419,6 +419,9 @@ test_fuzz() {
 	topo_setup dr 1 1 1
 	sip_service dir1 "$VIP4" -s sip -o || return 1
 	sip_add_rs dir1 "$VIP4" 1 1 || return 1
+	# A radius service: its operations and bindings get fuzzed too.
+	ns dir1 ipvsadm -A -u "$VIP4:1812" -s radius -o || return 1
+	ns dir1 ipvsadm -a -u "$VIP4:1812" -r "$(rs_addr4 1):1812" -g || return 1
 	# Not under kmemleak (debug kernel): ip_vs_pe_reply's per-netns hook
 	# tables get reported there once namespaces go (its own issue); the
 	# reply ops are then fuzzed on their "not loaded" path.

@@ -48,6 +48,7 @@
 #                       another seed on one director most fail
 #
 # Run: make modules-uml && tests/run-scenarios radius[:test_name,...]
+# shellcheck disable=SC2317 # test functions are called by scenario_main
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
@@ -280,11 +281,11 @@ binds() { json "$1" "sum(1 for b in d['bindings'] if $2)"; }
 # The operator's view over netlink, through the CLI: what it shows is what
 # the traffic did.
 test_netlink() {
-	local svc="udp $VIP4:1812" r dump n i want st cnt ev pid
+	local svc=(udp "$VIP4:1812") r dump n i want st cnt ev pid
 	setup nat || return 1
 	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
 	# Long timeouts: a slow run must not see bindings expire.
-	r=$(cli --json radius-settings $svc --conversation-timeout 600 \
+	r=$(cli --json radius-settings "${svc[@]}" --conversation-timeout 600 \
 		--acct-timeout 60)
 	echo "# $r"
 	check "netlink: radius-set took both timeouts" \
@@ -292,7 +293,7 @@ test_netlink() {
 	check "netlink: the seed is a string (jq would round it)" \
 		[ "$(json "$r" "type(d['settings']['seed']).__name__")" = str ]
 	modprobe ip_vs_sip
-	r=$(cli sip-settings $svc 2>&1)
+	r=$(cli sip-settings "${svc[@]}" 2>&1)
 	echo "# $r"
 	check "netlink: sip-settings of a radius service names the scheduler" \
 		grep -q "no such service using the sip scheduler" <<<"$r"
@@ -301,8 +302,8 @@ test_netlink() {
 	r=$(results 1 12)
 	echo "# logins: $r"
 	check "netlink: 12/12 logins succeed" [ "$(count FAIL $r)" = 0 ]
-	dump=$(cli --json bindings $svc)
-	r=$(cli --json radius-settings $svc)
+	dump=$(cli --json bindings "${svc[@]}")
+	r=$(cli --json radius-settings "${svc[@]}")
 	show_proc
 	n=$(json "$dump" "len(d['bindings'])")
 	echo "# $n bindings; counters: $(json "$r" "d['counters']")"
@@ -329,28 +330,28 @@ test_netlink() {
 	# One State by its bytes, then flushed.
 	st=$(json "$dump" "[b['value'] for b in d['bindings'] if b['kind'] == 'state'][0]")
 	check "netlink: bindings --state finds a learned State" \
-		cli bindings $svc --state "$st"
-	r=$(cli --json flush $svc --state "$st")
+		cli bindings "${svc[@]}" --state "$st"
+	r=$(cli --json flush "${svc[@]}" --state "$st")
 	check "netlink: flush --state removes it" \
 		[ "$(json "$r" "d['flushed']")" = 1 ]
 	check "netlink: ... and it is gone (exit 1)" \
-		fails cli bindings $svc --state "$st"
+		fails cli bindings "${svc[@]}" --state "$st"
 
 	# Flush one server's bindings, watching the event.
 	want=$(rs_addr4 1):1812
-	dump=$(cli --json bindings $svc --dest "$want")
+	dump=$(cli --json bindings "${svc[@]}" --dest "$want")
 	n=$(json "$dump" "len(d['bindings'])")
 	ns dir1 "$CLI" --json watch --count 2 --timeout 30 >"$OUT/events" &
 	pid=$!
 	sleep 1
-	r=$(cli --json flush $svc --dest "$want")
+	r=$(cli --json flush "${svc[@]}" --dest "$want")
 	check "netlink: flush --dest removes that server's $n bindings" \
 		[ "$(json "$r" "d['flushed']")" = "$n" ]
 	check "netlink: ... none are left on it" \
-		[ "$(json "$(cli --json bindings $svc --dest "$want")" "len(d['bindings'])")" = 0 ]
+		[ "$(json "$(cli --json bindings "${svc[@]}" --dest "$want")" "len(d['bindings'])")" = 0 ]
 	# Removing a server: its bindings move, and listeners are told.
 	want=$(rs_addr4 2):1812
-	n=$(json "$(cli --json bindings $svc --dest "$want")" "len(d['bindings'])")
+	n=$(json "$(cli --json bindings "${svc[@]}" --dest "$want")" "len(d['bindings'])")
 	ns dir1 ipvsadm -d -u "$VIP4:1812" -r "$want"
 	wait "$pid"
 	ev=$(cat "$OUT/events")
@@ -364,40 +365,31 @@ test_netlink() {
 		grep -q "^ipvs_udp_radius_learned_total{service=\"udp:$VIP4:1812\"} [1-9]" <<<"$r"
 }
 
-# DR: the director never sees a challenge; the key keeps logins together.
-test_dr() {
-	local r svc="UDP $VIP4:1812"
-	setup dr || return 1
-	service "$VIP4" 1812 -g -s radius -o --pe reply || return 1
-	logins peap 1 24 6 "$VIP4" 1812
-	r=$(results 1 24)
-	echo "# dr: $r"
+# direct MODE FWD METHOD N ARGS...: N logins in DR or TUN (-g, -i), where
+# the director never sees a challenge: the conversation key alone keeps
+# each login together. TUN: IPIP to the real servers, which answer from
+# the VIP on their tunl0.
+direct() {
+	local mode=$1 fwd=$2 m=$3 n=$4 r svc="UDP $VIP4:1812"
+	shift 4
+	setup "$mode" || return 1
+	service "$VIP4" 1812 "$fwd" -s radius -o "$@" || return 1
+	logins "$m" 1 "$n" 6 "$VIP4" 1812
+	r=$(results 1 "$n")
+	echo "# $mode: $r"
 	show_proc
-	check "dr: 24/24 logins succeed" [ "$(count FAIL $r)" = 0 ]
+	check "$mode: $n/$n logins succeed" [ "$(count FAIL $r)" = 0 ]
 	# shellcheck disable=SC2086 # the words are the list
-	check "dr: spread over the 3 servers (>= 4 each)" \
-		every_server_at_least 4 $r
-	check "dr: no State learned (the replies bypass the director)" \
+	check "$mode: spread over the 3 servers (>= $((n / 6)) each)" \
+		every_server_at_least $((n / 6)) $r
+	check "$mode: no State learned (the replies bypass the director)" \
 		[ "$(proc_col "$svc" Learned)" = 0 ]
+	check "$mode: each login bound by its key ($n bindings)" \
+		[ "$(proc_col "$svc" Bindings)" = "$n" ]
 }
 
-# TUN: IPIP to the real servers, which answer from the VIP on their
-# tunl0; no reply engine (nothing comes back through the director).
-test_tun() {
-	local r svc="UDP $VIP4:1812"
-	setup tun || return 1
-	service "$VIP4" 1812 -i -s radius -o || return 1
-	logins ttls 1 18 6 "$VIP4" 1812
-	r=$(results 1 18)
-	echo "# tun: $r"
-	show_proc
-	check "tun: 18/18 logins succeed" [ "$(count FAIL $r)" = 0 ]
-	# shellcheck disable=SC2086 # the words are the list
-	check "tun: spread over the 3 servers (>= 3 each)" \
-		every_server_at_least 3 $r
-	check "tun: each login's rounds bound by its key (18 bindings)" \
-		[ "$(proc_col "$svc" Bindings)" = 18 ]
-}
+test_dr() { direct dr -g peap 24 --pe reply; }
+test_tun() { direct tun -i ttls 18; }
 
 # cap_mode MODE FWD ARGS...: a service in MODE (dr, tun) with the binding
 # cap at 4 (radius-set over netlink, before any traffic); 18 logins

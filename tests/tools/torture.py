@@ -9,13 +9,15 @@ Runs inside the UML test kernel on the NAT topology torture.sh builds
 clients cl1/cl2 sending SIP-, DNS- and RADIUS-shaped, garbage and flood
 traffic). For SECONDS it draws operations from random.Random(SEED):
 
-  services   add, delete, edit (scheduler sip / lor / rr, the reply engine
-             on or off, sip flags) under traffic (ipvsadm -E)
+  services   add, delete, edit (scheduler sip / radius / lor / rr, the
+             reply engine on or off, sip and radius flags) under traffic
+             (ipvsadm -E)
   servers    add, delete, re-add, weight to 0 and back
   netns      side namespaces with services, deleted without any cleanup
   modules    unload attempts (refused while used), reloads by autoload
   sysctls    expire_nodest_conn, conntrack, net.ipvs_udp.icmp_vip
-  netlink    sip-set (seed, cap, timeouts), reply-set, dumps, flushes
+  netlink    sip-set, radius-set (seed, cap, timeouts), reply-set, dumps,
+             flushes
 
 After every step it checks: the kernel log holds no new WARNING, BUG,
 KASAN, lockdep, RCU or refcount report; no datagram reached a real server
@@ -39,8 +41,10 @@ VIP = "10.0.100.1"
 PORTS = (5060, 53, 1812)
 RS = {1: "10.0.2.11", 2: "10.0.2.12", 3: "10.0.2.13"}
 NL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ipvs_udp_nl.py")
-MODULES = ("ip_vs_udp_nl", "ip_vs_sip", "ip_vs_lor", "ip_vs_pe_reply",
-           "ip_vs_icmp_vip")
+MODULES = ("ip_vs_udp_nl", "ip_vs_sip", "ip_vs_radius", "ip_vs_kaff",
+           "ip_vs_lor", "ip_vs_pe_reply", "ip_vs_icmp_vip")
+SCHEDS = ("sip", "radius", "lor", "rr")
+KEYED = ("sip", "radius")  # schedulers with bindings and flags
 BAD = re.compile(r"WARNING:|BUG:|KASAN|UBSAN|refcount_t|possible recursive|"
                  r"circular locking|suspicious RCU|Oops|general protection|"
                  r"leaking memory|kernel BUG|list_add corruption|"
@@ -89,7 +93,7 @@ class Torture:
         self.deadline = time.monotonic() + seconds
         self.svcs = {}  # port -> {"sched", "pe", "flags", "dests": {i: w}}
         self.removed = {}  # (i, port) -> [t_removed, snapshot or None]
-        # port -> sip bindings when its cap was last set: a lower cap
+        # (scheduler, port) -> bindings when its cap was last set: a lower cap
         # refuses new bindings but keeps those there (they expire)
         self.cap_floor = {}
         self.side = []  # side namespaces alive
@@ -125,7 +129,7 @@ class Torture:
         o = ["-s", sched, "-o"]
         if pe:
             o += ["--pe", "reply"]
-        if sched == "sip" and flags:
+        if sched in KEYED and flags:
             o += ["-b", ",".join(flags)]
         return o
 
@@ -148,7 +152,7 @@ class Torture:
         if not free:
             return self.op_svc_edit()
         port = self.rnd.choice(free)
-        sched = self.rnd.choice(("sip", "lor", "rr"))
+        sched = self.rnd.choice(SCHEDS)
         pe = self.rnd.random() < 0.6
         flags = self.rnd.sample(["flag-1", "flag-2", "flag-3"],
                                 self.rnd.randint(0, 1))
@@ -172,7 +176,7 @@ class Torture:
             return self.op_svc_add()
         port = self.rnd.choice(sorted(self.svcs))
         s = self.svcs[port]
-        sched = self.rnd.choice(("sip", "lor", "rr"))
+        sched = self.rnd.choice(SCHEDS)
         pe = self.rnd.random() < 0.6
         flags = self.rnd.sample(["flag-1", "flag-2", "flag-3"],
                                 self.rnd.randint(0, 2))
@@ -217,7 +221,8 @@ class Torture:
         self.side.append(name)
         ns(name, "ip", "link", "set", "lo", "up")
         ns(name, "ip", "addr", "add", "10.9.0.1/24", "dev", "lo")
-        for port, sched in ((5060, "sip"), (53, "lor"), (1812, "rr")):
+        for port, sched in ((5060, "sip"), (53, "lor"),
+                            (1812, self.rnd.choice(("radius", "rr")))):
             pe = ["--pe", "reply"] if self.rnd.random() < 0.7 else []
             ns(name, "ipvsadm", "-A", "-u", "%s:%d" % (VIP, port), "-s",
                sched, "-o", *pe)
@@ -230,6 +235,12 @@ class Torture:
                 "service": {"af": "inet", "protocol": 17, "addr": VIP,
                             "port": 5060},
                 "settings": {"seed": self.rnd.getrandbits(63)}}), netns=name)
+        if self.rnd.random() < 0.5:
+            self.nl("do", "radius-set", json.dumps({
+                "service": {"af": "inet", "protocol": 17, "addr": VIP,
+                            "port": 1812},
+                "settings": {"seed": self.rnd.getrandbits(63),
+                             "acct-timeout": 5}}), netns=name)
         if self.rnd.random() < 0.5:
             ns(name, "ipvsadm", "-d", "-u", "%s:5060" % VIP, "-r",
                "10.9.0.10:5060")
@@ -253,19 +264,24 @@ class Torture:
     def op_netlink(self):
         svc = {"af": "inet", "protocol": 17, "addr": VIP,
                "port": self.rnd.choice(PORTS)}
-        c = self.rnd.randrange(7)
-        if c == 0:
+        c = self.rnd.randrange(9)
+        if c in (0, 7):
+            sched = "sip" if c == 0 else "radius"
             st = {"seed": self.rnd.getrandbits(63)}
             if self.rnd.random() < 0.5:
                 st["max-bindings"] = self.rnd.choice((0, 1, 50, 262144))
             if self.rnd.random() < 0.5:
-                st["transaction-timeout"] = self.rnd.randint(1, 60)
-            r = self.nl("do", "sip-set", json.dumps({"service": svc,
-                                                     "settings": st}))
+                st["transaction-timeout" if c == 0 else
+                   "conversation-timeout"] = self.rnd.randint(1, 60)
+            if c == 7 and self.rnd.random() < 0.5:
+                st["acct-timeout"] = self.rnd.randint(0, 60)
+            r = self.nl("do", sched + "-set",
+                        json.dumps({"service": svc, "settings": st}))
             if "max-bindings" in st and r.get("ok"):
-                b = self.sip_proc().get(svc["port"], {}).get("Bindings")
+                b = self.keyed_proc(sched).get(svc["port"], {}).get(
+                    "Bindings")
                 if b is not None:
-                    self.cap_floor[svc["port"]] = int(b)
+                    self.cap_floor[(sched, svc["port"])] = int(b)
         elif c == 1:
             st = {"timeout-ms": self.rnd.randint(1, 5000),
                   "strict": self.rnd.randint(0, 1),
@@ -282,6 +298,8 @@ class Torture:
             r = self.nl("do", "binding-flush", json.dumps({"service": svc}))
         elif c == 5:
             r = self.nl("do", "sip-get", json.dumps({"service": svc}))
+        elif c == 8:
+            r = self.nl("do", "radius-get", json.dumps({"service": svc}))
         else:
             r = self.nl("do", "counters-get", json.dumps({"service": svc}))
         self.say("netlink op %d on port %d -> %s" %
@@ -307,10 +325,10 @@ class Torture:
                                                    now - st[0]))
                 st[1] = n
 
-    def sip_proc(self):
-        """dir1's /proc/net/ip_vs_sip: {port: {column: value}}, each with
-        its line under "line" ({} when ip_vs_sip is not loaded)."""
-        p = ns("dir1", "cat", "/proc/net/ip_vs_sip")
+    def keyed_proc(self, sched):
+        """dir1's /proc/net/ip_vs_<sched>: {port: {column: value}}, each
+        with its line under "line" ({} when the module is not loaded)."""
+        p = ns("dir1", "cat", "/proc/net/ip_vs_" + sched)
         if p.returncode:
             return {}
         lines = p.stdout.splitlines()
@@ -328,29 +346,34 @@ class Torture:
         return out
 
     def check_counters(self):
-        for port, v in self.sip_proc().items():
-            line = v["line"]
-            try:
+        for sched in KEYED:
+            for port, v in self.keyed_proc(sched).items():
+                self.check_keyed(sched, port, v)
+
+    def check_keyed(self, sched, port, v):
+        line = v["line"]
+        try:
+            b, cap = int(v["Bindings"]), int(v["Cap"])
+            if sched == "sip":
                 msgs, parsed, nokey = (int(v["Messages"]), int(v["Parsed"]),
                                        int(v["NoKey"]))
-                b, cap = int(v["Bindings"]), int(v["Cap"])
-            except (KeyError, ValueError):
-                self.fail("counters", "unreadable line: %s" % line)
-                continue
-            # Two reads of per-CPU counters race with traffic: Messages
-            # is counted first, so it may lead by a few.
-            if not 0 <= msgs - parsed - nokey <= 64:
-                self.fail("counters", "Messages %d != Parsed %d + NoKey %d"
-                          % (msgs, parsed, nokey))
-            # Under a cap set lower than the bindings there were, those
-            # stay until they expire, and no new one may join them.
-            floor = self.cap_floor.get(port)
-            if floor is not None:
-                floor = self.cap_floor[port] = min(floor, b)
-            if b > max(cap, floor or 0):
-                self.fail("counters", "Bindings %d > Cap %d%s" % (
-                    b, cap, "" if floor is None else
-                    " and the %d there when it was set" % floor))
+        except (KeyError, ValueError):
+            self.fail("counters", "unreadable line: %s" % line)
+            return
+        # Two reads of per-CPU counters race with traffic: Messages is
+        # counted first, so it may lead by a few.
+        if sched == "sip" and not 0 <= msgs - parsed - nokey <= 64:
+            self.fail("counters", "Messages %d != Parsed %d + NoKey %d"
+                      % (msgs, parsed, nokey))
+        # Under a cap set lower than the bindings there were, those stay
+        # until they expire, and no new one may join them.
+        floor = self.cap_floor.get((sched, port))
+        if floor is not None:
+            floor = self.cap_floor[(sched, port)] = min(floor, b)
+        if b > max(cap, floor or 0):
+            self.fail("counters", "%s Bindings %d > Cap %d%s" % (
+                sched, b, cap, "" if floor is None else
+                " and the %d there when it was set" % floor))
 
     # ---- main loop -----------------------------------------------------
     def run(self):
@@ -378,7 +401,8 @@ class Torture:
         self.say("%d steps" % self.step)
         names = {"log": "kernel log clean after every step",
                  "removed": "no datagram reached a removed server",
-                 "counters": "sip counters add up, bindings within the cap",
+                 "counters": "sip counters add up, sip and radius bindings "
+                             "within the cap",
                  "ops": "every operation completed"}
         for k, text in names.items():
             if self.fails[k]:

@@ -9,7 +9,9 @@ second in all, with a burst of 500 new Call-IDs every few seconds):
   - SIP-shaped: INVITE, ACK and BYE of fresh Call-IDs to VIP:5060, and
     CRLF keepalives;
   - DNS-shaped: queries with random IDs to VIP:53;
-  - RADIUS-shaped: Access-Requests with random Identifiers to VIP:1812;
+  - RADIUS-shaped: Access-Requests with random Identifiers, keyed by
+    Calling-Station-Id and sometimes a State, and challenge-coded datagrams
+    whose echo teaches a radius director a State, to VIP:1812;
   - garbage: random bytes and truncated SIP to all three ports.
 Replies are read and dropped. Prints a JSON count of what was sent.
 """
@@ -22,6 +24,24 @@ import sys
 import time
 
 PORTS = (5060, 53, 1812)
+
+
+def radius(rnd):
+    """An Access-Request keyed by one of 300 Calling-Station-Ids (sometimes
+    with one of 50 States), or a datagram coded Access-Challenge with a
+    State: the real servers echo it, and a director running the radius
+    scheduler with the reply engine learns that State from the echo."""
+    attrs = b"\x04\x06\xc0\x00\x02\x01"  # NAS-IP-Address 192.0.2.1
+    state = b"\x18\x06" + struct.pack("!I", rnd.randrange(50))
+    code = 1
+    if rnd.random() < 0.15:
+        code, attrs = 11, attrs + state
+    else:
+        attrs += b"\x1f\x0a" + b"st%06d" % rnd.randrange(300)
+        if rnd.random() < 0.3:
+            attrs += state
+    return struct.pack("!BBH", code, rnd.getrandbits(8),
+                       20 + len(attrs)) + os.urandom(16) + attrs
 
 
 def sip(method, cid, seq, src):
@@ -64,9 +84,7 @@ def main():
                 s.sendto(q, (vip, 53))
                 sent["dns"] += 1
             elif kind < 0.9:
-                body = os.urandom(16) + b"\x01\x09torture"
-                r = struct.pack("!BBH", 1, rnd.getrandbits(8), 20 + 9) + body
-                s.sendto(r, (vip, 1812))
+                s.sendto(radius(rnd), (vip, 1812))
                 sent["radius"] += 1
             else:
                 g = os.urandom(rnd.randint(0, 300))
