@@ -20,6 +20,8 @@
 #                       through the VIP succeeds, spread over the servers;
 #                       the States were learned from the challenges
 #   one_socket          the same, with every login sent from one NAS socket
+#   weights             1200 conversations over servers weighted 1:2:3:
+#                       each server's share within 15% of its weight
 #   baseline_rr         -s rr -o --pe reply: most logins fail (the test
 #                       sees the problem)
 #   dr                  every login succeeds in DR mode, where the director
@@ -253,6 +255,57 @@ test_one_socket() {
 	# shellcheck disable=SC2086 # the words are the list
 	check "one_socket: spread over the 3 servers (>= 3 each)" \
 		every_server_at_least 3 $r
+}
+
+# inpkts I: datagrams IPVS sent to rs I of the VIP's port 1812
+inpkts() {
+	ns dir1 ipvsadm -Ln --stats --exact -u "$VIP4:1812" |
+		awk -v rs="$(rs_addr4 "$1"):1812" '$1 == "->" && $2 == rs { print $4 }'
+}
+
+# inpkts_all: their sum over rs1..rs3
+inpkts_all() {
+	local i n=0 got
+	for i in 1 2 3; do
+		got=$(inpkts "$i")
+		n=$((n + ${got:-0}))
+	done
+	echo "$n"
+}
+
+# New conversations spread by the servers' weights (1:2:3): 1200 PAP
+# requests from one NAS, each another Calling-Station-Id (a first round),
+# counted per real server by IPVS.
+test_weights() {
+	local i n total=1200 got want bad=0
+	setup nat || return 1
+	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
+	for i in 1 2 3; do
+		ns dir1 ipvsadm -e -u "$VIP4:1812" -r "$(rs_addr4 "$i"):1812" \
+			-m -w "$i" || return 1
+	done
+	for ((i = 1; i <= total; i++)); do
+		printf 'User-Name = "alice"\nUser-Password = "alicepass"\nCalling-Station-Id = "%s"\nNAS-IP-Address = 192.0.2.1\n\n' \
+			"$(mac $((i + 4096)))"
+	done >"$OUT/weights"
+	# No retries: each request is counted once.
+	ns cl1 radclient -q -p 20 -r 1 -t 10 -f "$OUT/weights" \
+		"$VIP4:1812" auth "$SECRET" ||
+		echo "# radclient: some requests went unanswered"
+	# IPVS's estimator folds its per-CPU counters in every 2 s.
+	wait_for 30 eval '[ "$(inpkts_all)" -ge "$total" ]'
+	n=$(inpkts_all)
+	check "weights: IPVS sent all $total requests ($n)" [ "$n" = "$total" ]
+	for i in 1 2 3; do
+		got=$(inpkts "$i")
+		want=$((total * i / 6))
+		echo "# rs$i (weight $i): $got of $total, want $want"
+		# within 15% of the weight's share
+		[ $((got * 100)) -ge $((want * 85)) ] &&
+			[ $((got * 100)) -le $((want * 115)) ] || bad=$((bad + 1))
+	done
+	check "weights: each server's share within 15% of its weight" \
+		[ "$bad" = 0 ]
 }
 
 # Without the scheduler, a login's rounds spread over the servers. One
