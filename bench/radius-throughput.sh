@@ -27,31 +27,15 @@
 # Usage (host): bench/radius-throughput.sh [SECONDS [WINDOW [RUNS]]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "${1:-}" != --inside ]; then
-	make -s modules-uml >/dev/null
-	mkdir -p build/bench
-	gcc -O2 -Wall -o build/bench/udp_rr bench/udp_rr.c
-	exec scripts/uml-run --timeout 900 -- "$0" --inside "${1:-8}" \
-		"${2:-128}" "${3:-5}"
-fi
+. bench/lib.sh
+bench_boot "$0" 5 "$@"
 secs=$2 window=$3 runs=$4
 . tests/lib/result.sh
 . tests/lib/topo.sh
 RR=build/bench/udp_rr
 trap topo_cleanup EXIT
 
-topo_setup nat 3
-# Keep the replies on the director (see tests/scenarios/reply.sh).
-ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
-	net.ipv4.conf.eth0.send_redirects=0
-for i in 1 2 3; do
-	ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
-		net.ipv4.conf.eth0.accept_redirects=0
-	bg "rs$i" $RR radius-server "$(rs_addr4 "$i")" 1812
-done
-for i in 1 2 3; do
-	wait_udp_port "rs$i" 1812
-done
+bench_nat radius-server 1812
 
 configs=("-s rr -o --pe reply" "-s radius -o --pe reply")
 declare -A vals
@@ -78,20 +62,4 @@ for ((r = 1; r <= runs; r++)); do
 		sleep 6
 	done
 done
-medians=()
-for i in "${!configs[@]}"; do
-	# shellcheck disable=SC2086
-	medians+=("$(printf '%s\n' ${vals[$i]} | sort -n | awk '
-		{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')")
-done
-echo "# medians (pairs/s) and ratio to '${configs[0]}':"
-for i in "${!configs[@]}"; do
-	printf '%-26s %8s  %s\n' "${configs[$i]}" "${medians[$i]}" \
-		"$(awk -v a="${medians[$i]}" -v b="${medians[0]}" \
-		'BEGIN { printf "%.2fx", a / b }')"
-done
-# the spread of each configuration's runs
-for i in "${!configs[@]}"; do
-	# shellcheck disable=SC2086
-	printf '# %s: runs %s\n' "${configs[$i]}" "$(echo ${vals[$i]})"
-done
+bench_report

@@ -223,6 +223,20 @@ udp::DestKey dest_key(const std::string& word, const std::optional<ServiceKey>& 
     return d;
 }
 
+// The bindings a command lists: one key's (none when it is not bound), or
+// a dump of every keyed-affinity service, of one, of one real server.
+Result<std::vector<udp::Binding>> fetch_bindings(udp::Client& c,
+                                                 const std::optional<ServiceKey>& svc,
+                                                 const std::optional<udp::DestKey>& dest,
+                                                 const std::optional<std::string>& key) {
+    if (!key) return c.bindings(svc, dest);
+    std::vector<udp::Binding> list;
+    auto b = c.binding(*svc, *key);
+    if (!b && b.error().errnum() != ENOENT) return b.error();
+    if (b) list.push_back(std::move(*b));
+    return list;
+}
+
 int cmd_calls(const Args& a, Env& env) {
     std::optional<ServiceKey> svc;
     std::size_t i = 0;
@@ -230,19 +244,17 @@ int cmd_calls(const Args& a, Env& env) {
     if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
     std::optional<udp::DestKey> dest;
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
-    TRY_UDP(c);
-    std::vector<udp::Binding> list;
+    std::optional<std::string> id;
     if (a.opt.count("--call-id")) {
         if (!svc) throw UsageError{"--call-id needs a SERVICE"};
-        auto b = c.binding(*svc, a.opt.at("--call-id"));
-        if (!b && b.error().errnum() != ENOENT) return report(b.error(), env);
-        if (b) list.push_back(*b);
-    } else {
-        auto b = c.bindings(svc, dest);
-        if (!b) return report(b.error(), env);
-        for (auto& x : *b)
-            if (x.scheduler == "sip") list.push_back(std::move(x));
+        id = a.opt.at("--call-id");
     }
+    TRY_UDP(c);
+    auto all = fetch_bindings(c, svc, dest, id);
+    if (!all) return report(all.error(), env);
+    std::vector<udp::Binding> list;
+    for (auto& x : *all)
+        if (x.scheduler == "sip") list.push_back(std::move(x));
     if (a.json) {
         Json j;
         j.begin_object().key("calls").begin_array();
@@ -1349,16 +1361,9 @@ int cmd_bindings(const Args& a, Env& env) {
     if (key && !svc) throw UsageError{"a key needs a SERVICE"};
     if (key && dest) throw UsageError{"--dest filters a list, not one key"};
     TRY_UDP(c);
-    std::vector<udp::Binding> list;
-    if (key) {
-        auto b = c.binding(*svc, *key);
-        if (!b && b.error().errnum() != ENOENT) return report(b.error(), env);
-        if (b) list.push_back(*b);
-    } else {
-        auto b = c.bindings(svc, dest);
-        if (!b) return report(b.error(), env);
-        list = std::move(*b);
-    }
+    auto fetched = fetch_bindings(c, svc, dest, key);
+    if (!fetched) return report(fetched.error(), env);
+    const std::vector<udp::Binding>& list = *fetched;
     if (a.json) {
         Json j;
         j.begin_object().key("bindings").begin_array();
