@@ -110,13 +110,73 @@ int report(const Error& e, Env& env) {
     if (!var##_r) return report(var##_r.error(), env); \
     auto& var = *var##_r
 
-std::vector<std::string> flag_names(std::uint32_t f) {
+// The scheduler flags by the names ipvsadm -b and keepalived give them.
+struct SchedFlagName {
+    std::string_view sched;
+    std::uint32_t bit;
+    std::string_view name;
+};
+constexpr SchedFlagName kSchedFlagNames[] = {
+    {"sip", ipvs::kSchedFlag1, "sip-move-quiesced"},
+    {"sip", ipvs::kSchedFlag2, "sip-addr-only"},
+    {"sip", ipvs::kSchedFlag3, "sip-stateless"},
+    {"radius", ipvs::kSchedFlag1, "radius-move-quiesced"},
+    {"radius", ipvs::kSchedFlag2, "radius-addr-only"},
+    {"radius", ipvs::kSchedFlag3, "radius-stateless"},
+    {"sh", ipvs::kSchedFlag1, "sh-fallback"},
+    {"sh", ipvs::kSchedFlag2, "sh-port"},
+    {"mh", ipvs::kSchedFlag1, "mh-fallback"},
+    {"mh", ipvs::kSchedFlag2, "mh-port"},
+};
+constexpr std::uint32_t kSchedFlagBits[] = {ipvs::kSchedFlag1, ipvs::kSchedFlag2,
+                                            ipvs::kSchedFlag3};
+
+// A scheduler flag's name for a service of `sched`: its own name, else flag-N.
+std::string sched_flag_name(std::string_view sched, std::uint32_t bit) {
+    for (const auto& n : kSchedFlagNames)
+        if (n.sched == sched && n.bit == bit) return std::string(n.name);
+    for (std::size_t i = 0; i < std::size(kSchedFlagBits); i++)
+        if (kSchedFlagBits[i] == bit) return "flag-" + std::to_string(i + 1);
+    return "unknown";
+}
+
+// "sip-move-quiesced,flag-2": the bits of a --sched-flags list for `sched`.
+std::uint32_t parse_sched_flags(std::string_view sched, const std::string& list) {
+    std::uint32_t bits = 0;
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const std::size_t end = std::min(list.find(',', start), list.size());
+        const std::string w = list.substr(start, end - start);
+        start = end + 1;
+        if (w.empty()) continue;
+        bool found = false;
+        for (std::size_t i = 0; i < std::size(kSchedFlagBits); i++)
+            if (w == "flag-" + std::to_string(i + 1)) bits |= kSchedFlagBits[i], found = true;
+        for (const auto& n : kSchedFlagNames) {
+            if (w != n.name) continue;
+            if (n.sched != sched)
+                throw UsageError{w + " is a flag of the " + std::string(n.sched) +
+                                 " scheduler, not of " + std::string(sched)};
+            bits |= n.bit;
+            found = true;
+        }
+        if (!found) {
+            std::string names;
+            for (const auto& n : kSchedFlagNames)
+                if (n.sched == sched) names += ", " + std::string(n.name);
+            throw UsageError{"unknown scheduler flag '" + w + "' (flag-1, flag-2, flag-3" + names +
+                             ")"};
+        }
+    }
+    return bits;
+}
+
+std::vector<std::string> flag_names(std::uint32_t f, std::string_view sched) {
     std::vector<std::string> v;
     if (f & ipvs::kPersistent) v.push_back("persistent");
     if (f & ipvs::kOnePacket) v.push_back("one-packet");
-    if (f & ipvs::kSchedFlag1) v.push_back("flag-1");
-    if (f & ipvs::kSchedFlag2) v.push_back("flag-2");
-    if (f & ipvs::kSchedFlag3) v.push_back("flag-3");
+    for (auto bit : kSchedFlagBits)
+        if (f & bit) v.push_back(sched_flag_name(sched, bit));
     return v;
 }
 
@@ -212,6 +272,11 @@ std::optional<std::string> key_option(const Args& a) {
     return key;
 }
 
+// The command's words end at `i`: more is an error that names the first.
+void expect_end(const Args& a, std::size_t i) {
+    if (i < a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+}
+
 udp::DestKey dest_key(const std::string& word, const std::optional<ServiceKey>& svc) {
     HostPort hp = parse_hostport(word);
     udp::DestKey d{hp.address, hp.port};
@@ -241,7 +306,7 @@ int cmd_calls(const Args& a, Env& env) {
     std::optional<ServiceKey> svc;
     std::size_t i = 0;
     if (!a.pos.empty()) svc = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     std::optional<udp::DestKey> dest;
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
     std::optional<std::string> id;
@@ -281,7 +346,7 @@ int cmd_calls(const Args& a, Env& env) {
 int cmd_flush(const Args& a, Env& env) {
     std::size_t i = 0;
     ServiceKey svc = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     std::optional<udp::DestKey> dest;
     const std::optional<std::string> id = key_option(a);
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
@@ -300,6 +365,7 @@ int cmd_flush(const Args& a, Env& env) {
 }
 
 int cmd_servers(const Args& a, Env& env) {
+    expect_end(a, a.pos.empty() ? 0 : 1);
     TRY_UDP(c);
     std::vector<udp::ReplyDest> list;
     if (!a.pos.empty()) {
@@ -363,6 +429,7 @@ void print_event(const udp::Event& e, bool json, std::ostream& os) {
 }
 
 int cmd_watch(const Args& a, Env& env) {
+    expect_end(a, 0);
     const std::uint32_t count = to_u32(a, "--count", 0);
     const std::uint32_t timeout = to_u32(a, "--timeout", 0);
     auto w = env.watcher();
@@ -417,11 +484,46 @@ bool keyed_options(const Args& a, Settings& set) {
     return change;
 }
 
+// A keyed-affinity service's drain policy for people: the kernel reports
+// "move" when the service flag flag-1 is set or the policy was set to move.
+std::string drain_text(std::string_view sched, const std::optional<std::uint32_t>& policy,
+                       const std::optional<std::uint32_t>& svc_flags) {
+    if (!policy) return "-";
+    if (!*policy) return "drain";
+    if (svc_flags && (*svc_flags & ipvs::kSchedFlag1))
+        return "move (service flag " + sched_flag_name(sched, ipvs::kSchedFlag1) + ")";
+    return "move";
+}
+
+// After a change: --drain-policy drain does not undo the service's flag-1.
+void drain_note(Env& env, std::string_view sched, const ServiceKey& svc,
+                const std::optional<std::uint32_t>& asked,
+                const std::optional<std::uint32_t>& svc_flags) {
+    if (asked && !*asked && svc_flags && (*svc_flags & ipvs::kSchedFlag1))
+        env.err << "ipvs-udp: note: " << svc.str() << " has the scheduler flag "
+                << sched_flag_name(sched, ipvs::kSchedFlag1)
+                << ", which moves bindings off quiesced servers whatever the drain policy; "
+                   "clear it with: ipvs-udp service edit "
+                << svc.str() << " --no-flag-1\n";
+}
+
+// The drain policy's JSON fields: "drain_policy" and "drain_policy_flag"
+// (true when the service flag-1 makes it "move").
+void json_drain(Json& j, const std::optional<std::uint32_t>& policy,
+                const std::optional<std::uint32_t>& svc_flags) {
+    j.key("drain_policy");
+    if (policy)
+        j.value(*policy ? "move" : "drain");
+    else
+        j.null();
+    j.field("drain_policy_flag", svc_flags && (*svc_flags & ipvs::kSchedFlag1));
+}
+
 // "--dialog-timeout 1800" and friends.
 int cmd_sip_settings(const Args& a, Env& env) {
     std::size_t i = 0;
     ServiceKey svc = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     udp::SipSettings set;
     bool change = false;
     auto opt = [&](const char* name, std::optional<std::uint32_t>& field) {
@@ -438,6 +540,7 @@ int cmd_sip_settings(const Args& a, Env& env) {
     auto s = c.sip_get(svc);
     if (!s) return report(s.error(), env);
     const auto& st = s->settings;
+    drain_note(env, "sip", svc, set.drain_policy, st.svc_flags);
     auto v = [](const std::optional<std::uint32_t>& x) { return x ? std::to_string(*x) : "-"; };
     if (a.json) {
         Json j;
@@ -450,8 +553,13 @@ int cmd_sip_settings(const Args& a, Env& env) {
         f("transaction_timeout", st.transaction_timeout);
         f("linger_timeout", st.linger_timeout);
         f("max_bindings", st.max_bindings);
-        f("seed", st.seed);
-        if (st.drain_policy) j.field("drain_policy", *st.drain_policy ? "move" : "drain");
+        // 64 bits: a string, which jq does not round
+        j.key("seed");
+        if (st.seed)
+            j.value(std::to_string(*st.seed));
+        else
+            j.null();
+        json_drain(j, st.drain_policy, st.svc_flags);
         f("svc_flags", st.svc_flags);
         j.end_object().key("counters").begin_object();
         const auto& k = s->counters;
@@ -468,7 +576,7 @@ int cmd_sip_settings(const Args& a, Env& env) {
             << " s, early-timeout " << v(st.early_timeout) << " s, transaction-timeout "
             << v(st.transaction_timeout) << " s, linger-timeout " << v(st.linger_timeout)
             << " s, max-bindings " << v(st.max_bindings) << ", drain-policy "
-            << (st.drain_policy ? (*st.drain_policy ? "move" : "drain") : "-") << ", seed "
+            << drain_text("sip", st.drain_policy, st.svc_flags) << ", seed "
             << (st.seed ? std::to_string(*st.seed) : "-") << "\n"
             << "bindings " << s->counters.bindings << ", messages " << s->counters.messages
             << ", created " << s->counters.created << ", moved " << s->counters.moved
@@ -490,7 +598,7 @@ int cmd_reply_settings(const Args& a, Env& env) {
     if (!a.pos.empty()) {
         std::size_t i = 0;
         svc = take_service(a.pos, i);
-        if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+        expect_end(a, i);
     }
     udp::ReplySettings set;
     bool change = false;
@@ -617,6 +725,7 @@ int cmd_counters(const Args& a, Env& env) {
     std::optional<ServiceKey> svc;
     std::size_t i = 0;
     if (!a.pos.empty()) svc = take_service(a.pos, i);
+    expect_end(a, i);
     TRY_UDP(c);
     auto r = c.counters(svc);
     if (!r) return report(r.error(), env);
@@ -688,6 +797,41 @@ ipvs::Service preset(const std::string& kind, const ServiceKey& key) {
     return s;
 }
 
+// "255.255.255.0", "/24" or "24" (IPv4); "/64" or "64" (IPv6): the value
+// IPVS takes (IPv4: the mask in network byte order; IPv6: the prefix length).
+std::uint32_t parse_netmask(const std::string& text, int family) {
+    const bool v6 = family == AF_INET6;
+    const std::string what = "--netmask '" + text + "' ";
+    in_addr m{};
+    if (!v6 && text.find('.') != std::string::npos) {
+        if (inet_pton(AF_INET, text.c_str(), &m) != 1)
+            throw UsageError{what + "is not an IPv4 netmask"};
+        const std::uint32_t h = ntohl(m.s_addr);
+        if (h & (~h >> 1)) throw UsageError{what + "is not contiguous (ones, then zeros)"};
+        if (!h) throw UsageError{what + "is /0, which the library takes as unset"};
+        return m.s_addr;
+    }
+    std::string_view n = text;
+    if (n.starts_with("/")) n.remove_prefix(1);
+    unsigned len = 0;
+    const auto [end, ec] = std::from_chars(n.data(), n.data() + n.size(), len);
+    const unsigned max = v6 ? 128 : 32;
+    if (ec != std::errc() || end != n.data() + n.size() || n.empty() || len > max || !len)
+        throw UsageError{what + "is not a prefix length 1.." + std::to_string(max) +
+                         (v6 ? "" : " or a dotted mask (255.255.255.0)")};
+    if (v6) return len;
+    return htonl(~std::uint32_t{0} << (32 - len));
+}
+
+// The netmask IPVS reports, for people: dotted (IPv4) or /N (IPv6).
+std::string netmask_str(std::uint32_t netmask, int family) {
+    if (family == AF_INET6) return "/" + std::to_string(netmask);
+    in_addr m{};
+    m.s_addr = netmask;
+    char b[INET_ADDRSTRLEN];
+    return inet_ntop(AF_INET, &m, b, sizeof(b));
+}
+
 void apply_service_options(ipvs::Service& s, const Args& a) {
     if (a.opt.count("--scheduler")) s.scheduler = a.opt.at("--scheduler");
     if (a.opt.count("--pe")) s.pe_name = a.opt.at("--pe");
@@ -699,12 +843,19 @@ void apply_service_options(ipvs::Service& s, const Args& a) {
         else
             s.flags &= ~ipvs::kPersistent;
     }
-    if (a.opt.count("--netmask")) s.netmask = to_u32(a, "--netmask", 0);
+    if (a.opt.count("--netmask"))
+        s.netmask = parse_netmask(a.opt.at("--netmask"), s.key.address.family);
     auto set = [&](const char* on, const char* off, std::uint32_t bit) {
         if (a.flags.count(on)) s.flags |= bit;
         if (a.flags.count(off)) s.flags &= ~bit;
     };
     set("--one-packet", "--no-one-packet", ipvs::kOnePacket);
+    // The list replaces the scheduler flags, as ipvsadm -b does; then
+    // --flag-N and --no-flag-N.
+    if (a.opt.count("--sched-flags")) {
+        for (auto bit : kSchedFlagBits) s.flags &= ~bit;
+        s.flags |= parse_sched_flags(s.scheduler, a.opt.at("--sched-flags"));
+    }
     set("--flag-1", "--no-flag-1", ipvs::kSchedFlag1);
     set("--flag-2", "--no-flag-2", ipvs::kSchedFlag2);
     set("--flag-3", "--no-flag-3", ipvs::kSchedFlag3);
@@ -717,7 +868,7 @@ int cmd_service_add(const Args& a, Env& env) {
     if (a.pos.empty()) throw UsageError{"service add needs KIND PROTO ADDRESS"};
     std::size_t i = 1;
     ServiceKey key = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     ipvs::Service s = preset(a.pos[0], key);
     apply_service_options(s, a);
     TRY_CLIENT(c);
@@ -739,7 +890,7 @@ int cmd_service_add(const Args& a, Env& env) {
 int cmd_service_edit(const Args& a, Env& env) {
     std::size_t i = 0;
     ServiceKey key = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     TRY_CLIENT(c);
     auto cur = c.service(key);
     if (!cur) return report(cur.error(), env);
@@ -753,7 +904,7 @@ int cmd_service_edit(const Args& a, Env& env) {
 int cmd_service_del(const Args& a, Env& env) {
     std::size_t i = 0;
     ServiceKey key = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     TRY_CLIENT(c);
     if (auto r = c.del_service(key); !r) return report(r.error(), env);
     if (!a.json) env.out << "deleted " << key.str() << "\n";
@@ -836,11 +987,16 @@ int cmd_dest_del(const Args& a, Env& env) {
 // ---------------------------------------------------------------- status
 
 int cmd_status(const Args& a, Env& env) {
-    TRY_CLIENT(c);
-    std::vector<ipvs::Service> svcs;
+    std::optional<ServiceKey> only;
     if (!a.pos.empty()) {
         std::size_t i = 0;
-        ServiceKey key = take_service(a.pos, i);
+        only = take_service(a.pos, i);
+        expect_end(a, i);
+    }
+    TRY_CLIENT(c);
+    std::vector<ipvs::Service> svcs;
+    if (only) {
+        const ServiceKey& key = *only;
         auto s = c.service(key);
         if (!s) return report(s.error(), env);
         svcs.push_back(*s);
@@ -864,9 +1020,10 @@ int cmd_status(const Args& a, Env& env) {
             json_service_key(j, s.key);
             j.field("scheduler", s.scheduler).field("pe", s.pe_name);
             j.key("flags").begin_array();
-            for (const auto& f : flag_names(s.flags)) j.value(f);
+            for (const auto& f : flag_names(s.flags, s.scheduler)) j.value(f);
             j.end_array();
-            j.field("timeout", s.timeout).field("netmask", s.netmask);
+            j.field("timeout", s.timeout)
+                .field("netmask", netmask_str(s.netmask, s.key.address.family));
             json_stats(j, s.stats);
             j.key("destinations").begin_array();
             for (const auto& d : dests[i]) {
@@ -893,7 +1050,8 @@ int cmd_status(const Args& a, Env& env) {
     for (std::size_t i = 0; i < svcs.size(); i++) {
         const auto& s = svcs[i];
         std::string flags;
-        for (const auto& f : flag_names(s.flags)) flags += (flags.empty() ? "" : ",") + f;
+        for (const auto& f : flag_names(s.flags, s.scheduler))
+            flags += (flags.empty() ? "" : ",") + f;
         env.out << s.key.str() << "  scheduler " << s.scheduler;
         if (!s.pe_name.empty()) env.out << "  pe " << s.pe_name;
         if (!flags.empty()) env.out << "  " << flags;
@@ -916,6 +1074,7 @@ int cmd_status(const Args& a, Env& env) {
 }
 
 int cmd_conns(const Args& a, Env& env) {
+    expect_end(a, 0);
     TRY_CLIENT(c);
     auto r = c.connections();
     if (!r) return report(r.error(), env);
@@ -947,6 +1106,7 @@ int cmd_conns(const Args& a, Env& env) {
 }
 
 int cmd_timeouts(const Args& a, Env& env) {
+    expect_end(a, 0);
     TRY_CLIENT(c);
     ipvs::Timeouts set{to_u32(a, "--tcp", 0), to_u32(a, "--tcpfin", 0), to_u32(a, "--udp", 0)};
     if (set.tcp || set.tcp_fin || set.udp)
@@ -975,6 +1135,7 @@ void prom_stats(Prometheus& p, const std::string& prefix, const std::string& wha
 }
 
 int cmd_stats(const Args& a, Env& env) {
+    expect_end(a, 0);
     TRY_CLIENT(c);
     auto svcs = c.services();
     if (!svcs) return report(svcs.error(), env);
@@ -1296,6 +1457,7 @@ int read_key_input(const Args& a, Env& env, std::vector<unsigned char>& data,
     std::ifstream file;
     std::istream* in = &std::cin;
     std::string name = "standard input";
+    expect_end(a, a.pos.empty() ? 0 : 1);
     if (!a.pos.empty() && a.pos[0] != "-") {
         file.open(a.pos[0], std::ios::binary);
         if (!file) {
@@ -1354,7 +1516,7 @@ int cmd_bindings(const Args& a, Env& env) {
     std::optional<ServiceKey> svc;
     std::size_t i = 0;
     if (!a.pos.empty()) svc = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     std::optional<udp::DestKey> dest;
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
     const std::optional<std::string> key = key_option(a);
@@ -1417,7 +1579,7 @@ int cmd_bindings(const Args& a, Env& env) {
 int cmd_radius_settings(const Args& a, Env& env) {
     std::size_t i = 0;
     ServiceKey svc = take_service(a.pos, i);
-    if (i != a.pos.size()) throw UsageError{"unexpected '" + a.pos[i] + "'"};
+    expect_end(a, i);
     udp::RadiusSettings set;
     bool change = u32_option(a, "--conversation-timeout", set.conversation_timeout);
     change |= u32_option(a, "--acct-timeout", set.acct_timeout);
@@ -1428,7 +1590,7 @@ int cmd_radius_settings(const Args& a, Env& env) {
     auto s = c.radius_get(svc);
     if (!s) return report(s.error(), env);
     const auto& st = s->settings;
-    const char* policy = st.drain_policy ? (*st.drain_policy ? "move" : "drain") : nullptr;
+    drain_note(env, "radius", svc, set.drain_policy, st.svc_flags);
     if (a.json) {
         Json j;
         j.begin_object().field("service", s->service.str()).key("settings").begin_object();
@@ -1448,11 +1610,7 @@ int cmd_radius_settings(const Args& a, Env& env) {
             j.value(std::to_string(*st.seed));
         else
             j.null();
-        j.key("drain_policy");
-        if (policy)
-            j.value(policy);
-        else
-            j.null();
+        json_drain(j, st.drain_policy, st.svc_flags);
         f("svc_flags", st.svc_flags);
         j.end_object().key("counters").begin_object();
         for (const auto& fld : udp::radius_counter_fields())
@@ -1467,8 +1625,8 @@ int cmd_radius_settings(const Args& a, Env& env) {
             << " s, acct-timeout " << v(st.acct_timeout) << " s"
             << (st.acct_timeout && !*st.acct_timeout ? " (accounting hashed, not bound)" : "")
             << ", max-bindings " << v(st.max_bindings) << ", drain-policy "
-            << (policy ? policy : "-") << ", seed " << (st.seed ? std::to_string(*st.seed) : "-")
-            << "\n"
+            << drain_text("radius", st.drain_policy, st.svc_flags) << ", seed "
+            << (st.seed ? std::to_string(*st.seed) : "-") << "\n"
             << "bindings " << k.bindings << ", messages " << k.messages << ", hits " << k.hits
             << ", learned " << k.learned << ", state-hits " << k.state_hits << ", refused "
             << k.refused << ", moved " << k.moved << "\n"
@@ -1501,7 +1659,8 @@ int cmd_sip_callid(const Args& a, Env& env) {
     return found ? kOk : kNegative;
 }
 
-const std::set<std::string> kServiceValued{"--scheduler", "--pe", "--persistent", "--netmask"};
+const std::set<std::string> kServiceValued{"--scheduler", "--pe", "--persistent", "--netmask",
+                                           "--sched-flags"};
 const std::set<std::string> kServiceFlags{"--one-packet", "--no-one-packet", "--no-pe",
                                           "--flag-1",     "--no-flag-1",     "--flag-2",
                                           "--no-flag-2",  "--flag-3",        "--no-flag-3"};
@@ -1512,10 +1671,13 @@ const std::string kServiceOptions =
     "  --pe NAME          persistence engine (reply, sip); --no-pe removes it\n"
     "  --one-packet, --no-one-packet   one-packet scheduling (-o)\n"
     "  --persistent SECONDS            persistence timeout (-p), 0 turns it off\n"
-    "  --netmask MASK     persistence netmask (IPv4 as a number, IPv6 prefix length)\n"
-    "  --flag-1|2|3, --no-flag-1|2|3   scheduler flags (-b flag-N); for sip: 1 moves\n"
-    "                     calls off quiesced servers, 2 keys keepalives by address only,\n"
-    "                     3 stateless\n";
+    "  --netmask MASK     persistence netmask: 255.255.255.0 or /24 (IPv4), /64 (IPv6)\n"
+    "  --sched-flags LIST scheduler flags, replacing the service's (-b LIST): by name\n"
+    "                     (sip-move-quiesced, sip-addr-only, sip-stateless; radius-...;\n"
+    "                     sh-fallback, sh-port; mh-fallback, mh-port) or flag-1|2|3\n"
+    "  --flag-1|2|3, --no-flag-1|2|3   one scheduler flag on or off; for sip and\n"
+    "                     radius: 1 moves bindings off quiesced servers, 2 keys\n"
+    "                     keyless datagrams by address only, 3 stateless\n";
 
 const std::string kServiceArg =
     "SERVICE is PROTO ADDRESS:PORT (udp 10.0.100.1:5060, tcp [fd00::1]:80) or\n"
@@ -1858,10 +2020,18 @@ int run(const std::vector<std::string_view>& argv, Env& env) {
         if (args.size() > 1) {
             std::string want(args[1]);
             if (args.size() > 2) want += " " + std::string(args[2]);
+            bool found = false;
             for (const auto& c : commands())
                 if (c.name == want || c.name.starts_with(want + " ")) {
                     env.out << "usage: ipvs-udp " << c.synopsis << "\n\n" << c.help;
+                    found = true;
                 }
+            if (!found) {
+                env.err << "ipvs-udp: no command '" << want << "'; commands:";
+                for (const auto& n : command_names()) env.err << " " << n << ",";
+                env.err << " help, version\n";
+                return kUsage;
+            }
             return kOk;
         }
         usage(env.out);

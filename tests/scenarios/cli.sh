@@ -94,6 +94,13 @@ for line in sys.argv[3].splitlines():
         kind = {"-u": "udp:", "-t": "tcp:", "-f": "fwmark:"}[w[1]]
         pes[kind + w[2]] = w[w.index("--pe") + 1] if "--pe" in w else ""
 fwd = {"Route": "route", "Masq": "nat", "Tunnel": "tunnel", "Local": "local"}
+# Scheduler flags by name (ipvs-udp, patched ipvsadm) or by number (stock).
+NAMES = {p + n: "flag-%d" % i for p in ("sip-", "radius-")
+         for i, n in ((1, "move-quiesced"), (2, "addr-only"), (3, "stateless"))}
+NAMES.update({"sh-fallback": "flag-1", "sh-port": "flag-2",
+              "mh-fallback": "flag-1", "mh-port": "flag-2"})
+def sched_flags(names):
+    return sorted(f for f in (NAMES.get(x, x) for x in names) if f.startswith("flag-"))
 theirs, cur = {}, None
 for line in sys.argv[2].splitlines():
     w = line.split()
@@ -105,7 +112,7 @@ for line in sys.argv[2].splitlines():
         flags = [x.strip("()") for x in ",".join(rest).split(",")]
         cur = theirs[key] = {"scheduler": w[2], "ops": "ops" in rest,
                              "pe": pes.get(key, "?"),
-                             "flags": sorted(x for x in flags if x.startswith("flag-")),
+                             "flags": sched_flags(flags),
                              "dests": {}}
     elif w[0] == "->":
         cur["dests"][w[1]] = (fwd.get(w[2], w[2]), int(w[3]))
@@ -118,7 +125,7 @@ for s in mine:
     if not t:
         continue
     got = {"scheduler": s["scheduler"], "ops": "one-packet" in s["flags"], "pe": s["pe"],
-           "flags": sorted(f for f in s["flags"] if f.startswith("flag-")),
+           "flags": sched_flags(s["flags"]),
            "dests": {d["destination"]: (d["forward"], d["weight"])
                      for d in s["destinations"]}}
     for k in got:
@@ -160,6 +167,19 @@ test_services_vs_ipvsadm() {
 		all_in "$out" "10.0.100.1:5060 -s sip -o" "10.0.100.1:53 -s rr --pe reply -o" \
 		"5060 -s sip -o -b flag-1" "-f 7 -s radius --pe reply -o"
 
+	out=$(cli dir1 --json status udp "[$VIP6]:5060")
+	check "status names the sip service's flag-1: sip-move-quiesced" \
+		[ "$(json "$out" "d['services'][0]['flags']")" = "['one-packet', 'sip-move-quiesced']" ]
+	check "service edit --sched-flags sets flags by name" \
+		cli dir1 service edit udp "[$VIP6]:5060" --sched-flags sip-addr-only,sip-stateless
+	check "... as ipvsadm sees them (flag-2, flag-3)" \
+		grep -q -- "-u \[$VIP6\]:5060 -s sip -o -b flag-2,flag-3" <<<"$(ns dir1 ipvsadm -Sn)"
+	check "service edit --netmask /24 with persistence" \
+		cli dir1 service edit udp "$VIP4:9999" --persistent 60 --netmask /24
+	check "... ipvsadm shows the mask 255.255.255.0" \
+		grep -q -- "-u 10.0.100.1:9999 -s rr -p 60 -M 255.255.255.0" <<<"$(ns dir1 ipvsadm -Sn)"
+	check "status --json shows it dotted" \
+		[ "$(json "$(cli dir1 --json status udp "$VIP4:9999")" "d['services'][0]['netmask']")" = 255.255.255.0 ]
 	check "dest del" cli dir1 dest del udp "$VIP4:5060" "$(rs_addr4 3)"
 	check "service del" cli dir1 service del fwmark 7
 	check "after deletes status --json still agrees with ipvsadm -Ln" cmp_ipvsadm dir1

@@ -231,7 +231,7 @@ TEST(Cli, StatusJson) {
     EXPECT_EQ(f.out.str(),
               R"({"services":[{"service":"udp:10.0.100.1:5060","family":"inet","protocol":"udp",)"
               R"("address":"10.0.100.1","port":5060,"scheduler":"sip","pe":"",)"
-              R"("flags":["one-packet"],"timeout":0,"netmask":0,"stats":{"conns":12,)" +
+              R"("flags":["one-packet"],"timeout":0,"netmask":"0.0.0.0","stats":{"conns":12,)" +
                   stats0 +
                   R"(,"destinations":[{"destination":"10.0.2.11:5060","address":"10.0.2.11",)"
                   R"("port":5060,"forward":"route","weight":1,"upper_threshold":0,)"
@@ -325,6 +325,109 @@ TEST(Cli, UsageErrors) {
     EXPECT_TRUE(f.sent.empty());  // nothing reached the kernel
     EXPECT_EQ(f.run({"dest", "add", "--help"}), kOk);
     EXPECT_NE(f.out.str().find("--weight N"), std::string::npos);
+}
+
+TEST(Cli, NetmaskAsIpvsTakesIt) {
+    // IPv4: the mask in network byte order on the wire; IPv6: the length.
+    const std::pair<std::vector<std::string_view>, std::array<std::uint8_t, 4>> v4[] = {
+        {{"--netmask", "255.255.255.0"}, {255, 255, 255, 0}},
+        {{"--netmask", "/24"}, {255, 255, 255, 0}},
+        {{"--netmask", "20"}, {255, 255, 240, 0}},
+        {{"--netmask", "/32"}, {255, 255, 255, 255}},
+    };
+    for (const auto& [opt, want] : v4) {
+        Fixture f;
+        f.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+        std::vector<std::string_view> args{"service",       "add",          "plain", "udp",
+                                           "10.0.100.1:53", "--persistent", "60"};
+        args.insert(args.end(), opt.begin(), opt.end());
+        ASSERT_EQ(f.run(args), kOk) << f.err.str();
+        auto sent = service_attrs(f.sent[1]);
+        auto m = sent.a.bytes(IPVS_SVC_ATTR_NETMASK);
+        ASSERT_EQ(m.size(), 4u);
+        EXPECT_TRUE(std::equal(m.begin(), m.end(), want.begin())) << opt[1];
+    }
+    Fixture f6;
+    f6.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    ASSERT_EQ(f6.run({"service", "add", "plain", "udp", "[fd00::1]:53", "--netmask", "/64"}), kOk)
+        << f6.err.str();
+    EXPECT_EQ(service_attrs(f6.sent[1]).a.u32(IPVS_SVC_ATTR_NETMASK), 64u);
+    for (const char* bad : {"255.0.255.0", "/33", "16777215", "x", "", "/", "/0", "0.0.0.0"}) {
+        Fixture f;
+        EXPECT_EQ(f.run({"service", "add", "plain", "udp", "10.0.100.1:53", "--netmask", bad}),
+                  kUsage)
+            << bad;
+        EXPECT_TRUE(f.sent.empty());
+    }
+    Fixture f;
+    EXPECT_EQ(f.run({"service", "add", "plain", "udp", "[fd00::1]:53", "--netmask", "129"}),
+              kUsage);
+}
+
+TEST(Cli, SchedulerFlagsByName) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, 0)}; };
+    ASSERT_EQ(f.run({"service", "add", "sip", "udp", "10.0.100.1:5060", "--sched-flags",
+                     "sip-move-quiesced,sip-stateless"}),
+              kOk)
+        << f.err.str();
+    EXPECT_EQ(flags_of(service_attrs(f.sent[1]).a),
+              IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED1 | IP_VS_SVC_F_SCHED3);
+    Fixture r;
+    r.kernel = f.kernel;
+    ASSERT_EQ(r.run({"service", "add", "radius", "udp", "10.0.100.1:1812", "--sched-flags",
+                     "radius-addr-only,flag-3", "--no-flag-3"}),
+              kOk)
+        << r.err.str();
+    EXPECT_EQ(flags_of(service_attrs(r.sent[1]).a), IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED2);
+    // Another scheduler's name, or none at all: usage errors naming the choices.
+    Fixture bad;
+    EXPECT_EQ(bad.run({"service", "add", "radius", "udp", "10.0.100.1:1812", "--sched-flags",
+                       "sip-stateless"}),
+              kUsage);
+    EXPECT_NE(bad.err.str().find("a flag of the sip scheduler"), std::string::npos)
+        << bad.err.str();
+    EXPECT_EQ(bad.run({"service", "add", "sip", "udp", "10.0.100.1:5060", "--sched-flags", "fast"}),
+              kUsage);
+    EXPECT_NE(bad.err.str().find("sip-addr-only"), std::string::npos) << bad.err.str();
+    EXPECT_TRUE(bad.sent.empty());
+}
+
+TEST(Cli, StatusNamesTheSchedulersFlags) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        if (nltest::cmd_of(req) == IPVS_CMD_GET_SERVICE)
+            return std::vector<Bytes>{nltest::cat(
+                {svc_reply(s, 5060, "sip", "", IP_VS_SVC_F_ONEPACKET | IP_VS_SVC_F_SCHED2, 0),
+                 nltest::done_reply(s)})};
+        return std::vector<Bytes>{nltest::done_reply(s)};
+    };
+    ASSERT_EQ(f.run({"--json", "status"}), kOk) << f.err.str();
+    EXPECT_NE(f.out.str().find(R"("flags":["one-packet","sip-addr-only"])"), std::string::npos)
+        << f.out.str();
+}
+
+TEST(Cli, ExtraWordsAndUnknownHelpAreErrors) {
+    for (std::vector<std::string_view> args :
+         {std::vector<std::string_view>{"status", "udp", "10.0.100.1:5060", "extra"},
+          {"counters", "udp:10.0.100.1:5060", "x"},
+          {"servers", "10.0.2.11:53", "10.0.2.12:53"},
+          {"conns", "x"},
+          {"watch", "x"},
+          {"timeouts", "x"},
+          {"stats", "x"}}) {
+        Fixture f;
+        EXPECT_EQ(f.run(args), kUsage) << args[0];
+        EXPECT_NE(f.err.str().find("unexpected '"), std::string::npos) << f.err.str();
+        EXPECT_TRUE(f.sent.empty()) << args[0];
+    }
+    Fixture h;
+    EXPECT_EQ(h.run({"help", "frobnicate"}), kUsage);
+    EXPECT_NE(h.err.str().find("no command 'frobnicate'; commands: service add,"),
+              std::string::npos)
+        << h.err.str();
+    EXPECT_EQ(h.run({"help", "service", "add"}), kOk);
 }
 
 TEST(Output, JsonEscapesEverything) {

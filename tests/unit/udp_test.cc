@@ -684,9 +684,11 @@ TEST(UdpCli, RadiusSettingsSetThenShow) {
         .end();
     EXPECT_EQ(c.k.sent[1], e.bytes());
     const std::string o = c.out.str();
-    EXPECT_NE(o.find(R"("conversation_timeout":45,"acct_timeout":0,"max_bindings":1000,)"
-                     R"("seed":"18446744073709551615","drain_policy":"move","svc_flags":null)"),
-              std::string::npos)
+    EXPECT_NE(
+        o.find(R"("conversation_timeout":45,"acct_timeout":0,"max_bindings":1000,)"
+               R"("seed":"18446744073709551615","drain_policy":"move","drain_policy_flag":false,)"
+               R"("svc_flags":null)"),
+        std::string::npos)
         << o;
     EXPECT_NE(o.find(R"("bindings":7,)"), std::string::npos);
     EXPECT_NE(o.find(R"("short":2,)"), std::string::npos);
@@ -715,4 +717,37 @@ TEST(UdpCli, RadiusCountersInPrometheusFormat) {
     EXPECT_NE(o.find("ipvs_udp_radius_state_hits_total{service=\"udp:10.0.100.1:1812\"} 11\n"),
               std::string::npos)
         << o;
+}
+
+TEST(UdpCli, DrainPolicyExplainsTheServiceFlag) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        if (nltest::cmd_of(req) != IPVS_UDP_CMD_SIP_GET)
+            return std::vector<Bytes>{nltest::error_reply(req, 0)};
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_SIP_GET, 1);
+        svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+        e.begin(IPVS_UDP_A_SIP_SETTINGS)
+            .u64(IPVS_UDP_A_SIP_SETTINGS_SEED, 9007199254740993ull)  // 2^53 + 1
+            .u32(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, 1)
+            .u32(IPVS_UDP_A_SIP_SETTINGS_SVC_FLAGS, ipvs::kOnePacket | ipvs::kSchedFlag1)
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(c.run({"sip-settings", "udp:10.0.100.1:5060", "--drain-policy", "drain"}), cli::kOk)
+        << c.err.str();
+    EXPECT_NE(c.out.str().find("drain-policy move (service flag sip-move-quiesced)"),
+              std::string::npos)
+        << c.out.str();
+    EXPECT_NE(c.err.str().find("has the scheduler flag sip-move-quiesced"), std::string::npos)
+        << c.err.str();
+    EXPECT_NE(c.err.str().find("--no-flag-1"), std::string::npos);
+    CliRun j;
+    j.k.fn = c.k.fn;
+    ASSERT_EQ(j.run({"--json", "sip-settings", "udp:10.0.100.1:5060"}), cli::kOk);
+    EXPECT_NE(j.out.str().find(R"("seed":"9007199254740993","drain_policy":"move",)"
+                               R"("drain_policy_flag":true)"),
+              std::string::npos)
+        << j.out.str();
+    EXPECT_EQ(j.err.str(), "");  // nothing asked: no note
 }
