@@ -7,9 +7,11 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <sstream>
 
 #include "cli.h"
 #include "output.h"
@@ -21,6 +23,8 @@ extern "C" {
 }
 
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace ipvsudp::cli {
 
@@ -706,6 +710,8 @@ void add_udp_metrics(Prometheus& p, const udp::Counters& c) {
 }
 
 void add_reply_dest_metrics(Prometheus& p, const std::vector<udp::ReplyDest>& list) {
+    // The kernel's buckets: below 1 ms, 10 ms, 100 ms, 1 s, and the rest.
+    static const char* const les[] = {"0.001", "0.01", "0.1", "1", "+Inf"};
     for (const auto& d : list) {
         std::map<std::string, std::string> l{{"destination", d.dest.str()}};
         p.add("ipvs_udp_reply_dest_requests_total", "counter", "Requests sent to the server", l,
@@ -714,10 +720,22 @@ void add_reply_dest_metrics(Prometheus& p, const std::vector<udp::ReplyDest>& li
               d.replies);
         p.add("ipvs_udp_reply_dest_timeouts_total", "counter",
               "Requests the server left unanswered", l, d.timeouts);
+        p.add("ipvs_udp_reply_dest_duplicates_total", "counter",
+              "Further replies to answered requests", l, d.duplicates);
+        p.add("ipvs_udp_reply_dest_late_total", "counter", "Replies after the timeout", l, d.late);
         p.add("ipvs_udp_reply_dest_outstanding", "gauge", "Requests waiting for a reply", l,
               d.outstanding);
-        p.add("ipvs_udp_reply_dest_latency_ewma_ns", "gauge", "Smoothed reply latency", l,
-              d.ewma_ns);
+        p.add_real("ipvs_udp_reply_dest_latency_ewma_seconds", "gauge",
+                   "Smoothed reply latency (weight 1/8; 0 before the first reply)", l,
+                   static_cast<double>(d.ewma_ns) / 1e9);
+        if (d.hist.size() != std::size(les)) continue;
+        std::vector<std::pair<std::string, std::uint64_t>> buckets;
+        std::uint64_t cum = 0;
+        for (std::size_t i = 0; i < d.hist.size(); i++)
+            buckets.emplace_back(les[i], cum += d.hist[i]);
+        p.add_histogram("ipvs_udp_reply_dest_latency_seconds",
+                        "Latency of the server's first replies", l, buckets,
+                        static_cast<double>(d.latency_sum_ns) / 1e9);
     }
 }
 
@@ -1124,6 +1142,17 @@ int cmd_timeouts(const Args& a, Env& env) {
     return kOk;
 }
 
+// A service's configuration as an info metric (its labels change with it;
+// the counters' labels do not).
+void add_service_info(Prometheus& p, const ipvs::Service& s) {
+    std::string flags;
+    for (const auto& f : flag_names(s.flags, s.scheduler)) flags += (flags.empty() ? "" : ",") + f;
+    p.add(
+        "ipvs_udp_service_info", "gauge", "A virtual service: its scheduler, engine and flags",
+        {{"service", s.key.str()}, {"scheduler", s.scheduler}, {"pe", s.pe_name}, {"flags", flags}},
+        std::uint64_t{1});
+}
+
 void prom_stats(Prometheus& p, const std::string& prefix, const std::string& what,
                 const std::map<std::string, std::string>& l, const ipvs::Stats& s) {
     p.add(prefix + "_connections_total", "counter", "Connections scheduled to the " + what, l,
@@ -1146,8 +1175,9 @@ int cmd_stats(const Args& a, Env& env) {
     for (const auto& s : *svcs) {
         auto ds = c.destinations(s.key);
         if (!ds) return report(ds.error(), env);
-        std::map<std::string, std::string> l{{"service", s.key.str()}, {"scheduler", s.scheduler}};
+        std::map<std::string, std::string> l{{"service", s.key.str()}};
         prom_stats(p, "ipvs_service", "virtual service", l, s.stats);
+        add_service_info(p, s);
         j.begin_object().field("service", s.key.str());
         json_stats(j, s.stats);
         j.key("destinations").begin_array();
@@ -1188,6 +1218,73 @@ int cmd_stats(const Args& a, Env& env) {
         env.out << j.str() << "\n";
     else
         t.print(env.out);
+    return kOk;
+}
+
+// Write `text` to `path` as a whole: a temporary file in the same
+// directory, synced, then renamed over it, so that a reader (node_exporter's
+// textfile collector) never sees half of it.
+bool write_atomically(const std::string& path, const std::string& text, std::string& why) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        why = "cannot create " + tmp + ": " + std::strerror(errno);
+        return false;
+    }
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += static_cast<std::size_t>(n);
+    }
+    const bool ok = done == text.size() && ::fsync(fd) == 0;
+    const int err = errno;
+    ::close(fd);
+    if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+        why = "cannot write " + path + ": " + std::strerror(ok ? errno : err);
+        ::unlink(tmp.c_str());
+        return false;
+    }
+    return true;
+}
+
+// The node_exporter textfile collector's view: our modules only (node
+// exporter's ipvs collector has IPVS's own traffic counters).
+int cmd_metrics(const Args& a, Env& env) {
+    expect_end(a, 0);
+    Prometheus p;
+    bool up = false;
+    if (auto c = env.ipvs()) {
+        if (auto svcs = c->services())
+            for (const auto& s : *svcs) add_service_info(p, s);
+    }
+    auto u = env.udp();
+    if (u) {
+        auto uc = u->counters();
+        if (uc) {
+            up = true;
+            add_udp_metrics(p, *uc);
+        } else if (!uc.error().family_missing) {
+            return report(uc.error(), env);
+        }
+        if (auto ud = u->reply_dests()) add_reply_dest_metrics(p, *ud);
+    } else if (!u.error().family_missing) {
+        return report(u.error(), env);
+    }
+    p.add("ipvs_udp_up", "gauge", "1 when the ipvs-udp modules answered", {},
+          std::uint64_t{up ? 1u : 0u});
+    std::ostringstream text;
+    p.print(text);
+    if (!a.opt.count("--output")) {
+        env.out << text.str();
+        return kOk;
+    }
+    std::string why;
+    if (!write_atomically(a.opt.at("--output"), text.str(), why)) {
+        env.err << "ipvs-udp: " << why << "\n";
+        return kUsage;
+    }
     return kOk;
 }
 
@@ -1841,6 +1938,18 @@ const std::vector<Command>& commands() {
          {"--timeout-ms", "--max-requests", "--timeout-threshold", "--strict", "--txid-match"},
          {"--reset"},
          cmd_reply_settings},
+        {"metrics",
+         "metrics [--output FILE]",
+         "Prometheus metrics of our modules for node_exporter's textfile collector:\n"
+         "sip and radius services, the reply engine (per real server, latency as a\n"
+         "histogram in seconds), ICMP from the VIP, an ipvs_udp_service_info metric\n"
+         "per IPVS service (scheduler, engine, flags) and ipvs_udp_up. IPVS's own\n"
+         "traffic counters are node_exporter's ipvs collector's. --output writes\n"
+         "FILE as a whole (temporary file, then rename), as the\n"
+         "ipvs-udp-metrics.timer does every 15 s.\n",
+         {"--output"},
+         {},
+         cmd_metrics},
         {"counters",
          "counters [SERVICE]",
          "Counters of our modules (sip and radius per service, reply engine, ICMP\n"

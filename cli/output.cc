@@ -2,6 +2,7 @@
 #include "output.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace ipvsudp::cli {
 
@@ -53,9 +54,40 @@ std::string label_escape(std::string_view s) {
 
 void Prometheus::add(const std::string& name, const std::string& type, const std::string& help,
                      const std::map<std::string, std::string>& labels, std::uint64_t value) {
+    add_sample(name, type, help, name, labels, std::to_string(value));
+}
+
+void Prometheus::add_real(const std::string& name, const std::string& type, const std::string& help,
+                          const std::map<std::string, std::string>& labels, double value) {
+    char b[32];
+    std::snprintf(b, sizeof(b), "%.9g", value);
+    add_sample(name, type, help, name, labels, b);
+}
+
+void Prometheus::add_histogram(const std::string& name, const std::string& help,
+                               const std::map<std::string, std::string>& labels,
+                               const std::vector<std::pair<std::string, std::uint64_t>>& buckets,
+                               double sum) {
+    std::uint64_t count = 0;
+    for (const auto& [le, n] : buckets) {
+        auto l = labels;
+        l["le"] = le;
+        count = n;
+        add_sample(name, "histogram", help, name + "_bucket", l, std::to_string(n));
+    }
+    char b[32];
+    std::snprintf(b, sizeof(b), "%.9g", sum);
+    add_sample(name, "histogram", help, name + "_sum", labels, b);
+    add_sample(name, "histogram", help, name + "_count", labels, std::to_string(count));
+}
+
+void Prometheus::add_sample(const std::string& name, const std::string& type,
+                            const std::string& help, const std::string& sample,
+                            const std::map<std::string, std::string>& labels,
+                            const std::string& value) {
     auto [it, fresh] = metrics_.try_emplace(name, Metric{type, help, {}});
     if (fresh) order_.push_back(name);
-    std::string s = name;
+    std::string s = sample;
     if (!labels.empty()) {
         s += "{";
         bool first = true;
@@ -66,7 +98,7 @@ void Prometheus::add(const std::string& name, const std::string& type, const std
         }
         s += "}";
     }
-    it->second.samples.push_back(s + " " + std::to_string(value));
+    it->second.samples.push_back(s + " " + value);
 }
 
 void Prometheus::print(std::ostream& os) const {

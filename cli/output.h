@@ -38,6 +38,19 @@ class Prometheus {
   public:
     void add(const std::string& name, const std::string& type, const std::string& help,
              const std::map<std::string, std::string>& labels, std::uint64_t value);
+    void add_real(const std::string& name, const std::string& type, const std::string& help,
+                  const std::map<std::string, std::string>& labels, double value);
+    // A sample named `sample` of the metric family `name` (a histogram's
+    // _bucket, _sum and _count), its value already formatted.
+    void add_sample(const std::string& name, const std::string& type, const std::string& help,
+                    const std::string& sample, const std::map<std::string, std::string>& labels,
+                    const std::string& value);
+    // A histogram from its cumulative buckets (upper bounds `les`, the last
+    // "+Inf"), the sum of its observations and their count.
+    void add_histogram(const std::string& name, const std::string& help,
+                       const std::map<std::string, std::string>& labels,
+                       const std::vector<std::pair<std::string, std::uint64_t>>& buckets,
+                       double sum);
     void print(std::ostream& os) const;
 
   private:

@@ -100,6 +100,7 @@ struct ip_vs_pe_reply_dstats {
 	u64	duplicates;	/* further replies to answered requests */
 	u64	late;		/* replies after the timeout */
 	u64	hist[IP_VS_PE_REPLY_NBUCKETS];
+	u64	lat_sum_ns;	/* the latencies of the first replies */
 };
 
 /* Accounting of one real server, in one network namespace. */

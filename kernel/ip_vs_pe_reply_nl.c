@@ -357,7 +357,9 @@ static int ip_vs_pe_reply_nl_put_dest(struct sk_buff *skb,
 	    nla_put_u32(skb, IPVS_UDP_A_REPLY_DEST_OUTSTANDING,
 			atomic_read(&d->outstanding)) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_REPLY_DEST_EWMA_NS,
-			      READ_ONCE(d->ewma_ns), IPVS_UDP_A_REPLY_DEST_PAD))
+			      READ_ONCE(d->ewma_ns), IPVS_UDP_A_REPLY_DEST_PAD) ||
+	    nla_put_u64_64bit(skb, IPVS_UDP_A_REPLY_DEST_LATENCY_SUM_NS,
+			      st.lat_sum_ns, IPVS_UDP_A_REPLY_DEST_PAD))
 		goto err;
 	BUILD_BUG_ON(IP_VS_PE_REPLY_NBUCKETS != IPVS_UDP_HIST_BUCKETS);
 	for (i = 0; i < IP_VS_PE_REPLY_NBUCKETS; i++)

@@ -569,6 +569,7 @@ ip_vs_pe_reply_commit(struct ip_vs_pe_reply_net *pn,
 		atomic_dec(&d->outstanding);
 		this_cpu_inc(d->stats->replies);
 		this_cpu_inc(d->stats->hist[ip_vs_pe_reply_bucket(lat)]);
+		this_cpu_add(d->stats->lat_sum_ns, lat);
 		/* Racing updates may lose a sample; the average survives. */
 		WRITE_ONCE(d->ewma_ns,
 			   ip_vs_pe_reply_ewma(READ_ONCE(d->ewma_ns), lat));
@@ -795,6 +796,7 @@ void ip_vs_pe_reply_dstats_sum(const struct ip_vs_pe_reply_dest *d,
 		sum->late += READ_ONCE(c->late);
 		for (i = 0; i < IP_VS_PE_REPLY_NBUCKETS; i++)
 			sum->hist[i] += READ_ONCE(c->hist[i]);
+		sum->lat_sum_ns += READ_ONCE(c->lat_sum_ns);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ip_vs_pe_reply_dstats_sum);

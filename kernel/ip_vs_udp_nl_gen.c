@@ -74,7 +74,7 @@ const struct nla_policy ipvs_udp_radius_settings_nl_policy[IPVS_UDP_A_RADIUS_SET
 	[IPVS_UDP_A_RADIUS_SETTINGS_SVC_FLAGS] = { .type = NLA_U32, },
 };
 
-const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD + 1] = {
+const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_LATENCY_SUM_NS + 1] = {
 	[IPVS_UDP_A_REPLY_DEST_DEST] = NLA_POLICY_NESTED(ipvs_udp_dest_nl_policy),
 	[IPVS_UDP_A_REPLY_DEST_REQUESTS] = { .type = NLA_U64, },
 	[IPVS_UDP_A_REPLY_DEST_REPLIES] = { .type = NLA_U64, },
@@ -84,6 +84,7 @@ const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD 
 	[IPVS_UDP_A_REPLY_DEST_OUTSTANDING] = { .type = NLA_U32, },
 	[IPVS_UDP_A_REPLY_DEST_EWMA_NS] = { .type = NLA_U64, },
 	[IPVS_UDP_A_REPLY_DEST_HIST] = { .type = NLA_U64, },
+	[IPVS_UDP_A_REPLY_DEST_LATENCY_SUM_NS] = { .type = NLA_U64, },
 };
 
 const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_OWN + 1] = {

@@ -14,7 +14,7 @@
 /* Common nested types */
 extern const struct nla_policy ipvs_udp_dest_nl_policy[IPVS_UDP_A_DEST_PORT + 1];
 extern const struct nla_policy ipvs_udp_radius_settings_nl_policy[IPVS_UDP_A_RADIUS_SETTINGS_PAD + 1];
-extern const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_PAD + 1];
+extern const struct nla_policy ipvs_udp_reply_dest_nl_policy[IPVS_UDP_A_REPLY_DEST_LATENCY_SUM_NS + 1];
 extern const struct nla_policy ipvs_udp_reply_settings_nl_policy[IPVS_UDP_A_REPLY_SETTINGS_OWN + 1];
 extern const struct nla_policy ipvs_udp_service_nl_policy[IPVS_UDP_A_SERVICE_FWMARK + 1];
 extern const struct nla_policy ipvs_udp_sip_settings_nl_policy[IPVS_UDP_A_SIP_SETTINGS_PAD + 1];

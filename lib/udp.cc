@@ -342,6 +342,7 @@ std::optional<ReplyDest> decode_reply_dest(const nlattr* nest) {
     r.late = a.uint(IPVS_UDP_A_REPLY_DEST_LATE);
     r.outstanding = a.uint(IPVS_UDP_A_REPLY_DEST_OUTSTANDING);
     r.ewma_ns = a.uint(IPVS_UDP_A_REPLY_DEST_EWMA_NS);
+    r.latency_sum_ns = a.uint(IPVS_UDP_A_REPLY_DEST_LATENCY_SUM_NS);
     for (const nlattr* h : a.all(IPVS_UDP_A_REPLY_DEST_HIST))
         r.hist.push_back(nla_len(h) == 4 ? nla_get_u32(const_cast<nlattr*>(h))
                                          : nla_get_u64(const_cast<nlattr*>(h)));

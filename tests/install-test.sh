@@ -33,6 +33,35 @@ else
 	exit 1
 fi
 
+# The metrics units: installed, and as systemd reads them (the service run
+# from the installed tree's binary, without the man page lookup).
+u=$root/lib/systemd/system
+if [ -f "$u/ipvs-udp-metrics.service" ] && [ -f "$u/ipvs-udp-metrics.timer" ] &&
+	grep -q "^ExecStart=/usr/local/bin/ipvs-udp metrics --output " "$u/ipvs-udp-metrics.service"; then
+	echo "PASS: install: ipvs-udp-metrics.service and .timer (ExecStart in the prefix)"
+else
+	echo "FAIL: install: ipvs-udp-metrics units missing or with another ExecStart"
+	failed=1
+fi
+if command -v systemd-analyze >/dev/null; then
+	v=$T/units
+	mkdir -p "$v"
+	sed "s|^ExecStart=/usr/local/bin/ipvs-udp|ExecStart=$root/bin/ipvs-udp|" \
+		"$u/ipvs-udp-metrics.service" >"$v/ipvs-udp-metrics.service"
+	cp "$u/ipvs-udp-metrics.timer" "$v/"
+	out=$(systemd-analyze verify --man=no "$v/ipvs-udp-metrics.service" \
+		"$v/ipvs-udp-metrics.timer" 2>&1 | grep ipvs-udp-metrics)
+	if [ -z "$out" ]; then
+		echo "PASS: install: systemd-analyze verify finds nothing in the units"
+	else
+		sed 's/^/# /' <<<"$out"
+		echo "FAIL: install: systemd-analyze verify"
+		failed=1
+	fi
+else
+	echo "SKIP: install: systemd-analyze verify (no systemd-analyze)"
+fi
+
 libdir=$(dirname "$(dirname "$pc")")
 # pkg-config (relocatable .pc: ${pcfiledir}); static or shared library.
 # shellcheck disable=SC2086 # $flags are several words

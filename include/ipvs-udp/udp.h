@@ -134,7 +134,8 @@ struct ReplyDest {
     DestKey dest;
     std::uint64_t requests = 0, replies = 0, timeouts = 0, duplicates = 0, late = 0;
     std::uint64_t outstanding = 0, ewma_ns = 0;
-    std::vector<std::uint64_t> hist;  // <1 ms, <10 ms, <100 ms, <1 s, rest
+    std::vector<std::uint64_t> hist;   // <1 ms, <10 ms, <100 ms, <1 s, rest
+    std::uint64_t latency_sum_ns = 0;  // of the replies hist counts
 };
 
 struct ReplyCounters {

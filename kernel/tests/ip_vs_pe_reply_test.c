@@ -781,7 +781,7 @@ static void table_latency_test(struct kunit *test)
 				   2000 * MS, 3 * MS };
 	struct ip_vs_pe_reply_dstats st;
 	struct req q = dns;
-	u64 ewma = 0;
+	u64 ewma = 0, sum = 0;
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(lat); i++) {
@@ -792,8 +792,11 @@ static void table_latency_test(struct kunit *test)
 						 lat[i]),
 				IP_VS_PE_REPLY_ANSWER);
 		ewma = ip_vs_pe_reply_ewma(ewma, lat[i]);
+		sum += lat[i];
 	}
 	st = dstats(test, 11, 53);
+	/* The histogram's sum: every first reply's latency. */
+	KUNIT_EXPECT_EQ(test, st.lat_sum_ns, sum);
 	KUNIT_EXPECT_EQ(test, st.hist[0], 1);
 	KUNIT_EXPECT_EQ(test, st.hist[1], 2);
 	KUNIT_EXPECT_EQ(test, st.hist[2], 1);
@@ -803,6 +806,7 @@ static void table_latency_test(struct kunit *test)
 	/* Duplicates and late replies are no latency samples. */
 	send_reply(test, &q, 5, T0 + 100 * NSEC_PER_SEC);
 	KUNIT_EXPECT_EQ(test, server(test, 0, 11, 53)->ewma_ns, ewma);
+	KUNIT_EXPECT_EQ(test, dstats(test, 11, 53).lat_sum_ns, sum);
 }
 
 static struct kunit_case pe_reply_table_cases[] = {

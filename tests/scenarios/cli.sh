@@ -516,6 +516,32 @@ EOF
 	out=$(cli dir1 servers)
 	echo "$out" | sed 's/^/# /'
 	check "servers: a table with the unanswered column" grep -q "unanswered" <<<"$out"
+	# The textfile collector's view: each server's replies as the count of
+	# its latency histogram, written as a whole.
+	check "metrics --output writes the textfile" \
+		cli dir1 metrics --output /tmp/ipvs_udp.prom
+	check "metrics: each server's histogram counts its replies" \
+		/usr/bin/python3 - "$(cli dir1 --json servers)" "$(cat /tmp/ipvs_udp.prom)" <<'EOF'
+import json, re, sys
+want = {d["destination"]: d["replies"] for d in json.loads(sys.argv[1])["servers"]}
+got = {m.group(1): int(m.group(2)) for m in re.finditer(
+    r'^ipvs_udp_reply_dest_latency_seconds_count\{destination="([^"]+)"\} (\d+)$',
+    sys.argv[2], re.M)}
+inf = {m.group(1): int(m.group(2)) for m in re.finditer(
+    r'^ipvs_udp_reply_dest_latency_seconds_bucket\{destination="([^"]+)",le="\+Inf"\} (\d+)$',
+    sys.argv[2], re.M)}
+sums = {m.group(1): float(m.group(2)) for m in re.finditer(
+    r'^ipvs_udp_reply_dest_latency_seconds_sum\{destination="([^"]+)"\} (\S+)$',
+    sys.argv[2], re.M)}
+print("# servers %s\n# histogram counts %s, sums %s" % (want, got, sums))
+ok = want == got == inf and sum(want.values()) > 0
+# each answered within the 500 ms timeout, in some time
+ok = ok and all(0 < sums[d] <= 0.5 * n for d, n in want.items() if n)
+ok = ok and re.search(r'^ipvs_udp_up 1$', sys.argv[2], re.M)
+ok = ok and re.search(r'^ipvs_udp_service_info\{flags="one-packet",pe="reply",scheduler="lor",'
+                      r'service="udp:10.0.100.1:53"\} 1$', sys.argv[2], re.M)
+sys.exit(0 if ok else 1)
+EOF
 }
 
 scenario_main "$@"

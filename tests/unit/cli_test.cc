@@ -263,8 +263,12 @@ TEST(Cli, StatsPrometheus) {
     const std::string o = f.out.str();
     EXPECT_NE(o.find("# HELP ipvs_service_connections_total Connections scheduled to the virtual "
                      "service\n# TYPE ipvs_service_connections_total counter\n"
-                     "ipvs_service_connections_total{scheduler=\"sip\",service=\"udp:10.0.100.1:"
-                     "5060\"} 12\n"),
+                     "ipvs_service_connections_total{service=\"udp:10.0.100.1:5060\"} 12\n"),
+              std::string::npos)
+        << o;
+    // The configuration is an info metric, not a label of the counters.
+    EXPECT_NE(o.find("ipvs_udp_service_info{flags=\"one-packet\",pe=\"\",scheduler=\"sip\","
+                     "service=\"udp:10.0.100.1:5060\"} 1\n"),
               std::string::npos)
         << o;
     EXPECT_NE(o.find("ipvs_destination_connections_total{destination=\"10.0.2.12:5060\","

@@ -8,7 +8,12 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <linux/ipvs_udp.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "cli.h"
@@ -750,4 +755,73 @@ TEST(UdpCli, DrainPolicyExplainsTheServiceFlag) {
               std::string::npos)
         << j.out.str();
     EXPECT_EQ(j.err.str(), "");  // nothing asked: no note
+}
+
+TEST(UdpCli, MetricsForTheTextfileCollector) {
+    CliRun c;
+    c.k.fn = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        if (nltest::cmd_of(req) == IPVS_UDP_CMD_REPLY_DEST_GET) {
+            Enc e(kId, NLM_F_MULTI, s);
+            e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
+            dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
+            e.u64(IPVS_UDP_A_REPLY_DEST_REPLIES, 90).u64(IPVS_UDP_A_REPLY_DEST_EWMA_NS, 2500000);
+            for (std::uint64_t h : {50, 30, 10, 0, 0}) e.u64(IPVS_UDP_A_REPLY_DEST_HIST, h);
+            e.u64(IPVS_UDP_A_REPLY_DEST_LATENCY_SUM_NS, 123456789).end();
+            return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
+        }
+        // Every module's counters: every metric family is there.
+        Enc e(kId, 0, s);
+        e.genl(IPVS_UDP_CMD_COUNTERS_GET, 1).begin(IPVS_UDP_A_COUNTERS_SIP);
+        svc4(e, IPVS_UDP_A_SIP_SERVICE_SERVICE, "10.0.100.1", 5060);
+        e.begin(IPVS_UDP_A_SIP_SERVICE_COUNTERS).u32(IPVS_UDP_A_SIP_COUNTERS_BINDINGS, 4).end();
+        e.end().begin(IPVS_UDP_A_COUNTERS_RADIUS);
+        svc4(e, IPVS_UDP_A_RADIUS_SERVICE_SERVICE, "10.0.100.1", 1812);
+        e.begin(IPVS_UDP_A_RADIUS_SERVICE_COUNTERS).u32(IPVS_UDP_A_RADIUS_COUNTERS_BINDINGS, 2);
+        e.end().end();
+        e.begin(IPVS_UDP_A_COUNTERS_REPLY).u64(IPVS_UDP_A_REPLY_COUNTERS_REQUESTS, 7).end();
+        e.begin(IPVS_UDP_A_COUNTERS_ICMP_VIP).u64(IPVS_UDP_A_ICMP_VIP_COUNTERS_ENABLED, 1).end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    char dir[] = "/tmp/ipvs-udp-metrics.XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    const std::string file = std::string(dir) + "/ipvs_udp.prom";
+    ASSERT_EQ(c.run({"metrics", "--output", file}), cli::kOk) << c.err.str();
+    EXPECT_EQ(c.out.str(), "");
+    std::ifstream in(file);
+    const std::string o((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::remove(file.c_str());
+    // scripts/userspace-test checks this output with promtool.
+    if (const char* keep = std::getenv("IPVS_UDP_METRICS_KEEP")) std::ofstream(keep) << o;
+    EXPECT_EQ(rmdir(dir), 0);  // no temporary file left behind
+    // The kernel's buckets as a cumulative histogram in seconds.
+    EXPECT_NE(o.find("# TYPE ipvs_udp_reply_dest_latency_seconds histogram\n"
+                     "ipvs_udp_reply_dest_latency_seconds_bucket{destination=\"10.0.2.11:53\","
+                     "le=\"0.001\"} 50\n"
+                     "ipvs_udp_reply_dest_latency_seconds_bucket{destination=\"10.0.2.11:53\","
+                     "le=\"0.01\"} 80\n"),
+              std::string::npos)
+        << o;
+    EXPECT_NE(
+        o.find("le=\"+Inf\"} 90\n"
+               "ipvs_udp_reply_dest_latency_seconds_sum{destination=\"10.0.2.11:53\"} "
+               "0.123456789\n"
+               "ipvs_udp_reply_dest_latency_seconds_count{destination=\"10.0.2.11:53\"} 90\n"),
+        std::string::npos)
+        << o;
+    EXPECT_NE(o.find("ipvs_udp_reply_dest_latency_ewma_seconds{destination=\"10.0.2.11:53\"} "
+                     "0.0025\n"),
+              std::string::npos)
+        << o;
+    EXPECT_NE(o.find("ipvs_udp_sip_bindings{service=\"udp:10.0.100.1:5060\"} 4\n"),
+              std::string::npos);
+    EXPECT_NE(o.find("ipvs_udp_up 1\n"), std::string::npos);
+    // Nothing of IPVS's own traffic counters (node_exporter has them).
+    EXPECT_EQ(o.find("ipvs_service_"), std::string::npos);
+    // An unwritable place: an error, and nothing half-written.
+    CliRun bad;
+    bad.k.fn = c.k.fn;
+    EXPECT_EQ(bad.run({"metrics", "--output", "/nonexistent/dir/x.prom"}), cli::kUsage);
+    EXPECT_NE(bad.err.str().find("cannot create /nonexistent/dir/x.prom.tmp."), std::string::npos)
+        << bad.err.str();
 }
