@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -411,17 +412,43 @@ int cmd_servers(const Args& a, Env& env) {
     return kOk;
 }
 
-void print_event(const udp::Event& e, bool json, std::ostream& os) {
+// "2026-12-07T13:45:01.123456Z": when an event was read (monitor -t).
+std::string timestamp_now() {
+    const auto now = std::chrono::system_clock::now();
+    const auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(us / 1000000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char b[40];
+    const std::size_t n = std::strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(b + n, sizeof(b) - n, ".%06lldZ", static_cast<long long>(us % 1000000));
+    return b;
+}
+
+// A JSON string field, or null when absent.
+void json_opt(Json& j, const char* k, const std::optional<std::string>& v) {
+    j.key(k);
+    if (v)
+        j.value(*v);
+    else
+        j.null();
+}
+
+void print_event(const udp::Event& e, bool json, const std::string& stamp, std::ostream& os) {
     if (json) {
         Json j;
-        j.begin_object().field("event", udp::reason_name(e.reason));
-        j.field("service", e.service ? e.service->str() : "");
-        j.field("destination", e.dest ? e.dest->str() : "");
+        j.begin_object();
+        if (!stamp.empty()) j.field("time", stamp);
+        j.field("event", udp::reason_name(e.reason));
+        json_opt(j, "service", e.service ? std::optional(e.service->str()) : std::nullopt);
+        json_opt(j, "destination", e.dest ? std::optional(e.dest->str()) : std::nullopt);
         j.field("bindings", e.bindings).field("timeouts", e.timeouts);
         j.field("threshold", e.threshold).end_object();
         os << j.str() << std::endl;
         return;
     }
+    if (!stamp.empty()) os << stamp << " ";
     os << udp::reason_name(e.reason);
     if (e.service) os << " service " << e.service->str();
     if (e.dest) os << " server " << e.dest->str();
@@ -432,14 +459,47 @@ void print_event(const udp::Event& e, bool json, std::ostream& os) {
     os << std::endl;
 }
 
-int cmd_watch(const Args& a, Env& env) {
+// After a receive-buffer overrun (ENOBUFS) events were lost: say so, then
+// print what they would have told, as it is now (each real server's reply
+// timeouts and outstanding requests), so that a consumer can resync.
+void print_resync(Env& env, bool json, const std::string& stamp) {
+    env.err << "ipvs-udp: events were lost (receive buffer overrun); resyncing\n";
+    auto line = [&](auto&& fill, const std::string& text) {
+        if (json) {
+            Json j;
+            j.begin_object();
+            if (!stamp.empty()) j.field("time", stamp);
+            fill(j);
+            env.out << j.end_object().str() << std::endl;
+        } else {
+            env.out << (stamp.empty() ? "" : stamp + " ") << text << std::endl;
+        }
+    };
+    line([](Json& j) { j.field("event", "overrun"); }, "overrun: events were lost");
+    auto u = env.udp();
+    if (!u) return;
+    auto dests = u->reply_dests();
+    if (!dests) return;
+    for (const auto& d : *dests)
+        line(
+            [&d](Json& j) {
+                j.field("event", "resync").field("destination", d.dest.str());
+                j.field("timeouts", d.timeouts).field("outstanding", d.outstanding);
+            },
+            "resync server " + d.dest.str() + " timeouts " + std::to_string(d.timeouts) +
+                " outstanding " + std::to_string(d.outstanding));
+}
+
+// monitor (and its first name, watch): like ip monitor.
+int cmd_monitor(const Args& a, Env& env) {
     expect_end(a, 0);
     const std::uint32_t count = to_u32(a, "--count", 0);
     const std::uint32_t timeout = to_u32(a, "--timeout", 0);
+    const bool stamps = a.flags.count("--timestamp") || a.flags.count("-t");
     auto w = env.watcher();
     if (!w) return report(w.error(), env);
     if (auto r = w->subscribe(); !r) return report(r.error(), env);
-    if (!a.json) env.out << "watching ipvs_udp events" << std::endl;
+    if (!a.json) env.err << "monitoring ipvs_udp events" << std::endl;
     std::uint32_t seen = 0;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout);
     while (count == 0 || seen < count) {
@@ -453,10 +513,14 @@ int cmd_watch(const Args& a, Env& env) {
         auto ev = w->next(ms);
         if (!ev) {
             if (ev.error().errnum() == ETIMEDOUT) break;
+            if (ev.error().errnum() == ENOBUFS) {
+                print_resync(env, a.json, stamps ? timestamp_now() : "");
+                continue;
+            }
             return report(ev.error(), env);
         }
         for (const auto& e : *ev) {
-            print_event(e, a.json, env.out);
+            print_event(e, a.json, stamps ? timestamp_now() : "", env.out);
             if (count && ++seen >= count) break;
         }
     }
@@ -1889,16 +1953,27 @@ const std::vector<Command>& commands() {
          {},
          {},
          cmd_servers},
-        {"watch",
-         "watch [--count N] [--timeout SECONDS]",
-         "Print notifications of the ipvs_udp \"events\" group as they come: a real\n"
-         "server's calls moved (removed or quiesced under the move policy), bindings\n"
-         "flushed, reply timeouts over the threshold. --count stops after N events\n"
-         "(exit 1 if fewer came), --timeout after SECONDS. One JSON object per line\n"
-         "with --json.\n",
+        {"monitor",
+         "monitor [-t] [--count N] [--timeout SECONDS]",
+         "Print notifications of the ipvs_udp \"events\" group as they come, like ip\n"
+         "monitor: a real server's bindings moved (removed, or quiesced under the\n"
+         "move policy), bindings flushed, reply timeouts over the threshold. -t\n"
+         "(--timestamp) starts each line with the time (UTC, microseconds). --count\n"
+         "stops after N events (exit 1 if fewer came), --timeout after SECONDS. One\n"
+         "JSON object per line with --json; absent values are null. When the kernel\n"
+         "drops events (receive buffer overrun) an 'overrun' line follows, then a\n"
+         "'resync' line per real server with its reply timeouts and outstanding\n"
+         "requests as they are now, and monitoring goes on. The banner goes to\n"
+         "standard error.\n",
          {"--count", "--timeout"},
-         {},
-         cmd_watch},
+         {"--timestamp", "-t"},
+         cmd_monitor},
+        {"watch",
+         "watch [-t] [--count N] [--timeout SECONDS]",
+         "The first name of monitor; the same command.\n",
+         {"--count", "--timeout"},
+         {"--timestamp", "-t"},
+         cmd_monitor},
         {"sip-settings",
          "sip-settings SERVICE [--dialog-timeout S] [--early-timeout S] "
          "[--transaction-timeout S] [--linger-timeout S] [--max-bindings N] "

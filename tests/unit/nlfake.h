@@ -153,10 +153,16 @@ class FakeTransport : public ipvsudp::Transport {
         for (auto& d : kernel_(b)) pending_.push_back(std::move(d));
         return {};
     }
+    // An empty datagram stands for a receive error: the next of errors.
     ipvsudp::Result<Bytes> receive(int) override {
         if (pending_.empty()) return ipvsudp::Error::from_errno(ETIMEDOUT);
         Bytes d = std::move(pending_.front());
         pending_.pop_front();
+        if (d.empty() && !errors.empty()) {
+            const int e = errors.front();
+            errors.pop_front();
+            return ipvsudp::Error::from_errno(e);
+        }
         return d;
     }
     ipvsudp::Result<void> join_group(std::uint32_t g) override {
@@ -165,6 +171,7 @@ class FakeTransport : public ipvsudp::Transport {
     }
     void push(Bytes datagram) { pending_.push_back(std::move(datagram)); }
     std::vector<std::uint32_t> groups;
+    std::deque<int> errors;  // for the empty datagrams, in turn
 
   private:
     std::vector<Bytes>* sent_;

@@ -12,8 +12,10 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <iterator>
+#include <regex>
 #include <sstream>
 
 #include "cli.h"
@@ -388,6 +390,7 @@ namespace {
 struct CliRun {
     Kernel k;
     std::vector<Bytes> events;
+    std::deque<int> errors;  // receive errors, for the empty events in turn
     std::ostringstream out, err;
     int run(std::vector<std::string_view> args) {
         cli::Env env{[]() -> Result<ipvs::Client> {
@@ -396,7 +399,9 @@ struct CliRun {
                      [this]() -> Result<udp::Client> { return k.client(); },
                      [this]() -> Result<udp::Watcher> {
                          k.after_lookup = events;
-                         return udp::Watcher(k.transport());
+                         auto t = k.transport();
+                         t->errors = errors;
+                         return udp::Watcher(std::move(t));
                      },
                      out, err};
         return cli::run(args, env);
@@ -480,12 +485,13 @@ TEST(UdpCli, WatchPrintsEventsAsJsonLines) {
     }
     ASSERT_EQ(c.run({"watch", "--json", "--count", "2", "--timeout", "5"}), cli::kOk)
         << c.err.str();
-    EXPECT_EQ(c.out.str(), R"({"event":"dest-removed","service":"","destination":"10.0.2.13:53",)"
-                           R"("bindings":4,"timeouts":50,"threshold":25})"
-                           "\n"
-                           R"({"event":"reply-timeouts","service":"","destination":"10.0.2.13:53",)"
-                           R"("bindings":4,"timeouts":50,"threshold":25})"
-                           "\n");
+    EXPECT_EQ(c.out.str(),
+              R"({"event":"dest-removed","service":null,"destination":"10.0.2.13:53",)"
+              R"("bindings":4,"timeouts":50,"threshold":25})"
+              "\n"
+              R"({"event":"reply-timeouts","service":null,"destination":"10.0.2.13:53",)"
+              R"("bindings":4,"timeouts":50,"threshold":25})"
+              "\n");
     CliRun none;
     none.k.fn = [](const Bytes&) { return std::vector<Bytes>{}; };
     EXPECT_EQ(none.run({"watch", "--count", "1", "--timeout", "1"}), cli::kNegative);
@@ -824,4 +830,53 @@ TEST(UdpCli, MetricsForTheTextfileCollector) {
     EXPECT_EQ(bad.run({"metrics", "--output", "/nonexistent/dir/x.prom"}), cli::kUsage);
     EXPECT_NE(bad.err.str().find("cannot create /nonexistent/dir/x.prom.tmp."), std::string::npos)
         << bad.err.str();
+}
+
+TEST(UdpCli, MonitorResyncsAfterAnOverrunAndStampsLines) {
+    CliRun c;
+    // The resync reads each real server's reply accounting.
+    c.k.fn = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        Enc e(kId, NLM_F_MULTI, s);
+        e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
+        dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
+        e.u64(IPVS_UDP_A_REPLY_DEST_TIMEOUTS, 31).u32(IPVS_UDP_A_REPLY_DEST_OUTSTANDING, 2).end();
+        return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
+    };
+    Enc ev(kId, 0, 0);
+    ev.genl(IPVS_UDP_CMD_DEST_EVENT, 1).u32(IPVS_UDP_A_EVENT_REASON, IPVS_UDP_EVENT_REASON_FLUSHED);
+    c.events = {Bytes{}, ev.bytes()};  // an overrun, then an event
+    c.errors = {ENOBUFS};
+    ASSERT_EQ(c.run({"monitor", "-t", "--count", "1", "--timeout", "5"}), cli::kOk) << c.err.str();
+    const std::string o = c.out.str();
+    EXPECT_NE(c.err.str().find("events were lost (receive buffer overrun); resyncing"),
+              std::string::npos)
+        << c.err.str();
+    EXPECT_NE(c.err.str().find("monitoring ipvs_udp events"), std::string::npos);  // not stdout
+    // Every line stamped: 2026-12-07T13:45:01.123456Z and the rest.
+    const std::regex line(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z (.*))");
+    std::vector<std::string> rest;
+    std::istringstream in(o);
+    for (std::string l; std::getline(in, l);) {
+        std::smatch m;
+        ASSERT_TRUE(std::regex_match(l, m, line)) << l;
+        rest.push_back(m[1]);
+    }
+    EXPECT_EQ(rest,
+              (std::vector<std::string>{"overrun: events were lost",
+                                        "resync server 10.0.2.11:53 timeouts 31 outstanding 2",
+                                        "flushed bindings 0"}));
+    CliRun j;
+    j.k.fn = c.k.fn;
+    j.events = {Bytes{}, ev.bytes()};
+    j.errors = {ENOBUFS};
+    ASSERT_EQ(j.run({"monitor", "--json", "--count", "1", "--timeout", "5"}), cli::kOk);
+    EXPECT_EQ(j.out.str(), R"({"event":"overrun"})"
+                           "\n"
+                           R"({"event":"resync","destination":"10.0.2.11:53","timeouts":31,)"
+                           R"("outstanding":2})"
+                           "\n"
+                           R"({"event":"flushed","service":null,"destination":null,"bindings":0,)"
+                           R"("timeouts":0,"threshold":0})"
+                           "\n");
 }
