@@ -25,7 +25,6 @@ extern "C" {
 
 using namespace ipvsudp;
 using namespace ipvsudp::cli;
-using Bytes = std::vector<unsigned char>;
 using Status = pcap::Datagram::Status;
 
 namespace {
