@@ -232,6 +232,7 @@ test_bindings() {
 	n=$(jf "$r" 'len(d["msgs"])')
 	check "binding dump: as many as /proc/net/ip_vs_sip Bindings ($n)" \
 		[ "$n" = "$(sip_counter dir1 Bindings)" ]
+	echo "# states: $(jf "$r" 'set((m["binding"]["state"], m.get("scheduler")) for m in d["msgs"])')"
 	# 3: linger (binding-state; a sip service's, the service tells)
 	check "binding dump: states are linger (calls ended with BYE)" \
 		[ "$(jf "$r" 'set((m["binding"]["state"], m["scheduler"]) for m in d["msgs"]) == {(3, "sip")}')" = True ]

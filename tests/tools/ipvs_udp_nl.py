@@ -174,6 +174,8 @@ def decode(spec, set_name, data):
             v = str(ipaddress.ip_address(p))
         elif ty == "binary":
             v = p.decode("latin-1")
+        elif ty == "string":
+            v = p.rstrip(b"\0").decode("utf-8", "replace")
         else:
             v = p.hex()
         if a.get("multi-attr"):
