@@ -103,7 +103,7 @@ style:
 	scripts/style-check
 
 userspace:
-	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake -S . -B $(BUILD)/cmake -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIPVS_UDP_WERROR=ON >/dev/null
 	cmake --build $(BUILD)/cmake -j$$(nproc)
 
 kunit: modules-uml

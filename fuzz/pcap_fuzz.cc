@@ -42,9 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (d.status != pcap::Datagram::Status::udp) continue;
         const unsigned char* lo = f.data.data();
         const unsigned char* hi = lo + f.data.size();
-        CHECK(d.payload.empty() || (d.payload.data() >= lo && d.payload.data() <= hi &&
-                                    d.payload.size() <= static_cast<std::size_t>(
-                                                            hi - d.payload.data())));
+        CHECK(d.payload.empty() ||
+              (d.payload.data() >= lo && d.payload.data() <= hi &&
+               d.payload.size() <= static_cast<std::size_t>(hi - d.payload.data())));
         CHECK(d.src.family == d.dst.family);
     }
     return 0;

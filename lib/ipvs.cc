@@ -15,6 +15,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "codec.h"
+
 namespace ipvsudp::ipvs {
 
 std::string_view forward_name(Forward f) {
@@ -263,18 +265,8 @@ Result<Client> Client::open() {
     return Client(std::move(*t));
 }
 
-Result<std::uint16_t> Client::family() {
-    return st_->ch.id();
-}
-
-Result<std::vector<GenlMessage>> Client::request(std::uint8_t cmd, std::uint16_t flags,
-                                                 const std::string& ctx,
-                                                 const std::function<void(MessageBuilder&)>& fill) {
-    return st_->ch.request(cmd, flags, ctx, fill);
-}
-
 Result<Info> Client::info() {
-    auto r = request(IPVS_CMD_GET_INFO, 0, "get IPVS info", nullptr);
+    auto r = st_->ch.request(IPVS_CMD_GET_INFO, 0, "get IPVS info", nullptr);
     if (!r) return r.error();
     for (const auto& m : *r) {
         Attrs a = m.attrs(IPVS_INFO_ATTR_MAX);
@@ -285,7 +277,7 @@ Result<Info> Client::info() {
 }
 
 Result<std::vector<Service>> Client::services() {
-    auto r = request(IPVS_CMD_GET_SERVICE, NLM_F_DUMP, "list services", nullptr);
+    auto r = st_->ch.request(IPVS_CMD_GET_SERVICE, NLM_F_DUMP, "list services", nullptr);
     if (!r) return r.error();
     std::vector<Service> v;
     for (const auto& m : *r)
@@ -295,7 +287,7 @@ Result<std::vector<Service>> Client::services() {
 
 Result<Service> Client::service(const ServiceKey& key) {
     const std::string ctx = "get service " + key.str();
-    auto r = request(IPVS_CMD_GET_SERVICE, 0, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_CMD_GET_SERVICE, 0, ctx, [&](MessageBuilder& b) {
         int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
         put_service_key(b, key);
         b.end_nest(n);
@@ -307,44 +299,45 @@ Result<Service> Client::service(const ServiceKey& key) {
 }
 
 Result<void> Client::add_service(const Service& s) {
-    auto r = request(IPVS_CMD_NEW_SERVICE, 0, "add service " + s.key.str(), [&](MessageBuilder& b) {
-        int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
-        put_service(b, s);
-        b.end_nest(n);
-    });
+    auto r = st_->ch.request(IPVS_CMD_NEW_SERVICE, 0, "add service " + s.key.str(),
+                             [&](MessageBuilder& b) {
+                                 int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
+                                 put_service(b, s);
+                                 b.end_nest(n);
+                             });
     if (!r) return r.error();
     return {};
 }
 
 Result<void> Client::edit_service(const Service& s) {
-    auto r =
-        request(IPVS_CMD_SET_SERVICE, 0, "edit service " + s.key.str(), [&](MessageBuilder& b) {
-            int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
-            put_service(b, s);
-            b.end_nest(n);
-        });
+    auto r = st_->ch.request(IPVS_CMD_SET_SERVICE, 0, "edit service " + s.key.str(),
+                             [&](MessageBuilder& b) {
+                                 int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
+                                 put_service(b, s);
+                                 b.end_nest(n);
+                             });
     if (!r) return r.error();
     return {};
 }
 
 Result<void> Client::del_service(const ServiceKey& key) {
-    auto r =
-        request(IPVS_CMD_DEL_SERVICE, 0, "delete service " + key.str(), [&](MessageBuilder& b) {
-            int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
-            put_service_key(b, key);
-            b.end_nest(n);
-        });
+    auto r = st_->ch.request(IPVS_CMD_DEL_SERVICE, 0, "delete service " + key.str(),
+                             [&](MessageBuilder& b) {
+                                 int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
+                                 put_service_key(b, key);
+                                 b.end_nest(n);
+                             });
     if (!r) return r.error();
     return {};
 }
 
 Result<std::vector<Destination>> Client::destinations(const ServiceKey& key) {
-    auto r = request(IPVS_CMD_GET_DEST, NLM_F_DUMP, "list destinations of " + key.str(),
-                     [&](MessageBuilder& b) {
-                         int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
-                         put_service_key(b, key);
-                         b.end_nest(n);
-                     });
+    auto r = st_->ch.request(IPVS_CMD_GET_DEST, NLM_F_DUMP, "list destinations of " + key.str(),
+                             [&](MessageBuilder& b) {
+                                 int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
+                                 put_service_key(b, key);
+                                 b.end_nest(n);
+                             });
     if (!r) return r.error();
     std::vector<Destination> v;
     for (const auto& m : *r)
@@ -367,28 +360,31 @@ std::function<void(MessageBuilder&)> dest_filler(const ServiceKey& key, const De
 }  // namespace
 
 Result<void> Client::add_destination(const ServiceKey& key, const Destination& d) {
-    auto r = request(IPVS_CMD_NEW_DEST, 0, "add destination " + d.str() + " to " + key.str(),
-                     dest_filler(key, d, true));
+    auto r =
+        st_->ch.request(IPVS_CMD_NEW_DEST, 0, "add destination " + d.str() + " to " + key.str(),
+                        dest_filler(key, d, true));
     if (!r) return r.error();
     return {};
 }
 
 Result<void> Client::edit_destination(const ServiceKey& key, const Destination& d) {
-    auto r = request(IPVS_CMD_SET_DEST, 0, "edit destination " + d.str() + " of " + key.str(),
-                     dest_filler(key, d, true));
+    auto r =
+        st_->ch.request(IPVS_CMD_SET_DEST, 0, "edit destination " + d.str() + " of " + key.str(),
+                        dest_filler(key, d, true));
     if (!r) return r.error();
     return {};
 }
 
 Result<void> Client::del_destination(const ServiceKey& key, const Destination& d) {
-    auto r = request(IPVS_CMD_DEL_DEST, 0, "delete destination " + d.str() + " of " + key.str(),
-                     dest_filler(key, d, false));
+    auto r =
+        st_->ch.request(IPVS_CMD_DEL_DEST, 0, "delete destination " + d.str() + " of " + key.str(),
+                        dest_filler(key, d, false));
     if (!r) return r.error();
     return {};
 }
 
 Result<Timeouts> Client::timeouts() {
-    auto r = request(IPVS_CMD_GET_CONFIG, 0, "get timeouts", nullptr);
+    auto r = st_->ch.request(IPVS_CMD_GET_CONFIG, 0, "get timeouts", nullptr);
     if (!r) return r.error();
     for (const auto& m : *r) {
         Attrs a = m.attrs(IPVS_CMD_ATTR_MAX);
@@ -400,7 +396,7 @@ Result<Timeouts> Client::timeouts() {
 }
 
 Result<void> Client::set_timeouts(const Timeouts& t) {
-    auto r = request(IPVS_CMD_SET_CONFIG, 0, "set timeouts", [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_CMD_SET_CONFIG, 0, "set timeouts", [&](MessageBuilder& b) {
         if (t.tcp) b.u32(IPVS_CMD_ATTR_TIMEOUT_TCP, t.tcp);
         if (t.tcp_fin) b.u32(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, t.tcp_fin);
         if (t.udp) b.u32(IPVS_CMD_ATTR_TIMEOUT_UDP, t.udp);
@@ -410,7 +406,7 @@ Result<void> Client::set_timeouts(const Timeouts& t) {
 }
 
 Result<void> Client::zero(const std::optional<ServiceKey>& key) {
-    auto r = request(IPVS_CMD_ZERO, 0, "zero counters", [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_CMD_ZERO, 0, "zero counters", [&](MessageBuilder& b) {
         if (!key) return;
         int n = b.begin_nest(IPVS_CMD_ATTR_SERVICE);
         put_service_key(b, *key);
@@ -421,7 +417,7 @@ Result<void> Client::zero(const std::optional<ServiceKey>& key) {
 }
 
 Result<void> Client::flush() {
-    auto r = request(IPVS_CMD_FLUSH, 0, "flush IPVS", nullptr);
+    auto r = st_->ch.request(IPVS_CMD_FLUSH, 0, "flush IPVS", nullptr);
     if (!r) return r.error();
     return {};
 }

@@ -4,7 +4,7 @@
 // libnl-3's nl_msg, reply parsing (multi-part dumps, ACKs, NLMSG_ERROR with
 // its extended ACK TLVs), family resolution, and the libnl socket behind
 // the Transport interface.
-#include "ipvs-udp/netlink.h"
+#include "netlink.h"
 
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
@@ -20,6 +20,8 @@
 #include <cstring>
 
 namespace ipvsudp {
+
+Transport::~Transport() = default;
 
 std::string Error::message() const {
     std::string m = context.empty() ? "" : context + ": ";

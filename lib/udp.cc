@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "codec.h"
+
 namespace ipvsudp::udp {
 
 std::string DestKey::str() const {
@@ -384,16 +386,11 @@ Result<Client> Client::open() {
     return Client(std::move(*t));
 }
 
-Result<std::vector<GenlMessage>> Client::request(std::uint8_t cmd, std::uint16_t flags,
-                                                 const std::string& ctx,
-                                                 const std::function<void(MessageBuilder&)>& fill) {
-    return st_->ch.request(cmd, flags, ctx, fill);
-}
-
 Result<SipService> Client::sip_get(const ServiceKey& service) {
     const std::string ctx = "sip settings of " + service.str();
-    auto r = request(IPVS_UDP_CMD_SIP_GET, 0, ctx,
-                     [&](MessageBuilder& b) { put_service(b, IPVS_UDP_A_SIP_SERVICE, service); });
+    auto r = st_->ch.request(IPVS_UDP_CMD_SIP_GET, 0, ctx, [&](MessageBuilder& b) {
+        put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
+    });
     if (!r) return r.error();
     for (const auto& m : *r) {
         Attrs a = m.attrs(IPVS_UDP_A_SIP_MAX);
@@ -408,29 +405,29 @@ Result<SipService> Client::sip_get(const ServiceKey& service) {
 }
 
 Result<void> Client::sip_set(const ServiceKey& service, const SipSettings& s) {
-    auto r = request(IPVS_UDP_CMD_SIP_SET, 0, "set sip settings of " + service.str(),
-                     [&](MessageBuilder& b) {
-                         put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
-                         int n = b.begin_nest(IPVS_UDP_A_SIP_SETTINGS);
-                         auto put = [&b](int t, const std::optional<std::uint32_t>& v) {
-                             if (v) b.u32(t, *v);
-                         };
-                         put(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT, s.dialog_timeout);
-                         put(IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT, s.early_timeout);
-                         put(IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT, s.transaction_timeout);
-                         put(IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT, s.linger_timeout);
-                         put(IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS, s.max_bindings);
-                         put(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, s.drain_policy);
-                         if (s.seed) b.u64(IPVS_UDP_A_SIP_SETTINGS_SEED, *s.seed);
-                         b.end_nest(n);
-                     });
+    auto r = st_->ch.request(
+        IPVS_UDP_CMD_SIP_SET, 0, "set sip settings of " + service.str(), [&](MessageBuilder& b) {
+            put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
+            int n = b.begin_nest(IPVS_UDP_A_SIP_SETTINGS);
+            auto put = [&b](int t, const std::optional<std::uint32_t>& v) {
+                if (v) b.u32(t, *v);
+            };
+            put(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT, s.dialog_timeout);
+            put(IPVS_UDP_A_SIP_SETTINGS_EARLY_TIMEOUT, s.early_timeout);
+            put(IPVS_UDP_A_SIP_SETTINGS_TRANSACTION_TIMEOUT, s.transaction_timeout);
+            put(IPVS_UDP_A_SIP_SETTINGS_LINGER_TIMEOUT, s.linger_timeout);
+            put(IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS, s.max_bindings);
+            put(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, s.drain_policy);
+            if (s.seed) b.u64(IPVS_UDP_A_SIP_SETTINGS_SEED, *s.seed);
+            b.end_nest(n);
+        });
     if (!r) return r.error();
     return {};
 }
 
 Result<RadiusService> Client::radius_get(const ServiceKey& service) {
     const std::string ctx = "radius settings of " + service.str();
-    auto r = request(IPVS_UDP_CMD_RADIUS_GET, 0, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_RADIUS_GET, 0, ctx, [&](MessageBuilder& b) {
         put_service(b, IPVS_UDP_A_RADIUS_SERVICE, service);
     });
     if (!r) return r.error();
@@ -447,21 +444,21 @@ Result<RadiusService> Client::radius_get(const ServiceKey& service) {
 }
 
 Result<void> Client::radius_set(const ServiceKey& service, const RadiusSettings& s) {
-    auto r =
-        request(IPVS_UDP_CMD_RADIUS_SET, 0, "set radius settings of " + service.str(),
-                [&](MessageBuilder& b) {
-                    put_service(b, IPVS_UDP_A_RADIUS_SERVICE, service);
-                    int n = b.begin_nest(IPVS_UDP_A_RADIUS_SETTINGS);
-                    auto put = [&b](int t, const std::optional<std::uint32_t>& v) {
-                        if (v) b.u32(t, *v);
-                    };
-                    put(IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT, s.conversation_timeout);
-                    put(IPVS_UDP_A_RADIUS_SETTINGS_ACCT_TIMEOUT, s.acct_timeout);
-                    put(IPVS_UDP_A_RADIUS_SETTINGS_MAX_BINDINGS, s.max_bindings);
-                    put(IPVS_UDP_A_RADIUS_SETTINGS_DRAIN_POLICY, s.drain_policy);
-                    if (s.seed) b.u64(IPVS_UDP_A_RADIUS_SETTINGS_SEED, *s.seed);
-                    b.end_nest(n);
-                });
+    auto r = st_->ch.request(IPVS_UDP_CMD_RADIUS_SET, 0, "set radius settings of " + service.str(),
+                             [&](MessageBuilder& b) {
+                                 put_service(b, IPVS_UDP_A_RADIUS_SERVICE, service);
+                                 int n = b.begin_nest(IPVS_UDP_A_RADIUS_SETTINGS);
+                                 auto put = [&b](int t, const std::optional<std::uint32_t>& v) {
+                                     if (v) b.u32(t, *v);
+                                 };
+                                 put(IPVS_UDP_A_RADIUS_SETTINGS_CONVERSATION_TIMEOUT,
+                                     s.conversation_timeout);
+                                 put(IPVS_UDP_A_RADIUS_SETTINGS_ACCT_TIMEOUT, s.acct_timeout);
+                                 put(IPVS_UDP_A_RADIUS_SETTINGS_MAX_BINDINGS, s.max_bindings);
+                                 put(IPVS_UDP_A_RADIUS_SETTINGS_DRAIN_POLICY, s.drain_policy);
+                                 if (s.seed) b.u64(IPVS_UDP_A_RADIUS_SETTINGS_SEED, *s.seed);
+                                 b.end_nest(n);
+                             });
     if (!r) return r.error();
     return {};
 }
@@ -470,7 +467,7 @@ Result<void> Client::radius_set(const ServiceKey& service, const RadiusSettings&
 // any keyed-affinity service.
 Result<Binding> Client::binding(const ServiceKey& service, std::string_view call_id) {
     const std::string ctx = "binding of a key in " + service.str();
-    auto r = request(IPVS_UDP_CMD_BINDING_GET, 0, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_BINDING_GET, 0, ctx, [&](MessageBuilder& b) {
         put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
         b.bytes(IPVS_UDP_A_SIP_CALL_ID,
                 {reinterpret_cast<const std::uint8_t*>(call_id.data()), call_id.size()});
@@ -491,7 +488,7 @@ Result<std::vector<Binding>> Client::bindings(const std::optional<ServiceKey>& s
                                               const std::optional<DestKey>& dest) {
     std::string ctx = "list bindings";
     if (service) ctx += " of " + service->str();
-    auto r = request(IPVS_UDP_CMD_BINDING_GET, NLM_F_DUMP, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_BINDING_GET, NLM_F_DUMP, ctx, [&](MessageBuilder& b) {
         if (service) put_service(b, IPVS_UDP_A_SIP_SERVICE, *service);
         if (dest) put_dest(b, IPVS_UDP_A_SIP_DEST, *dest);
     });
@@ -512,7 +509,7 @@ Result<std::uint32_t> Client::flush(const ServiceKey& service, const std::option
                                     const std::optional<std::string>& call_id) {
     std::string ctx = "flush bindings of " + service.str();
     if (dest) ctx += " to " + dest->str();
-    auto r = request(IPVS_UDP_CMD_BINDING_FLUSH, 0, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_BINDING_FLUSH, 0, ctx, [&](MessageBuilder& b) {
         put_service(b, IPVS_UDP_A_SIP_SERVICE, service);
         if (dest) put_dest(b, IPVS_UDP_A_SIP_DEST, *dest);
         if (call_id)
@@ -536,7 +533,7 @@ std::string reply_ctx(const char* what, const std::optional<ServiceKey>& service
 
 Result<ReplySettings> Client::reply_settings(const std::optional<ServiceKey>& service) {
     const std::string ctx = reply_ctx("get", service);
-    auto r = request(IPVS_UDP_CMD_REPLY_GET, 0, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_REPLY_GET, 0, ctx, [&](MessageBuilder& b) {
         // The operation wants an attribute set: an empty nest.
         b.end_nest(b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS));
         if (service) put_service(b, IPVS_UDP_A_REPLY_SERVICE, *service);
@@ -552,33 +549,35 @@ Result<ReplySettings> Client::reply_settings(const std::optional<ServiceKey>& se
 
 Result<void> Client::set_reply_settings(const ReplySettings& s,
                                         const std::optional<ServiceKey>& service) {
-    auto r = request(IPVS_UDP_CMD_REPLY_SET, 0, reply_ctx("set", service), [&](MessageBuilder& b) {
-        int n = b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS);
-        if (s.timeout_ms) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, *s.timeout_ms);
-        if (s.max_requests) b.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS, *s.max_requests);
-        if (s.timeout_threshold)
-            b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD, *s.timeout_threshold);
-        if (s.strict) b.u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, *s.strict ? 1 : 0);
-        if (s.txid_match) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, *s.txid_match ? 1 : 0);
-        b.end_nest(n);
-        if (service) put_service(b, IPVS_UDP_A_REPLY_SERVICE, *service);
-    });
-    if (!r) return r.error();
-    return {};
-}
-
-Result<void> Client::reset_reply_settings(const ServiceKey& service) {
-    auto r =
-        request(IPVS_UDP_CMD_REPLY_SET, 0, reply_ctx("reset", service), [&](MessageBuilder& b) {
-            put_service(b, IPVS_UDP_A_REPLY_SERVICE, service);
-            b.flag(IPVS_UDP_A_REPLY_RESET);
+    auto r = st_->ch.request(
+        IPVS_UDP_CMD_REPLY_SET, 0, reply_ctx("set", service), [&](MessageBuilder& b) {
+            int n = b.begin_nest(IPVS_UDP_A_REPLY_SETTINGS);
+            if (s.timeout_ms) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, *s.timeout_ms);
+            if (s.max_requests) b.u32(IPVS_UDP_A_REPLY_SETTINGS_MAX_REQUESTS, *s.max_requests);
+            if (s.timeout_threshold)
+                b.u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_THRESHOLD, *s.timeout_threshold);
+            if (s.strict) b.u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, *s.strict ? 1 : 0);
+            if (s.txid_match) b.u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, *s.txid_match ? 1 : 0);
+            b.end_nest(n);
+            if (service) put_service(b, IPVS_UDP_A_REPLY_SERVICE, *service);
         });
     if (!r) return r.error();
     return {};
 }
 
+Result<void> Client::reset_reply_settings(const ServiceKey& service) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_REPLY_SET, 0, reply_ctx("reset", service),
+                             [&](MessageBuilder& b) {
+                                 put_service(b, IPVS_UDP_A_REPLY_SERVICE, service);
+                                 b.flag(IPVS_UDP_A_REPLY_RESET);
+                             });
+    if (!r) return r.error();
+    return {};
+}
+
 Result<std::vector<ReplyDest>> Client::reply_dests() {
-    auto r = request(IPVS_UDP_CMD_REPLY_DEST_GET, NLM_F_DUMP, "list reply accounting", nullptr);
+    auto r =
+        st_->ch.request(IPVS_UDP_CMD_REPLY_DEST_GET, NLM_F_DUMP, "list reply accounting", nullptr);
     if (!r) return r.error();
     std::vector<ReplyDest> v;
     for (const auto& m : *r) {
@@ -591,7 +590,7 @@ Result<std::vector<ReplyDest>> Client::reply_dests() {
 
 Result<ReplyDest> Client::reply_dest(const DestKey& d) {
     const std::string ctx = "reply accounting of " + d.str();
-    auto r = request(IPVS_UDP_CMD_REPLY_DEST_GET, 0, ctx, [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_REPLY_DEST_GET, 0, ctx, [&](MessageBuilder& b) {
         int n = b.begin_nest(IPVS_UDP_A_REPLY_DEST);
         put_dest(b, IPVS_UDP_A_REPLY_DEST_DEST, d);
         b.end_nest(n);
@@ -605,7 +604,7 @@ Result<ReplyDest> Client::reply_dest(const DestKey& d) {
 }
 
 Result<Counters> Client::counters(const std::optional<ServiceKey>& service) {
-    auto r = request(IPVS_UDP_CMD_COUNTERS_GET, 0, "get counters", [&](MessageBuilder& b) {
+    auto r = st_->ch.request(IPVS_UDP_CMD_COUNTERS_GET, 0, "get counters", [&](MessageBuilder& b) {
         if (service) put_service(b, IPVS_UDP_A_COUNTERS_SERVICE, *service);
     });
     if (!r) return r.error();

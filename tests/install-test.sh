@@ -21,10 +21,14 @@ fi
 root=$T/root/usr/local
 pc=$(find "$root" -name ipvs-udp.pc | head -n 1)
 cfg=$(find "$root" -name ipvs-udp-config.cmake | head -n 1)
-for f in include/ipvs-udp/ipvs.h include/ipvs-udp/udp.h include/ipvs-udp/netlink.h \
-	include/ipvs-udp/result.h include/ipvs-udp/service.h bin/ipvs-udp \
-	share/man/man1/ipvs-udp.1; do
+for f in include/ipvs-udp/ipvs.h include/ipvs-udp/udp.h include/ipvs-udp/transport.h \
+	include/ipvs-udp/result.h include/ipvs-udp/service.h include/ipvs-udp/export.h \
+	bin/ipvs-udp share/man/man1/ipvs-udp.1; do
 	[ -e "$root/$f" ] || { echo "FAIL: install: $f missing"; failed=1; }
+done
+# The netlink plumbing and the codecs are the library's own.
+for f in include/ipvs-udp/netlink.h include/ipvs-udp/codec.h; do
+	[ ! -e "$root/$f" ] || { echo "FAIL: install: private $f installed"; failed=1; }
 done
 if [ -n "$pc" ] && [ -n "$cfg" ] && ls "$root"/lib*/libipvs-udp.* >/dev/null 2>&1; then
 	echo "PASS: install: library, headers, ipvs-udp.pc, ipvs-udp-config.cmake, CLI, man page"

@@ -14,9 +14,10 @@
 #include <string_view>
 #include <vector>
 
-#include "ipvs-udp/netlink.h"
+#include "ipvs-udp/export.h"
 #include "ipvs-udp/result.h"
 #include "ipvs-udp/service.h"
+#include "ipvs-udp/transport.h"
 
 namespace ipvsudp::ipvs {
 
@@ -30,8 +31,8 @@ inline constexpr std::uint32_t kSchedFlag3 = 0x0020;
 
 // Forwarding methods (IP_VS_CONN_F_*).
 enum class Forward : std::uint32_t { nat = 0, local = 1, tunnel = 2, direct = 3, bypass = 4 };
-std::string_view forward_name(Forward f);  // "nat", "tunnel", "route", ...
-std::optional<Forward> parse_forward(std::string_view s);
+IPVS_UDP_API std::string_view forward_name(Forward f);  // "nat", "tunnel", "route", ...
+IPVS_UDP_API std::optional<Forward> parse_forward(std::string_view s);
 
 // Counters and rates of a service or destination (64-bit stats when the
 // kernel sends IPVS_*_ATTR_STATS64, else the 32-bit ones widened).
@@ -52,7 +53,7 @@ struct Service {
     bool one_packet() const { return flags & kOnePacket; }
 };
 
-struct Destination {
+struct IPVS_UDP_API Destination {
     Address address;
     std::uint16_t port = 0;  // host byte order
     Forward forward = Forward::direct;
@@ -70,7 +71,7 @@ struct Timeouts {
     std::uint32_t tcp = 0, tcp_fin = 0, udp = 0;  // 0: leave unchanged on set
 };
 
-struct Info {
+struct IPVS_UDP_API Info {
     std::uint32_t version = 0;  // 0x010201 is "1.2.1"
     std::uint32_t conn_tab_size = 0;
     std::string version_str() const;
@@ -86,16 +87,9 @@ struct Connection {
     std::string pe_name, pe_data;
 };
 // Parse the text of /proc/net/ip_vs_conn (header line included).
-Result<std::vector<Connection>> parse_connections(std::string_view text);
+IPVS_UDP_API Result<std::vector<Connection>> parse_connections(std::string_view text);
 
-// Encoders and decoders, public for the unit tests.
-void put_service_key(MessageBuilder& b, const ServiceKey& k);
-void put_service(MessageBuilder& b, const Service& s);
-void put_destination(MessageBuilder& b, const Destination& d, bool full);
-std::optional<Service> decode_service(const GenlMessage& m);
-std::optional<Destination> decode_destination(const GenlMessage& m);
-
-class Client {
+class IPVS_UDP_API Client {
   public:
     // Connect to the kernel (resolves the family lazily: IPVS not loaded is
     // reported by the first request, with Error::family_missing set).
@@ -124,10 +118,6 @@ class Client {
     Result<std::vector<Connection>> connections();
 
   private:
-    Result<std::uint16_t> family();
-    Result<std::vector<GenlMessage>> request(std::uint8_t cmd, std::uint16_t flags,
-                                             const std::string& ctx,
-                                             const std::function<void(MessageBuilder&)>& fill);
     struct State;
     std::unique_ptr<State> st_;
 };

@@ -12,9 +12,11 @@
 #include <utility>
 #include <variant>
 
+#include "ipvs-udp/export.h"
+
 namespace ipvsudp {
 
-struct Error {
+struct IPVS_UDP_API Error {
     std::error_code code;         // errno values in std::generic_category()
     std::string extack;           // the kernel's extended ACK message, if any
     std::string context;          // what was being done ("add service udp:...")

@@ -12,18 +12,20 @@
 #include <string_view>
 #include <variant>
 
+#include "ipvs-udp/export.h"
+
 namespace ipvsudp {
 
-struct Address {
+struct IPVS_UDP_API Address {
     int family = AF_INET;  // AF_INET or AF_INET6
     in6_addr addr{};       // IPv4 addresses use the first 4 bytes
 
     static std::optional<Address> parse(std::string_view text);
     std::string str() const;
-    friend bool operator==(const Address&, const Address&);
+    friend IPVS_UDP_API bool operator==(const Address&, const Address&);
 };
 
-struct ServiceKey {
+struct IPVS_UDP_API ServiceKey {
     std::uint16_t protocol = IPPROTO_UDP;  // IPPROTO_UDP or IPPROTO_TCP
     Address address;                       // unused for fwmark services
     std::uint16_t port = 0;                // host byte order

@@ -17,16 +17,17 @@
 #include <string_view>
 #include <vector>
 
-#include "ipvs-udp/netlink.h"
+#include "ipvs-udp/export.h"
 #include "ipvs-udp/result.h"
 #include "ipvs-udp/service.h"
+#include "ipvs-udp/transport.h"
 
 namespace ipvsudp::udp {
 
 inline constexpr std::string_view kFamily = "ipvs_udp";
 
 // A real server of a service.
-struct DestKey {
+struct IPVS_UDP_API DestKey {
     Address address;
     std::uint16_t port = 0;  // host byte order
     std::string str() const;
@@ -55,7 +56,7 @@ struct SipService {
 };
 
 enum class BindingState : std::uint32_t { transaction = 0, early = 1, dialog = 2, linger = 3 };
-std::string_view state_name(BindingState s);
+IPVS_UDP_API std::string_view state_name(BindingState s);
 
 // Absent fields are left unchanged by radius_set().
 struct RadiusSettings {
@@ -87,7 +88,7 @@ struct RadiusCounterField {
     std::uint64_t RadiusCounters::*member;
     int attr;  // IPVS_UDP_A_RADIUS_COUNTERS_*
 };
-std::span<const RadiusCounterField> radius_counter_fields();
+IPVS_UDP_API std::span<const RadiusCounterField> radius_counter_fields();
 
 struct RadiusService {
     ServiceKey service;
@@ -108,7 +109,7 @@ struct Binding {
     std::uint64_t age_ms = 0, idle_ms = 0, expires_ms = 0;
 };
 // The state's name by the binding's scheduler.
-std::string_view binding_state_name(const Binding& b);
+IPVS_UDP_API std::string_view binding_state_name(const Binding& b);
 
 // What a radius binding's key holds (docs/radius.md, "Binding keys"): its
 // kind byte, the NAS identity and the value, or a State.
@@ -118,9 +119,9 @@ struct RadiusKey {
     std::string nas;       // the address or identifier
     std::string value;     // raw bytes (the State for kind "state")
 };
-RadiusKey decode_radius_key(std::string_view key);
+IPVS_UDP_API RadiusKey decode_radius_key(std::string_view key);
 // The binding key of a State learned from an Access-Challenge.
-std::string radius_state_key(std::string_view state);
+IPVS_UDP_API std::string radius_state_key(std::string_view state);
 
 struct ReplySettings {
     // Per namespace, or (timeout_ms, strict, txid_match) per service.
@@ -161,7 +162,7 @@ enum class EventReason : std::uint32_t {
     flushed = 2,
     reply_timeouts = 3
 };
-std::string_view reason_name(EventReason r);
+IPVS_UDP_API std::string_view reason_name(EventReason r);
 
 struct Event {
     EventReason reason = EventReason::dest_removed;
@@ -172,14 +173,7 @@ struct Event {
     std::uint32_t threshold = 0;
 };
 
-// Encoders and decoders, public for the unit tests.
-void put_service(MessageBuilder& b, int type, const ServiceKey& k);
-void put_dest(MessageBuilder& b, int type, const DestKey& d);
-std::optional<ServiceKey> decode_service(const nlattr* nest);
-std::optional<DestKey> decode_dest(const nlattr* nest);
-std::optional<Event> decode_event(const GenlMessage& m);
-
-class Client {
+class IPVS_UDP_API Client {
   public:
     static Result<Client> open();
     explicit Client(std::unique_ptr<Transport> t);
@@ -218,15 +212,12 @@ class Client {
     Result<Counters> counters(const std::optional<ServiceKey>& service = std::nullopt);
 
   private:
-    Result<std::vector<GenlMessage>> request(std::uint8_t cmd, std::uint16_t flags,
-                                             const std::string& ctx,
-                                             const std::function<void(MessageBuilder&)>& fill);
     struct State;
     std::unique_ptr<State> st_;
 };
 
 // Notifications of the "events" multicast group, on their own socket.
-class Watcher {
+class IPVS_UDP_API Watcher {
   public:
     static Result<Watcher> open();
     explicit Watcher(std::unique_ptr<Transport> t);

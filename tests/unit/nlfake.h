@@ -15,7 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "ipvs-udp/netlink.h"
+#include "codec.h"
+#include "netlink.h"
 
 namespace nltest {
 

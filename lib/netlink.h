@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 //
-// The kernel boundary of the ipvs-udp library. Everything above it builds
-// and parses real netlink messages; a Transport only moves bytes, so unit
-// tests replace the kernel with canned replies (see FakeTransport in
-// tests/unit/) and every encoder and decoder still runs.
+// Netlink plumbing of the ipvs-udp library: attribute parsing, message
+// building, request/reply exchanges, family resolution. Private: not
+// installed, not exported from libipvs-udp.so (the library's own code, its
+// unit tests and the test harness use it through the static
+// ipvsudp-internal library).
 #pragma once
 
 #include <cstdint>
@@ -17,28 +18,11 @@
 #include <vector>
 
 #include "ipvs-udp/result.h"
+#include "ipvs-udp/transport.h"
 
 struct nlattr;
 
 namespace ipvsudp {
-
-using Bytes = std::vector<std::uint8_t>;
-
-class Transport {
-  public:
-    virtual ~Transport() = default;
-    // Send one complete netlink message to the kernel.
-    virtual Result<void> send(std::span<const std::uint8_t> message) = 0;
-    // Receive one datagram (one or more netlink messages); timeout_ms < 0
-    // blocks. A timeout is an Error with ETIMEDOUT.
-    virtual Result<Bytes> receive(int timeout_ms = -1) = 0;
-    // Join a generic netlink multicast group.
-    virtual Result<void> join_group(std::uint32_t group) = 0;
-};
-
-// A NETLINK_GENERIC socket (libnl-3) with NETLINK_EXT_ACK and
-// NETLINK_CAP_ACK enabled.
-Result<std::unique_ptr<Transport>> open_kernel_transport();
 
 // Attributes of one message or nest, indexed by type (nullptr: absent).
 class Attrs {
