@@ -205,6 +205,15 @@ void json_service_key(Json& j, const ServiceKey& k) {
     }
 }
 
+// A JSON string field, or null when absent.
+void json_opt(Json& j, const char* k, const std::optional<std::string>& v) {
+    j.key(k);
+    if (v)
+        j.value(*v);
+    else
+        j.null();
+}
+
 // ---------------------------------------------------------------- ipvs_udp
 
 #define TRY_UDP(var)                                   \
@@ -330,7 +339,7 @@ int cmd_calls(const Args& a, Env& env) {
         j.begin_object().key("calls").begin_array();
         for (const auto& b : list) {
             j.begin_object().field("service", b.service.str()).field("call_id", b.call_id);
-            j.field("destination", b.dest ? b.dest->str() : "");
+            json_opt(j, "destination", b.dest ? std::optional(b.dest->str()) : std::nullopt);
             j.field("state", state_name(b.state)).field("age_ms", b.age_ms);
             j.field("idle_ms", b.idle_ms).field("expires_ms", b.expires_ms).end_object();
         }
@@ -360,7 +369,9 @@ int cmd_flush(const Args& a, Env& env) {
     if (!n) return report(n.error(), env);
     if (a.json) {
         Json j;
-        env.out << j.begin_object().field("flushed", *n).end_object().str() << "\n";
+        j.begin_object().field("service", svc.str()).field("flushed", *n);
+        json_opt(j, "destination", dest ? std::optional(dest->str()) : std::nullopt);
+        env.out << j.end_object().str() << "\n";
     } else {
         env.out << "flushed " << *n << " binding" << (*n == 1 ? "" : "s") << " of " << svc.str();
         if (dest) env.out << " to " << dest->str();
@@ -424,15 +435,6 @@ std::string timestamp_now() {
     const std::size_t n = std::strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
     std::snprintf(b + n, sizeof(b) - n, ".%06lldZ", static_cast<long long>(us % 1000000));
     return b;
-}
-
-// A JSON string field, or null when absent.
-void json_opt(Json& j, const char* k, const std::optional<std::string>& v) {
-    j.key(k);
-    if (v)
-        j.value(*v);
-    else
-        j.null();
 }
 
 void print_event(const udp::Event& e, bool json, const std::string& stamp, std::ostream& os) {
@@ -697,12 +699,26 @@ int cmd_reply_settings(const Args& a, Env& env) {
         Json j;
         j.begin_object();
         if (svc) j.field("service", svc->str());
-        if (s->timeout_ms) j.field("timeout_ms", *s->timeout_ms);
-        if (s->max_requests) j.field("max_requests", *s->max_requests);
-        if (s->timeout_threshold) j.field("timeout_threshold", *s->timeout_threshold);
-        if (s->strict) j.field("strict", *s->strict);
-        if (s->txid_match) j.field("txid_match", *s->txid_match);
-        if (s->own) j.field("own", *s->own);
+        auto u32 = [&j](const char* k, const std::optional<std::uint32_t>& v) {
+            j.key(k);
+            if (v)
+                j.value(*v);
+            else
+                j.null();
+        };
+        auto flag = [&j](const char* k, const std::optional<bool>& v) {
+            j.key(k);
+            if (v)
+                j.value(*v);
+            else
+                j.null();
+        };
+        u32("timeout_ms", s->timeout_ms);
+        u32("max_requests", s->max_requests);
+        u32("timeout_threshold", s->timeout_threshold);
+        flag("strict", s->strict);
+        flag("txid_match", s->txid_match);
+        flag("own", s->own);
         env.out << j.end_object().str() << "\n";
     } else if (svc) {
         env.out << svc->str() << ": timeout " << s->timeout_ms.value_or(0) << " ms, strict "
@@ -914,6 +930,67 @@ std::string netmask_str(std::uint32_t netmask, int family) {
     return inet_ntop(AF_INET, &m, b, sizeof(b));
 }
 
+// A real server as status --json shows it (docs/json.md).
+void json_destination(Json& j, const ipvs::Destination& d) {
+    j.begin_object().field("destination", d.str()).field("address", d.address.str());
+    j.field("port", static_cast<std::uint32_t>(d.port));
+    j.field("forward", forward_name(d.forward)).field("weight", d.weight);
+    j.field("upper_threshold", d.upper_threshold);
+    j.field("lower_threshold", d.lower_threshold);
+    j.field("active_conns", d.active_conns).field("inactive_conns", d.inactive_conns);
+    j.field("persist_conns", d.persist_conns);
+    json_stats(j, d.stats);
+    j.end_object();
+}
+
+// A virtual service with its real servers as status --json shows it.
+void json_service(Json& j, const ipvs::Service& s, const std::vector<ipvs::Destination>& dests) {
+    j.begin_object();
+    json_service_key(j, s.key);
+    j.field("scheduler", s.scheduler);
+    j.key("pe");
+    if (s.pe_name.empty())
+        j.null();
+    else
+        j.value(s.pe_name);
+    j.key("flags").begin_array();
+    for (const auto& f : flag_names(s.flags, s.scheduler)) j.value(f);
+    j.end_array();
+    j.field("timeout", s.timeout).field("netmask", netmask_str(s.netmask, s.key.address.family));
+    json_stats(j, s.stats);
+    j.key("destinations").begin_array();
+    for (const auto& d : dests) json_destination(j, d);
+    j.end_array().end_object();
+}
+
+// After a change: the service as the kernel now has it, as one JSON object
+// {"service": {...}} (the status schema); what was asked when it cannot be
+// read back.
+void print_service_json(Env& env, ipvs::Client& c, const ipvs::Service& asked) {
+    ipvs::Service s = asked;
+    std::vector<ipvs::Destination> dests;
+    if (auto cur = c.service(asked.key)) s = *cur;
+    if (auto d = c.destinations(asked.key)) dests = std::move(*d);
+    Json j;
+    j.begin_object().key("service");
+    json_service(j, s, dests);
+    env.out << j.end_object().str() << "\n";
+}
+
+// After a change to a real server: it as the kernel now has it,
+// {"service": KEY, "destination": {...}}.
+void print_destination_json(Env& env, ipvs::Client& c, const ServiceKey& key,
+                            const ipvs::Destination& asked) {
+    ipvs::Destination d = asked;
+    if (auto list = c.destinations(key))
+        for (const auto& cur : *list)
+            if (cur.address == asked.address && cur.port == asked.port) d = cur;
+    Json j;
+    j.begin_object().field("service", key.str()).key("destination");
+    json_destination(j, d);
+    env.out << j.end_object().str() << "\n";
+}
+
 void apply_service_options(ipvs::Service& s, const Args& a) {
     if (a.opt.count("--scheduler")) s.scheduler = a.opt.at("--scheduler");
     if (a.opt.count("--pe")) s.pe_name = a.opt.at("--pe");
@@ -961,10 +1038,7 @@ int cmd_service_add(const Args& a, Env& env) {
         if (!s.pe_name.empty()) env.out << " pe " << s.pe_name;
         env.out << "\n";
     } else {
-        Json j;
-        j.begin_object().field("added", key.str()).field("scheduler", s.scheduler);
-        j.field("pe", s.pe_name).field("one_packet", s.one_packet()).end_object();
-        env.out << j.str() << "\n";
+        print_service_json(env, c, s);
     }
     return kOk;
 }
@@ -979,7 +1053,10 @@ int cmd_service_edit(const Args& a, Env& env) {
     ipvs::Service s = *cur;
     apply_service_options(s, a);
     if (auto r = c.edit_service(s); !r) return report(r.error(), env);
-    if (!a.json) env.out << "edited " << key.str() << "\n";
+    if (a.json)
+        print_service_json(env, c, s);
+    else
+        env.out << "edited " << key.str() << "\n";
     return kOk;
 }
 
@@ -993,9 +1070,15 @@ int cmd_service_del(const Args& a, Env& env) {
     // The reply engine keeps a service's own settings until they are reset
     // (IPVS does not tell it a service went): drop them too, if any. Best
     // effort: the family or the engine may not be loaded.
+    bool dropped = false;
     if (auto u = env.udp()) {
-        if (auto r = u->reset_reply_settings(key); r && !a.json)
-            env.out << "dropped its reply engine settings\n";
+        dropped = static_cast<bool>(u->reset_reply_settings(key));
+        if (dropped && !a.json) env.out << "dropped its reply engine settings\n";
+    }
+    if (a.json) {
+        Json j;
+        j.begin_object().field("deleted", key.str()).field("reply_settings_dropped", dropped);
+        env.out << j.end_object().str() << "\n";
     }
     return kOk;
 }
@@ -1035,7 +1118,9 @@ int cmd_dest_add(const Args& a, Env& env) {
     apply_dest_options(d, a);
     TRY_CLIENT(c);
     if (auto r = c.add_destination(key, d); !r) return report(r.error(), env);
-    if (!a.json)
+    if (a.json)
+        print_destination_json(env, c, key, d);
+    else
         env.out << "added " << d.str() << " to " << key.str() << " (" << forward_name(d.forward)
                 << ", weight " << d.weight << ")\n";
     return kOk;
@@ -1050,7 +1135,10 @@ int cmd_dest_edit(const Args& a, Env& env) {
         if (cur.address == d.address && cur.port == d.port) {
             apply_dest_options(cur, a);
             if (auto r = c.edit_destination(key, cur); !r) return report(r.error(), env);
-            if (!a.json) env.out << "edited " << cur.str() << " of " << key.str() << "\n";
+            if (a.json)
+                print_destination_json(env, c, key, cur);
+            else
+                env.out << "edited " << cur.str() << " of " << key.str() << "\n";
             return kOk;
         }
     }
@@ -1062,7 +1150,13 @@ int cmd_dest_del(const Args& a, Env& env) {
     auto [key, d] = service_and_dest(a);
     TRY_CLIENT(c);
     if (auto r = c.del_destination(key, d); !r) return report(r.error(), env);
-    if (!a.json) env.out << "deleted " << d.str() << " of " << key.str() << "\n";
+    if (a.json) {
+        Json j;
+        j.begin_object().field("service", key.str()).field("deleted", d.str());
+        env.out << j.end_object().str() << "\n";
+    } else {
+        env.out << "deleted " << d.str() << " of " << key.str() << "\n";
+    }
     return kOk;
 }
 
@@ -1097,29 +1191,7 @@ int cmd_status(const Args& a, Env& env) {
         Json j;
         j.begin_object().key("services").begin_array();
         for (std::size_t i = 0; i < svcs.size(); i++) {
-            const auto& s = svcs[i];
-            j.begin_object();
-            json_service_key(j, s.key);
-            j.field("scheduler", s.scheduler).field("pe", s.pe_name);
-            j.key("flags").begin_array();
-            for (const auto& f : flag_names(s.flags, s.scheduler)) j.value(f);
-            j.end_array();
-            j.field("timeout", s.timeout)
-                .field("netmask", netmask_str(s.netmask, s.key.address.family));
-            json_stats(j, s.stats);
-            j.key("destinations").begin_array();
-            for (const auto& d : dests[i]) {
-                j.begin_object().field("destination", d.str()).field("address", d.address.str());
-                j.field("port", static_cast<std::uint32_t>(d.port));
-                j.field("forward", forward_name(d.forward)).field("weight", d.weight);
-                j.field("upper_threshold", d.upper_threshold);
-                j.field("lower_threshold", d.lower_threshold);
-                j.field("active_conns", d.active_conns).field("inactive_conns", d.inactive_conns);
-                j.field("persist_conns", d.persist_conns);
-                json_stats(j, d.stats);
-                j.end_object();
-            }
-            j.end_array().end_object();
+            json_service(j, svcs[i], dests[i]);
         }
         j.end_array().end_object();
         env.out << j.str() << "\n";
@@ -1173,7 +1245,9 @@ int cmd_conns(const Args& a, Env& env) {
             j.field("virtual", hp(x.virt, x.virt_port));
             j.field("destination", hp(x.dest, x.dest_port));
             j.field("state", x.state).field("expires", x.expires);
-            j.field("pe", x.pe_name).field("pe_data", x.pe_data).end_object();
+            json_opt(j, "pe", x.pe_name.empty() ? std::nullopt : std::optional(x.pe_name));
+            json_opt(j, "pe_data", x.pe_data.empty() ? std::nullopt : std::optional(x.pe_data));
+            j.end_object();
         }
         j.end_array().end_object();
         env.out << j.str() << "\n";

@@ -124,7 +124,7 @@ for s in mine:
     t = theirs.get(s["service"])
     if not t:
         continue
-    got = {"scheduler": s["scheduler"], "ops": "one-packet" in s["flags"], "pe": s["pe"],
+    got = {"scheduler": s["scheduler"], "ops": "one-packet" in s["flags"], "pe": s["pe"] or "",
            "flags": sched_flags(s["flags"]),
            "dests": {d["destination"]: (d["forward"], d["weight"])
                      for d in s["destinations"]}}

@@ -230,7 +230,7 @@ TEST(Cli, StatusJson) {
         R"("inbps":0,"outbps":0})";
     EXPECT_EQ(f.out.str(),
               R"({"services":[{"service":"udp:10.0.100.1:5060","family":"inet","protocol":"udp",)"
-              R"("address":"10.0.100.1","port":5060,"scheduler":"sip","pe":"",)"
+              R"("address":"10.0.100.1","port":5060,"scheduler":"sip","pe":null,)"
               R"("flags":["one-packet"],"timeout":0,"netmask":"0.0.0.0","stats":{"conns":12,)" +
                   stats0 +
                   R"(,"destinations":[{"destination":"10.0.2.11:5060","address":"10.0.2.11",)"
@@ -432,6 +432,61 @@ TEST(Cli, ExtraWordsAndUnknownHelpAreErrors) {
               std::string::npos)
         << h.err.str();
     EXPECT_EQ(h.run({"help", "service", "add"}), kOk);
+}
+
+// The JSON every mutating command prints (docs/json.md): the object as the
+// kernel has it after the change, or what went.
+TEST(Cli, MutatingCommandsPrintTheResultingObject) {
+    const std::string stats0 =
+        R"("inpkts":0,"outpkts":0,"inbytes":0,"outbytes":0,"cps":0,"inpps":0,)"
+        R"("outpps":0,"inbps":0,"outbps":0})";
+    auto kernel = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        switch (nltest::cmd_of(req)) {
+            case IPVS_CMD_GET_SERVICE:
+                return std::vector<Bytes>{
+                    nltest::cat({svc_reply(s, 53, "lor", "reply", IP_VS_SVC_F_ONEPACKET, 0),
+                                 nltest::error_reply(req, 0)})};
+            case IPVS_CMD_GET_DEST:
+                return std::vector<Bytes>{
+                    nltest::cat({dest_reply(s, "10.0.2.11", 3, 0), nltest::done_reply(s)})};
+            default:
+                return std::vector<Bytes>{nltest::error_reply(req, 0)};
+        }
+    };
+    const std::string service =
+        R"({"service":{"service":"udp:10.0.100.1:53","family":"inet","protocol":"udp",)"
+        R"("address":"10.0.100.1","port":53,"scheduler":"lor","pe":"reply",)"
+        R"("flags":["one-packet"],"timeout":0,"netmask":"0.0.0.0","stats":{"conns":0,)" +
+        stats0 +
+        R"(,"destinations":[{"destination":"10.0.2.11:5060","address":"10.0.2.11",)"
+        R"("port":5060,"forward":"route","weight":3,"upper_threshold":0,)"
+        R"("lower_threshold":0,"active_conns":0,"inactive_conns":0,)"
+        R"("persist_conns":0,"stats":{"conns":0,)" +
+        stats0 + "}]}}\n";
+    const std::pair<std::vector<std::string_view>, std::string> cases[] = {
+        {{"--json", "service", "add", "dns", "udp:10.0.100.1:53", "--scheduler", "lor"}, service},
+        {{"--json", "service", "edit", "udp:10.0.100.1:53", "--scheduler", "lor"}, service},
+        {{"--json", "dest", "add", "udp:10.0.100.1:53", "10.0.2.11:5060", "--weight", "3"},
+         R"({"service":"udp:10.0.100.1:53","destination":{"destination":"10.0.2.11:5060",)"
+         R"("address":"10.0.2.11","port":5060,"forward":"route","weight":3,)"
+         R"("upper_threshold":0,"lower_threshold":0,"active_conns":0,"inactive_conns":0,)"
+         R"("persist_conns":0,"stats":{"conns":0,)" +
+             stats0 + "}}\n"},
+        {{"--json", "dest", "del", "udp:10.0.100.1:53", "10.0.2.11:5060"},
+         R"({"service":"udp:10.0.100.1:53","deleted":"10.0.2.11:5060"})"
+         "\n"},
+        {{"--json", "service", "del", "udp:10.0.100.1:53"},
+         R"({"deleted":"udp:10.0.100.1:53","reply_settings_dropped":false})"
+         "\n"},
+    };
+    for (const auto& [args, want] : cases) {
+        Fixture f;
+        f.udp_missing = true;
+        f.kernel = kernel;
+        ASSERT_EQ(f.run(args), kOk) << args[2] << ": " << f.err.str();
+        EXPECT_EQ(f.out.str(), want) << args[1] << " " << args[2];
+    }
 }
 
 TEST(Output, JsonEscapesEverything) {

@@ -420,7 +420,7 @@ TEST(UdpCli, CallsJsonListsBindingsWithDestinations) {
               R"("expires_ms":1799980},{"service":"udp:10.0.100.1:5060",)"
               R"("call_id":"b\u0000\"@x","destination":"10.0.2.12:5060","state":"linger",)"
               R"("age_ms":1500,"idle_ms":20,"expires_ms":1799980},{"service":)"
-              R"("udp:10.0.100.1:5060","call_id":"c@x","destination":"","state":)"
+              R"("udp:10.0.100.1:5060","call_id":"c@x","destination":null,"state":)"
               R"("transaction","age_ms":1500,"idle_ms":20,"expires_ms":1799980}]})"
               "\n");
 }
@@ -654,6 +654,12 @@ TEST(UdpCli, FlushAStateSendsItsKey) {
     svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 1812);
     e.attr(IPVS_UDP_A_SIP_CALL_ID, "\x04\xab\x01", 3);
     EXPECT_EQ(c.k.sent[1], e.bytes());
+    CliRun j;
+    j.k.fn = c.k.fn;
+    ASSERT_EQ(j.run({"--json", "flush", "udp:10.0.100.1:1812", "--dest", "10.0.2.12"}), cli::kOk);
+    EXPECT_EQ(j.out.str(), R"({"service":"udp:10.0.100.1:1812","flushed":1,)"
+                           R"("destination":"10.0.2.12:1812"})"
+                           "\n");
     CliRun bad;
     EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "abc"}), cli::kUsage);
     EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "zz"}), cli::kUsage);
