@@ -249,7 +249,9 @@ print(s["stats"]["conns"], s["stats"]["inpkts"], s["stats"]["inbytes"])')
 		[ "$st/${st%% *}" = "$theirs/8" ]
 	st=$(cli dir1 stats --prometheus)
 	check "stats --prometheus: ipvs_service_connections_total 8" \
-		grep -q "^ipvs_service_connections_total{scheduler=\"rr\",service=\"udp:$VIP4:9999\"} 8$" <<<"$st"
+		grep -q "^ipvs_service_connections_total{service=\"udp:$VIP4:9999\"} 8$" <<<"$st"
+	check "stats --prometheus: the scheduler in ipvs_udp_service_info, not on the counters" \
+		grep -q "^ipvs_udp_service_info{flags=\"\",pe=\"\",scheduler=\"rr\",service=\"udp:$VIP4:9999\"} 1$" <<<"$st"
 	check "stats --prometheus: one TYPE line per metric" \
 		[ "$(grep -c '^# TYPE ipvs_destination_weight ' <<<"$st")" = 1 ]
 }
