@@ -589,6 +589,29 @@ void json_drain(Json& j, const std::optional<std::uint32_t>& policy,
     j.field("drain_policy_flag", svc_flags && (*svc_flags & ipvs::kSchedFlag1));
 }
 
+// A 32-bit setting, or null when the kernel did not report it.
+void json_u32(Json& j, const char* k, const std::optional<std::uint32_t>& v) {
+    j.key(k);
+    if (v)
+        j.value(static_cast<std::uint64_t>(*v));
+    else
+        j.null();
+}
+
+// The settings every keyed-affinity scheduler has, as JSON fields.
+template <typename Settings>
+void json_keyed_settings(Json& j, const Settings& st) {
+    json_u32(j, "max_bindings", st.max_bindings);
+    // 64 bits: a string, which jq does not round
+    j.key("seed");
+    if (st.seed)
+        j.value(std::to_string(*st.seed));
+    else
+        j.null();
+    json_drain(j, st.drain_policy, st.svc_flags);
+    json_u32(j, "svc_flags", st.svc_flags);
+}
+
 // "--dialog-timeout 1800" and friends.
 int cmd_sip_settings(const Args& a, Env& env) {
     std::size_t i = 0;
@@ -615,22 +638,11 @@ int cmd_sip_settings(const Args& a, Env& env) {
     if (a.json) {
         Json j;
         j.begin_object().field("service", s->service.str()).key("settings").begin_object();
-        auto f = [&j](const char* k, const auto& x) {
-            if (x) j.field(k, static_cast<std::uint64_t>(*x));
-        };
-        f("dialog_timeout", st.dialog_timeout);
-        f("early_timeout", st.early_timeout);
-        f("transaction_timeout", st.transaction_timeout);
-        f("linger_timeout", st.linger_timeout);
-        f("max_bindings", st.max_bindings);
-        // 64 bits: a string, which jq does not round
-        j.key("seed");
-        if (st.seed)
-            j.value(std::to_string(*st.seed));
-        else
-            j.null();
-        json_drain(j, st.drain_policy, st.svc_flags);
-        f("svc_flags", st.svc_flags);
+        json_u32(j, "dialog_timeout", st.dialog_timeout);
+        json_u32(j, "early_timeout", st.early_timeout);
+        json_u32(j, "transaction_timeout", st.transaction_timeout);
+        json_u32(j, "linger_timeout", st.linger_timeout);
+        json_keyed_settings(j, st);
         j.end_object().key("counters").begin_object();
         const auto& k = s->counters;
         j.field("bindings", k.bindings).field("messages", k.messages).field("parsed", k.parsed);
@@ -1829,24 +1841,9 @@ int cmd_radius_settings(const Args& a, Env& env) {
     if (a.json) {
         Json j;
         j.begin_object().field("service", s->service.str()).key("settings").begin_object();
-        auto f = [&j](const char* k, const std::optional<std::uint32_t>& x) {
-            j.key(k);
-            if (x)
-                j.value(static_cast<std::uint64_t>(*x));
-            else
-                j.null();
-        };
-        f("conversation_timeout", st.conversation_timeout);
-        f("acct_timeout", st.acct_timeout);
-        f("max_bindings", st.max_bindings);
-        // 64 bits: a string, which jq does not round
-        j.key("seed");
-        if (st.seed)
-            j.value(std::to_string(*st.seed));
-        else
-            j.null();
-        json_drain(j, st.drain_policy, st.svc_flags);
-        f("svc_flags", st.svc_flags);
+        json_u32(j, "conversation_timeout", st.conversation_timeout);
+        json_u32(j, "acct_timeout", st.acct_timeout);
+        json_keyed_settings(j, st);
         j.end_object().key("counters").begin_object();
         for (const auto& fld : udp::radius_counter_fields())
             j.field(fld.name, s->counters.*fld.member);
