@@ -64,7 +64,7 @@ int report(const Error& e, Env& env) {
     const int n = e.errnum();
     std::string ctx = e.context.empty() ? "" : e.context + ": ";
     std::string ext = e.extack.empty() ? "" : " (kernel: " + e.extack + ")";
-    if (e.family_missing && e.context.find("ipvs_udp") != std::string::npos) {
+    if (e.family_missing && e.family == udp::kFamily) {
         env.err << "ipvs-udp: the ipvs-udp modules are not loaded (no generic netlink family "
                    "ipvs_udp; are they installed?); load them with: modprobe ip_vs_udp_nl "
                    "ip_vs_sip ip_vs_pe_reply\n";
@@ -89,12 +89,6 @@ int report(const Error& e, Env& env) {
         env.err << "ipvs-udp: " << ctx << "no such service" << ext
                 << "; list the services with: ipvs-udp status\n";
         return kNegative;
-    }
-    if (n == ENOENT && e.context.starts_with("add service")) {
-        env.err << "ipvs-udp: " << ctx << "scheduler or persistence engine not available" << ext
-                << "; are the modules installed? try: modprobe ip_vs_sip ip_vs_pe_reply "
-                   "ip_vs_lor\n";
-        return kFailed;
     }
     if (n == ENOENT) {
         env.err << "ipvs-udp: " << ctx << "not found" << ext
@@ -1043,7 +1037,17 @@ int cmd_service_add(const Args& a, Env& env) {
     ipvs::Service s = preset(a.pos[0], key);
     apply_service_options(s, a);
     TRY_CLIENT(c);
-    if (auto r = c.add_service(s); !r) return report(r.error(), env);
+    if (auto r = c.add_service(s); !r) {
+        // IPVS answers ENOENT for a scheduler or engine it cannot load.
+        if (r.error().errnum() != ENOENT) return report(r.error(), env);
+        const std::string ext =
+            r.error().extack.empty() ? "" : " (kernel: " + r.error().extack + ")";
+        env.err << "ipvs-udp: " << r.error().context
+                << ": scheduler or persistence engine not available" << ext
+                << "; are the modules installed? try: modprobe ip_vs_sip ip_vs_pe_reply "
+                   "ip_vs_lor\n";
+        return kFailed;
+    }
     if (!a.json) {
         env.out << "added " << key.str() << " scheduler " << s.scheduler;
         if (s.one_packet()) env.out << " one-packet";

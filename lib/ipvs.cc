@@ -427,6 +427,7 @@ Result<std::vector<Connection>> Client::connections() {
     if (!in) {
         Error e = Error::from_errno(errno ? errno : ENOENT, "read " + st_->proc_conn);
         if (e.errnum() == ENOENT) e.family_missing = true;
+        e.family = IPVS_GENL_NAME;
         return e;
     }
     std::stringstream ss;

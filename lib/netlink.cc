@@ -307,6 +307,7 @@ Result<FamilyInfo> Channel::resolve(std::string_view family) {
     if (!r) {
         Error e = r.error();
         if (e.errnum() == ENOENT) e.family_missing = true;
+        e.family = family;
         return e;
     }
     for (const auto& m : *r) {
@@ -328,6 +329,7 @@ Result<FamilyInfo> Channel::resolve(std::string_view family) {
     }
     Error e = Error::from_errno(ENOENT, ctx, "no family id in the reply");
     e.family_missing = true;
+    e.family = family;
     return e;
 }
 
@@ -358,7 +360,13 @@ Result<std::vector<GenlMessage>> FamilyChannel::request(
     if (!fam) return fam.error();
     MessageBuilder b(*fam, cmd, version_, flags);
     if (fill) fill(b);
-    return ch_.transact(b, context);
+    auto r = ch_.transact(b, context);
+    if (!r) {
+        Error e = r.error();
+        e.family = name_;
+        return e;
+    }
+    return r;
 }
 
 // ---------------------------------------------------------------- kernel

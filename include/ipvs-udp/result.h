@@ -21,10 +21,14 @@ struct IPVS_UDP_API Error {
     std::string extack;           // the kernel's extended ACK message, if any
     std::string context;          // what was being done ("add service udp:...")
     bool family_missing = false;  // the generic netlink family is not registered
+    std::string family;           // the generic netlink family asked ("IPVS", "ipvs_udp")
 
     static Error from_errno(int err, std::string context = {}, std::string extack = {}) {
-        return Error{std::error_code(err, std::generic_category()), std::move(extack),
-                     std::move(context)};
+        Error e;
+        e.code = std::error_code(err, std::generic_category());
+        e.extack = std::move(extack);
+        e.context = std::move(context);
+        return e;
     }
     int errnum() const { return code.value(); }
     // "context: strerror (extack)"
