@@ -6,10 +6,6 @@
 
 namespace ipvsudp::cli {
 
-std::string json_escape(std::string_view s) {
-    return '"' + json::escape(s) + '"';
-}
-
 void Table::print(std::ostream& os, std::string_view indent) const {
     std::vector<std::size_t> w;
     for (const auto& r : rows_)

@@ -18,9 +18,6 @@ namespace ipvsudp::cli {
 // A streaming JSON writer, compact: {"a":1,"b":[2,3]} (lib/json_writer.h).
 using Json = json::Writer<json::Style::compact>;
 
-// s escaped and quoted.
-std::string json_escape(std::string_view s);
-
 // Columns aligned to the widest cell; numbers are right-aligned.
 class Table {
   public:

@@ -38,10 +38,6 @@ struct UsageError : std::runtime_error {
 
 // Builds one JSON text, spaced: {"a": 1, "b": [2, 3]} (lib/json_writer.h).
 using Json = json::Writer<json::Style::spaced>;
-// s escaped, without quotes.
-inline std::string json_escape(std::string_view s) {
-    return json::escape(s);
-}
 
 // A socket address from text: "10.0.0.1", "fd00::1" with a port.
 struct Endpoint {
