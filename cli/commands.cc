@@ -1248,10 +1248,7 @@ int cmd_conns(const Args& a, Env& env) {
     TRY_CLIENT(c);
     auto r = c.connections();
     if (!r) return report(r.error(), env);
-    auto hp = [](const Address& ad, std::uint16_t p) {
-        return ad.family == AF_INET6 ? "[" + ad.str() + "]:" + std::to_string(p)
-                                     : ad.str() + ":" + std::to_string(p);
-    };
+    auto hp = [](const Address& ad, std::uint16_t p) { return ad.with_port(p); };
     if (a.json) {
         Json j;
         j.begin_object().key("connections").begin_array();
@@ -1443,8 +1440,7 @@ int cmd_metrics(const Args& a, Env& env) {
 }
 
 std::string endpoint(const Address& a, std::uint16_t port) {
-    if (a.family == AF_INET6) return "[" + a.str() + "]:" + std::to_string(port);
-    return a.str() + ":" + std::to_string(port);
+    return a.with_port(port);
 }
 
 // What a key command makes of one UDP datagram of a capture.

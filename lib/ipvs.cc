@@ -43,8 +43,7 @@ std::optional<Forward> parse_forward(std::string_view s) {
 }
 
 std::string Destination::str() const {
-    if (address.family == AF_INET6) return "[" + address.str() + "]:" + std::to_string(port);
-    return address.str() + ":" + std::to_string(port);
+    return address.with_port(port);
 }
 
 std::string Info::version_str() const {

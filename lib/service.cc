@@ -88,13 +88,15 @@ std::optional<ServiceKey> ServiceKey::parse(std::string_view text) {
     return k;
 }
 
+std::string Address::with_port(std::uint16_t port) const {
+    if (family == AF_INET6) return "[" + str() + "]:" + std::to_string(port);
+    return str() + ":" + std::to_string(port);
+}
+
 std::string ServiceKey::str() const {
     if (fwmark)
         return (address.family == AF_INET6 ? "fwmark6:" : "fwmark:") + std::to_string(fwmark);
-    std::string proto = protocol == IPPROTO_TCP ? "tcp:" : "udp:";
-    if (address.family == AF_INET6)
-        return proto + "[" + address.str() + "]:" + std::to_string(port);
-    return proto + address.str() + ":" + std::to_string(port);
+    return (protocol == IPPROTO_TCP ? "tcp:" : "udp:") + address.with_port(port);
 }
 
 }  // namespace ipvsudp

@@ -16,8 +16,7 @@
 namespace ipvsudp::udp {
 
 std::string DestKey::str() const {
-    if (address.family == AF_INET6) return "[" + address.str() + "]:" + std::to_string(port);
-    return address.str() + ":" + std::to_string(port);
+    return address.with_port(port);
 }
 
 std::string_view state_name(BindingState s) {

@@ -22,6 +22,9 @@ struct IPVS_UDP_API Address {
 
     static std::optional<Address> parse(std::string_view text);
     std::string str() const;
+    // "10.0.2.11:5060", "[fd00::11]:5060": how every name of the library
+    // joins an address and a port.
+    std::string with_port(std::uint16_t port) const;
     friend IPVS_UDP_API bool operator==(const Address&, const Address&);
 };
 
