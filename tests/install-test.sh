@@ -23,7 +23,7 @@ pc=$(find "$root" -name ipvs-udp.pc | head -n 1)
 cfg=$(find "$root" -name ipvs-udp-config.cmake | head -n 1)
 for f in include/ipvs-udp/ipvs.h include/ipvs-udp/udp.h include/ipvs-udp/transport.h \
 	include/ipvs-udp/result.h include/ipvs-udp/service.h include/ipvs-udp/export.h \
-	bin/ipvs-udp share/man/man1/ipvs-udp.1; do
+	bin/ipvs-udp share/man/man1/ipvs-udp.1 share/bash-completion/completions/ipvs-udp; do
 	[ -e "$root/$f" ] || { echo "FAIL: install: $f missing"; failed=1; }
 done
 # The netlink plumbing and the codecs are the library's own.

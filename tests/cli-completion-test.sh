@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bash completion "ipvs-udp completion bash" generates from the command
+# table: it completes commands, subcommands, each command's options and
+# some options' values, as a user's shell would ask it. PASS/FAIL lines.
+#
+# Usage: tests/cli-completion-test.sh IPVS_UDP_BINARY
+set -uo pipefail
+CLI=$1
+script=$(mktemp)
+trap 'rm -f "$script"' EXIT
+"$CLI" completion bash >"$script" || { echo "FAIL: completion: the script"; exit 1; }
+failed=0
+
+# complete WORDS...: what the completion offers for the last word
+complete_words() {
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _ipvs_udp; echo "${COMPREPLY[*]}"' \
+		_ "$script" "$@"
+}
+
+expect() {
+	local want=$1 got
+	shift
+	got=$(complete_words "$@")
+	if [ "$got" = "$want" ]; then
+		echo "PASS: completion: '$*' -> $want"
+	else
+		echo "FAIL: completion: '$*' -> '$got', want '$want'"
+		failed=1
+	fi
+}
+
+expect "servers service" ipvs-udp ser
+expect "add" ipvs-udp service a
+expect "add del edit" ipvs-udp --json dest ""
+expect "--state" ipvs-udp flush udp:10.0.100.1:1812 --st
+expect "drain move" ipvs-udp radius-settings udp:10.0.100.1:1812 --drain-policy ""
+expect "sip-addr-only sip-move-quiesced sip-stateless" ipvs-udp service edit x --sched-flags sip-
+expect "--timeout --timestamp" ipvs-udp monitor --t
+expect "radius-key radius-settings" ipvs-udp help rad
+
+# Every command of the table, and each of its options, is offered.
+n=0
+while read -r name; do
+	# shellcheck disable=SC2086 # a command is one or two words
+	got=$(complete_words ipvs-udp $name -)
+	opts=$("$CLI" $name --help | grep -o -- '--[a-z0-9-]*' | sort -u)
+	for o in $opts; do
+		grep -qw -- "$o" <<<"$got" || {
+			echo "FAIL: completion: '$name' does not offer $o"
+			failed=1
+		}
+	done
+	n=$((n + 1))
+done < <("$CLI" help | sed -n 's/^  \([a-z-]*\( add\| edit\| del\)\?\) .*/\1/p; s/^  \([a-z-]*\)$/\1/p' |
+	grep -v '^\(help\|version\|completion\)$' | sort -u)
+[ "$n" -gt 20 ] && echo "PASS: completion: the options of $n commands" ||
+	{ echo "FAIL: completion: only $n commands found in ipvs-udp help"; failed=1; }
+exit $failed
