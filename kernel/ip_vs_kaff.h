@@ -134,6 +134,8 @@ struct ip_vs_kaff_svc {
 	/* On ip_vs_kaff_services, under ip_vs_kaff_mutex, while @svc lives */
 	struct list_head		list;
 	const struct ip_vs_kaff_class	*cls;	/* its scheduler */
+	/* Tells this state from an earlier one under the same service key */
+	u32				gen;
 	struct ip_vs_kaff_conf		conf;	/* seed: under the table mutex */
 	struct ip_vs_kaff_table __rcu	*table;
 	struct rhashtable		bindings;

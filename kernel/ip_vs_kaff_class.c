@@ -21,6 +21,8 @@
 LIST_HEAD(ip_vs_kaff_services);
 /* Guards ip_vs_kaff_services */
 DEFINE_MUTEX(ip_vs_kaff_mutex);
+/* The last ip_vs_kaff_svc.gen given */
+static atomic_t ip_vs_kaff_gen = ATOMIC_INIT(0);
 
 /**
  * ip_vs_kaff_init_svc - a scheduler's init_service
@@ -38,6 +40,7 @@ int ip_vs_kaff_init_svc(const struct ip_vs_kaff_class *c,
 	if (IS_ERR(s))
 		return PTR_ERR(s);
 	s->cls = c;
+	s->gen = (u32)atomic_inc_return(&ip_vs_kaff_gen);
 	svc->sched_data = s;
 	mutex_lock(&ip_vs_kaff_mutex);
 	list_add(&s->list, &ip_vs_kaff_services);

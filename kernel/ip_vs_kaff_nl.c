@@ -476,6 +476,7 @@ out:
 /* Where a binding dump stands, in cb->ctx. */
 struct ip_vs_kaff_nl_dump {
 	struct ip_vs_udp_nl_svc_key	cur;	/* service of the last message */
+	u32				gen;	/* its ip_vs_kaff_svc.gen */
 	u32				bucket;	/* next bucket of cur's bindings */
 	u32				skip;	/* entries of it already walked */
 	u32				size;	/* buckets then (0: not started) */
@@ -507,8 +508,22 @@ ip_vs_kaff_nl_dump_next(struct net *net, struct ip_vs_kaff_nl_dump *d,
 			continue;
 		ip_vs_udp_nl_svc_key_of(s->svc, &k);
 		if (d->state == IP_VS_KAFF_NL_D_IN &&
-		    !ip_vs_udp_nl_svc_key_cmp(&k, &d->cur))
+		    !ip_vs_udp_nl_svc_key_cmp(&k, &d->cur)) {
+			if (s->gen == d->gen)
+				return s;
+			/*
+			 * Another state under the same key (the scheduler
+			 * switched, or the service was deleted and added
+			 * again): its own table, from its first bucket; the
+			 * dump is flagged interrupted.
+			 */
+			cb->seq++;
+			d->gen = s->gen;
+			d->bucket = 0;
+			d->skip = 0;
+			d->size = 0;
 			return s;
+		}
 		if (d->state != IP_VS_KAFF_NL_D_FRESH &&
 		    ip_vs_udp_nl_svc_key_cmp(&k, &d->cur) <= 0)
 			continue;
@@ -521,6 +536,7 @@ ip_vs_kaff_nl_dump_next(struct net *net, struct ip_vs_kaff_nl_dump *d,
 		cb->seq++;	/* deleted since the last message: go on after it */
 	if (best) {
 		d->cur = bk;
+		d->gen = best->gen;
 		d->state = IP_VS_KAFF_NL_D_IN;
 	}
 	d->bucket = 0;

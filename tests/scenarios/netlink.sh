@@ -12,7 +12,8 @@
 # service for sip, per netns for reply); bindings dump after SIPp calls
 # against what each real server received; flush by real server moves its
 # calls; permissions; hostile requests; a dump interrupted by deleting the
-# service; a bounded fuzz loop (IPVS_UDP_NL_FUZZ_SECONDS, default 20).
+# service; a dump across a switch from sip to radius (test_dump_switch); a
+# bounded fuzz loop (IPVS_UDP_NL_FUZZ_SECONDS, default 20).
 # test_hostile and test_fuzz run by default from netlink-hostile.sh.
 #
 # Run inside UML: scripts/uml-run -- tests/scenarios/netlink.sh [test_...]
@@ -415,6 +416,59 @@ EOF
 }
 
 # Small topology: also run under the debug kernel (scripts/check).
+# A binding dump paused after its first message while the service switches
+# from sip to radius and fills with radius conversations: the dump goes on
+# with the new table from its first bucket, flagged interrupted, and misses
+# none of them (the cursor is for the old table, not the new).
+test_dump_switch() {
+	local r
+	nl_setup long || return 1
+	send_calls cl1 0 2000 sw
+	sleep 1
+	rm -f "$SIP_DIR/sw.ready" "$SIP_DIR/sw.go"
+	ns dir1 /usr/bin/python3 - "$SVC" >"$SIP_DIR/sw" 2>&1 <<'EOF' &
+import json, os, sys, time
+sys.path.insert(0, "tests/tools")
+import ipvs_udp_nl as n
+spec = n.Spec()
+g = n.Genl()
+g.resolve("ipvs_udp")
+op = spec.ops["binding-get"]
+seq = g.send(g.family, n.NLM_F_REQUEST | n.NLM_F_DUMP, op["value"],
+             n.encode(spec, "sip", {"service": json.loads(sys.argv[1])}))
+first, err = g.recv_all(seq, max_msgs=1)
+open("/tmp/sip/sw.ready", "w").close()
+while not os.path.exists("/tmp/sip/sw.go"):
+    time.sleep(0.1)
+rest, err = g.recv_all(seq)
+msgs = first + rest
+sched = [n.decode(spec, "sip", b[4:]).get("scheduler") for _, b in msgs]
+print(json.dumps({"err": err, "sip": sched.count("sip"), "radius": sched.count("radius"),
+                  "intr": any(f & n.NLM_F_DUMP_INTR for f, _ in msgs)}))
+EOF
+	TOPO_PIDS+=($!)
+	wait_for 60 test -e "$SIP_DIR/sw.ready" || return 1
+	ns dir1 ipvsadm -E -u "$VIP4:5060" -s radius -o || return 1
+	# 1000 Access-Requests, each another Calling-Station-Id: 1000 bindings
+	ns cl1 /usr/bin/python3 - "$VIP4" <<'EOF'
+import os, socket, struct, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(1000):
+    a = b"\x04\x06\xc0\x00\x02\x01" + b"\x1f\x0a" + b"sw%06d" % i
+    s.sendto(struct.pack("!BBH", 1, i & 255, 20 + len(a)) + os.urandom(16) + a,
+             (sys.argv[1], 5060))
+EOF
+	r=$(ns dir1 awk 'NR == 2 { print $3 }' /proc/net/ip_vs_radius)
+	echo "# radius bindings after the switch: $r"
+	touch "$SIP_DIR/sw.go"
+	wait "${TOPO_PIDS[-1]}"
+	r=$(tail -n 1 "$SIP_DIR/sw")
+	echo "# dump across the switch: $r"
+	check "dump across a scheduler switch: every radius binding of the new table" \
+		[ "$(jf "$r" 'd["err"] is None and d["radius"] == 1000')" = True ]
+	check "... and the dump is flagged interrupted" [ "$(jf "$r" 'd["intr"]')" = True ]
+}
+
 test_fuzz() {
 	local r secs=${IPVS_UDP_NL_FUZZ_SECONDS:-20}
 	topo_setup dr 1 1 1
@@ -480,6 +534,6 @@ EOF
 
 # The hostile requests and the fuzz loop run from netlink-hostile.sh, in
 # their own UML boot.
-[ $# -eq 0 ] && set -- test_autoload test_settings test_bindings test_flush \
+[ $# -eq 0 ] && set -- test_autoload test_settings test_bindings test_flush test_dump_switch \
 	test_seed
 scenario_main "$@"
