@@ -829,10 +829,10 @@ err:
 	return -EMSGSIZE;
 }
 
-const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider = {
+const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider_v2 = {
 	.counters = ip_vs_icmp_vip_nl_counters,
 };
-EXPORT_SYMBOL_GPL(ip_vs_icmp_vip_nl_provider);
+EXPORT_SYMBOL_GPL(ip_vs_icmp_vip_nl_provider_v2);
 
 static const struct ctl_table ip_vs_icmp_vip_table = {
 	.procname	= "icmp_vip",

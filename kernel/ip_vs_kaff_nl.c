@@ -876,7 +876,7 @@ int ip_vs_kaff_nl_counters(const struct ip_vs_kaff_class *c,
 EXPORT_SYMBOL_GPL(ip_vs_kaff_nl_counters);
 
 /* The binding operations, for the services of every scheduler on the core */
-const struct ip_vs_udp_nl_provider ip_vs_kaff_nl_provider = {
+const struct ip_vs_udp_nl_provider ip_vs_kaff_nl_provider_v2 = {
 	.doit	= {
 		[IPVS_UDP_CMD_BINDING_GET]	= ip_vs_kaff_nl_binding_get,
 		[IPVS_UDP_CMD_BINDING_FLUSH]	= ip_vs_kaff_nl_binding_flush,
@@ -885,4 +885,4 @@ const struct ip_vs_udp_nl_provider ip_vs_kaff_nl_provider = {
 		[IPVS_UDP_CMD_BINDING_GET]	= ip_vs_kaff_nl_binding_dump,
 	},
 };
-EXPORT_SYMBOL_GPL(ip_vs_kaff_nl_provider);
+EXPORT_SYMBOL_GPL(ip_vs_kaff_nl_provider_v2);

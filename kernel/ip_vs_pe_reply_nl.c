@@ -562,7 +562,7 @@ void ip_vs_pe_reply_nl_check(struct ip_vs_pe_reply_net *pn)
 	rhashtable_walk_exit(&it);
 }
 
-const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider = {
+const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider_v2 = {
 	.doit	= {
 		[IPVS_UDP_CMD_REPLY_GET]	= ip_vs_pe_reply_nl_get,
 		[IPVS_UDP_CMD_REPLY_SET]	= ip_vs_pe_reply_nl_set,
@@ -573,4 +573,4 @@ const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider = {
 	},
 	.counters = ip_vs_pe_reply_nl_counters,
 };
-EXPORT_SYMBOL_GPL(ip_vs_pe_reply_nl_provider);
+EXPORT_SYMBOL_GPL(ip_vs_pe_reply_nl_provider_v2);

@@ -79,11 +79,11 @@ static int ip_vs_radius_nl_counters(struct sk_buff *msg, struct net *net,
 	return ip_vs_kaff_nl_counters(&ip_vs_radius_class, msg, net, filter);
 }
 
-const struct ip_vs_udp_nl_provider ip_vs_radius_nl_provider = {
+const struct ip_vs_udp_nl_provider ip_vs_radius_nl_provider_v2 = {
 	.doit	= {
 		[IPVS_UDP_CMD_RADIUS_GET]		= ip_vs_radius_nl_get,
 		[IPVS_UDP_CMD_RADIUS_SET]		= ip_vs_radius_nl_set,
 	},
 	.counters = ip_vs_radius_nl_counters,
 };
-EXPORT_SYMBOL_GPL(ip_vs_radius_nl_provider);
+EXPORT_SYMBOL_GPL(ip_vs_radius_nl_provider_v2);

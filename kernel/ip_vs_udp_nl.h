@@ -62,11 +62,22 @@ struct ip_vs_udp_nl_provider {
 			struct netlink_ext_ack *extack);
 };
 
-extern const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider;
-extern const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider;
-extern const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider;
-extern const struct ip_vs_udp_nl_provider ip_vs_radius_nl_provider;
-extern const struct ip_vs_udp_nl_provider ip_vs_kaff_nl_provider;
+/*
+ * The providers' symbols carry the layout of struct ip_vs_udp_nl_provider
+ * in their "_v2" suffix: a family module and a feature module built from
+ * different layouts (a command added: IPVS_UDP_CMD_MAX grows) do not find
+ * each other, and the operation reports the module as not loaded, where a
+ * mismatch would call through the wrong slot. Bump the suffix in every
+ * name, and this check, with the layout.
+ */
+static_assert(IPVS_UDP_CMD_MAX == 11,
+	      "struct ip_vs_udp_nl_provider changed: rename the providers (_v2 -> _v3)");
+
+extern const struct ip_vs_udp_nl_provider ip_vs_sip_nl_provider_v2;
+extern const struct ip_vs_udp_nl_provider ip_vs_pe_reply_nl_provider_v2;
+extern const struct ip_vs_udp_nl_provider ip_vs_icmp_vip_nl_provider_v2;
+extern const struct ip_vs_udp_nl_provider ip_vs_radius_nl_provider_v2;
+extern const struct ip_vs_udp_nl_provider ip_vs_kaff_nl_provider_v2;
 
 /* ip_vs_udp_nl_attr.c, linked into every module that uses it */
 int ip_vs_udp_nl_parse_service(const struct nlattr *nest,

@@ -98,15 +98,15 @@ ip_vs_udp_nl_get(enum ip_vs_udp_nl_prov id)
 {
 	switch (id) {
 	case IP_VS_UDP_NL_SIP:
-		return symbol_get(ip_vs_sip_nl_provider);
+		return symbol_get(ip_vs_sip_nl_provider_v2);
 	case IP_VS_UDP_NL_REPLY:
-		return symbol_get(ip_vs_pe_reply_nl_provider);
+		return symbol_get(ip_vs_pe_reply_nl_provider_v2);
 	case IP_VS_UDP_NL_ICMP_VIP:
-		return symbol_get(ip_vs_icmp_vip_nl_provider);
+		return symbol_get(ip_vs_icmp_vip_nl_provider_v2);
 	case IP_VS_UDP_NL_RADIUS:
-		return symbol_get(ip_vs_radius_nl_provider);
+		return symbol_get(ip_vs_radius_nl_provider_v2);
 	case IP_VS_UDP_NL_KAFF:
-		return symbol_get(ip_vs_kaff_nl_provider);
+		return symbol_get(ip_vs_kaff_nl_provider_v2);
 	default:
 		return NULL;
 	}
@@ -116,19 +116,19 @@ static void ip_vs_udp_nl_put(enum ip_vs_udp_nl_prov id)
 {
 	switch (id) {
 	case IP_VS_UDP_NL_SIP:
-		symbol_put(ip_vs_sip_nl_provider);
+		symbol_put(ip_vs_sip_nl_provider_v2);
 		break;
 	case IP_VS_UDP_NL_REPLY:
-		symbol_put(ip_vs_pe_reply_nl_provider);
+		symbol_put(ip_vs_pe_reply_nl_provider_v2);
 		break;
 	case IP_VS_UDP_NL_ICMP_VIP:
-		symbol_put(ip_vs_icmp_vip_nl_provider);
+		symbol_put(ip_vs_icmp_vip_nl_provider_v2);
 		break;
 	case IP_VS_UDP_NL_RADIUS:
-		symbol_put(ip_vs_radius_nl_provider);
+		symbol_put(ip_vs_radius_nl_provider_v2);
 		break;
 	case IP_VS_UDP_NL_KAFF:
-		symbol_put(ip_vs_kaff_nl_provider);
+		symbol_put(ip_vs_kaff_nl_provider_v2);
 		break;
 	default:
 		break;
