@@ -235,11 +235,19 @@ int ipvs_udp_nl_reply_dest_get_dumpit(struct sk_buff *skb,
 	return ip_vs_udp_nl_dump(IP_VS_UDP_NL_REPLY, skb, cb);
 }
 
-/* Counters of every loaded module; a module not loaded adds nothing. */
+/*
+ * Counters of every loaded module; a module not loaded adds nothing. One
+ * message: it starts at NLMSG_DEFAULT_SIZE and grows fourfold up to
+ * IP_VS_UDP_NL_COUNTERS_MAX when the services do not fit (about 210 bytes
+ * per sip service, 290 per radius one: a few thousand services).
+ */
+#define IP_VS_UDP_NL_COUNTERS_MAX	(1024 * 1024)
+
 int ipvs_udp_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ip_vs_udp_nl_svc_key filter, *f = NULL;
 	const struct ip_vs_udp_nl_provider *p;
+	size_t size = NLMSG_DEFAULT_SIZE;
 	struct sk_buff *msg;
 	void *hdr;
 	int id, ret;
@@ -251,9 +259,17 @@ int ipvs_udp_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info)
 			return ret;
 		f = &filter;
 	}
-	msg = ip_vs_udp_nl_reply_new(info, IPVS_UDP_CMD_COUNTERS_GET, &hdr);
+again:
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
+	hdr = ip_vs_udp_nl_put_hdr(msg, info->snd_portid, info->snd_seq,
+				   info->nlhdr->nlmsg_type, 0,
+				   IPVS_UDP_CMD_COUNTERS_GET);
+	if (!hdr) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
 	for (id = 0; id < IP_VS_UDP_NL_NPROV; id++) {
 		p = ip_vs_udp_nl_get(id);
 		if (!p)
@@ -263,6 +279,10 @@ int ipvs_udp_nl_counters_get_doit(struct sk_buff *skb, struct genl_info *info)
 		ip_vs_udp_nl_put(id);
 		if (ret) {
 			nlmsg_free(msg);
+			if (ret == -EMSGSIZE && size < IP_VS_UDP_NL_COUNTERS_MAX) {
+				size *= 4;
+				goto again;
+			}
 			if (ret == -EMSGSIZE)
 				GENL_SET_ERR_MSG(info, "counters too large for one message");
 			return ret;

@@ -416,6 +416,20 @@ EOF
 }
 
 # Small topology: also run under the debug kernel (scripts/check).
+# counters-get of many services: more than one page of counters in one
+# reply (the message grows as it needs).
+test_counters_many() {
+	local r p
+	nl_setup || return 1
+	for ((p = 6000; p < 6040; p++)); do
+		ns dir1 ipvsadm -A -u "$VIP4:$p" -s sip -o || return 1
+		ns dir1 ipvsadm -A -u "$VIP4:$((p + 1000))" -s radius -o || return 1
+	done
+	r=$(nl dir1 do counters-get '{}')
+	check "counters-get of 41 sip and 40 radius services: one reply with all" \
+		[ "$(jf "$r" '(d["ok"], len(d["msgs"][0]["sip"]), len(d["msgs"][0]["radius"]))')" = "(True, 41, 40)" ]
+}
+
 # A binding dump paused after its first message while the service switches
 # from sip to radius and fills with radius conversations: the dump goes on
 # with the new table from its first bucket, flagged interrupted, and misses
@@ -535,5 +549,6 @@ EOF
 # The hostile requests and the fuzz loop run from netlink-hostile.sh, in
 # their own UML boot.
 [ $# -eq 0 ] && set -- test_autoload test_settings test_bindings test_flush test_dump_switch \
+	test_counters_many \
 	test_seed
 scenario_main "$@"
