@@ -86,6 +86,25 @@ static struct ip_vs_kaff_svc *ip_vs_kaff_nl_svc(struct genl_info *info,
 	return s;
 }
 
+/*
+ * The "no such service" message of a scheduler's operations. It lives in
+ * this module, not in the scheduler's: netlink reads the extack after the
+ * family module has let go of the provider's module, which may then be
+ * gone, while a service of ours (it holds this module) or the family
+ * module's reference keeps this one.
+ */
+static const char *ip_vs_kaff_nl_nosvc(const struct ip_vs_kaff_nl_desc *d)
+{
+	switch (d->get_cmd) {
+	case IPVS_UDP_CMD_SIP_GET:
+		return "no such service using the sip scheduler";
+	case IPVS_UDP_CMD_RADIUS_GET:
+		return "no such service using the radius scheduler";
+	default:
+		return "no such service using this scheduler";
+	}
+}
+
 /* The real server a binding is on, from the current table; or NULL. */
 static const struct ip_vs_dest *
 ip_vs_kaff_nl_bdest(const struct ip_vs_kaff_table *t,
@@ -229,7 +248,7 @@ int ip_vs_kaff_nl_get(const struct ip_vs_kaff_class *c, struct sk_buff *skb,
 	int ret;
 
 	mutex_lock(&ip_vs_kaff_mutex);
-	s = ip_vs_kaff_nl_svc(info, c, d->a_service, d->err_nosvc);
+	s = ip_vs_kaff_nl_svc(info, c, d->a_service, ip_vs_kaff_nl_nosvc(d));
 	if (IS_ERR(s)) {
 		ret = PTR_ERR(s);
 		goto out;
@@ -288,7 +307,7 @@ int ip_vs_kaff_nl_set(const struct ip_vs_kaff_class *c, struct sk_buff *skb,
 	}
 
 	mutex_lock(&ip_vs_kaff_mutex);
-	s = ip_vs_kaff_nl_svc(info, c, d->a_service, d->err_nosvc);
+	s = ip_vs_kaff_nl_svc(info, c, d->a_service, ip_vs_kaff_nl_nosvc(d));
 	if (IS_ERR(s)) {
 		mutex_unlock(&ip_vs_kaff_mutex);
 		return PTR_ERR(s);

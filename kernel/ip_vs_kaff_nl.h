@@ -20,7 +20,6 @@
  * as no attribute set of the family uses type 0.
  */
 struct ip_vs_kaff_nl_desc {
-	const char	*err_nosvc;	/* extack: no such service */
 	bool		callid;		/* keys are SIP Call-IDs: bindings
 					 * carry call-id too
 					 */

@@ -14,7 +14,6 @@
 static_assert(IPVS_UDP_A_RADIUS_SETTINGS_MAX <= IP_VS_KAFF_NL_SETTINGS_MAX);
 
 const struct ip_vs_kaff_nl_desc ip_vs_radius_nl_desc = {
-	.err_nosvc	= "no such service using the radius scheduler",
 	.get_cmd	= IPVS_UDP_CMD_RADIUS_GET,
 	.a_service	= IPVS_UDP_A_RADIUS_SERVICE,
 	.a_settings	= IPVS_UDP_A_RADIUS_SETTINGS,

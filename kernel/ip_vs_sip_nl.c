@@ -14,7 +14,6 @@
 static_assert(IPVS_UDP_A_SIP_SETTINGS_MAX <= IP_VS_KAFF_NL_SETTINGS_MAX);
 
 const struct ip_vs_kaff_nl_desc ip_vs_sip_nl_desc = {
-	.err_nosvc	= "no such service using the sip scheduler",
 	.callid		= true,
 	.get_cmd	= IPVS_UDP_CMD_SIP_GET,
 	.a_service	= IPVS_UDP_A_SIP_SERVICE,
