@@ -199,8 +199,9 @@ void json_service_key(Json& j, const ServiceKey& k) {
     }
 }
 
-// A JSON string field, or null when absent.
-void json_opt(Json& j, const char* k, const std::optional<std::string>& v) {
+// A JSON field, or null when absent (docs/json.md).
+template <typename T>
+void json_opt(Json& j, const char* k, const std::optional<T>& v) {
     j.key(k);
     if (v)
         j.value(*v);
@@ -243,6 +244,10 @@ std::string hex(const unsigned char* p, std::size_t n) {
         o += digits[p[i] & 15];
     }
     return o;
+}
+
+std::string hex(std::string_view bytes) {
+    return hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
 }
 
 // "--state 0a1b..." and friends: bytes as hex digits.
@@ -575,35 +580,19 @@ void drain_note(Env& env, std::string_view sched, const ServiceKey& svc,
 // (true when the service flag-1 makes it "move").
 void json_drain(Json& j, const std::optional<std::uint32_t>& policy,
                 const std::optional<std::uint32_t>& svc_flags) {
-    j.key("drain_policy");
-    if (policy)
-        j.value(*policy ? "move" : "drain");
-    else
-        j.null();
+    json_opt(j, "drain_policy",
+             policy ? std::optional<std::string>(*policy ? "move" : "drain") : std::nullopt);
     j.field("drain_policy_flag", svc_flags && (*svc_flags & ipvs::kSchedFlag1));
-}
-
-// A 32-bit setting, or null when the kernel did not report it.
-void json_u32(Json& j, const char* k, const std::optional<std::uint32_t>& v) {
-    j.key(k);
-    if (v)
-        j.value(static_cast<std::uint64_t>(*v));
-    else
-        j.null();
 }
 
 // The settings every keyed-affinity scheduler has, as JSON fields.
 template <typename Settings>
 void json_keyed_settings(Json& j, const Settings& st) {
-    json_u32(j, "max_bindings", st.max_bindings);
+    json_opt(j, "max_bindings", st.max_bindings);
     // 64 bits: a string, which jq does not round
-    j.key("seed");
-    if (st.seed)
-        j.value(std::to_string(*st.seed));
-    else
-        j.null();
+    json_opt(j, "seed", st.seed ? std::optional(std::to_string(*st.seed)) : std::nullopt);
     json_drain(j, st.drain_policy, st.svc_flags);
-    json_u32(j, "svc_flags", st.svc_flags);
+    json_opt(j, "svc_flags", st.svc_flags);
 }
 
 // "--dialog-timeout 1800" and friends.
@@ -632,10 +621,10 @@ int cmd_sip_settings(const Args& a, Env& env) {
     if (a.json) {
         Json j;
         j.begin_object().field("service", s->service.str()).key("settings").begin_object();
-        json_u32(j, "dialog_timeout", st.dialog_timeout);
-        json_u32(j, "early_timeout", st.early_timeout);
-        json_u32(j, "transaction_timeout", st.transaction_timeout);
-        json_u32(j, "linger_timeout", st.linger_timeout);
+        json_opt(j, "dialog_timeout", st.dialog_timeout);
+        json_opt(j, "early_timeout", st.early_timeout);
+        json_opt(j, "transaction_timeout", st.transaction_timeout);
+        json_opt(j, "linger_timeout", st.linger_timeout);
         json_keyed_settings(j, st);
         j.end_object().key("counters").begin_object();
         const auto& k = s->counters;
@@ -705,26 +694,12 @@ int cmd_reply_settings(const Args& a, Env& env) {
         Json j;
         j.begin_object();
         if (svc) j.field("service", svc->str());
-        auto u32 = [&j](const char* k, const std::optional<std::uint32_t>& v) {
-            j.key(k);
-            if (v)
-                j.value(*v);
-            else
-                j.null();
-        };
-        auto flag = [&j](const char* k, const std::optional<bool>& v) {
-            j.key(k);
-            if (v)
-                j.value(*v);
-            else
-                j.null();
-        };
-        u32("timeout_ms", s->timeout_ms);
-        u32("max_requests", s->max_requests);
-        u32("timeout_threshold", s->timeout_threshold);
-        flag("strict", s->strict);
-        flag("txid_match", s->txid_match);
-        flag("own", s->own);
+        json_opt(j, "timeout_ms", s->timeout_ms);
+        json_opt(j, "max_requests", s->max_requests);
+        json_opt(j, "timeout_threshold", s->timeout_threshold);
+        json_opt(j, "strict", s->strict);
+        json_opt(j, "txid_match", s->txid_match);
+        json_opt(j, "own", s->own);
         env.out << j.end_object().str() << "\n";
     } else if (svc) {
         env.out << svc->str() << ": timeout " << s->timeout_ms.value_or(0) << " ms, strict "
@@ -954,11 +929,7 @@ void json_service(Json& j, const ipvs::Service& s, const std::vector<ipvs::Desti
     j.begin_object();
     json_service_key(j, s.key);
     j.field("scheduler", s.scheduler);
-    j.key("pe");
-    if (s.pe_name.empty())
-        j.null();
-    else
-        j.value(s.pe_name);
+    json_opt(j, "pe", s.pe_name.empty() ? std::nullopt : std::optional(s.pe_name));
     j.key("flags").begin_array();
     for (const auto& f : flag_names(s.flags, s.scheduler)) j.value(f);
     j.end_array();
@@ -1750,11 +1721,8 @@ int cmd_radius_key(const Args& a, Env& env) {
 std::string key_text(const udp::Binding& b) {
     if (b.scheduler != "radius") return printable(b.key);
     const udp::RadiusKey k = udp::decode_radius_key(b.key);
-    if (k.kind == "state")
-        return "state " +
-               hex(reinterpret_cast<const unsigned char*>(k.value.data()), k.value.size());
-    if (k.kind == "unknown")
-        return "key " + hex(reinterpret_cast<const unsigned char*>(b.key.data()), b.key.size());
+    if (k.kind == "state") return "state " + hex(k.value);
+    if (k.kind == "unknown") return "key " + hex(b.key);
     return k.kind + " " + printable(k.value) + " " +
            (k.nas_type.empty() ? "no-nas" : k.nas_type + " " + printable(k.nas));
 }
@@ -1778,33 +1746,21 @@ int cmd_bindings(const Args& a, Env& env) {
         j.begin_object().key("bindings").begin_array();
         for (const auto& b : list) {
             j.begin_object().field("service", b.service.str()).field("scheduler", b.scheduler);
-            j.field("key", hex(reinterpret_cast<const unsigned char*>(b.key.data()), b.key.size()));
+            j.field("key", hex(b.key));
             if (b.scheduler == "radius") {
                 const udp::RadiusKey k = udp::decode_radius_key(b.key);
                 j.field("kind", k.kind);
                 if (k.kind == "state")
-                    j.field("value", hex(reinterpret_cast<const unsigned char*>(k.value.data()),
-                                         k.value.size()));
+                    j.field("value", hex(k.value));
                 else
                     j.field("value", k.value);
-                j.key("nas_type");
-                if (k.nas_type.empty())
-                    j.null();
-                else
-                    j.value(k.nas_type);
-                j.key("nas");
-                if (k.nas_type.empty())
-                    j.null();
-                else
-                    j.value(k.nas);
+                const bool nas = !k.nas_type.empty();
+                json_opt(j, "nas_type", nas ? std::optional(k.nas_type) : std::nullopt);
+                json_opt(j, "nas", nas ? std::optional(k.nas) : std::nullopt);
             } else {
                 j.field("call_id", b.call_id);
             }
-            j.key("destination");
-            if (b.dest)
-                j.value(b.dest->str());
-            else
-                j.null();
+            json_opt(j, "destination", b.dest ? std::optional(b.dest->str()) : std::nullopt);
             j.field("state", udp::binding_state_name(b)).field("age_ms", b.age_ms);
             j.field("idle_ms", b.idle_ms).field("expires_ms", b.expires_ms).end_object();
         }
@@ -1841,8 +1797,8 @@ int cmd_radius_settings(const Args& a, Env& env) {
     if (a.json) {
         Json j;
         j.begin_object().field("service", s->service.str()).key("settings").begin_object();
-        json_u32(j, "conversation_timeout", st.conversation_timeout);
-        json_u32(j, "acct_timeout", st.acct_timeout);
+        json_opt(j, "conversation_timeout", st.conversation_timeout);
+        json_opt(j, "acct_timeout", st.acct_timeout);
         json_keyed_settings(j, st);
         j.end_object().key("counters").begin_object();
         for (const auto& fld : udp::radius_counter_fields())
