@@ -58,6 +58,44 @@ nl_setup() {
 	return 0
 }
 
+# paused_dump NAME: a binding dump of $SVC on dir1 that reads its first
+# message and waits (for paused_dump_end NAME), so that a test changes the
+# service between two messages of one dump.
+paused_dump() {
+	rm -f "$SIP_DIR/$1.ready" "$SIP_DIR/$1.go"
+	ns dir1 /usr/bin/python3 - "$SVC" "$SIP_DIR/$1" >"$SIP_DIR/$1" 2>&1 <<'EOF' &
+import json, os, sys, time
+sys.path.insert(0, "tests/tools")
+import ipvs_udp_nl as n
+spec = n.Spec()
+g = n.Genl()
+g.resolve("ipvs_udp")
+op = spec.ops["binding-get"]
+seq = g.send(g.family, n.NLM_F_REQUEST | n.NLM_F_DUMP, op["value"],
+             n.encode(spec, "sip", {"service": json.loads(sys.argv[1])}))
+first, err = g.recv_all(seq, max_msgs=1)
+open(sys.argv[2] + ".ready", "w").close()
+while not os.path.exists(sys.argv[2] + ".go"):
+    time.sleep(0.1)
+rest, err = g.recv_all(seq)
+msgs = first + rest
+sched = [n.decode(spec, "sip", b[4:]).get("scheduler") for _, b in msgs]
+print(json.dumps({"n": len(msgs), "err": err, "sip": sched.count("sip"),
+                  "radius": sched.count("radius"),
+                  "intr": any(f & n.NLM_F_DUMP_INTR for f, _ in msgs)}))
+EOF
+	TOPO_PIDS+=($!)
+	wait_for 60 test -e "$SIP_DIR/$1.ready"
+}
+
+# paused_dump_end NAME: let it go on; its result (n, err, sip, radius,
+# intr) in PD_RESULT (not in a $(...) subshell, which cannot wait for it)
+paused_dump_end() {
+	touch "$SIP_DIR/$1.go"
+	wait "${TOPO_PIDS[-1]}"
+	PD_RESULT=$(tail -n 1 "$SIP_DIR/$1")
+}
+
 test_autoload() {
 	local r
 	topo_setup dr 1 1 1
@@ -387,29 +425,10 @@ test_hostile() {
 	# A dump interrupted by deleting the service: a clean end.
 	send_calls cl1 0 3000 intr
 	sleep 1
-	ns dir1 /usr/bin/python3 - "$NL" "$SVC" >"$SIP_DIR/intr" 2>&1 <<'EOF' &
-import json, subprocess, sys, time
-sys.path.insert(0, "tests/tools")
-import ipvs_udp_nl as n
-spec = n.Spec()
-g = n.Genl()
-g.resolve("ipvs_udp")
-op = spec.ops["binding-get"]
-seq = g.send(g.family, n.NLM_F_REQUEST | n.NLM_F_DUMP, op["value"],
-             n.encode(spec, "sip", {"service": json.loads(sys.argv[2])}))
-first, err = g.recv_all(seq, max_msgs=1)
-open("/tmp/sip/intr.ready", "w").close()
-time.sleep(3)
-rest, err = g.recv_all(seq)
-msgs = first + rest
-print(json.dumps({"n": len(msgs), "err": err,
-                  "intr": any(f & n.NLM_F_DUMP_INTR for f, _ in msgs)}))
-EOF
-	TOPO_PIDS+=($!)
-	wait_for 60 test -e "$SIP_DIR/intr.ready"
+	paused_dump intr || return 1
 	ns dir1 ipvsadm -D -u "$VIP4:5060"
-	wait "${TOPO_PIDS[-1]}"
-	r=$(tail -n 1 "$SIP_DIR/intr")
+	paused_dump_end intr
+	r=$PD_RESULT
 	echo "# dump, service deleted after the first message: $r"
 	check "dump interrupted by service deletion ends cleanly, partial" \
 		[ "$(jf "$r" 'd["err"] is None and 0 < d["n"] < 3000')" = True ]
@@ -439,29 +458,7 @@ test_dump_switch() {
 	nl_setup long || return 1
 	send_calls cl1 0 2000 sw
 	sleep 1
-	rm -f "$SIP_DIR/sw.ready" "$SIP_DIR/sw.go"
-	ns dir1 /usr/bin/python3 - "$SVC" >"$SIP_DIR/sw" 2>&1 <<'EOF' &
-import json, os, sys, time
-sys.path.insert(0, "tests/tools")
-import ipvs_udp_nl as n
-spec = n.Spec()
-g = n.Genl()
-g.resolve("ipvs_udp")
-op = spec.ops["binding-get"]
-seq = g.send(g.family, n.NLM_F_REQUEST | n.NLM_F_DUMP, op["value"],
-             n.encode(spec, "sip", {"service": json.loads(sys.argv[1])}))
-first, err = g.recv_all(seq, max_msgs=1)
-open("/tmp/sip/sw.ready", "w").close()
-while not os.path.exists("/tmp/sip/sw.go"):
-    time.sleep(0.1)
-rest, err = g.recv_all(seq)
-msgs = first + rest
-sched = [n.decode(spec, "sip", b[4:]).get("scheduler") for _, b in msgs]
-print(json.dumps({"err": err, "sip": sched.count("sip"), "radius": sched.count("radius"),
-                  "intr": any(f & n.NLM_F_DUMP_INTR for f, _ in msgs)}))
-EOF
-	TOPO_PIDS+=($!)
-	wait_for 60 test -e "$SIP_DIR/sw.ready" || return 1
+	paused_dump sw || return 1
 	ns dir1 ipvsadm -E -u "$VIP4:5060" -s radius -o || return 1
 	# 1000 Access-Requests, each another Calling-Station-Id: 1000 bindings
 	ns cl1 /usr/bin/python3 - "$VIP4" <<'EOF'
@@ -474,9 +471,8 @@ for i in range(1000):
 EOF
 	r=$(ns dir1 awk 'NR == 2 { print $3 }' /proc/net/ip_vs_radius)
 	echo "# radius bindings after the switch: $r"
-	touch "$SIP_DIR/sw.go"
-	wait "${TOPO_PIDS[-1]}"
-	r=$(tail -n 1 "$SIP_DIR/sw")
+	paused_dump_end sw
+	r=$PD_RESULT
 	echo "# dump across the switch: $r"
 	check "dump across a scheduler switch: every radius binding of the new table" \
 		[ "$(jf "$r" 'd["err"] is None and d["radius"] == 1000')" = True ]
