@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "args.h"
 #include "ipvs-udp/ipvs.h"
 #include "ipvs-udp/result.h"
 #include "ipvs-udp/udp.h"
@@ -36,32 +37,6 @@ struct Env {
 };
 
 int run(const std::vector<std::string_view>& args, Env& env);
-
-// Arguments of one command: positional words, --options with a value,
-// --flags, and the global --json.
-struct Args {
-    std::vector<std::string> pos;
-    std::map<std::string, std::string> opt;
-    std::set<std::string> flags;
-    bool json = false;
-    bool help = false;
-};
-struct UsageError {
-    std::string what;
-};
-// Throws UsageError for unknown options or a missing value.
-Args parse_args(const std::vector<std::string_view>& words, const std::set<std::string>& valued,
-                const std::set<std::string>& flags);
-
-// "udp 10.0.0.1:53" (two words), "udp:10.0.0.1:53", "fwmark 7", ...:
-// consumes the words it uses from pos starting at i. Throws UsageError.
-ServiceKey take_service(const std::vector<std::string>& pos, std::size_t& i);
-// "10.0.2.11", "10.0.2.11:5060", "fd00::11", "[fd00::11]:5060".
-struct HostPort {
-    Address address;
-    std::uint16_t port = 0;  // 0: not given
-};
-HostPort parse_hostport(std::string_view s);
 
 // One line per command for `ipvs-udp help` (and the man page test).
 std::vector<std::string> command_names();

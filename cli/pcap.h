@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 //
-// A small, bounded reader of packet captures for `ipvs-udp sip-callid`:
+// A small, bounded reader of packet captures for `ipvs-udp sip decode`:
 // classic libpcap files (both byte orders, microsecond and nanosecond
 // stamps) and pcapng (sections of either byte order, enhanced, simple and
 // obsolete packet blocks), and a decoder of their frames down to the UDP

@@ -364,6 +364,8 @@ Result<std::vector<GenlMessage>> FamilyChannel::request(
     if (!r) {
         Error e = r.error();
         e.family = name_;
+        e.command = cmd;
+        if (classify_) classify_(e);
         return e;
     }
     return r;

@@ -134,9 +134,13 @@ class FamilyChannel {
                                              std::string_view context,
                                              const std::function<void(MessageBuilder&)>& fill);
     Channel& channel() { return ch_; }
+    // Called on every failed request's Error (after family and command are
+    // set): what the family's errors mean beyond their errno.
+    void set_classifier(void (*f)(Error&)) { classify_ = f; }
 
   private:
     Channel ch_;
+    void (*classify_)(Error&) = nullptr;
     std::string name_;
     std::uint8_t version_;
     std::mutex mu_;  // guards id_

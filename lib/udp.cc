@@ -368,10 +368,21 @@ std::optional<Event> decode_event(const GenlMessage& m) {
 
 // ---------------------------------------------------------------- client
 
+namespace {
+// ip_vs_udp_nl answers EOPNOTSUPP when the module serving a command is not
+// loaded, and for read-only settings (svc-flags, own), which this library
+// never sends: so here it always means the former.
+void classify(Error& e) {
+    e.module_missing = e.errnum() == EOPNOTSUPP;
+}
+}  // namespace
+
 struct Client::State {
     FamilyChannel ch;
     explicit State(std::unique_ptr<Transport> t)
-        : ch(std::move(t), std::string(kFamily), IPVS_UDP_FAMILY_VERSION) {}
+        : ch(std::move(t), std::string(kFamily), IPVS_UDP_FAMILY_VERSION) {
+        ch.set_classifier(classify);
+    }
 };
 
 Client::Client(std::unique_ptr<Transport> t) : st_(std::make_unique<State>(std::move(t))) {}

@@ -31,21 +31,25 @@ expect() {
 	fi
 }
 
-expect "servers service" ipvs-udp ser
+expect "server service" ipvs-udp ser
 expect "add" ipvs-udp service a
-expect "add del edit" ipvs-udp --json dest ""
-expect "--state" ipvs-udp flush udp:10.0.100.1:1812 --st
-expect "drain move" ipvs-udp radius-settings udp:10.0.100.1:1812 --drain-policy ""
-expect "sip-addr-only sip-move-quiesced sip-stateless" ipvs-udp service edit x --sched-flags sip-
+expect "add del edit show" ipvs-udp --json dest ""
+expect "--state" ipvs-udp binding flush udp:10.0.100.1:1812 --st
+expect "drain move" ipvs-udp radius set udp:10.0.100.1:1812 --drain-policy ""
+expect "sip-move-quiesced sip-addr-only sip-stateless" ipvs-udp service edit x --sched-flags sip-
 expect "--timeout --timestamp" ipvs-udp monitor --t
-expect "radius-key radius-settings" ipvs-udp help rad
-
+expect "radius reply" ipvs-udp help r
+# show is the default verb: an object's options are show's
+expect "--call-id --dest --help --json" ipvs-udp call --
+# an old spelling still completes, but is not offered
+expect "--call-id" ipvs-udp calls --call
+expect "" ipvs-udp calls
 # Every command of the table, and each of its options, is offered.
 n=0
 while read -r name; do
 	# shellcheck disable=SC2086 # a command is one or two words
 	got=$(complete_words ipvs-udp $name -)
-	opts=$("$CLI" $name --help | grep -o -- '--[a-z0-9-]*' | sort -u)
+	opts=$("$CLI" $name --help | sed -n 's/^  \(--[a-z0-9-]*\).*/\1/p' | sort -u)
 	for o in $opts; do
 		grep -qw -- "$o" <<<"$got" || {
 			echo "FAIL: completion: '$name' does not offer $o"
@@ -53,7 +57,7 @@ while read -r name; do
 		}
 	done
 	n=$((n + 1))
-done < <("$CLI" help | sed -n 's/^  \([a-z-]*\( add\| edit\| del\)\?\) .*/\1/p; s/^  \([a-z-]*\)$/\1/p' |
+done < <("$CLI" help | sed -n '/^Commands:/,/^$/s/^  \([a-z-]*\( [a-z][a-z]*\)\?\)\( .*\)\?$/\1/p' |
 	grep -v '^\(help\|version\|completion\)$' | sort -u)
 [ "$n" -gt 20 ] && echo "PASS: completion: the options of $n commands" ||
 	{ echo "FAIL: completion: only $n commands found in ipvs-udp help"; failed=1; }

@@ -38,9 +38,11 @@ for c in $(tr ' ' '#' <<<"$cmds"); do
 		continue
 	fi
 	[ "$c" = help ] || [ "$c" = version ] && continue
+	# the options of its Options: section, each as a whole word of the
+	# page (--pe is not found inside --persistent)
 	# shellcheck disable=SC2086 # "service add" is two words
-	for o in $("$cli" $c --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
-		if ! grep -qF -- "$o" <<<"$text"; then
+	for o in $("$cli" $c --help | sed -n 's/^  \(--[a-z][a-z0-9-]*\).*/\1/p' | sort -u); do
+		if ! grep -qE -- "(^|[^a-z0-9-])$o([^a-z0-9-]|\$)" <<<"$text"; then
 			echo "FAIL: man page: option $o of '$c' missing"
 			failed=1
 		fi

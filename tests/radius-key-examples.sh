@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run "ipvs-udp radius-key" (the arguments) over tests/data/radius/*.bin:
+# Run "ipvs-udp radius decode" (the arguments) over tests/data/radius/*.bin:
 # each file's line and exit status must be the ones expected.txt gives
 # (FILE, EXIT, OUTPUT, tab-separated). Every .bin file must be listed.
 set -u

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Run a sip-callid binary (argument 1; the tool or "ipvs-udp sip-callid")
+# Run a sip-callid binary (the arguments: the tool, or "ipvs-udp sip decode")
 # over tests/data/sip/*: each file's key must be the one expected.txt names,
 # "none" with exit 1 when it names none.
 set -u

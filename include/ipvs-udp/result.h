@@ -6,6 +6,7 @@
 // value or such an Error (std::expected is C++23).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -22,6 +23,11 @@ struct IPVS_UDP_API Error {
     std::string context;          // what was being done ("add service udp:...")
     bool family_missing = false;  // the generic netlink family is not registered
     std::string family;           // the generic netlink family asked ("IPVS", "ipvs_udp")
+    std::uint8_t command = 0;     // the family's command that failed (0: none was sent)
+    // The family answered, but the module that serves this command is not
+    // loaded (ipvs_udp: EOPNOTSUPP for a request this library sends; the
+    // extack names the module).
+    bool module_missing = false;
 
     static Error from_errno(int err, std::string context = {}, std::string extack = {}) {
         Error e;

@@ -131,11 +131,11 @@ else
 	fail "sipp through -s sip -o: exit $rc, $okc of 20 calls, packets per real server: $pk"
 	tail -n 5 /tmp/sip/sip.out | sed 's/^/# /'
 fi
-n=$(ipvs-udp calls udp 10.0.100.1:5060 2>/tmp/sip/calls.err | grep -c 10.0.100.1)
+n=$(ipvs-udp call show udp 10.0.100.1:5060 2>/tmp/sip/calls.err | grep -c 10.0.100.1)
 if [ "$n" -ge 1 ]; then
-	pass "ipvs-udp calls lists $n Call-ID bindings of the sip scheduler (generic netlink)"
+	pass "ipvs-udp call show lists $n Call-ID bindings of the sip scheduler (generic netlink)"
 else
-	fail "ipvs-udp calls: $n bindings: $(head -n 2 /tmp/sip/calls.err)"
+	fail "ipvs-udp call show: $n bindings: $(head -n 2 /tmp/sip/calls.err)"
 fi
 # Control: the same calls through "-s rr -o" split, and fail (with three
 # servers a call's BYE never follows its INVITE when calls do not overlap).
@@ -156,7 +156,7 @@ svc=
 if ipvs-udp service add dns udp 10.0.100.1:53 &&
 	add_rs 10.0.100.1:53 ipvs-udp dest add udp 10.0.100.1:53 --method nat PORT &&
 	grep -q '^ip_vs_pe_reply ' /proc/modules &&
-	svc=$(ipvs-udp status udp 10.0.100.1:53 2>&1) &&
+	svc=$(ipvs-udp service show udp 10.0.100.1:53 2>&1) &&
 	grep -q 'pe reply' <<<"$svc" && ipvsadm -L -n -u 10.0.100.1:53 | grep -q '^UDP .* rr ops'; then
 	pass "ipvs-udp service add dns: -s rr -o --pe reply, ip_vs_pe_reply autoloaded"
 else

@@ -59,30 +59,30 @@ test_a_not_loaded() {
 	# Block module autoloading for one request: IPVS stays missing.
 	old=$(sysctl -n kernel.modprobe)
 	sysctl -qw kernel.modprobe=/bin/false
-	out=$("$CLI" status 2>&1)
+	out=$("$CLI" service show 2>&1)
 	rc=$?
 	sysctl -qw kernel.modprobe="$old"
 	echo "# $out"
 	check "IPVS missing: exit 3, says 'modprobe ip_vs' (exit $rc)" \
 		rc_msg "$rc" 3 "$out" "modprobe ip_vs"
-	out=$("$CLI" status 2>&1)
+	out=$("$CLI" service show 2>&1)
 	rc=$?
-	check "IPVS autoloaded by the family lookup: status exits 0 (exit $rc)" [ "$rc" = 0 ]
+	check "IPVS autoloaded by the family lookup: service show exits 0 (exit $rc)" [ "$rc" = 0 ]
 	if lsmod | grep -q '^ip_vs_sip '; then
 		skip "sip not loaded: ip_vs_sip is already loaded"
 		return 0
 	fi
-	out=$("$CLI" calls 2>&1)
+	out=$("$CLI" call show 2>&1)
 	rc=$?
 	echo "# $out"
-	check "ip_vs_sip missing: calls exits 3 and says 'modprobe ip_vs_sip' (exit $rc)" \
+	check "ip_vs_sip missing: call show exits 3 and says 'modprobe ip_vs_sip' (exit $rc)" \
 		rc_msg "$rc" 3 "$out" "modprobe ip_vs_sip"
 }
 
 # cmp_ipvsadm NS: the CLI's status --json against ipvsadm -Ln, service by
 # service and destination by destination. Prints what differs.
 cmp_ipvsadm() {
-	/usr/bin/python3 - "$(cli "$1" --json status)" "$(ns "$1" ipvsadm -Ln)" \
+	/usr/bin/python3 - "$(cli "$1" --json service show)" "$(ns "$1" ipvsadm -Ln)" \
 		"$(ns "$1" ipvsadm -Sn)" <<'EOF'
 import json, sys
 mine = json.loads(sys.argv[1])["services"]
@@ -161,14 +161,14 @@ test_services_vs_ipvsadm() {
 	check "service edit keeps the engine" cli dir1 service edit udp "$VIP4:53" --scheduler rr
 	ns dir1 ipvsadm -Ln | sed 's/^/# /'
 	ns dir1 ipvsadm -Sn | sed 's/^/# /'
-	check "status --json agrees with ipvsadm -Ln and -Sn" cmp_ipvsadm dir1
+	check "service show --json agrees with ipvsadm -Ln and -Sn" cmp_ipvsadm dir1
 	out=$(ns dir1 ipvsadm -Sn)
 	check "ipvsadm -Sn: sip -o, rr --pe reply -o (edited), flag-1, radius" \
 		all_in "$out" "10.0.100.1:5060 -s sip -o" "10.0.100.1:53 -s rr --pe reply -o" \
 		"5060 -s sip -o -b flag-1" "-f 7 -s radius --pe reply -o"
 
-	out=$(cli dir1 --json status udp "[$VIP6]:5060")
-	check "status names the sip service's flag-1: sip-move-quiesced" \
+	out=$(cli dir1 --json service show udp "[$VIP6]:5060")
+	check "service show names the sip service's flag-1: sip-move-quiesced" \
 		[ "$(json "$out" "d['services'][0]['flags']")" = "['one-packet', 'sip-move-quiesced']" ]
 	check "service edit --sched-flags sets flags by name" \
 		cli dir1 service edit udp "[$VIP6]:5060" --sched-flags sip-addr-only,sip-stateless
@@ -178,11 +178,11 @@ test_services_vs_ipvsadm() {
 		cli dir1 service edit udp "$VIP4:9999" --persistent 60 --netmask /24
 	check "... ipvsadm shows the mask 255.255.255.0" \
 		grep -q -- "-u 10.0.100.1:9999 -s rr -p 60 -M 255.255.255.0" <<<"$(ns dir1 ipvsadm -Sn)"
-	check "status --json shows it dotted" \
-		[ "$(json "$(cli dir1 --json status udp "$VIP4:9999")" "d['services'][0]['netmask']")" = 255.255.255.0 ]
+	check "service show --json shows it dotted" \
+		[ "$(json "$(cli dir1 --json service show udp "$VIP4:9999")" "d['services'][0]['netmask']")" = 255.255.255.0 ]
 	check "dest del" cli dir1 dest del udp "$VIP4:5060" "$(rs_addr4 3)"
 	check "service del" cli dir1 service del fwmark 7
-	check "after deletes status --json still agrees with ipvsadm -Ln" cmp_ipvsadm dir1
+	check "after deletes service show --json still agrees with ipvsadm -Ln" cmp_ipvsadm dir1
 
 	out=$(cli dir1 service add sip udp "$VIP4:5060")
 	rc=$?
@@ -202,6 +202,22 @@ test_services_vs_ipvsadm() {
 	out=$(cli dir1 dest add udp "$VIP4:5060" 10.0.2.99 --method bogus)
 	rc=$?
 	check "bad option value: usage error, exit 2" [ "$rc" = 2 ]
+	# The grammar: an abbreviation, the default verb and an old spelling
+	# all name the same command; the old one says so on stderr only.
+	local now
+	now=$(ns dir1 "$CLI" --json service show)
+	check "abbreviated: 'ser sh' is service show" \
+		[ "$(ns dir1 "$CLI" --json ser sh)" = "$now" ]
+	check "default verb: 'service' is service show" \
+		[ "$(ns dir1 "$CLI" --json service)" = "$now" ]
+	out=$(ns dir1 "$CLI" --json status 2>/tmp/status.err)
+	check "old spelling: 'status' prints what service show prints" [ "$out" = "$now" ]
+	check "old spelling: a deprecation note on stderr ($(cat /tmp/status.err))" \
+		grep -q "'status' is deprecated.*use 'ipvs-udp service show'" /tmp/status.err
+	out=$(cli dir1 dest show udp "$VIP4:5060")
+	check "dest show: the service's real servers, as ipvsadm lists them" \
+		[ "$(awk 'NR > 1 { print $2 }' <<<"$out" | sort)" = \
+			"$(ns dir1 ipvsadm -Ln -u "$VIP4:5060" | awk '/->/ && NR > 3 { print $2 }' | sort)" ]
 }
 
 # stats_conns_are N: ipvsadm counts N connections on dir1's 9999 service.
@@ -227,14 +243,14 @@ for p in range(40001, 40009):
         s.sendto(b"x" * 100, (sys.argv[1], 9999))
 EOF
 	sleep 0.5
-	mine=$(cli dir1 --json conns | /usr/bin/python3 -c '
+	mine=$(cli dir1 --json conn show | /usr/bin/python3 -c '
 import json, sys
 for c in json.load(sys.stdin)["connections"]:
     print(c["protocol"], c["client"], c["virtual"], c["destination"], c["state"])' | sort)
 	theirs=$(ns dir1 ipvsadm -Lnc | awk 'NR > 2 { print $1, $4, $5, $6, $3 }' | sort)
 	# shellcheck disable=SC2001
-	echo "$mine" | sed 's/^/# ipvs-udp conns: /'
-	check "conns: 8 entries, the same as ipvsadm -Lnc" \
+	echo "$mine" | sed 's/^/# ipvs-udp conn show: /'
+	check "conn show: 8 entries, the same as ipvsadm -Lnc" \
 		[ "$(wc -l <<<"$mine")/$mine" = "8/$theirs" ]
 	# Since 6.2 IPVS sums its per-CPU counters in the estimator, every
 	# 2 s: wait until ipvsadm sees the 8 connections, then compare.
@@ -254,6 +270,17 @@ print(s["stats"]["conns"], s["stats"]["inpkts"], s["stats"]["inbytes"])')
 		grep -q "^ipvs_udp_service_info{flags=\"\",pe=\"\",scheduler=\"rr\",service=\"udp:$VIP4:9999\"} 1$" <<<"$st"
 	check "stats --prometheus: one TYPE line per metric" \
 		[ "$(grep -c '^# TYPE ipvs_destination_weight ' <<<"$st")" = 1 ]
+	# The text a node_exporter textfile gets, as promtool reads it (the
+	# binary scripts/promtool fetched on the host; make check's userspace
+	# step fetches it before the scenarios run).
+	local promtool=${IPVS_UDP_CACHE:-/var/cache/ipvs-udp}/promtool/usr/bin/promtool
+	if [ -x "$promtool" ]; then
+		ns dir1 "$CLI" stats --prometheus >/tmp/stats.prom
+		out=$("$promtool" check metrics </tmp/stats.prom 2>&1)
+		check "stats --prometheus > file: promtool check metrics passes ($out)" [ $? = 0 ]
+	else
+		skip "promtool check: $promtool not fetched (scripts/promtool)"
+	fi
 }
 
 all_bound() { [ "$(sip_counter dir1 Bindings)" = "$1" ]; }
@@ -292,13 +319,13 @@ test_calls_flush_watch() {
 	done
 	# In DR the director never sees the answers: an answered INVITE stays
 	# a transaction (32 s). Bindings that outlive a slow run's checks.
-	cli dir1 sip-settings udp "$VIP4:5060" --transaction-timeout 600 \
+	cli dir1 sip set udp "$VIP4:5060" --transaction-timeout 600 \
 		--linger-timeout 600 >/dev/null || return 1
 	# 30 calls that stay up 20 s each (SIPp's -d: pause before the BYE).
 	sip_uac_start uac1 cl1 "$VIP4" 30 10 -d 20000
 	# Until all 30 are bound (3 s at 10 calls/s, however slow SIPp starts).
 	wait_for 60 all_bound 30
-	j=$(cli dir1 --json calls)
+	j=$(cli dir1 --json call show)
 	check "calls --json: the live calls, each bound to the server that got its INVITE" \
 		calls_vs_uas "$j"
 	echo "# states: $(json "$j" 'sorted(__import__("collections").Counter(c["state"] for c in d["calls"]).items())')"
@@ -308,18 +335,18 @@ test_calls_flush_watch() {
 		[ "$(json "$j" 'len(d["calls"])')" = "$(sip_counter dir1 Bindings)" ]
 	n2=$(json "$j" 'sum(c["destination"] == "'"$(rs_addr4 2)"':5060" for c in d["calls"])')
 	ids=$(json "$j" '" ".join(c["call_id"] for c in d["calls"] if c["destination"] == "'"$(rs_addr4 2)"':5060")')
-	out=$(cli dir1 --json calls udp "$VIP4:5060" --dest "$(rs_addr4 2)")
-	check "calls --dest rs2: the $n2 calls of rs2" [ "$(json "$out" 'len(d["calls"])')" = "$n2" ]
+	out=$(cli dir1 --json call show udp "$VIP4:5060" --dest "$(rs_addr4 2)")
+	check "call show --dest rs2: the $n2 calls of rs2" [ "$(json "$out" 'len(d["calls"])')" = "$n2" ]
 
 	# Take rs2 down gracefully: quiesce, flush its bindings.
-	bg dir1 "$CLI" --json watch --count 1 --timeout 30 >"$SIP_DIR/watch" 2>&1
+	bg dir1 "$CLI" --json monitor --count 1 --timeout 30 >"$SIP_DIR/watch" 2>&1
 	sleep 1
 	check "dest edit: quiesce rs2" cli dir1 dest edit udp "$VIP4:5060" "$(rs_addr4 2)" --weight 0
 	ns dir1 ipvsadm -Ln | sed 's/^/# /'
-	out=$(cli dir1 flush udp "$VIP4:5060" --dest "$(rs_addr4 2)")
+	out=$(cli dir1 binding flush udp "$VIP4:5060" --dest "$(rs_addr4 2)")
 	echo "# $out"
 	check "flush --dest rs2: flushed its $n2 bindings" grep -q "flushed $n2 binding" <<<"$out"
-	out=$(cli dir1 --json calls udp "$VIP4:5060" --dest "$(rs_addr4 2)")
+	out=$(cli dir1 --json call show udp "$VIP4:5060" --dest "$(rs_addr4 2)")
 	check "no call left on rs2" [ "$(json "$out" 'len(d["calls"])')" = 0 ]
 	wait_for 60 grep -q flushed "$SIP_DIR/watch"
 	sed 's/^/# watch: /' "$SIP_DIR/watch"
@@ -329,7 +356,7 @@ test_calls_flush_watch() {
 	# Call-ID) is placed afresh: on rs1 or rs3, and bound there.
 	send_options "$ids"
 	sleep 0.5
-	out=$(cli dir1 --json calls)
+	out=$(cli dir1 --json call show)
 	check "after the flush, the next message binds rs2's calls to rs1/rs3" \
 		/usr/bin/python3 -c '
 import json, sys
@@ -350,11 +377,11 @@ sys.exit(0 if ids and set(where) <= {"10.0.2.11:5060", "10.0.2.13:5060"} else 1)
 	done
 	read -r _ n moved _ <"$SIP_DIR/moved"
 	echo "# BYEs of the $n flushed calls: $moved reached only rs1/rs3; $(cat "$SIP_DIR/moved")"
-	out=$(cli dir1 --json calls udp "$VIP4:5060" --call-id "${ids%% *}")
+	out=$(cli dir1 --json call show udp "$VIP4:5060" --call-id "${ids%% *}")
 	echo "# $out"
 	check "calls --call-id: the moved call is bound to rs1 or rs3 now" \
 		grep -qE "\"destination\":\"($(rs_addr4 1)|$(rs_addr4 3)):5060\"" <<<"$out"
-	cli dir1 calls udp "$VIP4:5060" --call-id no-such-call >/dev/null
+	cli dir1 call show udp "$VIP4:5060" --call-id no-such-call >/dev/null
 	rc=$?
 	check "calls --call-id of an unknown call: exit 1" [ "$rc" = 1 ]
 }
@@ -397,11 +424,11 @@ test_permissions() {
 	local out rc
 	topo_setup dr 3 1 1
 	cli dir1 service add sip udp "$VIP4:5060" >/dev/null || return 1
-	out=$(cli dir1 sip-settings udp "$VIP4:5060" --seed 18446744073709551615)
-	check "sip-settings --seed 2^64-1 set and shown ($out)" \
+	out=$(cli dir1 sip set udp "$VIP4:5060" --seed 18446744073709551615)
+	check "sip set --seed 2^64-1 set and shown ($out)" \
 		grep -q "seed 18446744073709551615" <<<"$out"
-	out=$(cli dir1 sip-settings udp "$VIP4:5060" --seed -1 2>&1)
-	check "sip-settings --seed -1: usage error, exit 2" [ $? = 2 ]
+	out=$(cli dir1 sip set udp "$VIP4:5060" --seed -1 2>&1)
+	check "sip set --seed -1: usage error, exit 2" [ $? = 2 ]
 	out=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 		"$CLI" service add sip udp "$VIP4:5061" 2>&1)
 	rc=$?
@@ -409,15 +436,15 @@ test_permissions() {
 	check "nobody: service add exits 4 with the CAP_NET_ADMIN message" \
 		rc_msg "$rc" 4 "$out" "needs CAP_NET_ADMIN"
 	out=$(ns dir1 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		"$CLI" flush udp "$VIP4:5060" 2>&1)
+		"$CLI" binding flush udp "$VIP4:5060" 2>&1)
 	rc=$?
-	check "nobody: flush exits 4 ($out)" rc_msg "$rc" 4 "$out" "CAP_NET_ADMIN"
-	out=$(ns dir1 unshare -U -r "$CLI" sip-settings udp "$VIP4:5060" --linger-timeout 5 2>&1)
+	check "nobody: binding flush exits 4 ($out)" rc_msg "$rc" 4 "$out" "CAP_NET_ADMIN"
+	out=$(ns dir1 unshare -U -r "$CLI" sip set udp "$VIP4:5060" --linger-timeout 5 2>&1)
 	rc=$?
 	echo "# user namespace root: $out"
-	check "root of a user namespace not owning the netns: sip-settings change exits 4" \
+	check "root of a user namespace not owning the netns: sip set exits 4" \
 		rc_msg "$rc" 4 "$out" "CAP_NET_ADMIN"
-	out=$(ns dir1 unshare -U -r "$CLI" --json calls 2>&1)
+	out=$(ns dir1 unshare -U -r "$CLI" --json call show 2>&1)
 	rc=$?
 	check "... reading bindings is refused there too, as by IPVS (exit $rc)" \
 		rc_msg "$rc" 4 "$out" "CAP_NET_ADMIN"
@@ -448,33 +475,33 @@ while True:
 	for i in 1 2 3; do
 		cli dir1 dest add udp "$VIP4:53" "$(rs_addr4 "$i")" --method nat >/dev/null || return 1
 	done
-	check "reply-settings: timeout set to 500 ms" \
-		cli dir1 reply-settings --timeout-ms 500
-	out=$(cli dir1 --json reply-settings)
-	check "reply-settings --json reads it back ($out)" grep -q '"timeout_ms":500' <<<"$out"
-	out=$(cli dir1 reply-settings udp "$VIP4:53" --strict off --txid-match off --timeout-ms 800)
-	check "reply-settings SERVICE --strict off --txid-match off ($out)" \
+	check "reply set: timeout set to 500 ms" \
+		cli dir1 reply set --timeout-ms 500
+	out=$(cli dir1 --json reply show)
+	check "reply set --json reads it back ($out)" grep -q '"timeout_ms":500' <<<"$out"
+	out=$(cli dir1 reply set udp "$VIP4:53" --strict off --txid-match off --timeout-ms 800)
+	check "reply set SERVICE --strict off --txid-match off ($out)" \
 		grep -q 'timeout 800 ms, strict off, txid-match off (its own settings)' <<<"$out"
-	out=$(cli dir1 --json reply-settings udp "$VIP4:53" --strict on)
-	check "reply-settings SERVICE --json ($out)" \
+	out=$(cli dir1 --json reply set udp "$VIP4:53" --strict on)
+	check "reply set SERVICE --json ($out)" \
 		grep -q '"strict":true,"txid_match":false,"own":true' <<<"$out"
-	out=$(cli dir1 reply-settings udp "$VIP4:53" --strict maybe 2>&1)
-	check "reply-settings --strict maybe: usage error, exit 2" [ $? = 2 ]
-	out=$(cli dir1 reply-settings --timeout-ms 600 udp "$VIP4:53" --max-requests 5 2>&1)
-	check "reply-settings SERVICE --max-requests: usage error, exit 2" [ $? = 2 ]
-	out=$(cli dir1 reply-settings udp "$VIP4:53" --reset)
-	check "reply-settings SERVICE --reset: back to the namespace's ($out)" \
+	out=$(cli dir1 reply set udp "$VIP4:53" --strict maybe 2>&1)
+	check "reply set --strict maybe: usage error, exit 2" [ $? = 2 ]
+	out=$(cli dir1 reply set --timeout-ms 600 udp "$VIP4:53" --max-requests 5 2>&1)
+	check "reply set SERVICE --max-requests: usage error, exit 2" [ $? = 2 ]
+	out=$(cli dir1 reply reset udp "$VIP4:53")
+	check "reply reset SERVICE: back to the namespace's ($out)" \
 		grep -q "timeout 500 ms, strict on, txid-match on (the namespace's)" <<<"$out"
-	cli dir1 reply-settings udp "$VIP4:53" --strict off >/dev/null
+	cli dir1 reply set udp "$VIP4:53" --strict off >/dev/null
 	cli dir1 service add dns udp "$VIP4:54" >/dev/null || return 1
-	cli dir1 reply-settings udp "$VIP4:54" --timeout-ms 100 >/dev/null
+	cli dir1 reply set udp "$VIP4:54" --timeout-ms 100 >/dev/null
 	out=$(cli dir1 service del udp "$VIP4:54")
 	check "service del drops the service's reply settings ($out)" \
 		grep -q "dropped its reply engine settings" <<<"$out"
-	out=$(cli dir1 reply-settings udp "$VIP4:54")
+	out=$(cli dir1 reply show udp "$VIP4:54")
 	check "reply settings of the deleted service are gone ($out)" \
 		grep -q "(the namespace's)" <<<"$out"
-	cli dir1 reply-settings udp "$VIP4:53" --reset >/dev/null
+	cli dir1 reply reset udp "$VIP4:53" >/dev/null
 	sleep 0.5
 	# 30 DNS-shaped requests (distinct IDs) from one client socket.
 	ns cl1 /usr/bin/python3 - "$VIP4" <<'EOF'
@@ -496,7 +523,7 @@ EOF
 	# Until every request is answered or timed out (500 ms, then the
 	# engine's GC pass): the counters do not change after that.
 	wait_for 60 nothing_outstanding
-	out=$(cli dir1 --json servers)
+	out=$(cli dir1 --json server show)
 	proc=$(ns dir1 cat /proc/net/ip_vs_pe_reply)
 	echo "$proc" | sed 's/^/# /'
 	check "servers --json: requests, replies, timeouts, outstanding as /proc/net/ip_vs_pe_reply" \
@@ -515,7 +542,7 @@ ok = ok and mine.get("10.0.2.13:53", (0, 0, 1))[1] == 0
 ok = ok and mine["10.0.2.11:53"][1] + mine["10.0.2.12:53"][1] > 0
 sys.exit(0 if ok else 1)
 EOF
-	out=$(cli dir1 servers)
+	out=$(cli dir1 server show)
 	echo "$out" | sed 's/^/# /'
 	check "servers: a table with the unanswered column" grep -q "unanswered" <<<"$out"
 	# The textfile collector's view: each server's replies as the count of
@@ -523,7 +550,7 @@ EOF
 	check "metrics --output writes the textfile" \
 		cli dir1 metrics --output /tmp/ipvs_udp.prom
 	check "metrics: each server's histogram counts its replies" \
-		/usr/bin/python3 - "$(cli dir1 --json servers)" "$(cat /tmp/ipvs_udp.prom)" <<'EOF'
+		/usr/bin/python3 - "$(cli dir1 --json server show)" "$(cat /tmp/ipvs_udp.prom)" <<'EOF'
 import json, re, sys
 want = {d["destination"]: d["replies"] for d in json.loads(sys.argv[1])["servers"]}
 got = {m.group(1): int(m.group(2)) for m in re.finditer(

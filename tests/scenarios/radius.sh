@@ -338,7 +338,7 @@ test_netlink() {
 	setup nat || return 1
 	service "$VIP4" 1812 -m -s radius -o --pe reply || return 1
 	# Long timeouts: a slow run must not see bindings expire.
-	r=$(cli --json radius-settings "${svc[@]}" --conversation-timeout 600 \
+	r=$(cli --json radius set "${svc[@]}" --conversation-timeout 600 \
 		--acct-timeout 60)
 	echo "# $r"
 	check "netlink: radius-set took both timeouts" \
@@ -346,7 +346,7 @@ test_netlink() {
 	check "netlink: the seed is a string (jq would round it)" \
 		[ "$(json "$r" "type(d['settings']['seed']).__name__")" = str ]
 	modprobe ip_vs_sip
-	r=$(cli sip-settings "${svc[@]}" 2>&1)
+	r=$(cli sip show "${svc[@]}" 2>&1)
 	echo "# $r"
 	check "netlink: sip-settings of a radius service names the scheduler" \
 		grep -q "no such service using the sip scheduler" <<<"$r"
@@ -355,8 +355,8 @@ test_netlink() {
 	r=$(results 1 12)
 	echo "# logins: $r"
 	check "netlink: 12/12 logins succeed" [ "$(count FAIL $r)" = 0 ]
-	dump=$(cli --json bindings "${svc[@]}")
-	r=$(cli --json radius-settings "${svc[@]}")
+	dump=$(cli --json binding show "${svc[@]}")
+	r=$(cli --json radius show "${svc[@]}")
 	show_proc
 	n=$(json "$dump" "len(d['bindings'])")
 	echo "# $n bindings; counters: $(json "$r" "d['counters']")"
@@ -383,28 +383,28 @@ test_netlink() {
 	# One State by its bytes, then flushed.
 	st=$(json "$dump" "[b['value'] for b in d['bindings'] if b['kind'] == 'state'][0]")
 	check "netlink: bindings --state finds a learned State" \
-		cli bindings "${svc[@]}" --state "$st"
-	r=$(cli --json flush "${svc[@]}" --state "$st")
+		cli binding show "${svc[@]}" --state "$st"
+	r=$(cli --json binding flush "${svc[@]}" --state "$st")
 	check "netlink: flush --state removes it" \
 		[ "$(json "$r" "d['flushed']")" = 1 ]
 	check "netlink: ... and it is gone (exit 1)" \
-		fails cli bindings "${svc[@]}" --state "$st"
+		fails cli binding show "${svc[@]}" --state "$st"
 
 	# Flush one server's bindings, watching the event.
 	want=$(rs_addr4 1):1812
-	dump=$(cli --json bindings "${svc[@]}" --dest "$want")
+	dump=$(cli --json binding show "${svc[@]}" --dest "$want")
 	n=$(json "$dump" "len(d['bindings'])")
-	ns dir1 "$CLI" --json watch --count 2 --timeout 30 >"$OUT/events" &
+	ns dir1 "$CLI" --json monitor --count 2 --timeout 30 >"$OUT/events" &
 	pid=$!
 	sleep 1
-	r=$(cli --json flush "${svc[@]}" --dest "$want")
+	r=$(cli --json binding flush "${svc[@]}" --dest "$want")
 	check "netlink: flush --dest removes that server's $n bindings" \
 		[ "$(json "$r" "d['flushed']")" = "$n" ]
 	check "netlink: ... none are left on it" \
-		[ "$(json "$(cli --json bindings "${svc[@]}" --dest "$want")" "len(d['bindings'])")" = 0 ]
+		[ "$(json "$(cli --json binding show "${svc[@]}" --dest "$want")" "len(d['bindings'])")" = 0 ]
 	# Removing a server: its bindings move, and listeners are told.
 	want=$(rs_addr4 2):1812
-	n=$(json "$(cli --json bindings "${svc[@]}" --dest "$want")" "len(d['bindings'])")
+	n=$(json "$(cli --json binding show "${svc[@]}" --dest "$want")" "len(d['bindings'])")
 	ns dir1 ipvsadm -d -u "$VIP4:1812" -r "$want"
 	wait "$pid"
 	ev=$(cat "$OUT/events")
@@ -413,7 +413,7 @@ test_netlink() {
 		grep -q "\"event\":\"flushed\".*\"bindings\":$(json "$r" "d['flushed']")," <<<"$ev"
 	check "netlink: the removal was announced with the server's $n bindings" \
 		grep -q "\"event\":\"dest-removed\".*\"destination\":\"$want\",\"bindings\":$n," <<<"$ev"
-	r=$(cli counters)
+	r=$(cli metrics)
 	check "netlink: Prometheus counters of the radius service" \
 		grep -q "^ipvs_udp_radius_learned_total{service=\"udp:$VIP4:1812\"} [1-9]" <<<"$r"
 }
@@ -451,7 +451,7 @@ cap_mode() {
 	shift 2
 	setup "$mode" || return 1
 	service "$VIP4" 1812 "$fwd" -s radius -o "$@" || return 1
-	ns dir1 "$CLI" radius-settings udp "$VIP4:1812" --max-bindings 4 ||
+	ns dir1 "$CLI" radius set udp "$VIP4:1812" --max-bindings 4 ||
 		return 1
 	logins peap 1 18 6 "$VIP4" 1812
 	r=$(results 1 18)

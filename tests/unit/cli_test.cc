@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <linux/ip_vs.h>
+#include <linux/ipvs_udp.h>
 
 #include <sstream>
 
@@ -224,7 +225,7 @@ TEST(Cli, EditKeepsWhatIsNotGiven) {
 TEST(Cli, StatusJson) {
     Fixture f;
     f.kernel = one_sip_service;
-    ASSERT_EQ(f.run({"--json", "status"}), kOk) << f.err.str();
+    ASSERT_EQ(f.run({"--json", "service", "show"}), kOk) << f.err.str();
     const std::string stats0 =
         R"("inpkts":0,"outpkts":0,"inbytes":0,"outbytes":0,"cps":0,"inpps":0,"outpps":0,)"
         R"("inbps":0,"outbps":0})";
@@ -247,7 +248,7 @@ TEST(Cli, StatusJson) {
 TEST(Cli, StatusTable) {
     Fixture f;
     f.kernel = one_sip_service;
-    ASSERT_EQ(f.run({"status"}), kOk);
+    ASSERT_EQ(f.run({"service", "show"}), kOk);
     EXPECT_NE(f.out.str().find("udp:10.0.100.1:5060  scheduler sip  one-packet  conns 12"),
               std::string::npos)
         << f.out.str();
@@ -288,7 +289,7 @@ TEST(Cli, ErrorsTellWhatToDo) {
     {
         Fixture f;
         f.family_missing = true;
-        EXPECT_EQ(f.run({"status"}), kNotLoaded);
+        EXPECT_EQ(f.run({"service", "show"}), kNotLoaded);
         EXPECT_NE(f.err.str().find("modprobe ip_vs"), std::string::npos);
     }
     {
@@ -320,8 +321,15 @@ TEST(Cli, ErrorsTellWhatToDo) {
 TEST(Cli, UsageErrors) {
     Fixture f;
     EXPECT_EQ(f.run({"frobnicate"}), kUsage);
-    EXPECT_EQ(f.run({"service"}), kUsage);
-    EXPECT_NE(f.err.str().find("service add KIND SERVICE"), std::string::npos);
+    EXPECT_NE(f.err.str().find("unknown object 'frobnicate'; one of: service, dest, binding,"),
+              std::string::npos)
+        << f.err.str();
+    EXPECT_EQ(f.run({"service", "frobnicate"}), kUsage);
+    EXPECT_NE(f.err.str().find("service: unknown verb 'frobnicate'; one of: show, add, edit, del"),
+              std::string::npos)
+        << f.err.str();
+    // an object without a default verb lists its commands
+    EXPECT_EQ(f.run({"timeout", "frobnicate"}), kUsage);
     EXPECT_EQ(f.run({"service", "add", "voip", "udp", "10.0.100.1:5060"}), kUsage);
     EXPECT_EQ(f.run({"dest", "add", "udp", "10.0.100.1:5060", "fd00::1"}), kUsage);
     EXPECT_EQ(f.run({"dest", "add", "udp", "10.0.100.1:5060", "10.0.2.11", "--method", "x"}),
@@ -407,20 +415,21 @@ TEST(Cli, StatusNamesTheSchedulersFlags) {
                  nltest::done_reply(s)})};
         return std::vector<Bytes>{nltest::done_reply(s)};
     };
-    ASSERT_EQ(f.run({"--json", "status"}), kOk) << f.err.str();
+    ASSERT_EQ(f.run({"--json", "service", "show"}), kOk) << f.err.str();
     EXPECT_NE(f.out.str().find(R"("flags":["one-packet","sip-addr-only"])"), std::string::npos)
         << f.out.str();
 }
 
 TEST(Cli, ExtraWordsAndUnknownHelpAreErrors) {
     for (std::vector<std::string_view> args :
-         {std::vector<std::string_view>{"status", "udp", "10.0.100.1:5060", "extra"},
-          {"counters", "udp:10.0.100.1:5060", "x"},
-          {"servers", "10.0.2.11:53", "10.0.2.12:53"},
-          {"conns", "x"},
-          {"watch", "x"},
-          {"timeouts", "x"},
-          {"stats", "x"}}) {
+         {std::vector<std::string_view>{"service", "show", "udp", "10.0.100.1:5060", "extra"},
+          {"stats", "udp:10.0.100.1:5060", "x"},
+          {"server", "show", "10.0.2.11:53", "10.0.2.12:53"},
+          {"conn", "show", "x"},
+          {"monitor", "x"},
+          {"timeout", "show", "x"},
+          {"metrics", "x"},
+          {"counters", "udp:10.0.100.1:5060", "x"}}) {
         Fixture f;
         EXPECT_EQ(f.run(args), kUsage) << args[0];
         EXPECT_NE(f.err.str().find("unexpected '"), std::string::npos) << f.err.str();
@@ -428,10 +437,74 @@ TEST(Cli, ExtraWordsAndUnknownHelpAreErrors) {
     }
     Fixture h;
     EXPECT_EQ(h.run({"help", "frobnicate"}), kUsage);
-    EXPECT_NE(h.err.str().find("no command 'frobnicate'; commands: service add,"),
-              std::string::npos)
+    EXPECT_NE(h.err.str().find("unknown object 'frobnicate'; one of: service,"), std::string::npos)
         << h.err.str();
+    EXPECT_EQ(h.run({"help", "service", "frobnicate"}), kUsage);
     EXPECT_EQ(h.run({"help", "service", "add"}), kOk);
+    EXPECT_NE(h.out.str().find("usage: ipvs-udp service add KIND SERVICE [OPTIONS]"),
+              std::string::npos);
+}
+
+// The words that name a command, as ip reads them: objects and verbs by
+// prefix (the table's order breaks ties), show by default, ip's synonyms.
+TEST(Cli, PrefixesDefaultVerbAndSynonyms) {
+    // What each line of words runs: the help of the command it names.
+    auto named = [](std::vector<std::string_view> words) {
+        Fixture f;
+        words.push_back("--help");
+        if (f.run(words) != kOk) return "error: " + f.err.str();
+        const std::string o = f.out.str();
+        return o.substr(0, o.find('\n'));
+    };
+    const std::vector<std::pair<std::vector<std::string_view>, std::string>> cases = {
+        {{"ser", "sh"}, "usage: ipvs-udp service show [SERVICE]"},
+        {{"s"}, "usage: ipvs-udp service show [SERVICE]"},
+        {{"service"}, "usage: ipvs-udp service show [SERVICE]"},
+        {{"service", "ls"}, "usage: ipvs-udp service show [SERVICE]"},
+        {{"service", "a"}, "usage: ipvs-udp service add KIND SERVICE [OPTIONS]"},
+        {{"serve"}, "usage: ipvs-udp server show [RIP:PORT]"},
+        {{"d", "delete"}, "usage: ipvs-udp dest del SERVICE RIP[:PORT]"},
+        {{"r", "s"}, "usage: ipvs-udp radius show SERVICE"},
+        {{"rep", "res"}, "usage: ipvs-udp reply reset SERVICE"},
+        {{"rep", "re"}, "usage: ipvs-udp reply reset SERVICE"},
+        {{"b", "f"}, "usage: ipvs-udp binding flush SERVICE [OPTIONS]"},
+        {{"mon"}, "usage: ipvs-udp monitor [OPTIONS]"},
+        {{"st"}, "usage: ipvs-udp stats [SERVICE] [OPTIONS]"},
+        {{"t", "se"}, "usage: ipvs-udp timeout set [OPTIONS]"},
+        // an old spelling is matched whole, never as a prefix
+        {{"status"}, "usage: ipvs-udp status [SERVICE]"},
+        {{"servers"}, "usage: ipvs-udp servers [RIP:PORT]"},
+    };
+    for (const auto& [words, want] : cases) EXPECT_EQ(named(words), want) << words[0];
+    // a SERVICE where the verb would be: show of it
+    Fixture f;
+    f.kernel = one_sip_service;
+    ASSERT_EQ(f.run({"service", "udp", "10.0.100.1:5060"}), kOk) << f.err.str();
+    EXPECT_NE(f.out.str().find("udp:10.0.100.1:5060  scheduler sip"), std::string::npos)
+        << f.out.str();
+    Fixture g;
+    EXPECT_EQ(g.run({"service", "help"}), kOk);
+    EXPECT_NE(g.out.str().find("usage: ipvs-udp service del SERVICE"), std::string::npos);
+}
+
+// Each old spelling runs its new command, prints what it prints, and says
+// on stderr what to type instead; help and completion no longer list it.
+TEST(Cli, OldSpellingsStillWorkWithANote) {
+    Fixture now, old;
+    now.kernel = old.kernel = one_sip_service;
+    ASSERT_EQ(now.run({"--json", "service", "show"}), kOk);
+    ASSERT_EQ(old.run({"--json", "status"}), kOk);
+    EXPECT_EQ(old.out.str(), now.out.str());
+    EXPECT_EQ(now.err.str(), "");
+    EXPECT_EQ(old.err.str(),
+              "ipvs-udp: note: 'status' is deprecated and goes in a later release; use "
+              "'ipvs-udp service show'\n");
+    Fixture h;
+    ASSERT_EQ(h.run({"help"}), kOk);
+    for (const char* gone : {"  status", "  calls", "  sip-settings", "  watch", "  counters"})
+        EXPECT_EQ(h.out.str().find(std::string(gone) + " "), std::string::npos) << gone;
+    EXPECT_EQ(h.run({"help", "status"}), kOk);
+    EXPECT_NE(h.out.str().find("The old name of 'ipvs-udp service show'"), std::string::npos);
 }
 
 // The JSON every mutating command prints (docs/json.md): the object as the
@@ -497,4 +570,72 @@ TEST(Output, JsonEscapesEverything) {
     j.begin_object().key("a").begin_array().value(1).value("x").end_array();
     j.field("b", true).end_object();
     EXPECT_EQ(j.str(), R"({"a":[1,"x"],"b":true})");
+}
+
+// stats: IPVS's traffic, then the modules' counters as a table; in JSON
+// under "counters", null when the modules are not loaded.
+TEST(Cli, StatsShowsTheModulesCountersToo) {
+    auto counters = [](const Bytes& req) {
+        if (nltest::cmd_of(req) != IPVS_UDP_CMD_COUNTERS_GET)
+            return std::vector<Bytes>{nltest::done_reply(nltest::seq_of(req))};
+        in_addr a{};
+        inet_pton(AF_INET, "10.0.100.1", &a);
+        Enc e(kUdpId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_COUNTERS_GET, 1).begin(IPVS_UDP_A_COUNTERS_SIP);
+        e.begin(IPVS_UDP_A_SIP_SERVICE_SERVICE)
+            .u16(IPVS_UDP_A_SERVICE_AF, AF_INET)
+            .u16(IPVS_UDP_A_SERVICE_PROTOCOL, IPPROTO_UDP)
+            .attr(IPVS_UDP_A_SERVICE_ADDR, &a, 4)
+            .u16(IPVS_UDP_A_SERVICE_PORT, htons(5060))
+            .end();
+        e.begin(IPVS_UDP_A_SIP_SERVICE_COUNTERS)
+            .u32(IPVS_UDP_A_SIP_COUNTERS_BINDINGS, 4)
+            .u64(IPVS_UDP_A_SIP_COUNTERS_HITS, 9)
+            .end()
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    Fixture f;
+    f.kernel = one_sip_service;
+    f.udp_kernel = counters;
+    ASSERT_EQ(f.run({"stats"}), kOk) << f.err.str();
+    const std::string o = f.out.str();
+    EXPECT_NE(o.find("udp:10.0.100.1:5060  10.0.2.12:5060      7"), std::string::npos) << o;
+    EXPECT_NE(o.find("\nmodule  service              counter    value\n"), std::string::npos) << o;
+    EXPECT_NE(o.find("\nsip     udp:10.0.100.1:5060  hits           9\n"), std::string::npos) << o;
+    Fixture j;
+    j.kernel = one_sip_service;
+    j.udp_kernel = counters;
+    ASSERT_EQ(j.run({"--json", "stats"}), kOk) << j.err.str();
+    EXPECT_NE(j.out.str().find(R"(],"counters":{"sip":[{"service":"udp:10.0.100.1:5060",)"
+                               R"("bindings":4,"messages":0,)"),
+              std::string::npos)
+        << j.out.str();
+    Fixture none;
+    none.kernel = one_sip_service;
+    none.udp_missing = true;
+    ASSERT_EQ(none.run({"--json", "stats"}), kOk) << none.err.str();
+    EXPECT_NE(none.out.str().find(R"(,"counters":null})"), std::string::npos) << none.out.str();
+    ASSERT_EQ(none.run({"stats"}), kOk);
+    EXPECT_EQ(none.out.str().find("module"), std::string::npos);
+}
+
+// dest show: the real servers of every service, each with its service.
+TEST(Cli, DestShowListsRealServers) {
+    Fixture f;
+    f.kernel = one_sip_service;
+    ASSERT_EQ(f.run({"dest"}), kOk) << f.err.str();
+    const std::string o = f.out.str();
+    EXPECT_NE(o.find("service              destination     forward  weight"), std::string::npos)
+        << o;
+    EXPECT_NE(o.find("udp:10.0.100.1:5060  10.0.2.12:5060  route         2"), std::string::npos)
+        << o;
+    Fixture j;
+    j.kernel = one_sip_service;
+    ASSERT_EQ(j.run({"--json", "dest", "show", "udp:10.0.100.1:5060"}), kOk) << j.err.str();
+    EXPECT_EQ(j.out.str().rfind(R"({"destinations":[{"service":"udp:10.0.100.1:5060",)"
+                                R"("destination":{"destination":"10.0.2.11:5060",)",
+                                0),
+              0u)
+        << j.out.str();
 }

@@ -308,7 +308,7 @@ TEST(Pcap, TcpdumpLoopbackCapturesInThreeLinkTypes) {
     const std::string big = std::string(300, 'i');
     for (const char* name : {"lo-eth.pcap", "any-sll.pcap", "any-sll2.pcap"}) {
         Cli c;
-        EXPECT_EQ(c.run({"sip-callid", kData + name}), kOk) << name;
+        EXPECT_EQ(c.run({"sip", "decode", kData + name}), kOk) << name;
         EXPECT_EQ(c.out.str(), std::string(kLoopbackLines) +
                                    "13 127.0.0.1:5062 -> 127.0.0.1:5060 call-id " + big +
                                    " (oversized: placed by hash, never bound)\n")
@@ -329,7 +329,7 @@ TEST(Pcap, TcpdumpLoopbackCapturesInThreeLinkTypes) {
 
 TEST(Pcap, SnapLengthCutCapture) {
     Cli c;
-    EXPECT_EQ(c.run({"sip-callid", kData + "lo-snap150.pcap"}), kNegative);
+    EXPECT_EQ(c.run({"sip", "decode", kData + "lo-snap150.pcap"}), kNegative);
     const auto out = c.out.str();
     EXPECT_NE(out.find("1 127.0.0.1:5062 -> 127.0.0.1:5060 none (fallback: client "
                        "127.0.0.1:5062) [cut by the capture's snap length: 108 bytes of payload "
@@ -345,7 +345,7 @@ TEST(Pcap, SnapLengthCutCapture) {
 
 TEST(Pcap, JsonAndAddrOnly) {
     Cli c;
-    EXPECT_EQ(c.run({"--json", "sip-callid", kData + "lo-eth.pcap", "--addr-only"}), kOk);
+    EXPECT_EQ(c.run({"--json", "sip", "decode", kData + "lo-eth.pcap", "--addr-only"}), kOk);
     const auto out = c.out.str();
     EXPECT_NE(out.find("{\"frame\":1,\"status\":\"udp\",\"src\":\"127.0.0.1\",\"sport\":5062,"
                        "\"dst\":\"127.0.0.1\",\"dport\":5060,\"found\":true,\"call_id\":\"lo4-"
@@ -368,10 +368,10 @@ TEST(Pcap, DatagramsAreStillDatagrams) {
     // A plain SIP datagram, and one that starts like a pcapng section
     // header without its byte-order magic: both are parsed as a datagram.
     Cli c;
-    EXPECT_EQ(c.run({"sip-callid", write_tmp("dgram", sip("plain@x"))}), kOk);
+    EXPECT_EQ(c.run({"sip", "decode", write_tmp("dgram", sip("plain@x"))}), kOk);
     EXPECT_EQ(c.out.str(), "plain@x\n");
     Cli c2;
-    EXPECT_EQ(c2.run({"sip-callid", write_tmp("fake-ng", bytes("\n\r\r\nxxxxxxxxxxxx"))}),
+    EXPECT_EQ(c2.run({"sip", "decode", write_tmp("fake-ng", bytes("\n\r\r\nxxxxxxxxxxxx"))}),
               kNegative);
     EXPECT_EQ(c2.out.str(), "none\n");
     EXPECT_EQ(pcap::detect(bytes(std::string_view("\n\r\r\n\x1c\0\0\0\x4d\x3c\x2b\x1a", 12))),
@@ -379,7 +379,7 @@ TEST(Pcap, DatagramsAreStillDatagrams) {
     EXPECT_EQ(pcap::detect(bytes(std::string_view("\n\r\r\n\x1c\0\0\0\x4d\x3c\x2b\x1b", 12))),
               pcap::Format::datagram);
     Cli c3;  // a short file
-    EXPECT_EQ(c3.run({"sip-callid", write_tmp("short", bytes("\xd4\xc3"))}), kNegative);
+    EXPECT_EQ(c3.run({"sip", "decode", write_tmp("short", bytes("\xd4\xc3"))}), kNegative);
     EXPECT_EQ(c3.out.str(), "none\n");
 }
 
@@ -392,7 +392,7 @@ TEST(Pcap, TheWholeHeaderSectionIsParsed) {
     const Bytes late = udp4("192.0.2.1", 2, "10.0.100.1", 5060, bytes(m));
     Cli c;
     EXPECT_EQ(
-        c.run({"sip-callid", write_tmp("scan", pcap_file(pcap::kLinkRaw, {{early}, {late}}))}),
+        c.run({"sip", "decode", write_tmp("scan", pcap_file(pcap::kLinkRaw, {{early}, {late}}))}),
         kOk);
     EXPECT_EQ(c.out.str(),
               "1 192.0.2.1:1 -> 10.0.100.1:5060 call-id early@x\n"
@@ -463,7 +463,7 @@ TEST(Pcap, PcapngSectionsInterfacesAndBlockTypes) {
     EXPECT_NE(r.error.find("names interface 0 not described"), std::string::npos) << r.error;
 
     Cli c;
-    EXPECT_EQ(c.run({"sip-callid", write_tmp("ng", file)}), kOk);
+    EXPECT_EQ(c.run({"sip", "decode", write_tmp("ng", file)}), kOk);
     EXPECT_EQ(c.out.str(),
               "1 [2001:db8::1]:2222 -> [fd00::100]:5060 call-id ng-2\n"
               "2 192.0.2.1:1111 -> 10.0.100.1:5060 call-id ng-1\n"
@@ -692,7 +692,7 @@ TEST(Pcap, HostileFilesGiveErrorsNotCrashes) {
 
     // The CLI: damage after good frames prints them and exits 2.
     Cli c;
-    EXPECT_EQ(c.run({"sip-callid", write_tmp("trunc", Bytes(good.begin(), good.end() - 5))}),
+    EXPECT_EQ(c.run({"sip", "decode", write_tmp("trunc", Bytes(good.begin(), good.end() - 5))}),
               kUsage);
     EXPECT_EQ(c.out.str(),
               "1 192.0.2.1:5060 -> 10.0.100.1:5060 call-id t@x\n"
@@ -771,7 +771,7 @@ TEST(Pcap, RadiusKeysOverACapture) {
                    {udp4("192.0.2.1", 40001, "10.0.100.1", 1812, radius_file("status-server.bin"))},
                    {udp4("192.0.2.1", 40002, "10.0.100.1", 1812, sip("x@y"))}});
     Cli c;
-    EXPECT_EQ(c.run({"radius-key", write_tmp("radius", f)}), kOk);
+    EXPECT_EQ(c.run({"radius", "decode", write_tmp("radius", f)}), kOk);
     EXPECT_EQ(c.out.str(),
               "1 192.0.2.1:40000 -> 10.0.100.1:1812 Access-Request id 42 calling-station-id "
               "02-00-00-00-00-01 nas-ip 192.0.2.1\n"
@@ -787,7 +787,7 @@ TEST(Pcap, RadiusKeysOverACapture) {
         << c.err.str();
 
     Cli j;
-    EXPECT_EQ(j.run({"--json", "radius-key", write_tmp("radius", f)}), kOk);
+    EXPECT_EQ(j.run({"--json", "radius", "decode", write_tmp("radius", f)}), kOk);
     const std::string js = j.out.str();
     EXPECT_NE(js.find("\"kind\":\"calling-station-id\",\"value\":\"02-00-00-00-00-01\","
                       "\"nas_type\":\"nas-ip\",\"nas\":\"192.0.2.1\""),
@@ -798,7 +798,7 @@ TEST(Pcap, RadiusKeysOverACapture) {
 
     // Only non-keys: exit 1
     Cli n;
-    EXPECT_EQ(n.run({"radius-key",
+    EXPECT_EQ(n.run({"radius", "decode",
                      write_tmp("radius-none",
                                pcap_file(pcap::kLinkRaw, {{udp4("192.0.2.1", 1, "10.0.100.1", 1812,
                                                                 radius_file("short.bin"))}}))}),
@@ -807,7 +807,8 @@ TEST(Pcap, RadiusKeysOverACapture) {
 
 TEST(Pcap, RadiusKeyOfOneDatagram) {
     Cli c;
-    EXPECT_EQ(c.run({"--json", "radius-key", IPVS_UDP_TEST_DATA "/radius/acct-start.bin"}), kOk);
+    EXPECT_EQ(c.run({"--json", "radius", "decode", IPVS_UDP_TEST_DATA "/radius/acct-start.bin"}),
+              kOk);
     EXPECT_NE(c.out.str().find("\"code\":\"Accounting-Request\",\"code_num\":4,\"id\":42,"
                                "\"kind\":\"acct-session-id\",\"value\":\"4D2C0001\""),
               std::string::npos)
@@ -816,7 +817,7 @@ TEST(Pcap, RadiusKeyOfOneDatagram) {
     EXPECT_NE(c.out.str().find("\"key\":\"030404c00002013444324330303031\""), std::string::npos)
         << c.out.str();
     Cli s;
-    EXPECT_EQ(s.run({"radius-key", IPVS_UDP_TEST_DATA "/radius/too-many.bin"}), kNegative);
+    EXPECT_EQ(s.run({"radius", "decode", IPVS_UDP_TEST_DATA "/radius/too-many.bin"}), kNegative);
 }
 
 }  // namespace

@@ -413,7 +413,7 @@ struct CliRun {
 TEST(UdpCli, CallsJsonListsBindingsWithDestinations) {
     CliRun c;
     c.k.fn = three_bindings;
-    ASSERT_EQ(c.run({"calls", "--json"}), cli::kOk) << c.err.str();
+    ASSERT_EQ(c.run({"call", "show", "--json"}), cli::kOk) << c.err.str();
     EXPECT_EQ(c.out.str(),
               R"({"calls":[{"service":"udp:10.0.100.1:5060","call_id":"a@x",)"
               R"("destination":"10.0.2.11:5060","state":"dialog","age_ms":1500,"idle_ms":20,)"
@@ -428,7 +428,7 @@ TEST(UdpCli, CallsJsonListsBindingsWithDestinations) {
 TEST(UdpCli, CallsTableAndDestFilterDefaultsToServicePort) {
     CliRun c;
     c.k.fn = three_bindings;
-    ASSERT_EQ(c.run({"calls", "udp", "10.0.100.1:5060", "--dest", "10.0.2.11"}), cli::kOk);
+    ASSERT_EQ(c.run({"call", "show", "udp", "10.0.100.1:5060", "--dest", "10.0.2.11"}), cli::kOk);
     // The filter went to the kernel with the service's port.
     Enc e(kId, NLM_F_REQUEST | NLM_F_DUMP, nltest::seq_of(c.k.sent[1]));
     e.genl(IPVS_UDP_CMD_BINDING_GET, 1);
@@ -447,12 +447,13 @@ TEST(UdpCli, FlushAndPermissionMessage) {
         e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1).u32(IPVS_UDP_A_SIP_COUNT, 2);
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
-    ASSERT_EQ(c.run({"flush", "udp", "10.0.100.1:5060", "--dest", "10.0.2.12:5060"}), cli::kOk);
+    ASSERT_EQ(c.run({"binding", "flush", "udp", "10.0.100.1:5060", "--dest", "10.0.2.12:5060"}),
+              cli::kOk);
     EXPECT_NE(c.out.str().find("flushed 2 bindings of udp:10.0.100.1:5060 to 10.0.2.12:5060"),
               std::string::npos);
     CliRun d;
     d.k.fn = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, EPERM)}; };
-    EXPECT_EQ(d.run({"flush", "udp:10.0.100.1:5060"}), cli::kDenied);
+    EXPECT_EQ(d.run({"binding", "flush", "udp:10.0.100.1:5060"}), cli::kDenied);
     EXPECT_NE(d.err.str().find("needs CAP_NET_ADMIN"), std::string::npos);
 }
 
@@ -467,7 +468,7 @@ TEST(UdpCli, ModuleNotLoaded) {
             }));
         },
         nullptr, out, err};
-    EXPECT_EQ(cli::run({"calls"}, env), cli::kNotLoaded);
+    EXPECT_EQ(cli::run({"call", "show"}, env), cli::kNotLoaded);
     EXPECT_NE(err.str().find("modprobe ip_vs_udp_nl"), std::string::npos) << err.str();
 }
 
@@ -483,7 +484,7 @@ TEST(UdpCli, WatchPrintsEventsAsJsonLines) {
         e.u32(IPVS_UDP_A_EVENT_THRESHOLD, 25);
         c.events.push_back(e.bytes());
     }
-    ASSERT_EQ(c.run({"watch", "--json", "--count", "2", "--timeout", "5"}), cli::kOk)
+    ASSERT_EQ(c.run({"monitor", "--json", "--count", "2", "--timeout", "5"}), cli::kOk)
         << c.err.str();
     EXPECT_EQ(c.out.str(),
               R"({"event":"dest-removed","service":null,"destination":"10.0.2.13:53",)"
@@ -494,7 +495,7 @@ TEST(UdpCli, WatchPrintsEventsAsJsonLines) {
               "\n");
     CliRun none;
     none.k.fn = [](const Bytes&) { return std::vector<Bytes>{}; };
-    EXPECT_EQ(none.run({"watch", "--count", "1", "--timeout", "1"}), cli::kNegative);
+    EXPECT_EQ(none.run({"monitor", "--count", "1", "--timeout", "1"}), cli::kNegative);
 }
 
 TEST(UdpCli, FeatureModuleNotLoadedUsesTheKernelsHint) {
@@ -503,8 +504,35 @@ TEST(UdpCli, FeatureModuleNotLoadedUsesTheKernelsHint) {
         return std::vector<Bytes>{
             nltest::error_reply(req, EOPNOTSUPP, "ip_vs_sip not loaded (modprobe ip_vs_sip)")};
     };
-    EXPECT_EQ(c.run({"calls"}), cli::kNotLoaded);
+    EXPECT_EQ(c.run({"call", "show"}), cli::kNotLoaded);
     EXPECT_NE(c.err.str().find("ip_vs_sip not loaded (modprobe ip_vs_sip)"), std::string::npos);
+    // The exit code comes from the error's family and errno, not its text:
+    // another wording (or none) is still "not loaded".
+    CliRun other;
+    other.k.fn = [](const Bytes& req) {
+        return std::vector<Bytes>{nltest::error_reply(req, EOPNOTSUPP, "kein Modul")};
+    };
+    EXPECT_EQ(other.run({"sip", "show", "udp:10.0.100.1:5060"}), cli::kNotLoaded);
+}
+
+TEST(UdpClient, ErrorsNameFamilyAndCommand) {
+    Kernel k;
+    k.fn = [](const Bytes& req) {
+        return std::vector<Bytes>{nltest::error_reply(req, EOPNOTSUPP)};
+    };
+    auto c = k.client();
+    auto r = c.radius_get(*ServiceKey::parse("udp:10.0.100.1:1812"));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().family, "ipvs_udp");
+    EXPECT_EQ(r.error().command, IPVS_UDP_CMD_RADIUS_GET);
+    EXPECT_TRUE(r.error().module_missing);
+    Kernel k2;
+    k2.fn = [](const Bytes& req) { return std::vector<Bytes>{nltest::error_reply(req, ESRCH)}; };
+    auto c2 = k2.client();
+    auto r2 = c2.radius_get(*ServiceKey::parse("udp:10.0.100.1:1812"));
+    ASSERT_FALSE(r2);
+    EXPECT_FALSE(r2.error().module_missing);
+    EXPECT_EQ(r2.error().command, IPVS_UDP_CMD_RADIUS_GET);
 }
 
 TEST(UdpCli, CountersInPrometheusFormat) {
@@ -524,7 +552,7 @@ TEST(UdpCli, CountersInPrometheusFormat) {
             .end();
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
-    ASSERT_EQ(c.run({"counters"}), cli::kOk) << c.err.str();
+    ASSERT_EQ(c.run({"metrics"}), cli::kOk) << c.err.str();
     const std::string o = c.out.str();
     EXPECT_NE(o.find("# TYPE ipvs_udp_sip_bindings gauge\n"
                      "ipvs_udp_sip_bindings{service=\"udp:10.0.100.1:5060\"} 4\n"),
@@ -618,7 +646,7 @@ TEST(Udp, BindingDumpOfRadiusAndSipServices) {
 TEST(UdpCli, BindingsShowRadiusKeysAndCallsOnlySip) {
     CliRun c;
     c.k.fn = radius_bindings;
-    ASSERT_EQ(c.run({"bindings"}), cli::kOk) << c.err.str();
+    ASSERT_EQ(c.run({"binding", "show"}), cli::kOk) << c.err.str();
     const std::string o = c.out.str();
     EXPECT_NE(o.find("calling-station-id 02-00-00-00-00-01 nas-ip 192.0.2.7"), std::string::npos)
         << o;
@@ -627,7 +655,7 @@ TEST(UdpCli, BindingsShowRadiusKeysAndCallsOnlySip) {
     EXPECT_NE(o.find("3 bindings"), std::string::npos);
     CliRun j;
     j.k.fn = radius_bindings;
-    ASSERT_EQ(j.run({"bindings", "--json"}), cli::kOk) << j.err.str();
+    ASSERT_EQ(j.run({"binding", "show", "--json"}), cli::kOk) << j.err.str();
     EXPECT_NE(j.out.str().find(R"("scheduler":"radius","key":"010404c00002073032)"),
               std::string::npos)
         << j.out.str();
@@ -637,7 +665,7 @@ TEST(UdpCli, BindingsShowRadiusKeysAndCallsOnlySip) {
     // 'calls' stays the sip view.
     CliRun s;
     s.k.fn = radius_bindings;
-    ASSERT_EQ(s.run({"calls"}), cli::kOk);
+    ASSERT_EQ(s.run({"call", "show"}), cli::kOk);
     EXPECT_NE(s.out.str().find("1 call\n"), std::string::npos) << s.out.str();
 }
 
@@ -648,7 +676,8 @@ TEST(UdpCli, FlushAStateSendsItsKey) {
         e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1).u32(IPVS_UDP_A_SIP_COUNT, 1);
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
-    ASSERT_EQ(c.run({"flush", "udp:10.0.100.1:1812", "--state", "AB01"}), cli::kOk) << c.err.str();
+    ASSERT_EQ(c.run({"binding", "flush", "udp:10.0.100.1:1812", "--state", "AB01"}), cli::kOk)
+        << c.err.str();
     Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(c.k.sent[1]));
     e.genl(IPVS_UDP_CMD_BINDING_FLUSH, 1);
     svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 1812);
@@ -656,15 +685,17 @@ TEST(UdpCli, FlushAStateSendsItsKey) {
     EXPECT_EQ(c.k.sent[1], e.bytes());
     CliRun j;
     j.k.fn = c.k.fn;
-    ASSERT_EQ(j.run({"--json", "flush", "udp:10.0.100.1:1812", "--dest", "10.0.2.12"}), cli::kOk);
+    ASSERT_EQ(j.run({"--json", "binding", "flush", "udp:10.0.100.1:1812", "--dest", "10.0.2.12"}),
+              cli::kOk);
     EXPECT_EQ(j.out.str(), R"({"service":"udp:10.0.100.1:1812","flushed":1,)"
                            R"("destination":"10.0.2.12:1812"})"
                            "\n");
     CliRun bad;
-    EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "abc"}), cli::kUsage);
-    EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "zz"}), cli::kUsage);
-    EXPECT_EQ(bad.run({"flush", "udp:10.0.100.1:1812", "--state", "ab", "--call-id", "x"}),
-              cli::kUsage);
+    EXPECT_EQ(bad.run({"binding", "flush", "udp:10.0.100.1:1812", "--state", "abc"}), cli::kUsage);
+    EXPECT_EQ(bad.run({"binding", "flush", "udp:10.0.100.1:1812", "--state", "zz"}), cli::kUsage);
+    EXPECT_EQ(
+        bad.run({"binding", "flush", "udp:10.0.100.1:1812", "--state", "ab", "--call-id", "x"}),
+        cli::kUsage);
 }
 
 TEST(UdpCli, RadiusSettingsSetThenShow) {
@@ -690,7 +721,7 @@ TEST(UdpCli, RadiusSettingsSetThenShow) {
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
     ASSERT_EQ(
-        c.run({"radius-settings", "udp:10.0.100.1:1812", "--conversation-timeout", "45", "--json"}),
+        c.run({"radius", "set", "udp:10.0.100.1:1812", "--conversation-timeout", "45", "--json"}),
         cli::kOk)
         << c.err.str();
     Enc e(kId, NLM_F_REQUEST | NLM_F_ACK, nltest::seq_of(c.k.sent[1]));
@@ -725,7 +756,9 @@ TEST(UdpCli, RadiusCountersInPrometheusFormat) {
             .end();
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
+    // the old spelling: the same Prometheus text, and a note on stderr
     ASSERT_EQ(c.run({"counters"}), cli::kOk) << c.err.str();
+    EXPECT_NE(c.err.str().find("'counters' is deprecated"), std::string::npos) << c.err.str();
     const std::string o = c.out.str();
     EXPECT_NE(o.find("# TYPE ipvs_udp_radius_bindings gauge\n"
                      "ipvs_udp_radius_bindings{service=\"udp:10.0.100.1:1812\"} 3\n"),
@@ -751,7 +784,7 @@ TEST(UdpCli, DrainPolicyExplainsTheServiceFlag) {
             .end();
         return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
     };
-    ASSERT_EQ(c.run({"sip-settings", "udp:10.0.100.1:5060", "--drain-policy", "drain"}), cli::kOk)
+    ASSERT_EQ(c.run({"sip", "set", "udp:10.0.100.1:5060", "--drain-policy", "drain"}), cli::kOk)
         << c.err.str();
     EXPECT_NE(c.out.str().find("drain-policy move (service flag sip-move-quiesced)"),
               std::string::npos)
@@ -761,7 +794,7 @@ TEST(UdpCli, DrainPolicyExplainsTheServiceFlag) {
     EXPECT_NE(c.err.str().find("--no-flag-1"), std::string::npos);
     CliRun j;
     j.k.fn = c.k.fn;
-    ASSERT_EQ(j.run({"--json", "sip-settings", "udp:10.0.100.1:5060"}), cli::kOk);
+    ASSERT_EQ(j.run({"--json", "sip", "show", "udp:10.0.100.1:5060"}), cli::kOk);
     EXPECT_NE(j.out.str().find(R"("seed":"9007199254740993","drain_policy":"move",)"
                                R"("drain_policy_flag":true)"),
               std::string::npos)
