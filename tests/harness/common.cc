@@ -199,38 +199,21 @@ std::optional<double> parse_seconds(std::string_view s) {
     return v;
 }
 
+// With the CLI's parser (cli/args.h): "--name value", "--name=value",
+// flags, "--" ending the options.
 Args::Args(int argc, char** argv, const std::set<std::string>& with_value,
            const std::set<std::string>& flags, int first) {
-    bool only_pos = false;
-    for (int i = first; i < argc; i++) {
-        std::string a = argv[i];
-        if (only_pos || !a.starts_with("--")) {
-            pos_.push_back(a);
-            continue;
-        }
-        if (a == "--") {
-            only_pos = true;
-            continue;
-        }
-        std::string name = a.substr(2), val;
-        bool inline_val = false;
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            val = name.substr(eq + 1);
-            name = name.substr(0, eq);
-            inline_val = true;
-        }
-        if (with_value.count(name)) {
-            if (!inline_val) {
-                if (i + 1 >= argc) throw UsageError("--" + name + " needs a value");
-                val = argv[++i];
-            }
-            opts_.emplace(name, val);
-        } else if (flags.count(name) && !inline_val) {
-            opts_.emplace(name, "");
-        } else {
-            throw UsageError("unknown option --" + name);
-        }
-    }
+    std::set<std::string> valued, flag_words;
+    for (const auto& n : with_value) valued.insert("--" + n);
+    for (const auto& n : flags) flag_words.insert("--" + n);
+    const std::vector<std::string_view> words(argv + std::min(first, argc), argv + argc);
+    cli::Args a = cli::parse_args(words, valued, flag_words);
+    if (a.help) throw UsageError("unknown option --help");
+    if (a.json && !flags.count("json")) throw UsageError("unknown option --json");
+    pos_ = std::move(a.pos);
+    for (const auto& [name, value] : a.all) opts_.emplace(name.substr(2), value);
+    for (const auto& name : a.flags) opts_.emplace(name.substr(2), "");
+    if (a.json) opts_.emplace("json", "");
 }
 
 std::optional<std::string> Args::get(const std::string& name) const {

@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "args.h"
 #include "json_writer.h"
 
 namespace ipvsudp::harness {
@@ -28,10 +29,9 @@ namespace ipvsudp::harness {
 struct SystemError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-// Bad command line: exit status 2.
-struct UsageError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+// Bad command line: exit status 2. The CLI's (cli/args.h): the tools read
+// their words with its parser.
+using UsageError = cli::UsageError;
 
 // "what: strerror(errno)" as a SystemError.
 [[noreturn]] void throw_errno(const std::string& what);

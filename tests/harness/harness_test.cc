@@ -413,6 +413,54 @@ TEST(Setup, Errors) {
     }
 }
 
+// ipvs-setup reads its words as ipvs-udp does: SERVICE in one word or two,
+// each scheduler's own flag names, and another scheduler's refused.
+TEST(Setup, SharesTheCliGrammar) {
+    auto c = parse_setup(words("service add udp:10.0.100.1:1812 radius --flags radius-addr-only"));
+    EXPECT_EQ(c.service.key.str(), "udp:10.0.100.1:1812");
+    EXPECT_EQ(c.service.flags, ipvs::kSchedFlag2);
+    c = parse_setup(words("service add udp 10.0.100.1:53 sh --flags sh-port,flag-1"));
+    EXPECT_EQ(c.service.flags, ipvs::kSchedFlag1 | ipvs::kSchedFlag2);
+    EXPECT_THROW(parse_setup(words("service add udp 10.0.100.1:53 sip --flags radius-addr-only")),
+                 UsageError);
+    c = parse_setup(words("service edit udp 10.0.100.1:53 --flags sip-stateless"));
+    EXPECT_EQ(c.sched_flags, ipvs::kSchedFlag3);
+    c = parse_setup(words("dest add udp:10.0.100.1:53 10.0.2.11:5353 --weight=4"));
+    EXPECT_EQ(c.dest.str(), "10.0.2.11:5353");
+    EXPECT_EQ(c.weight, 4u);
+}
+
+// "list --json" is the CLI's service show schema.
+TEST(Setup, ListJsonIsTheCliSchema) {
+    ipvs::Service s;
+    s.key = *ServiceKey::parse("udp:10.0.100.1:53");
+    s.scheduler = "rr";
+    s.flags = ipvs::kOnePacket;
+    const std::string j = services_json({{s, {}}});
+    EXPECT_EQ(j.rfind(R"({"services":[{"service":"udp:10.0.100.1:53","family":"inet",)"
+                      R"("protocol":"udp","address":"10.0.100.1","port":53,"scheduler":"rr",)"
+                      R"("pe":null,"flags":["one-packet"],)",
+                      0),
+              0u)
+        << j;
+}
+
+// The tools' options, read by the CLI's parser.
+TEST(ToolArgs, RepeatsValuesAndFlags) {
+    const char* argv[] = {"tool",      "--id", "a",  "10.0.0.1", "--id=b",
+                          "--connect", "53",   "--", "--x"};
+    Args a(9, const_cast<char**>(argv), {"id"}, {"connect"});
+    EXPECT_EQ(a.all("id"), (std::vector<std::string>{"a", "b"}));
+    EXPECT_EQ(a.get("id"), "b");
+    EXPECT_TRUE(a.flag("connect"));
+    EXPECT_EQ(a.pos(), (std::vector<std::string>{"10.0.0.1", "53", "--x"}));
+    const char* bad[] = {"tool", "--nope"};
+    EXPECT_THROW(Args(2, const_cast<char**>(bad), {"id"}, {}), UsageError);
+    const char* json[] = {"tool", "--json"};
+    EXPECT_THROW(Args(2, const_cast<char**>(json), {}, {}), UsageError);
+    EXPECT_TRUE(Args(2, const_cast<char**>(json), {}, {"json"}).flag("json"));
+}
+
 // What ipvs-setup sends: the service with -o and the engine, as IPVS's
 // netlink family reads them.
 TEST(Setup, RunSendsTheServiceToTheKernel) {

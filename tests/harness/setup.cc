@@ -3,35 +3,13 @@
 
 #include <sstream>
 
+#include "args.h"
 #include "harness.h"
+#include "schema.h"
 
 namespace ipvsudp::harness {
 
 namespace {
-
-ServiceKey parse_key(const std::string& proto, const std::string& addr) {
-    if (proto != "udp" && proto != "tcp" && proto != "fwmark" && proto != "fwmark6")
-        throw UsageError("protocol must be udp, tcp, fwmark or fwmark6, not '" + proto + "'");
-    auto k = ServiceKey::parse(proto + ":" + addr);
-    if (!k) throw UsageError("bad service address '" + proto + " " + addr + "'");
-    return *k;
-}
-
-ipvs::Destination parse_dest(const std::string& text, const ServiceKey& svc) {
-    ipvs::Destination d;
-    if (auto a = Address::parse(text)) {
-        d.address = *a;
-        d.port = svc.port;
-    } else if (auto k = ServiceKey::parse("udp:" + text)) {
-        d.address = k->address;
-        d.port = k->port;
-    } else {
-        throw UsageError("bad real server address '" + text + "' (ADDR, ADDR:PORT, [ADDR6]:PORT)");
-    }
-    if (!svc.fwmark && d.address.family != svc.address.family)
-        throw UsageError("real server " + text + " is not in the service's address family");
-    return d;
-}
 
 std::uint32_t number(const std::string& opt, const std::string& v, std::int64_t max) {
     auto n = parse_int(v, 0, max);
@@ -41,89 +19,60 @@ std::uint32_t number(const std::string& opt, const std::string& v, std::int64_t 
 
 }  // namespace
 
-std::uint32_t parse_sched_flags(const std::string& list) {
-    std::uint32_t flags = 0;
-    std::stringstream ss(list);
-    std::string f;
-    while (std::getline(ss, f, ',')) {
-        if (f == "flag-1" || f == "sip-move-quiesced")
-            flags |= ipvs::kSchedFlag1;
-        else if (f == "flag-2" || f == "sip-addr-only")
-            flags |= ipvs::kSchedFlag2;
-        else if (f == "flag-3" || f == "sip-stateless")
-            flags |= ipvs::kSchedFlag3;
-        else
-            throw UsageError("unknown scheduler flag '" + f + "'");
-    }
-    return flags;
-}
-
+// The words as the ipvs-udp CLI reads them (cli/args.h): its option
+// parser, its SERVICE and RIP[:PORT] and its scheduler flag names; only
+// the verbs and option names are ipvs-setup's own.
 SetupCommand parse_setup(const std::vector<std::string>& words) {
     SetupCommand c;
-    std::vector<std::string> pos;
-    for (std::size_t i = 0; i < words.size(); i++) {
-        const std::string& w = words[i];
-        auto value = [&]() -> const std::string& {
-            if (i + 1 >= words.size()) throw UsageError(w + " needs a value");
-            return words[++i];
-        };
-        if (w == "--ops") {
-            c.ops = true;
-        } else if (w == "--no-ops") {
-            c.ops = false;
-        } else if (w == "--pe") {
-            c.pe = value();
-        } else if (w == "--flags") {
-            c.sched_flags = parse_sched_flags(value());
-        } else if (w == "--persistent") {
-            c.persistent = number(w, value(), UINT32_MAX);
-        } else if (w == "--weight") {
-            c.weight = number(w, value(), 65535);
-        } else if (w == "--nat" || w == "--route" || w == "--tunnel") {
-            c.forward = ipvs::parse_forward(w.substr(2));
-        } else if (w == "--json") {
-            c.json = true;
-        } else if (w.starts_with("--")) {
-            throw UsageError("unknown option " + w);
-        } else {
-            pos.push_back(w);
-        }
-    }
-    auto need = [&](std::size_t n, const char* usage) {
-        if (pos.size() != n) throw UsageError(std::string("usage: ipvs-setup ") + usage);
+    const std::vector<std::string_view> w(words.begin(), words.end());
+    const cli::Args a = cli::parse_args(w, {"--pe", "--flags", "--persistent", "--weight"},
+                                        {"--ops", "--no-ops", "--nat", "--route", "--tunnel"});
+    if (a.help) throw UsageError("usage: ipvs-setup service|dest|list|flush ... (see setup.h)");
+    c.json = a.json;
+    if (a.flags.count("--ops")) c.ops = true;
+    if (a.flags.count("--no-ops")) c.ops = false;
+    if (a.opt.count("--pe")) c.pe = a.opt.at("--pe");
+    if (a.opt.count("--persistent"))
+        c.persistent = number("--persistent", a.opt.at("--persistent"), UINT32_MAX);
+    if (a.opt.count("--weight")) c.weight = number("--weight", a.opt.at("--weight"), 65535);
+    for (const char* f : {"nat", "route", "tunnel"})
+        if (a.flags.count(std::string("--") + f)) c.forward = ipvs::parse_forward(f);
+    const std::vector<std::string>& pos = a.pos;
+    auto need = [&](std::size_t n, std::size_t have, const char* usage) {
+        if (have != n) throw UsageError(std::string("usage: ipvs-setup ") + usage);
     };
     if (pos.empty()) throw UsageError("usage: ipvs-setup service|dest|list|flush ...");
-    if (pos[0] == "list") {
-        need(1, "list [--json]");
-        c.op = SetupCommand::Op::list;
-        return c;
-    }
-    if (pos[0] == "flush") {
-        need(1, "flush");
-        c.op = SetupCommand::Op::flush;
+    if (pos[0] == "list" || pos[0] == "flush") {
+        need(1, pos.size(), pos[0] == "list" ? "list [--json]" : "flush");
+        c.op = pos[0] == "list" ? SetupCommand::Op::list : SetupCommand::Op::flush;
         return c;
     }
     if (pos.size() < 2 || (pos[0] != "service" && pos[0] != "dest"))
         throw UsageError("usage: ipvs-setup service|dest add|edit|del PROTO ADDR ...");
     const std::string& verb = pos[1];
-    if (pos.size() < 4) throw UsageError("ipvs-setup " + pos[0] + " " + verb + ": PROTO ADDR?");
-    c.service.key = parse_key(pos[2], pos[3]);
+    std::size_t i = 2;
+    c.service.key = cli::take_service(pos, i);
+    const std::size_t rest = pos.size() - i;
     if (pos[0] == "service") {
         if (verb == "add") {
-            need(5, "service add PROTO ADDR SCHED [--ops] [--pe NAME] [--flags F,..]");
+            need(1, rest, "service add PROTO ADDR SCHED [--ops] [--pe NAME] [--flags F,..]");
             c.op = SetupCommand::Op::service_add;
-            c.scheduler = pos[4];
+            c.scheduler = pos[i];
         } else if (verb == "edit") {
-            if (pos.size() != 4 && pos.size() != 5)
+            if (rest > 1)
                 throw UsageError("usage: ipvs-setup service edit PROTO ADDR [SCHED] [options]");
             c.op = SetupCommand::Op::service_edit;
-            if (pos.size() == 5) c.scheduler = pos[4];
+            if (rest == 1) c.scheduler = pos[i];
         } else if (verb == "del") {
-            need(4, "service del PROTO ADDR");
+            need(0, rest, "service del PROTO ADDR");
             c.op = SetupCommand::Op::service_del;
         } else {
             throw UsageError("service " + verb + ": add, edit or del");
         }
+        // Flag names as the scheduler's (any scheduler's for an edit that
+        // keeps it).
+        if (a.opt.count("--flags"))
+            c.sched_flags = cli::parse_sched_flags(c.scheduler.value_or(""), a.opt.at("--flags"));
         ipvs::Service& s = c.service;
         if (c.scheduler) s.scheduler = *c.scheduler;
         if (c.pe) s.pe_name = *c.pe;
@@ -145,38 +94,26 @@ SetupCommand parse_setup(const std::vector<std::string>& words) {
         c.op = SetupCommand::Op::dest_del;
     else
         throw UsageError("dest " + verb + ": add, edit or del");
-    need(5, "dest add|edit|del PROTO ADDR RIP[:PORT] [--nat|--route|--tunnel] [--weight W]");
-    c.dest = parse_dest(pos[4], c.service.key);
+    need(1, rest, "dest add|edit|del PROTO ADDR RIP[:PORT] [--nat|--route|--tunnel] [--weight W]");
+    const cli::HostPort hp = cli::parse_hostport(pos[i]);
+    if (!c.service.key.fwmark && hp.address.family != c.service.key.address.family)
+        throw UsageError("real server " + pos[i] + " is not in the service's address family");
+    c.dest.address = hp.address;
+    c.dest.port = hp.port ? hp.port : c.service.key.port;
     c.dest.forward = c.forward.value_or(ipvs::Forward::direct);
     c.dest.weight = c.weight.value_or(1);
-    if (c.ops || c.pe || c.sched_flags || c.persistent)
+    if (c.ops || c.pe || a.opt.count("--flags") || c.persistent)
         throw UsageError("--ops/--pe/--flags/--persistent are service options");
     return c;
 }
 
+// The CLI's schema: what `ipvs-udp --json service show` prints.
 std::string services_json(
     const std::vector<std::pair<ipvs::Service, std::vector<ipvs::Destination>>>& all) {
-    Json j;
-    j.begin_array();
-    for (const auto& [s, dests] : all) {
-        j.begin_object()
-            .field("service", s.key.str())
-            .field("scheduler", s.scheduler)
-            .field("pe", s.pe_name)
-            .field("ops", s.one_packet())
-            .field("flags", s.flags & ~ipvs::kHashed)
-            .field("persistent", (s.flags & ipvs::kPersistent) ? s.timeout : 0u)
-            .key("dests")
-            .begin_array();
-        for (const auto& d : dests)
-            j.begin_object()
-                .field("address", d.str())
-                .field("forward", std::string(ipvs::forward_name(d.forward)))
-                .field("weight", d.weight)
-                .end_object();
-        j.end_array().end_object();
-    }
-    j.end_array();
+    cli::Json j;
+    j.begin_object().key("services").begin_array();
+    for (const auto& [s, dests] : all) cli::json_service(j, s, dests);
+    j.end_array().end_object();
     return j.str();
 }
 

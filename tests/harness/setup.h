@@ -13,8 +13,9 @@
 //   flush
 //
 // PROTO ADDR: "udp 10.0.100.1:5060", "tcp [fd00::1]:80", "fwmark 1",
-// "fwmark6 1". Flags: flag-1..flag-3 or the sip names (sip-move-quiesced,
-// sip-addr-only, sip-stateless). A destination's port defaults to the
+// "fwmark6 1" (or udp:10.0.100.1:5060 in one word), as ipvs-udp reads them.
+// Flags: flag-1..flag-3 or the scheduler's names (sip-move-quiesced,
+// radius-addr-only, sh-port, ...). A destination's port defaults to the
 // service's (0 for fwmark services). The forwarding method defaults to
 // --route, as ipvsadm's does.
 #pragma once
@@ -54,13 +55,11 @@ struct SetupCommand {
 // Parse the words after "ipvs-setup"; throws UsageError.
 SetupCommand parse_setup(const std::vector<std::string>& words);
 
-// IP_VS_SVC_F_SCHED* bits of "flag-1,sip-addr-only"; throws UsageError.
-std::uint32_t parse_sched_flags(const std::string& list);
-
 // Run it; errors carry the kernel's errno and extack text.
 Result<void> run_setup(const SetupCommand& c, ipvs::Client& client, std::ostream& out);
 
-// The services and their destinations as JSON (what "list --json" prints).
+// The services and their destinations as JSON (what "list --json" prints):
+// the schema of `ipvs-udp --json service show` (docs/json.md).
 std::string services_json(
     const std::vector<std::pair<ipvs::Service, std::vector<ipvs::Destination>>>& all);
 

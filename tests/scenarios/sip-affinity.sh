@@ -119,7 +119,7 @@ test_baselines() {
 	ipvs_setup dir1 service edit udp "$VIP4:5060" sip --no-ops || return 1
 	echo "# $(ipvs_setup dir1 list --json)"
 	check "sip without -o: the service was edited (sip, no ops)" \
-		[ "$(json "$(ipvs_setup dir1 list --json)" '(d[0]["scheduler"], d[0]["ops"])')" = \
+		[ "$(json "$(ipvs_setup dir1 list --json)" '(d["services"][0]["scheduler"], "one-packet" in d["services"][0]["flags"])')" = \
 		"('sip', False)" ]
 	reset
 	uac=$(calls 5060)
