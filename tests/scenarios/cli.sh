@@ -271,15 +271,15 @@ print(s["stats"]["conns"], s["stats"]["inpkts"], s["stats"]["inbytes"])')
 	check "stats --prometheus: one TYPE line per metric" \
 		[ "$(grep -c '^# TYPE ipvs_destination_weight ' <<<"$st")" = 1 ]
 	# The text a node_exporter textfile gets, as promtool reads it (the
-	# binary scripts/promtool fetched on the host; make check's userspace
-	# step fetches it before the scenarios run).
-	local promtool=${IPVS_UDP_CACHE:-/var/cache/ipvs-udp}/promtool/usr/bin/promtool
+	# binary scripts/promtool fetched on the host, linked into build/ by
+	# make check's userspace step, which runs before the scenarios).
+	local promtool=$PWD/build/promtool
 	if [ -x "$promtool" ]; then
 		ns dir1 "$CLI" stats --prometheus >/tmp/stats.prom
 		out=$("$promtool" check metrics </tmp/stats.prom 2>&1)
 		check "stats --prometheus > file: promtool check metrics passes ($out)" [ $? = 0 ]
 	else
-		skip "promtool check: $promtool not fetched (scripts/promtool)"
+		skip "promtool check: no $promtool (scripts/userspace-test links it)"
 	fi
 }
 
