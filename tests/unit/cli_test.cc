@@ -639,3 +639,18 @@ TEST(Cli, DestShowListsRealServers) {
               0u)
         << j.out.str();
 }
+
+// timeout show's JSON, pinned whole (docs/json.md).
+TEST(Cli, TimeoutJsonIsPinned) {
+    Fixture f;
+    f.kernel = [](const Bytes& req) {
+        Enc e(kIpvsId, 0, nltest::seq_of(req));
+        e.genl(IPVS_CMD_SET_CONFIG, 1)
+            .u32(IPVS_CMD_ATTR_TIMEOUT_TCP, 900)
+            .u32(IPVS_CMD_ATTR_TIMEOUT_TCP_FIN, 120)
+            .u32(IPVS_CMD_ATTR_TIMEOUT_UDP, 300);
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(f.run({"--json", "timeout"}), kOk) << f.err.str();
+    EXPECT_EQ(f.out.str(), "{\"tcp\":900,\"tcpfin\":120,\"udp\":300}\n");
+}

@@ -919,3 +919,69 @@ TEST(UdpCli, MonitorResyncsAfterAnOverrunAndStampsLines) {
                            R"("timeouts":0,"threshold":0})"
                            "\n");
 }
+
+// The JSON of the read commands of the ipvs_udp family, pinned whole
+// (docs/json.md): a key renamed or dropped breaks a user's script.
+TEST(UdpCli, JsonOfTheReadCommandsIsPinned) {
+    CliRun srv;
+    srv.k.fn = [](const Bytes& req) {
+        const auto s = nltest::seq_of(req);
+        Enc e(kId, NLM_F_MULTI, s);
+        e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
+        dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
+        e.u64(IPVS_UDP_A_REPLY_DEST_REQUESTS, 100).u64(IPVS_UDP_A_REPLY_DEST_REPLIES, 90);
+        e.u64(IPVS_UDP_A_REPLY_DEST_TIMEOUTS, 10).u32(IPVS_UDP_A_REPLY_DEST_OUTSTANDING, 1);
+        for (std::uint64_t h : {50, 30, 10, 0, 0}) e.u64(IPVS_UDP_A_REPLY_DEST_HIST, h);
+        e.end();
+        return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
+    };
+    ASSERT_EQ(srv.run({"--json", "server", "show"}), cli::kOk) << srv.err.str();
+    EXPECT_EQ(srv.out.str(),
+              R"({"servers":[{"destination":"10.0.2.11:53","requests":100,"replies":90,)"
+              R"("timeouts":10,"duplicates":0,"late":0,"outstanding":1,"ewma_ns":0,)"
+              R"("hist":[50,30,10,0,0]}]})"
+              "\n");
+    CliRun rep;
+    rep.k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_REPLY_GET, 1);
+        svc4(e, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
+        e.begin(IPVS_UDP_A_REPLY_SETTINGS)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 200)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
+            .u32(IPVS_UDP_A_REPLY_SETTINGS_OWN, 1)
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(rep.run({"--json", "reply", "udp:10.0.100.1:53"}), cli::kOk) << rep.err.str();
+    EXPECT_EQ(rep.out.str(),
+              R"({"service":"udp:10.0.100.1:53","timeout_ms":200,"max_requests":null,)"
+              R"("timeout_threshold":null,"strict":false,"txid_match":true,"own":true})"
+              "\n");
+    CliRun sip;
+    sip.k.fn = [](const Bytes& req) {
+        Enc e(kId, 0, nltest::seq_of(req));
+        e.genl(IPVS_UDP_CMD_SIP_GET, 1);
+        svc4(e, IPVS_UDP_A_SIP_SERVICE, "10.0.100.1", 5060);
+        e.begin(IPVS_UDP_A_SIP_SETTINGS)
+            .u32(IPVS_UDP_A_SIP_SETTINGS_DIALOG_TIMEOUT, 1800)
+            .u32(IPVS_UDP_A_SIP_SETTINGS_MAX_BINDINGS, 1000)
+            .u32(IPVS_UDP_A_SIP_SETTINGS_DRAIN_POLICY, 0)
+            .u64(IPVS_UDP_A_SIP_SETTINGS_SEED, 7)
+            .end()
+            .begin(IPVS_UDP_A_SIP_COUNTERS)
+            .u32(IPVS_UDP_A_SIP_COUNTERS_BINDINGS, 2)
+            .end();
+        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+    };
+    ASSERT_EQ(sip.run({"--json", "sip", "udp:10.0.100.1:5060"}), cli::kOk) << sip.err.str();
+    EXPECT_EQ(sip.out.str(),
+              R"({"service":"udp:10.0.100.1:5060","settings":{"dialog_timeout":1800,)"
+              R"("early_timeout":null,"transaction_timeout":null,"linger_timeout":null,)"
+              R"("max_bindings":1000,"seed":"7","drain_policy":"drain",)"
+              R"("drain_policy_flag":false,"svc_flags":null},"counters":{"bindings":2,)"
+              R"("messages":0,"parsed":0,"nokey":0,"oversized":0,"hits":0,"created":0,)"
+              R"("expired":0,"moved":0,"refused":0,"ended":0,"nodest":0,"toolong":0}})"
+              "\n");
+}
