@@ -39,9 +39,10 @@ std::uint16_t Endpoint::port() const {
     return 0;
 }
 
+// The library's one formatter (Address::with_port).
 std::string Endpoint::str() const {
-    if (family() == AF_INET6) return "[" + addr() + "]:" + std::to_string(port());
-    return addr() + ":" + std::to_string(port());
+    const auto a = Address::parse(addr());
+    return a ? a->with_port(port()) : addr();
 }
 
 std::optional<Endpoint> Endpoint::make(std::string_view addr, std::uint16_t port) {
