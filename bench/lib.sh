@@ -17,6 +17,8 @@ bench_boot() {
 	make -s modules-uml >/dev/null
 	mkdir -p build/bench
 	gcc -O2 -Wall -o build/bench/udp_rr bench/udp_rr.c
+	echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)," \
+		"host load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	exec scripts/uml-run --timeout 900 -- "$script" --inside "${1:-8}" \
 		"${2:-128}" "${3:-$runs}"
 }

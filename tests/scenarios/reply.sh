@@ -30,6 +30,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/result.sh
 . tests/lib/topo.sh
+. tests/lib/nsd.sh
 
 DATA=tests/data/reply
 DNSC=tests/tools/dns_client.py
@@ -46,27 +47,6 @@ GRACE=3
 LONG_REPLY_MS=30000
 
 # ---- servers ------------------------------------------------------------
-
-# from_template IN OUT NAME ADDR4 ADDR6 DIR
-from_template() {
-	sed -e "s|@NAME@|$3|g" -e "s|@ADDR@|$4|g" -e "s|@ADDR6@|$5|g" \
-		-e "s|@DIR@|$6|g" "$1" >"$2"
-}
-
-# start_nsd I: nsd on rs I, port 53 of its IPv4 and IPv6 addresses.
-start_nsd() {
-	local i=$1 d=/tmp/reply-nsd-rs$1
-	mkdir -p "$d"
-	from_template "$DATA"/nsd.conf.in "$d/nsd.conf" "rs$i" "$(rs_addr4 "$i")" \
-		"$(rs_addr6 "$i")" "$d"
-	# A second listening address for the IPv6 tests.
-	sed -i "s|^\tip-address: .*|&\n\tip-address: $(rs_addr6 "$i")|" \
-		"$d/nsd.conf"
-	from_template "$DATA"/example.test.zone.in "$d/example.test.zone" \
-		"rs$i" "" "" "$d"
-	# shellcheck disable=SC2016 # $1 is for the inner shell
-	bg "rs$i" sh -c 'exec nsd -d -c "$1" >/dev/null 2>&1' _ "$d/nsd.conf"
-}
 
 # start_radius I: freeradius on rs I, port 1812 of its IPv4 address.
 start_radius() {
