@@ -43,17 +43,12 @@ secs=$2 window=$3 runs=$4
 . tests/lib/result.sh
 . tests/lib/topo.sh
 . tests/lib/nsd.sh
-RR=build/bench/udp_rr
 W=/tmp/dns-anchor
 mkdir -p "$W"
 trap topo_cleanup EXIT
 
-topo_setup nat 3
-ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
-	net.ipv4.conf.eth0.send_redirects=0
+bench_nat_topo
 for i in 1 2 3; do
-	ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
-		net.ipv4.conf.eth0.accept_redirects=0
 	start_nsd "$i"
 done
 for i in 1 2 3; do

@@ -23,10 +23,9 @@ bench_boot() {
 		"${2:-128}" "${3:-$runs}"
 }
 
-# bench_nat MODE PORT: the NAT topology with 3 real servers, each running
-# "udp_rr MODE" on PORT; replies kept on the director (no ICMP redirects,
-# see tests/scenarios/reply.sh).
-bench_nat() {
+# bench_nat_topo: the NAT topology with 3 real servers, replies kept on
+# the director (no ICMP redirects, see tests/scenarios/reply.sh).
+bench_nat_topo() {
 	local i
 	topo_setup nat 3
 	ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
@@ -34,6 +33,15 @@ bench_nat() {
 	for i in 1 2 3; do
 		ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
 			net.ipv4.conf.eth0.accept_redirects=0
+	done
+}
+
+# bench_nat MODE PORT: bench_nat_topo, each real server running
+# "udp_rr MODE" on PORT.
+bench_nat() {
+	local i
+	bench_nat_topo
+	for i in 1 2 3; do
 		bg "rs$i" "$RR" "$1" "$(rs_addr4 "$i")" "$2"
 	done
 	for i in 1 2 3; do

@@ -44,6 +44,7 @@ if [ "${1:-}" != --inside ]; then
 		"${1:-10}" "${2:-3}" "${3:-100 200 400}"
 fi
 secs=$2 runs=$3 rates=$4
+. bench/lib.sh
 . tests/lib/result.sh
 . tests/lib/topo.sh
 . tests/lib/sip.sh
@@ -52,16 +53,11 @@ mkdir -p "$W/run"
 trap topo_cleanup EXIT
 
 modprobe ip_vs
-topo_setup nat 3
+bench_nat_topo
 # Connection entries and upstream's persistence templates left by one
 # configuration's run expire at their next datagram instead of steering
 # the next run (its servers are new ones).
-ns dir1 sysctl -qw net.ipv4.conf.all.send_redirects=0 \
-	net.ipv4.conf.eth0.send_redirects=0 net.ipv4.vs.expire_nodest_conn=1
-for i in 1 2 3; do
-	ns "rs$i" sysctl -qw net.ipv4.conf.all.accept_redirects=0 \
-		net.ipv4.conf.eth0.accept_redirects=0
-done
+ns dir1 sysctl -qw net.ipv4.vs.expire_nodest_conn=1
 
 for i in 1 2 3; do
 	echo "1 sip:$(rs_addr4 "$i"):5060"

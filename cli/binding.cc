@@ -10,8 +10,8 @@ namespace ipvsudp::cli {
 
 namespace {
 
+// The bindings a command lists: one key's (none when it is not bound), or
 // a dump of every keyed-affinity service, of one, of one real server.
-
 Result<std::vector<udp::Binding>> fetch_bindings(udp::Client& c,
                                                  const std::optional<ServiceKey>& svc,
                                                  const std::optional<udp::DestKey>& dest,
@@ -25,10 +25,7 @@ Result<std::vector<udp::Binding>> fetch_bindings(udp::Client& c,
 }
 
 int cmd_calls(const Args& a, Env& env) {
-    std::optional<ServiceKey> svc;
-    std::size_t i = 0;
-    if (!a.pos.empty()) svc = take_service(a.pos, i);
-    expect_end(a, i);
+    const std::optional<ServiceKey> svc = optional_service(a);
     std::optional<udp::DestKey> dest;
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
     std::optional<std::string> id;
@@ -66,9 +63,7 @@ int cmd_calls(const Args& a, Env& env) {
 }
 
 int cmd_flush(const Args& a, Env& env) {
-    std::size_t i = 0;
-    ServiceKey svc = take_service(a.pos, i);
-    expect_end(a, i);
+    const ServiceKey svc = one_service(a);
     std::optional<udp::DestKey> dest;
     const std::optional<std::string> id = key_option(a);
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
@@ -89,7 +84,6 @@ int cmd_flush(const Args& a, Env& env) {
 }
 
 // A binding's key for people: the Call-ID, or what a radius key holds.
-
 std::string key_text(const udp::Binding& b) {
     if (b.scheduler != "radius") return printable(b.key);
     const udp::RadiusKey k = udp::decode_radius_key(b.key);
@@ -100,10 +94,7 @@ std::string key_text(const udp::Binding& b) {
 }
 
 int cmd_bindings(const Args& a, Env& env) {
-    std::optional<ServiceKey> svc;
-    std::size_t i = 0;
-    if (!a.pos.empty()) svc = take_service(a.pos, i);
-    expect_end(a, i);
+    const std::optional<ServiceKey> svc = optional_service(a);
     std::optional<udp::DestKey> dest;
     if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
     const std::optional<std::string> key = key_option(a);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // What the ipvs-udp commands share: the exit code and advice for an error,
-// option values, scheduler flags by name, keys and bytes for people, the
-// JSON of stats and service keys.
+// option values, the SERVICE words, keys and bytes for people, the drain
+// policy.
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -165,6 +165,29 @@ udp::DestKey dest_key(const std::string& word, const std::optional<ServiceKey>& 
     return d;
 }
 
+std::optional<ServiceKey> optional_service(const Args& a) {
+    std::size_t i = 0;
+    std::optional<ServiceKey> svc;
+    if (!a.pos.empty()) svc = take_service(a.pos, i);
+    expect_end(a, i);
+    return svc;
+}
+
+ServiceKey one_service(const Args& a) {
+    std::size_t i = 0;
+    ServiceKey svc = take_service(a.pos, i);
+    expect_end(a, i);
+    return svc;
+}
+
+Result<std::vector<ipvs::Service>> services_of(ipvs::Client& c,
+                                               const std::optional<ServiceKey>& only) {
+    if (!only) return c.services();
+    auto s = c.service(*only);
+    if (!s) return s.error();
+    return std::vector<ipvs::Service>{std::move(*s)};
+}
+
 // An option with a 32-bit value into `field`; true when it was given.
 bool u32_option(const Args& a, const char* name, std::optional<std::uint32_t>& field) {
     if (!a.opt.count(name)) return false;
@@ -172,6 +195,8 @@ bool u32_option(const Args& a, const char* name, std::optional<std::uint32_t>& f
     return true;
 }
 
+// A keyed-affinity service's drain policy for people: the kernel reports
+// "move" when the service flag flag-1 is set or the policy was set to move.
 std::string drain_text(std::string_view sched, const std::optional<std::uint32_t>& policy,
                        const std::optional<std::uint32_t>& svc_flags) {
     if (!policy) return "-";

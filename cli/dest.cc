@@ -84,23 +84,13 @@ int cmd_dest_del(const Args& a, Env& env) {
 }
 
 // Real servers of every service, or of one.
-
 int cmd_dest_show(const Args& a, Env& env) {
-    std::optional<ServiceKey> only;
-    std::size_t i = 0;
-    if (!a.pos.empty()) only = take_service(a.pos, i);
-    expect_end(a, i);
+    const std::optional<ServiceKey> only = optional_service(a);
     TRY_CLIENT(c);
+    auto svcs = services_of(c, only);
+    if (!svcs) return report(svcs.error(), env);
     std::vector<ServiceKey> keys;
-    if (only) {
-        auto s = c.service(*only);
-        if (!s) return report(s.error(), env);
-        keys.push_back(s->key);
-    } else {
-        auto s = c.services();
-        if (!s) return report(s.error(), env);
-        for (const auto& x : *s) keys.push_back(x.key);
-    }
+    for (const auto& x : *svcs) keys.push_back(x.key);
     Json j;
     j.begin_object().key("destinations").begin_array();
     Table t({"service", "destination", "forward", "weight", "upper", "lower", "active", "inactive",

@@ -97,6 +97,13 @@ bool u32_option(const Args& a, const char* name, std::optional<std::uint32_t>& f
 std::optional<bool> on_off(const Args& a, const std::string& opt);
 // The command's words end at `i`: more is an error that names the first.
 void expect_end(const Args& a, std::size_t i);
+// The command's words: nothing or one SERVICE / exactly one SERVICE.
+std::optional<ServiceKey> optional_service(const Args& a);
+ServiceKey one_service(const Args& a);
+// The services a command shows: one (an error when it does not exist) or
+// all of them.
+Result<std::vector<ipvs::Service>> services_of(ipvs::Client& c,
+                                               const std::optional<ServiceKey>& only);
 
 std::string ms_str(std::uint64_t ms);
 // Bytes as text, escaping what is not printable (\xHH).

@@ -13,7 +13,6 @@ namespace ipvsudp::cli {
 namespace {
 
 // "2026-12-07T13:45:01.123456Z": when an event was read (monitor -t).
-
 std::string timestamp_now() {
     const auto now = std::chrono::system_clock::now();
     const auto us =
@@ -52,11 +51,8 @@ void print_event(const udp::Event& e, bool json, const std::string& stamp, std::
 }
 
 // After a receive-buffer overrun (ENOBUFS) events were lost: say so, then
-
 // print what they would have told, as it is now (each real server's reply
-
 // timeouts and outstanding requests), so that a consumer can resync.
-
 void print_resync(Env& env, bool json, const std::string& stamp) {
     env.err << "ipvs-udp: events were lost (receive buffer overrun); resyncing\n";
     auto line = [&](auto&& fill, const std::string& text) {
@@ -86,7 +82,6 @@ void print_resync(Env& env, bool json, const std::string& stamp) {
 }
 
 // monitor (and its first name, watch): like ip monitor.
-
 int cmd_monitor(const Args& a, Env& env) {
     expect_end(a, 0);
     const std::uint32_t count = to_u32(a, "--count", 0);

@@ -10,11 +10,8 @@ namespace ipvsudp::cli {
 namespace {
 
 // "--conversation-timeout 30" and friends.
-
 int cmd_radius_settings(const Args& a, Env& env) {
-    std::size_t i = 0;
-    ServiceKey svc = take_service(a.pos, i);
-    expect_end(a, i);
+    const ServiceKey svc = one_service(a);
     udp::RadiusSettings set;
     bool change = u32_option(a, "--conversation-timeout", set.conversation_timeout);
     change |= u32_option(a, "--acct-timeout", set.acct_timeout);

@@ -9,12 +9,7 @@ namespace ipvsudp::cli {
 namespace {
 
 int cmd_reply_settings(const Args& a, Env& env) {
-    std::optional<ServiceKey> svc;
-    if (!a.pos.empty()) {
-        std::size_t i = 0;
-        svc = take_service(a.pos, i);
-        expect_end(a, i);
-    }
+    const std::optional<ServiceKey> svc = optional_service(a);
     udp::ReplySettings set;
     bool change = false;
     for (auto [name, field] : {std::pair{"--timeout-ms", &set.timeout_ms},

@@ -34,9 +34,7 @@ ipvs::Service preset(const std::string& kind, const ServiceKey& key) {
 }
 
 // "255.255.255.0", "/24" or "24" (IPv4); "/64" or "64" (IPv6): the value
-
 // IPVS takes (IPv4: the mask in network byte order; IPv6: the prefix length).
-
 std::uint32_t parse_netmask(const std::string& text, int family) {
     const bool v6 = family == AF_INET6;
     const std::string what = "--netmask '" + text + "' ";
@@ -80,11 +78,8 @@ namespace {
 namespace {
 
 // After a change: the service as the kernel now has it, as one JSON object
-
 // {"service": {...}} (the status schema); what was asked when it cannot be
-
 // read back.
-
 void print_service_json(Env& env, ipvs::Client& c, const ipvs::Service& asked) {
     ipvs::Service s = asked;
     std::vector<ipvs::Destination> dests;
@@ -97,7 +92,6 @@ void print_service_json(Env& env, ipvs::Client& c, const ipvs::Service& asked) {
 }
 
 // After a change to a real server: it as the kernel now has it,
-
 // {"service": KEY, "destination": {...}}.
 
 }  // namespace
@@ -179,9 +173,7 @@ int cmd_service_add(const Args& a, Env& env) {
 }
 
 int cmd_service_edit(const Args& a, Env& env) {
-    std::size_t i = 0;
-    ServiceKey key = take_service(a.pos, i);
-    expect_end(a, i);
+    const ServiceKey key = one_service(a);
     TRY_CLIENT(c);
     auto cur = c.service(key);
     if (!cur) return report(cur.error(), env);
@@ -196,9 +188,7 @@ int cmd_service_edit(const Args& a, Env& env) {
 }
 
 int cmd_service_del(const Args& a, Env& env) {
-    std::size_t i = 0;
-    ServiceKey key = take_service(a.pos, i);
-    expect_end(a, i);
+    const ServiceKey key = one_service(a);
     TRY_CLIENT(c);
     if (auto r = c.del_service(key); !r) return report(r.error(), env);
     if (!a.json) env.out << "deleted " << key.str() << "\n";
@@ -219,24 +209,11 @@ int cmd_service_del(const Args& a, Env& env) {
 }
 
 int cmd_service_show(const Args& a, Env& env) {
-    std::optional<ServiceKey> only;
-    if (!a.pos.empty()) {
-        std::size_t i = 0;
-        only = take_service(a.pos, i);
-        expect_end(a, i);
-    }
+    const std::optional<ServiceKey> only = optional_service(a);
     TRY_CLIENT(c);
-    std::vector<ipvs::Service> svcs;
-    if (only) {
-        const ServiceKey& key = *only;
-        auto s = c.service(key);
-        if (!s) return report(s.error(), env);
-        svcs.push_back(*s);
-    } else {
-        auto s = c.services();
-        if (!s) return report(s.error(), env);
-        svcs = std::move(*s);
-    }
+    auto found = services_of(c, only);
+    if (!found) return report(found.error(), env);
+    std::vector<ipvs::Service> svcs = std::move(*found);
     std::vector<std::vector<ipvs::Destination>> dests;
     for (const auto& s : svcs) {
         auto d = c.destinations(s.key);

@@ -10,11 +10,8 @@ namespace ipvsudp::cli {
 namespace {
 
 // "--dialog-timeout 1800" and friends.
-
 int cmd_sip_settings(const Args& a, Env& env) {
-    std::size_t i = 0;
-    ServiceKey svc = take_service(a.pos, i);
-    expect_end(a, i);
+    const ServiceKey svc = one_service(a);
     udp::SipSettings set;
     bool change = false;
     auto opt = [&](const char* name, std::optional<std::uint32_t>& field) {

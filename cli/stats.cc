@@ -103,9 +103,7 @@ void add_reply_dest_metrics(Prometheus& p, const std::vector<udp::ReplyDest>& li
 namespace {
 
 // Each module's counters by name, in the order JSON and the stats table
-
 // give them (the names are docs/json.md's).
-
 using Fields = std::vector<std::pair<std::string_view, std::uint64_t>>;
 
 Fields sip_fields(const udp::SipCounters& s) {
@@ -141,7 +139,6 @@ Fields icmp_fields(const udp::IcmpVipCounters& x) {
 }
 
 // {"sip": [...], "radius": [...], "reply": {...}, "icmp_vip": {...}}
-
 void json_counters(Json& j, const udp::Counters& r) {
     auto fields = [&j](const Fields& f) {
         for (const auto& [k, v] : f) j.field(k, v);
@@ -173,7 +170,6 @@ void json_counters(Json& j, const udp::Counters& r) {
 }
 
 // The same as rows: module, service ("-" for the namespace's), counter, value.
-
 void counter_rows(Table& t, const udp::Counters& r) {
     auto rows = [&t](const std::string& m, const std::string& svc, const Fields& f) {
         for (const auto& [k, v] : f) t.row({m, svc, std::string(k), std::to_string(v)});
@@ -185,12 +181,8 @@ void counter_rows(Table& t, const udp::Counters& r) {
 }
 
 // The old `counters`: Prometheus text (JSON with --json).
-
 int cmd_counters(const Args& a, Env& env) {
-    std::optional<ServiceKey> svc;
-    std::size_t i = 0;
-    if (!a.pos.empty()) svc = take_service(a.pos, i);
-    expect_end(a, i);
+    const std::optional<ServiceKey> svc = optional_service(a);
     TRY_UDP(c);
     auto r = c.counters(svc);
     if (!r) return report(r.error(), env);
@@ -206,8 +198,8 @@ int cmd_counters(const Args& a, Env& env) {
     return kOk;
 }
 
+// A service's configuration as an info metric (its labels change with it;
 // the counters' labels do not).
-
 void add_service_info(Prometheus& p, const ipvs::Service& s) {
     std::string flags;
     for (const auto& f : flag_names(s.flags, s.scheduler)) flags += (flags.empty() ? "" : ",") + f;
@@ -228,25 +220,13 @@ void prom_stats(Prometheus& p, const std::string& prefix, const std::string& wha
 }
 
 // IPVS's traffic counters of services and real servers, then our modules'
-
 // counters (when they are loaded); --prometheus: both as Prometheus text.
-
 int cmd_stats(const Args& a, Env& env) {
-    std::optional<ServiceKey> only;
-    std::size_t i = 0;
-    if (!a.pos.empty()) only = take_service(a.pos, i);
-    expect_end(a, i);
+    const std::optional<ServiceKey> only = optional_service(a);
     TRY_CLIENT(c);
-    std::vector<ipvs::Service> svcs;
-    if (only) {
-        auto s = c.service(*only);
-        if (!s) return report(s.error(), env);
-        svcs.push_back(std::move(*s));
-    } else {
-        auto s = c.services();
-        if (!s) return report(s.error(), env);
-        svcs = std::move(*s);
-    }
+    auto found = services_of(c, only);
+    if (!found) return report(found.error(), env);
+    std::vector<ipvs::Service> svcs = std::move(*found);
     Prometheus p;
     Json j;
     j.begin_object().key("services").begin_array();
@@ -320,11 +300,8 @@ int cmd_stats(const Args& a, Env& env) {
 }
 
 // Write `text` to `path` as a whole: a temporary file in the same
-
 // directory, synced, then renamed over it, so that a reader (node_exporter's
-
 // textfile collector) never sees half of it.
-
 bool write_atomically(const std::string& path, const std::string& text, std::string& why) {
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -351,9 +328,7 @@ bool write_atomically(const std::string& path, const std::string& text, std::str
 }
 
 // The node_exporter textfile collector's view: our modules only (node
-
 // exporter's ipvs collector has IPVS's own traffic counters).
-
 int cmd_metrics(const Args& a, Env& env) {
     expect_end(a, 0);
     Prometheus p;

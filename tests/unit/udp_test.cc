@@ -307,19 +307,24 @@ TEST(Udp, ReplySettingsOfAServiceDecodeStrictTxidMatchOwn) {
     EXPECT_FALSE(s->max_requests);
 }
 
+namespace {
+// A reply-dest-get dump of one real server.
+std::vector<Bytes> one_reply_dest(const Bytes& req) {
+    const auto s = nltest::seq_of(req);
+    Enc e(kId, NLM_F_MULTI, s);
+    e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
+    dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
+    e.u64(IPVS_UDP_A_REPLY_DEST_REQUESTS, 100).u64(IPVS_UDP_A_REPLY_DEST_REPLIES, 90);
+    e.u64(IPVS_UDP_A_REPLY_DEST_TIMEOUTS, 10).u32(IPVS_UDP_A_REPLY_DEST_OUTSTANDING, 1);
+    for (std::uint64_t h : {50, 30, 10, 0, 0}) e.u64(IPVS_UDP_A_REPLY_DEST_HIST, h);
+    e.end();
+    return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
+}
+}  // namespace
+
 TEST(Udp, ReplyAccountingDump) {
     Kernel k;
-    k.fn = [](const Bytes& req) {
-        const auto s = nltest::seq_of(req);
-        Enc e(kId, NLM_F_MULTI, s);
-        e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
-        dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
-        e.u64(IPVS_UDP_A_REPLY_DEST_REQUESTS, 100).u64(IPVS_UDP_A_REPLY_DEST_REPLIES, 90);
-        e.u64(IPVS_UDP_A_REPLY_DEST_TIMEOUTS, 10).u32(IPVS_UDP_A_REPLY_DEST_OUTSTANDING, 1);
-        for (std::uint64_t h : {50, 30, 10, 0, 0}) e.u64(IPVS_UDP_A_REPLY_DEST_HIST, h);
-        e.end();
-        return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
-    };
+    k.fn = one_reply_dest;
     auto c = k.client();
     auto r = c.reply_dests();
     ASSERT_TRUE(r) << r.error().message();
@@ -924,17 +929,7 @@ TEST(UdpCli, MonitorResyncsAfterAnOverrunAndStampsLines) {
 // (docs/json.md): a key renamed or dropped breaks a user's script.
 TEST(UdpCli, JsonOfTheReadCommandsIsPinned) {
     CliRun srv;
-    srv.k.fn = [](const Bytes& req) {
-        const auto s = nltest::seq_of(req);
-        Enc e(kId, NLM_F_MULTI, s);
-        e.genl(IPVS_UDP_CMD_REPLY_DEST_GET, 1).begin(IPVS_UDP_A_REPLY_DEST);
-        dest4(e, IPVS_UDP_A_REPLY_DEST_DEST, "10.0.2.11", 53);
-        e.u64(IPVS_UDP_A_REPLY_DEST_REQUESTS, 100).u64(IPVS_UDP_A_REPLY_DEST_REPLIES, 90);
-        e.u64(IPVS_UDP_A_REPLY_DEST_TIMEOUTS, 10).u32(IPVS_UDP_A_REPLY_DEST_OUTSTANDING, 1);
-        for (std::uint64_t h : {50, 30, 10, 0, 0}) e.u64(IPVS_UDP_A_REPLY_DEST_HIST, h);
-        e.end();
-        return std::vector<Bytes>{e.bytes(), nltest::done_reply(s)};
-    };
+    srv.k.fn = one_reply_dest;
     ASSERT_EQ(srv.run({"--json", "server", "show"}), cli::kOk) << srv.err.str();
     EXPECT_EQ(srv.out.str(),
               R"({"servers":[{"destination":"10.0.2.11:53","requests":100,"replies":90,)"
