@@ -64,6 +64,21 @@ std::string sched_flag_words() {
     return w;
 }
 
+namespace {
+
+// "; options: --a, --b" (or that it takes none), for an unknown option.
+std::string option_choices(const std::set<std::string>& valued,
+                           const std::set<std::string>& flags) {
+    std::set<std::string> all(valued);
+    all.insert(flags.begin(), flags.end());
+    if (all.empty()) return " (this command takes no options)";
+    std::string o = "; options:";
+    for (const auto& n : all) o += (o.back() == ':' ? " " : ", ") + n;
+    return o;
+}
+
+}  // namespace
+
 Args parse_args(const std::vector<std::string_view>& words, const std::set<std::string>& valued,
                 const std::set<std::string>& flags) {
     Args a;
@@ -99,7 +114,7 @@ Args parse_args(const std::vector<std::string_view>& words, const std::set<std::
         } else if (flags.count(w) && !has_val) {
             a.flags.insert(w);
         } else {
-            throw UsageError{"unknown option '" + w + "'"};
+            throw UsageError{"unknown option '" + w + "'" + option_choices(valued, flags)};
         }
     }
     return a;

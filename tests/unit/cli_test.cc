@@ -330,6 +330,15 @@ TEST(Cli, UsageErrors) {
         << f.err.str();
     // an object without a default verb lists its commands
     EXPECT_EQ(f.run({"timeout", "frobnicate"}), kUsage);
+    // an unknown option names the command's
+    EXPECT_EQ(f.run({"dest", "add", "udp:10.0.100.1:5060", "10.0.2.11", "--wieght", "2"}), kUsage);
+    EXPECT_NE(f.err.str().find(
+                  "unknown option '--wieght'; options: --lower, --method, --upper, --weight"),
+              std::string::npos)
+        << f.err.str();
+    EXPECT_EQ(f.run({"conn", "show", "--all"}), kUsage);
+    EXPECT_NE(f.err.str().find("unknown option '--all' (this command takes no options)"),
+              std::string::npos);
     EXPECT_EQ(f.run({"service", "add", "voip", "udp", "10.0.100.1:5060"}), kUsage);
     EXPECT_EQ(f.run({"dest", "add", "udp", "10.0.100.1:5060", "fd00::1"}), kUsage);
     EXPECT_EQ(f.run({"dest", "add", "udp", "10.0.100.1:5060", "10.0.2.11", "--method", "x"}),
