@@ -85,22 +85,33 @@ bool show_argument(const std::string& word) {
            word.find_first_of(".:") != std::string::npos;
 }
 
+// The options as a two-column list, the help wrapped to 80 columns.
 void print_options(std::ostream& os, const std::vector<Option>& opts) {
+    constexpr std::size_t kCol = 26, kWidth = 80;
     for (const auto& o : opts) {
-        std::string head = "  " + o.name + (o.value.empty() ? "" : " " + o.value);
-        std::istringstream lines(o.help);
-        std::string line;
-        bool first = true;
-        while (std::getline(lines, line)) {
-            if (first && head.size() < 26)
-                os << head << std::string(26 - head.size(), ' ') << line << "\n";
-            else if (first)
-                os << head << "\n" << std::string(26, ' ') << line << "\n";
-            else
-                os << std::string(26, ' ') << line << "\n";
-            first = false;
+        std::string line = "  " + o.name + (o.value.empty() ? "" : " " + o.value);
+        if (line.size() >= kCol) {
+            os << line << "\n";
+            line.clear();
         }
-        if (first) os << head << "\n";
+        std::istringstream words(o.help);
+        std::string w;
+        bool empty = true;
+        while (words >> w) {
+            if (!empty && line.size() + 1 + w.size() > kWidth) {
+                os << line << "\n";
+                line.clear();
+                empty = true;
+            }
+            if (empty) {
+                line.resize(kCol, ' ');
+                line += w;
+            } else {
+                line += " " + w;
+            }
+            empty = false;
+        }
+        if (!line.empty()) os << line << "\n";
     }
 }
 
@@ -110,10 +121,10 @@ void print_help(std::ostream& os, const Command& c) {
         os << "The old name of 'ipvs-udp " << c.deprecated_for << "', kept for one release.\n";
     os << c.help;
     if (!c.options.empty()) {
-        os << "Options:\n";
+        os << "\nOptions:\n";
         print_options(os, c.options);
     }
-    os << "--json (-j), before or after the command, prints JSON; --help this text.\n";
+    os << "\n--json (-j), before or after the command, prints JSON; --help this text.\n";
 }
 
 void usage(std::ostream& os) {
