@@ -11,7 +11,10 @@
  *    cost of each step, parse, hash, consistent-hash pick, binding;
  *  - extraction + placement hash + binding lookup with 1k, 100k and 1M
  *    bindings in the table, the memory each binding costs, and what one
- *    gc walk over the table costs per binding.
+ *    gc walk over the table costs per binding;
+ *  - cost curves of a new Call-ID per message (parse, hash, pick, bind)
+ *    over the number of real servers (3, 64, 1024) and over the Call-ID's
+ *    length (16 to 255 bytes).
  */
 #include <linux/module.h>
 #include <linux/delay.h>
@@ -34,7 +37,7 @@ MODULE_PARM_DESC(iterations, "Messages per measurement (1000000)");
 static char *only;
 module_param(only, charp, 0444);
 MODULE_PARM_DESC(only,
-		 "Run one part: parse, new, bind (new Call-IDs, binding stage only, for a profiler), lookup");
+		 "Run one part: parse, new, bind (new Call-IDs, binding stage only, for a profiler), lookup, servers, callid");
 
 static bool bench_want(const char *part)
 {
@@ -334,6 +337,195 @@ out:
 	kfree(msg);
 }
 
+/* ---------------------------------------------------------- cost curves */
+
+/* Messages per point of a curve, over all its rounds. */
+#define CURVE_MESSAGES	400000
+#define CURVE_MSG_LEN	1024
+
+static const char invite_head[] =
+	"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n"
+	"Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n"
+	"Max-Forwards: 70\r\n"
+	"To: Bob <sip:bob@biloxi.example.com>\r\n"
+	"From: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"
+	"Call-ID: ";
+static const char invite_tail[] =
+	"\r\nCSeq: 314159 INVITE\r\n"
+	"Contact: <sip:alice@pc33.atlanta.example.com>\r\n"
+	"Content-Length: 0\r\n"
+	"\r\n";
+
+struct bench_point {
+	unsigned int		x;	/* servers, or Call-ID bytes */
+	struct list_head	list;	/* its servers */
+	struct ip_vs_dest	*dests;
+	struct ip_vs_kaff_svc	*s;
+	char			*msg;
+	size_t			len;
+	u64			block_ns[BENCH_ROUNDS];
+};
+
+/* @p's @n servers, 10.1.0.0 up, weight 1. */
+static int bench_point_dests(struct bench_point *p, unsigned int n)
+{
+	unsigned int i;
+
+	INIT_LIST_HEAD(&p->list);
+	p->dests = kcalloc(n, sizeof(*p->dests), GFP_KERNEL);
+	if (!p->dests)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct ip_vs_dest *d = &p->dests[i];
+
+		d->af = AF_INET;
+		d->addr.ip = htonl(0x0a010000 + i);
+		d->port = htons(5060);
+		atomic_set(&d->weight, 1);
+		atomic_set(&d->last_weight, 1);
+		refcount_set(&d->refcnt, 1);
+		list_add_tail(&d->n_list, &p->list);
+	}
+	return 0;
+}
+
+/* @p's service over its servers, and an INVITE with a @cid_len Call-ID. */
+static int bench_point_init(struct bench_point *p, unsigned int nservers,
+			    unsigned int cid_len)
+{
+	size_t n;
+	int ret;
+
+	ret = bench_point_dests(p, nservers);
+	if (ret)
+		return ret;
+	p->s = ip_vs_sip_svc_create(NULL, &p->list);
+	if (IS_ERR(p->s)) {
+		ret = PTR_ERR(p->s);
+		p->s = NULL;
+		return ret;
+	}
+	p->s->conf.max_bindings = CURVE_MESSAGES + 1;
+	p->msg = kmalloc(CURVE_MSG_LEN, GFP_KERNEL);
+	if (!p->msg)
+		return -ENOMEM;
+	n = strscpy(p->msg, invite_head, CURVE_MSG_LEN);
+	memset(p->msg + n, 'c', cid_len);
+	n += cid_len;
+	n += strscpy(p->msg + n, invite_tail, CURVE_MSG_LEN - n);
+	p->len = n;
+	return 0;
+}
+
+static void bench_point_free(struct bench_point *p)
+{
+	if (p->s) {
+		ip_vs_kaff_flush(p->s);
+		ip_vs_kaff_svc_destroy(p->s);
+	}
+	rcu_barrier();
+	kfree(p->dests);
+	kfree(p->msg);
+}
+
+/*
+ * @n new Call-IDs (numbers @first on, written into the Call-ID's first
+ * eight bytes) through @p's service: parse, hash, pick, bind.
+ */
+static u64 bench_point_block(struct bench_point *p, unsigned int first,
+			     unsigned int n)
+{
+	const unsigned int off = sizeof(invite_head) - 1;
+	struct ip_vs_kaff_table *t;
+	struct ip_vs_sip_msg m;
+	unsigned int i;
+	u64 t0, h;
+	u32 v;
+	int k;
+
+	t = rcu_dereference_protected(p->s->table, 1);
+	t0 = bench_ns();
+	for (i = first; i < first + n; i++) {
+		for (v = i * 2654435761u, k = 7; k >= 0; k--, v >>= 4)
+			p->msg[off + k] = "0123456789abcdef"[v & 15];
+		if (ip_vs_sip_parse((u8 *)p->msg, p->len, &m))
+			continue;
+		h = ip_vs_kaff_hash_key(t, m.callid, m.callid_len);
+		rcu_read_lock();
+		ip_vs_sip_bind(p->s, t, &m, h, false, jiffies);
+		rcu_read_unlock();
+	}
+	return bench_ns() - t0;
+}
+
+/*
+ * One curve: its points measured in interleaved blocks (each point once
+ * per round, so a slow period falls on all alike), the median block of
+ * each reported with the smallest and largest, and the ratio of the last
+ * point's median to the first's.
+ */
+static void bench_curve(const char *name, struct bench_point *pts,
+			unsigned int npts)
+{
+	const unsigned int n = CURVE_MESSAGES / BENCH_ROUNDS;
+	unsigned int r, k;
+
+	for (r = 0; r < BENCH_ROUNDS; r++) {
+		for (k = 0; k < npts; k++)
+			pts[k].block_ns[r] = bench_point_block(&pts[k], r * n, n);
+		cond_resched();
+	}
+	for (k = 0; k < npts; k++) {
+		sort(pts[k].block_ns, BENCH_ROUNDS, sizeof(u64),
+		     bench_cmp_u64, NULL);
+		pr_info("ip_vs_sip_bench: curve=%s x=%u per_message_ns=%llu (min %llu max %llu) bindings=%d\n",
+			name, pts[k].x,
+			div_u64(pts[k].block_ns[BENCH_ROUNDS / 2], n),
+			div_u64(pts[k].block_ns[0], n),
+			div_u64(pts[k].block_ns[BENCH_ROUNDS - 1], n),
+			atomic_read(&pts[k].s->nbindings));
+	}
+	pr_info("ip_vs_sip_bench: curve=%s last/first median ratio x100=%llu\n",
+		name, div64_u64(pts[npts - 1].block_ns[BENCH_ROUNDS / 2] * 100,
+				max_t(u64, pts[0].block_ns[BENCH_ROUNDS / 2], 1)));
+}
+
+/* New Call-IDs over 3, 64 and 1024 real servers (46-byte Call-IDs). */
+static void bench_servers(void)
+{
+	static const unsigned int xs[] = { 3, 64, 1024 };
+	struct bench_point pts[ARRAY_SIZE(xs)] = {};
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(xs); k++) {
+		pts[k].x = xs[k];
+		if (bench_point_init(&pts[k], xs[k], 46))
+			goto out;
+	}
+	bench_curve("servers", pts, ARRAY_SIZE(pts));
+out:
+	for (k = 0; k < ARRAY_SIZE(xs); k++)
+		bench_point_free(&pts[k]);
+}
+
+/* New Call-IDs of 16 to 255 bytes, 3 real servers. */
+static void bench_callid_len(void)
+{
+	static const unsigned int xs[] = { 16, 32, 64, 128, 255 };
+	struct bench_point pts[ARRAY_SIZE(xs)] = {};
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(xs); k++) {
+		pts[k].x = xs[k];
+		if (bench_point_init(&pts[k], 3, xs[k]))
+			goto out;
+	}
+	bench_curve("callid_len", pts, ARRAY_SIZE(pts));
+out:
+	for (k = 0; k < ARRAY_SIZE(xs); k++)
+		bench_point_free(&pts[k]);
+}
+
 static int __init ip_vs_sip_bench_init(void)
 {
 	unsigned int i;
@@ -357,6 +549,10 @@ static int __init ip_vs_sip_bench_init(void)
 		bench_new_calls(true);
 	if (bench_want("lookup"))
 		bench_lookup();
+	if (bench_want("servers"))
+		bench_servers();
+	if (bench_want("callid"))
+		bench_callid_len();
 	return 0;
 }
 
