@@ -31,6 +31,9 @@
 #                      booted on its Debian kernel
 #   make torture       the seeded torture run under the debug kernel for
 #                      SECONDS (600); SEED=S replays a seed
+#   make bench         every benchmark in bench/ (not a test; an hour or
+#                      more): outputs in build/bench/results/, the cost-curve
+#                      plots in docs/ (docs/benchmarks.md has the tables)
 
 KERNELRELEASE ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KERNELRELEASE)/build
@@ -61,7 +64,7 @@ endef
 	test-kernel test-kernel-debug distro-check style userspace check check-all demo \
 	deps kunit scenarios install-userspace ipvs-patched scenarios-patched fuzz \
 	dkms-source dkms-install dkms-uninstall debs check-qemu \
-	debs-clean-system-check torture
+	debs-clean-system-check torture bench
 
 all: module
 module modules:
@@ -173,6 +176,20 @@ check:
 # "make check-all").
 check-all:
 	IPVS_UDP_CHECK_ALL=1 scripts/check
+
+# One after another, never two at a time: each measures a loaded machine
+# otherwise. Needs what the anchors compare with: dnsdist and kamailio.
+BENCHES := sip-kernel-cost sip-throughput reply-throughput radius-throughput \
+	dns-anchor sip-anchor
+bench:
+	@scripts/install-bench-deps
+	@mkdir -p $(BUILD)/bench/results
+	@for b in $(BENCHES); do \
+		echo "bench/$$b.sh -> $(BUILD)/bench/results/$$b.txt"; \
+		bench/$$b.sh >$(BUILD)/bench/results/$$b.txt 2>&1 || \
+			echo "# bench/$$b.sh exited $$?"; \
+		grep -E '^[|#]' $(BUILD)/bench/results/$$b.txt | tail -n 12; \
+	done
 
 demo:
 	scripts/demo
