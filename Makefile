@@ -179,8 +179,8 @@ check-all:
 
 # One after another, never two at a time: each measures a loaded machine
 # otherwise. Needs what the anchors compare with: dnsdist and kamailio.
-BENCHES := sip-kernel-cost sip-throughput reply-throughput radius-throughput \
-	dns-anchor sip-anchor
+BENCHES := sip-kernel-cost sip-throughput reply-throughput reply-scale \
+	radius-throughput dns-anchor sip-anchor
 bench:
 	@scripts/install-bench-deps
 	@mkdir -p $(BUILD)/bench/results
