@@ -283,20 +283,25 @@ TEST(Udp, ReplySettingsOfAServiceSendStrictTxidMatchAndTheService) {
     EXPECT_EQ(k.sent[2], r.bytes());
 }
 
+namespace {
+// A reply-get answer: udp:10.0.100.1:53's own settings.
+std::vector<Bytes> own_reply_settings(const Bytes& req) {
+    Enc e(kId, 0, nltest::seq_of(req));
+    e.genl(IPVS_UDP_CMD_REPLY_GET, 1);
+    svc4(e, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
+    e.begin(IPVS_UDP_A_REPLY_SETTINGS)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 200)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
+        .u32(IPVS_UDP_A_REPLY_SETTINGS_OWN, 1)
+        .end();
+    return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
+}
+}  // namespace
+
 TEST(Udp, ReplySettingsOfAServiceDecodeStrictTxidMatchOwn) {
     Kernel k;
-    k.fn = [](const Bytes& req) {
-        Enc e(kId, 0, nltest::seq_of(req));
-        e.genl(IPVS_UDP_CMD_REPLY_GET, 1);
-        svc4(e, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
-        e.begin(IPVS_UDP_A_REPLY_SETTINGS)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 200)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_OWN, 1)
-            .end();
-        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
-    };
+    k.fn = own_reply_settings;
     auto c = k.client();
     auto s = c.reply_settings(*ServiceKey::parse("10.0.100.1:53"));
     ASSERT_TRUE(s) << s.error().message();
@@ -937,18 +942,7 @@ TEST(UdpCli, JsonOfTheReadCommandsIsPinned) {
               R"("hist":[50,30,10,0,0]}]})"
               "\n");
     CliRun rep;
-    rep.k.fn = [](const Bytes& req) {
-        Enc e(kId, 0, nltest::seq_of(req));
-        e.genl(IPVS_UDP_CMD_REPLY_GET, 1);
-        svc4(e, IPVS_UDP_A_REPLY_SERVICE, "10.0.100.1", 53);
-        e.begin(IPVS_UDP_A_REPLY_SETTINGS)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_TIMEOUT_MS, 200)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_STRICT, 0)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_TXID_MATCH, 1)
-            .u32(IPVS_UDP_A_REPLY_SETTINGS_OWN, 1)
-            .end();
-        return std::vector<Bytes>{e.bytes(), nltest::error_reply(req, 0)};
-    };
+    rep.k.fn = own_reply_settings;
     ASSERT_EQ(rep.run({"--json", "reply", "udp:10.0.100.1:53"}), cli::kOk) << rep.err.str();
     EXPECT_EQ(rep.out.str(),
               R"({"service":"udp:10.0.100.1:53","timeout_ms":200,"max_requests":null,)"
