@@ -10,6 +10,12 @@ namespace ipvsudp::cli {
 
 namespace {
 
+// --dest RIP[:PORT], the real server a binding command is limited to.
+std::optional<udp::DestKey> dest_option(const Args& a, const std::optional<ServiceKey>& svc) {
+    if (!a.opt.count("--dest")) return std::nullopt;
+    return dest_key(a.opt.at("--dest"), svc);
+}
+
 // The bindings a command lists: one key's (none when it is not bound), or
 // a dump of every keyed-affinity service, of one, of one real server.
 Result<std::vector<udp::Binding>> fetch_bindings(udp::Client& c,
@@ -26,8 +32,7 @@ Result<std::vector<udp::Binding>> fetch_bindings(udp::Client& c,
 
 int cmd_calls(const Args& a, Env& env) {
     const std::optional<ServiceKey> svc = optional_service(a);
-    std::optional<udp::DestKey> dest;
-    if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
+    const std::optional<udp::DestKey> dest = dest_option(a, svc);
     std::optional<std::string> id;
     if (a.opt.count("--call-id")) {
         if (!svc) throw UsageError{"--call-id needs a SERVICE"};
@@ -64,9 +69,8 @@ int cmd_calls(const Args& a, Env& env) {
 
 int cmd_flush(const Args& a, Env& env) {
     const ServiceKey svc = one_service(a);
-    std::optional<udp::DestKey> dest;
     const std::optional<std::string> id = key_option(a);
-    if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
+    const std::optional<udp::DestKey> dest = dest_option(a, svc);
     TRY_UDP(c);
     auto n = c.flush(svc, dest, id);
     if (!n) return report(n.error(), env);
@@ -95,8 +99,7 @@ std::string key_text(const udp::Binding& b) {
 
 int cmd_bindings(const Args& a, Env& env) {
     const std::optional<ServiceKey> svc = optional_service(a);
-    std::optional<udp::DestKey> dest;
-    if (a.opt.count("--dest")) dest = dest_key(a.opt.at("--dest"), svc);
+    const std::optional<udp::DestKey> dest = dest_option(a, svc);
     const std::optional<std::string> key = key_option(a);
     if (key && !svc) throw UsageError{"a key needs a SERVICE"};
     if (key && dest) throw UsageError{"--dest filters a list, not one key"};

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 //
 // The command registry and what is made of it: finding the command a line
-// of words names (objects and verbs by unique prefix or by ip's order,
-// `show` by default, old spellings with a note), the help texts, the usage
-// and the bash completion.
+// of words names (objects and verbs by prefix, the table's order breaking
+// ties as in ip; `show` by default; old spellings with a note), the help
+// texts, the usage and the bash completion.
 #include <algorithm>
 #include <map>
 #include <set>
