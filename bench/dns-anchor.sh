@@ -70,8 +70,6 @@ for i, a in ipairs({'$(rs_addr4 1)', '$(rs_addr4 2)', '$(rs_addr4 3)'}) do
 end
 EOF
 
-# busy: the CPU's busy jiffies so far (user, nice, system, irq, softirq).
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 
 # start CONFIG, stop CONFIG: the director as CONFIG has it.
 start() {
@@ -118,10 +116,10 @@ for ((r = 1; r <= runs; r++)); do
 		# warm-up: the servers' and the director's first answers
 		ns cl1 dnsperf -s "$VIP4" -p 53 -d "$W/queries" -l 1 -q "$window" \
 			>/dev/null 2>&1
-		b0=$(busy)
+		b0=$(bench_busy)
 		ns cl1 dnsperf -s "$VIP4" -p 53 -d "$W/queries" -l "$secs" \
 			-q "$window" -t 2 -v >"$W/out" 2>&1
-		b1=$(busy)
+		b1=$(bench_busy)
 		stop "$c"
 		read -r q ok l < <(awk -v w="$window" '
 			/Queries per second:/ { q = $4 }
@@ -142,22 +140,20 @@ for ((r = 1; r <= runs; r++)); do
 done
 
 # med WORDS: the median; span WORDS: min-max
-med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-span() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { print a "-" b }'; }
 echo "# medians (spread) and ratio to '${configs[0]}'"
 printf '| %-22s | %-22s | %-24s | %-14s | %-14s | %s |\n' director qps \
 	"CPU ms per 1k queries" "p50 us" "p99 us" lost
 # shellcheck disable=SC2086 # the runs are words
-base_q=$(med ${qps[0]}) base_c=$(med ${cpu[0]})
+base_q=$(bench_med ${qps[0]}) base_c=$(bench_med ${cpu[0]})
 for i in "${!configs[@]}"; do
 	# shellcheck disable=SC2086
-	mq=$(med ${qps[$i]}) mc=$(med ${cpu[$i]})
+	mq=$(bench_med ${qps[$i]}) mc=$(bench_med ${cpu[$i]})
 	# shellcheck disable=SC2086
 	printf '| %-22s | %s (%s, %.2fx) | %s (%s, %.2fx) | %s (%s) | %s (%s) | %s |\n' \
-		"${configs[$i]}" "$mq" "$(span ${qps[$i]})" \
+		"${configs[$i]}" "$mq" "$(bench_span ${qps[$i]})" \
 		"$(awk -v a="$mq" -v b="$base_q" 'BEGIN { print a / b }')" \
-		"$mc" "$(span ${cpu[$i]})" \
+		"$mc" "$(bench_span ${cpu[$i]})" \
 		"$(awk -v a="$mc" -v b="$base_c" 'BEGIN { print a / b }')" \
-		"$(med ${p50[$i]})" "$(span ${p50[$i]})" \
-		"$(med ${p99[$i]})" "$(span ${p99[$i]})" "${lost[$i]# }"
+		"$(bench_med ${p50[$i]})" "$(bench_span ${p50[$i]})" \
+		"$(bench_med ${p99[$i]})" "$(bench_span ${p99[$i]})" "${lost[$i]# }"
 done

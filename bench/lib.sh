@@ -6,6 +6,25 @@
 # the NAT topology with bench/udp_rr.c servers, and the medians with their
 # ratios to the first configuration. Sourced; not a benchmark itself.
 
+# bench_header: when, at which commit and on how loaded a host a benchmark
+# starts (host side).
+bench_header() {
+	echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)," \
+		"host load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# bench_busy: the (UML) CPU's busy jiffies so far: user, nice, system,
+# irq, softirq.
+bench_busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
+
+# bench_med WORDS: their median; bench_span WORDS: "min-max".
+bench_med() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
+}
+bench_span() {
+	printf '%s\n' "$@" | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { print a "-" b }'
+}
+
 # bench_boot SCRIPT RUNS ARGS...: on the host (ARGS not starting with
 # --inside), build the modules and udp_rr, then run SCRIPT inside UML as
 # "SCRIPT --inside SECONDS WINDOW RUNS" (defaults 8, 128 and RUNS); inside,
@@ -17,8 +36,7 @@ bench_boot() {
 	make -s modules-uml >/dev/null
 	mkdir -p build/bench
 	gcc -O2 -Wall -o build/bench/udp_rr bench/udp_rr.c
-	echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)," \
-		"host load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	bench_header
 	exec scripts/uml-run --timeout 900 -- "$script" --inside "${1:-8}" \
 		"${2:-128}" "${3:-$runs}"
 }
@@ -57,8 +75,7 @@ bench_report() {
 	local i medians=()
 	for i in "${!configs[@]}"; do
 		# shellcheck disable=SC2086 # the runs are words
-		medians+=("$(printf '%s\n' ${vals[$i]} | sort -n | awk '
-			{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')")
+		medians+=("$(bench_med ${vals[$i]})")
 	done
 	echo "# medians (pairs/s) and ratio to '${configs[0]}':"
 	for i in "${!configs[@]}"; do

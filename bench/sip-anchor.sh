@@ -32,19 +32,18 @@
 # Needs kamailio (apt-get install kamailio) and sip-tester (SIPp).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 if [ "${1:-}" != --inside ]; then
 	for b in kamailio sipp; do
 		command -v "$b" >/dev/null ||
 			{ echo "bench/sip-anchor.sh: needs $b" >&2; exit 1; }
 	done
 	make -s modules-uml >/dev/null
-	echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)," \
-		"host load average $(cut -d' ' -f1-3 /proc/loadavg)"
+	bench_header
 	exec scripts/uml-run --timeout 3000 --mem 1024M -- "$0" --inside \
 		"${1:-10}" "${2:-3}" "${3:-100 200 400}"
 fi
 secs=$2 runs=$3 rates=$4
-. bench/lib.sh
 . tests/lib/result.sh
 . tests/lib/topo.sh
 . tests/lib/sip.sh
@@ -88,8 +87,6 @@ request_route {
 }
 EOF
 
-# busy: the CPU's busy jiffies so far (user, nice, system, irq, softirq).
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 no_kamailio() { ! pgrep -x kamailio >/dev/null; }
 no_sipp() { ! pgrep -x sipp >/dev/null; }
 
@@ -147,9 +144,9 @@ for ((r = 1; r <= runs; r++)); do
 			start "$c"
 			# warm-up: first datagrams, module loads, the UAC's start
 			sip_uac warm cl1 "$VIP4" 20 20 >/dev/null 2>&1 || true
-			b0=$(busy)
+			b0=$(bench_busy)
 			sip_uac uac1 cl1 "$VIP4" $((rate * secs)) "$rate" || true
-			b1=$(busy)
+			b1=$(bench_busy)
 			stop "$c"
 			pkill -x sipp || true
 			wait_for 30 no_sipp
@@ -169,24 +166,22 @@ for ((r = 1; r <= runs; r++)); do
 	done
 done
 
-med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-span() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { a = $1 } { b = $1 } END { print a "-" b }'; }
 echo "# medians (spread) per rate; ratios to sip at the same rate"
 printf '| %-9s | %-6s | %-12s | %-26s | %-20s | %-20s |\n' director rate failed \
 	"CPU ms per 1k calls" "p50 ms" "p99 ms"
 for rate in $rates; do
 	# shellcheck disable=SC2086 # the runs are words
-	base=$(med ${cpu[sip/$rate]})
+	base=$(bench_med ${cpu[sip/$rate]})
 	for c in "${configs[@]}"; do
 		k="$c/$rate"
 		# shellcheck disable=SC2086
-		mc=$(med ${cpu[$k]})
+		mc=$(bench_med ${cpu[$k]})
 		# shellcheck disable=SC2086
 		printf '| %-9s | %-6s | %-12s | %s (%s, %.2fx) | %s (%s) | %s (%s) |\n' \
-			"$c" "$rate" "${failed[$k]# }" "$mc" "$(span ${cpu[$k]})" \
+			"$c" "$rate" "${failed[$k]# }" "$mc" "$(bench_span ${cpu[$k]})" \
 			"$(awk -v a="$mc" -v b="$base" 'BEGIN { print b ? a / b : 0 }')" \
-			"$(med ${p50[$k]})" "$(span ${p50[$k]})" \
-			"$(med ${p99[$k]})" "$(span ${p99[$k]})"
+			"$(bench_med ${p50[$k]})" "$(bench_span ${p50[$k]})" \
+			"$(bench_med ${p99[$k]})" "$(bench_span ${p99[$k]})"
 	done
 done
 echo "# highest rate with 0 failed calls in every round"

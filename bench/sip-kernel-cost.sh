@@ -23,8 +23,8 @@ if [ "${1:-}" = --inside ]; then
 	exit 0
 fi
 make -s modules-uml >/dev/null
-echo "# $(date -u +%FT%TZ), commit $(git rev-parse --short HEAD)," \
-	"host load average $(cut -d' ' -f1-3 /proc/loadavg)"
+. bench/lib.sh
+bench_header
 out=$(scripts/uml-run --mem 2048M --timeout 900 -- "$0" --inside "${1:-1000000}")
 echo "$out"
 plots=${IPVS_UDP_BENCH_PLOTS-docs}
