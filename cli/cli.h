@@ -38,7 +38,4 @@ struct Env {
 
 int run(const std::vector<std::string_view>& args, Env& env);
 
-// One line per command for `ipvs-udp help` (and the man page test).
-std::vector<std::string> command_names();
-
 }  // namespace ipvsudp::cli

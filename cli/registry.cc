@@ -279,7 +279,7 @@ void print_bash_completion(std::ostream& os) {
             if (o.value == "FILE")
                 file_values.insert(o.name);
             else
-                values[o.name] = o.words == "@schedflags" ? sched_flag_words() : o.words;
+                values[o.name] = o.words;
         }
     for (const auto& [name, w] : values)
         os << "\t" << name << ") COMPREPLY=($(compgen -W \"" << w
@@ -316,13 +316,6 @@ void option_sets(const Command& c, std::set<std::string>& valued, std::set<std::
 }
 
 }  // namespace
-
-std::vector<std::string> command_names() {
-    std::vector<std::string> v;
-    for (const auto& c : registry())
-        if (c.deprecated_for.empty()) v.push_back(c.name());
-    return v;
-}
 
 int run(const std::vector<std::string_view>& argv, Env& env) {
     bool json = false;

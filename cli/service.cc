@@ -274,7 +274,7 @@ std::vector<Option> service_options() {
          "scheduler flags, replacing the service's (ipvsadm -b LIST), by name:\n"
          "sip-move-quiesced, sip-addr-only, sip-stateless; radius-...;\n"
          "sh-fallback, sh-port; mh-fallback, mh-port; or flag-1|2|3",
-         "@schedflags"},
+         sched_flag_words()},
         {"--flag-1", "", "sets scheduler flag 1 (sip, radius: move bindings off\nquiesced servers)",
          ""},
         {"--no-flag-1", "", "clears scheduler flag 1", ""},
