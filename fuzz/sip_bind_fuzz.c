@@ -4,16 +4,22 @@
  * the keyed-affinity core's kernel/ip_vs_kaff_maglev.c and
  * kernel/ip_vs_kaff_bind.c, and the SIP binding states of
  * kernel/ip_vs_sip_bind.c, compiled unchanged
- * against the userspace stand-ins of fuzz/kshim/ (SipHash-2-4, a chained
- * rhashtable with the same API subset, allocations that fail on demand).
+ * and the binding table of kernel/ip_vs_kaff_tab.c (built here with buckets
+ * of two slots and to start from one bucket, so that inputs resize it and
+ * spill keys past their home bucket often), against the userspace
+ * stand-ins of fuzz/kshim/ (SipHash-2-4, checked locks, allocations that
+ * fail on demand).
  *
  * Each input is a program: a few bytes of settings, then operations that
  * add, remove and reweight real servers (each followed by a table rebuild,
  * as IPVS calls the scheduler's hooks), mark servers overloaded, send
  * messages (requests and responses of a pool of Call-IDs, some of them
  * prefixes of others), advance the clock (which starts near the jiffies
- * wrap), collect expired bindings, flush, raise the cap and make the next
- * allocations or table inserts fail. After every step the code is checked
+ * wrap), collect expired bindings, flush, raise the cap, make the next
+ * allocations fail, and resize the binding table when the code asked for
+ * it, with messages sent in the middle of the resize (between the chunks
+ * it copies, where the kernel's packet path can run). After every step the
+ * code is checked
  * against a model and invariants:
  *  - table: servers sorted and referenced once; every slot names a server
  *    with a non-zero weight, each of which owns a slot; the same servers
@@ -24,6 +30,9 @@
  *  - bind: a live binding whose server is still in the table (and not
  *    quiesced, when calls move off quiesced servers) returns its server;
  *    anything else returns the consistent-hash pick and binds to it;
+ *  - binding table: every binding within IP_VS_KAFF_PROBE buckets of its
+ *    home bucket, under its own tag; every bucket's spill count equal to
+ *    the bindings stored past it from at or before it; no binding twice;
  *  - bindings: count equal to the table's, never above the cap, never
  *    evicted by new calls; state and expiry as the RFC 3261 timers say
  *    (reference model below, expiry within the HZ/4 refresh slack);
@@ -32,8 +41,10 @@
  *  - no leak, no use after free (ASan/LSan), no undefined behaviour.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I fuzz/kshim \
- *         -I kernel -o sip-bind-fuzz fuzz/<this file> \
- *         kernel/ip_vs_kaff_maglev.c kernel/ip_vs_kaff_bind.c \
+ *         -I kernel -DIP_VS_KAFF_TAB_MIN=1 -DIP_VS_KAFF_SLOTS=2 \
+ *         -o sip-bind-fuzz \
+ *         fuzz/<this file> kernel/ip_vs_kaff_maglev.c \
+ *         kernel/ip_vs_kaff_bind.c kernel/ip_vs_kaff_tab.c \
  *         kernel/ip_vs_sip_bind.c
  */
 #include <stdio.h>
@@ -43,7 +54,16 @@
 #include "fuzz_check.h"
 
 unsigned int kshim_fail_atomic;
-unsigned int kshim_fail_insert;
+unsigned int kshim_fail_table;
+void (*kshim_resched_hook)(void);
+
+/* The workqueue of the kernel: the fuzzer runs the resizes asked for. */
+static bool resize_kicked;
+
+void ip_vs_kaff_svc_kick_resize(struct ip_vs_kaff_svc *s)
+{
+	resize_kicked = true;
+}
 
 #define MAX_DESTS	16	/* in the service at once */
 #define MAX_EVER	64	/* allocated during one input */
@@ -182,15 +202,15 @@ static struct ip_vs_kaff_binding *find(struct fuzz *f, int i)
 		const u8	*key;
 		u32		len;
 	} k = { f->keybuf[i], f->keylen[i] };
+	const struct ip_vs_kaff_tab *t = f->s->bindings;
 	struct ip_vs_kaff_binding *b;
-	struct rhash_head *he;
-	unsigned int n;
+	unsigned int n, j;
 
 	/* Not through the code under test: scan the whole table. */
-	for (n = 0; n < f->s->bindings.size; n++) {
-		for (he = f->s->bindings.buckets[n]; he; he = he->next) {
-			b = container_of(he, struct ip_vs_kaff_binding, node);
-			if (b->len == k.len && !memcmp(b->key, k.key, k.len))
+	for (n = 0; n <= t->mask; n++) {
+		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
+			b = t->bkt[n].b[j];
+			if (b && b->len == k.len && !memcmp(b->key, k.key, k.len))
 				return b;
 		}
 	}
@@ -359,19 +379,62 @@ static void rebuild(struct fuzz *f, bool reorder)
 	check_table(f, reorder);
 }
 
+/*
+ * The binding table's own invariants (ip_vs_kaff_tab.c), recomputed from
+ * its slots. Return: the number of bindings it holds.
+ */
+static unsigned int check_tab(const struct ip_vs_kaff_tab *t)
+{
+	unsigned int size = t->mask + 1, i, j, h, n = 0;
+	unsigned int *spill = calloc(size, sizeof(*spill));
+	const struct ip_vs_kaff_binding *b;
+
+	if (!spill)
+		abort();
+	for (i = 0; i < size; i++) {
+		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
+			b = t->bkt[i].b[j];
+			if (!b)
+				continue;
+			n++;
+			CHECK(t->bkt[i].tag[j] ==
+			      jhash_2words((u32)b->hash, (u32)(b->hash >> 32),
+					   t->seed));
+			h = t->bkt[i].tag[j] & t->mask;
+			CHECK(((i - h) & t->mask) < IP_VS_KAFF_PROBE);
+			for (; h != i; h = (h + 1) & t->mask)
+				spill[h]++;
+		}
+	}
+	for (i = 0; i < size; i++)
+		CHECK(t->bkt[i].spill == spill[i]);
+	free(spill);
+	return n;
+}
+
+static unsigned int count(struct fuzz *f)
+{
+	return check_tab(f->s->bindings);
+}
+
 static void check_bindings(struct fuzz *f)
 {
-	struct ip_vs_kaff_binding *b;
-	int i;
+	struct ip_vs_kaff_binding *b, *seen[NKEYS];
+	unsigned int n = count(f);
+	int i, j;
 
-	CHECK(atomic_read(&f->s->nbindings) == (int)f->s->bindings.nelems);
-	CHECK(f->s->bindings.nelems <= f->s->conf.max_bindings);
+	CHECK(atomic_read(&f->s->nbindings) == (int)n);
+	CHECK(n <= f->s->conf.max_bindings);
 	for (i = 0; i < NKEYS; i++) {
 		struct model_key *k = &f->model[i];
 
 		b = find(f, i);
+		seen[i] = b;
 		/* Nothing but GC and flush ever removes a binding. */
 		CHECK(!!b == k->bound);
+		/* Held once: the keys are distinct, and so are their slots. */
+		for (j = 0; b && j < i; j++)
+			CHECK(seen[j] != b);
 		if (!b)
 			continue;
 		CHECK(b->dest == k->dest);
@@ -480,7 +543,7 @@ static void op_msg(struct fuzz *f)
 	const struct ip_vs_kaff_table *t = cur_table(f);
 	struct ip_vs_kaff_stats st0 = stats(f), st1;
 	struct ip_vs_kaff_binding *b = find(f, ki);
-	unsigned int count0 = f->s->bindings.nelems;
+	unsigned int count0 = count(f);
 	struct ip_vs_dest *r, *want, *bdest = b ? b->dest : NULL;
 	bool live = b && !time_after(f->now, b->expires);
 	struct ip_vs_sip_msg m = {
@@ -516,7 +579,7 @@ static void op_msg(struct fuzz *f)
 	CHECK(r == want);
 	if (!r) {
 		/* Nothing usable: nothing changes. */
-		CHECK(f->s->bindings.nelems == count0);
+		CHECK(count(f) == count0);
 		check_bindings(f);
 		return;
 	}
@@ -536,13 +599,13 @@ static void op_msg(struct fuzz *f)
 	} else if (count0 >= f->s->conf.max_bindings) {
 		/* At the cap: placed, not pinned, counted. */
 		CHECK(st1.refused == st0.refused + 1);
-		CHECK(f->s->bindings.nelems == count0);
+		CHECK(count(f) == count0);
 	} else if (st1.refused == st0.refused + 1) {
-		/* Allocation or insert failed: placed, not pinned. */
-		CHECK(f->s->bindings.nelems == count0);
+		/* Allocation failed, or no free slot: placed, not pinned. */
+		CHECK(count(f) == count0);
 	} else {
 		CHECK(st1.created == st0.created + 1);
-		CHECK(f->s->bindings.nelems == count0 + 1);
+		CHECK(count(f) == count0 + 1);
 		k->bound = true;
 		k->dest = r;
 		k->state = model_next(IP_VS_SIP_S_TRANSACTION, &m);
@@ -574,13 +637,54 @@ static void op_gc(struct fuzz *f)
 
 static void op_flush(struct fuzz *f)
 {
-	unsigned int count = f->s->bindings.nelems;
+	unsigned int n = count(f);
 	int i;
 
-	CHECK(ip_vs_kaff_flush(f->s) == count);
+	CHECK(ip_vs_kaff_flush(f->s) == n);
 	for (i = 0; i < NKEYS; i++)
 		f->model[i].bound = false;
-	CHECK(f->s->bindings.nelems == 0);
+	CHECK(count(f) == 0);
+	check_bindings(f);
+}
+
+/*
+ * Messages sent at each cond_resched() of a resize: between the chunks it
+ * copies, as the packet path of another CPU would.
+ */
+static struct fuzz *resize_fuzz;
+static unsigned int resize_msgs;
+
+static void resize_hook(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < resize_msgs; i++)
+		op_msg(resize_fuzz);
+}
+
+/*
+ * What the workqueue would run: the resize the code asked for (or, with
+ * @force, a resize call when none was asked, which must then do nothing).
+ */
+static void op_resize(struct fuzz *f, unsigned int msgs, bool force)
+{
+	const struct ip_vs_kaff_tab *t0 = f->s->bindings;
+	unsigned int n0 = count(f), size0 = t0->mask + 1;
+	bool kicked = resize_kicked;
+
+	if (!kicked && !force)
+		return;
+	resize_kicked = false;
+	resize_fuzz = f;
+	resize_msgs = msgs;
+	kshim_resched_hook = resize_hook;
+	ip_vs_kaff_tab_resize(f->s);
+	kshim_resched_hook = NULL;
+	/* With no message in between, the size follows the count. */
+	if (!msgs && !kicked && f->s->bindings == t0)
+		CHECK(count(f) == n0);
+	if (f->s->bindings != t0)
+		CHECK(f->s->bindings->mask + 1 != size0);
 	check_bindings(f);
 }
 
@@ -648,7 +752,8 @@ int sip_bind_fuzz_one(const u8 *data, size_t size)
 	f->p = data;
 	f->left = size;
 	kshim_fail_atomic = 0;
-	kshim_fail_insert = 0;
+	kshim_fail_table = 0;
+	resize_kicked = false;
 	INIT_LIST_HEAD(&f->dests);
 	f->s = calloc(1, sizeof(*f->s));
 	f->s->stats = calloc(1, sizeof(*f->s->stats));
@@ -709,7 +814,10 @@ int sip_bind_fuzz_one(const u8 *data, size_t size)
 			break;
 		case 9:
 			kshim_fail_atomic = op >> 4 & 1;
-			kshim_fail_insert = op >> 5 & 1;
+			kshim_fail_table = op >> 5 & 1;
+			break;
+		case 10:
+			op_resize(f, op >> 4 & 3, op & 0x40);
 			break;
 		default:
 			op_msg(f);
@@ -718,6 +826,7 @@ int sip_bind_fuzz_one(const u8 *data, size_t size)
 		check_pick(f, (u64)op * 0x9e3779b97f4a7c15ULL ^ f->now);
 		check_bindings(f);
 	}
+	op_resize(f, 0, false);
 	teardown(f);
 	free(f);
 	return 0;

@@ -30,8 +30,8 @@
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
-#include <linux/rhashtable.h>
 #include <linux/siphash.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 #include <net/ip_vs.h>
 
@@ -89,7 +89,6 @@ struct ip_vs_kaff_table {
 };
 
 struct ip_vs_kaff_binding {
-	struct rhash_head	node;
 	/*
 	 * SipHash of the key under ip_vs_kaff_svc.bkey: the placement hash
 	 * when the table's seed has not changed since the service started,
@@ -112,6 +111,37 @@ struct ip_vs_kaff_binding {
 	u8			key[];
 };
 
+/*
+ * The binding table (ip_vs_kaff_tab.c): open addressing over buckets of
+ * IP_VS_KAFF_SLOTS bindings, each slot with a 32-bit tag of its binding's
+ * hash beside the pointer, so that a lookup of a key the table does not
+ * hold reads one bucket (a cache line on 64-bit) and no binding, and a
+ * resize moves pointers by their tags without reading a binding.
+ */
+#ifndef IP_VS_KAFF_SLOTS	/* the fuzzer uses 2, for keys to spill often */
+#define IP_VS_KAFF_SLOTS	5
+#endif
+/* Buckets a binding may be stored past its home bucket; lookups read */
+#define IP_VS_KAFF_PROBE	64
+
+struct ip_vs_kaff_bkt {
+	u32				tag[IP_VS_KAFF_SLOTS];
+	/*
+	 * Bindings stored past this bucket whose probe started here or
+	 * before: a lookup goes on to the next bucket only while this is
+	 * nonzero.
+	 */
+	u32				spill;
+	struct ip_vs_kaff_binding __rcu	*b[IP_VS_KAFF_SLOTS];
+};
+
+struct ip_vs_kaff_tab {
+	unsigned int		mask;		/* buckets - 1 (a power of 2) */
+	u32			seed;		/* random, secret: the tags */
+	struct ip_vs_kaff_bkt	*bkt;
+	struct rcu_head		rcu;
+};
+
 /* Counters of the core, and slots for the scheduler's own */
 #define IP_VS_KAFF_NCLS		16
 
@@ -121,7 +151,10 @@ struct ip_vs_kaff_stats {
 	u64	created;	/* bindings created */
 	u64	expired;	/* bindings removed by timeout */
 	u64	moved;		/* bindings moved off an unusable server */
-	u64	refused;	/* not bound: table at its cap */
+	u64	refused;	/* not bound: table at its cap, no
+				 * memory, or no free slot within
+				 * IP_VS_KAFF_PROBE buckets
+				 */
 	u64	nodest;		/* no server available */
 	u64	cls[IP_VS_KAFF_NCLS];	/* the scheduler's, by its index */
 };
@@ -138,7 +171,22 @@ struct ip_vs_kaff_svc {
 	u32				gen;
 	struct ip_vs_kaff_conf		conf;	/* seed: under the table mutex */
 	struct ip_vs_kaff_table __rcu	*table;
-	struct rhashtable		bindings;
+	/*
+	 * The binding table. Readers: RCU. Writers: @lock (inserts, from
+	 * the packet path) and, for removals and resizes, which run in
+	 * process context only, @walk_mutex as well.
+	 */
+	struct ip_vs_kaff_tab __rcu	*bindings;
+	spinlock_t			lock;		/* see above */
+	struct mutex			walk_mutex;	/* see above */
+	/* A resize in progress: its new table, and how far the copy is */
+	struct ip_vs_kaff_tab		*next;
+	unsigned int			next_pos;
+	bool				next_failed;
+	/* Walks and resizes under way (under @lock): no growth inline */
+	unsigned int			pinned;
+	unsigned long			resize_queued;	/* bit 0 */
+	struct work_struct		resize_work;
 	atomic_t			nbindings;
 	/* Key of the binding hashes (ip_vs_kaff_binding.hash) */
 	siphash_key_t			bkey;
@@ -248,6 +296,38 @@ struct ip_vs_dest *ip_vs_kaff_table_pick_idx(const struct ip_vs_kaff_table *t,
 int ip_vs_kaff_table_find(const struct ip_vs_kaff_table *t,
 			  const struct ip_vs_dest *d);
 bool ip_vs_kaff_dest_usable(const struct ip_vs_dest *dest);
+
+/* ip_vs_kaff_tab.c: the binding table, for ip_vs_kaff_bind.c */
+struct ip_vs_kaff_lookup_key {
+	const u8	*key;
+	u32		len;
+	u64		hash;	/* SipHash under ip_vs_kaff_svc.bkey */
+};
+
+int ip_vs_kaff_tab_init(struct ip_vs_kaff_svc *s);
+void ip_vs_kaff_tab_destroy(struct ip_vs_kaff_svc *s);
+struct ip_vs_kaff_binding *
+ip_vs_kaff_tab_find(const struct ip_vs_kaff_tab *t,
+		    const struct ip_vs_kaff_lookup_key *k);
+int ip_vs_kaff_tab_insert(struct ip_vs_kaff_svc *s,
+			  struct ip_vs_kaff_binding *b,
+			  const struct ip_vs_kaff_lookup_key *k,
+			  struct ip_vs_kaff_binding **other);
+struct ip_vs_kaff_tab *ip_vs_kaff_tab_pin(struct ip_vs_kaff_svc *s);
+void ip_vs_kaff_tab_unpin(struct ip_vs_kaff_svc *s);
+void ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
+			      struct ip_vs_kaff_tab *t, unsigned int i,
+			      unsigned int j);
+bool ip_vs_kaff_tab_remove(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_tab *t,
+			   struct ip_vs_kaff_binding *b);
+void ip_vs_kaff_tab_removed(struct ip_vs_kaff_svc *s,
+			    const struct ip_vs_kaff_tab *t);
+void ip_vs_kaff_tab_resize(struct ip_vs_kaff_svc *s);
+void ip_vs_kaff_tab_resize_work(struct work_struct *work);
+unsigned int ip_vs_kaff_tab_buckets(const struct ip_vs_kaff_tab *t);
+
+/* ip_vs_kaff_svc.c */
+void ip_vs_kaff_svc_kick_resize(struct ip_vs_kaff_svc *s);
 
 /* ip_vs_kaff_bind.c */
 int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s);

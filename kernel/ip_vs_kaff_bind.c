@@ -19,61 +19,24 @@
  * bindings are never evicted to make room, so a flood of random keys
  * cannot push established conversations off their servers.
  *
- * Lookups are lock-free (rhashtable, RCU). Bindings are removed by a
+ * Lookups are lock-free (ip_vs_kaff_tab.c, RCU). Bindings are removed by a
  * periodic walk (ip_vs_kaff_gc) and freed after a grace period; the walk
  * is skipped while no binding can have expired yet (ip_vs_kaff_gc_lower()).
  *
  * A datagram's key is hashed once: the SipHash that places a new key
  * (ip_vs_kaff_hash_key()) is stored in the binding and is what the binding
  * table hashes and compares first. The table's buckets come from that
- * 64-bit value mixed with the rhashtable's own random seed, so a known
+ * 64-bit value mixed with the binding table's own random seed, so a known
  * placement seed does not let anyone aim keys at one bucket. When the
  * service's seed changes, the placement hash no longer matches the stored
  * ones and the key is hashed a second time with the service's first key
  * (ip_vs_kaff_svc.bkey), so existing bindings are still found.
  */
-#include <linux/jhash.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
 #include "ip_vs_kaff.h"
-#include "ip_vs_udp_walk.h"
-
-struct ip_vs_kaff_lookup_key {
-	const u8	*key;
-	u32		len;
-	u64		hash;	/* SipHash under ip_vs_kaff_svc.bkey */
-};
-
-static u32 ip_vs_kaff_mix(u64 hash, u32 seed)
-{
-	return jhash_2words((u32)hash, (u32)(hash >> 32), seed);
-}
-
-static u32 ip_vs_kaff_key_hashfn(const void *data, u32 len, u32 seed)
-{
-	const struct ip_vs_kaff_lookup_key *k = data;
-
-	return ip_vs_kaff_mix(k->hash, seed);
-}
-
-static u32 ip_vs_kaff_obj_hashfn(const void *data, u32 len, u32 seed)
-{
-	const struct ip_vs_kaff_binding *b = data;
-
-	return ip_vs_kaff_mix(b->hash, seed);
-}
-
-static int ip_vs_kaff_obj_cmpfn(struct rhashtable_compare_arg *arg,
-				const void *obj)
-{
-	const struct ip_vs_kaff_lookup_key *k = arg->key;
-	const struct ip_vs_kaff_binding *b = obj;
-
-	return b->hash != k->hash || b->len != k->len ||
-	       memcmp(b->key, k->key, k->len);
-}
 
 /*
  * The binding hash of @r's key: its placement hash itself while the
@@ -110,14 +73,6 @@ void ip_vs_kaff_gc_lower(struct ip_vs_kaff_svc *s, unsigned long exp)
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_gc_lower);
 
-static const struct rhashtable_params ip_vs_kaff_rht_params = {
-	.head_offset		= offsetof(struct ip_vs_kaff_binding, node),
-	.hashfn			= ip_vs_kaff_key_hashfn,
-	.obj_hashfn		= ip_vs_kaff_obj_hashfn,
-	.obj_cmpfn		= ip_vs_kaff_obj_cmpfn,
-	.automatic_shrinking	= true,
-};
-
 int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s)
 {
 	atomic_set(&s->nbindings, 0);
@@ -130,20 +85,14 @@ int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s)
 	s->bkey.key[0] = s->conf.seed;
 	s->bkey.key[1] = s->conf.seed ^ 0x736970206d61676cULL;
 	s->gc_valid = false;
-	return rhashtable_init(&s->bindings, &ip_vs_kaff_rht_params);
+	return ip_vs_kaff_tab_init(s);
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_bindings_init);
-
-static void ip_vs_kaff_binding_free(void *ptr, void *arg)
-{
-	kfree(ptr);
-}
 
 /* Process context, no reader left (after a grace period). */
 void ip_vs_kaff_bindings_destroy(struct ip_vs_kaff_svc *s)
 {
-	rhashtable_free_and_destroy(&s->bindings, ip_vs_kaff_binding_free,
-				    NULL);
+	ip_vs_kaff_tab_destroy(s);
 	atomic_set(&s->nbindings, 0);
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_bindings_destroy);
@@ -201,8 +150,8 @@ static void ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
 /*
  * Bind @r's key to @d with a new binding. Return: 0 when inserted;
  * -EEXIST when another CPU bound the key first (@*other is its binding);
- * -ENOSPC when none can be made (the table at its cap, memory, or the
- * rhashtable refused).
+ * -ENOSPC when none can be made (the table at its cap, memory, or no free
+ * slot within reach).
  */
 static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 			     const struct ip_vs_kaff_req *r,
@@ -227,19 +176,19 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 	b->state = r->state;
 	ip_vs_kaff_set_expires(s, b, now + r->timeout);
 
-	old = rhashtable_lookup_get_insert_key(&s->bindings, k, &b->node,
-					       ip_vs_kaff_rht_params);
-	if (!old) {
+	switch (ip_vs_kaff_tab_insert(s, b, k, &old)) {
+	case 0:
 		this_cpu_inc(s->stats->created);
 		return 0;
-	}
-	/* Lost a race with another CPU, or the table refused. */
-	atomic_dec(&s->nbindings);
-	kfree(b);
-	if (!IS_ERR(old)) {
+	case -EEXIST:
+		/* Lost a race with another CPU. */
+		atomic_dec(&s->nbindings);
+		kfree(b);
 		*other = old;
 		return -EEXIST;
 	}
+	atomic_dec(&s->nbindings);
+	kfree(b);
 	this_cpu_inc(s->stats->refused);
 	return -ENOSPC;
 
@@ -282,7 +231,7 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 
 	*hit = NULL;
 	*made = false;
-	b = rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
 	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
 		this_cpu_inc(s->stats->hits);
 		d = ip_vs_kaff_resolve(t, b);
@@ -355,7 +304,7 @@ struct ip_vs_dest *ip_vs_kaff_follow(struct ip_vs_kaff_svc *s,
 	struct ip_vs_dest *d;
 
 	*hit = NULL;
-	b = rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
 	if (!b || time_after(now, READ_ONCE(b->expires)))
 		return NULL;
 	d = ip_vs_kaff_resolve(t, b);
@@ -408,7 +357,7 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 	if (idx < 0)
 		return IP_VS_KAFF_RS_REFUSED;
 
-	b = rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
 	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
 		this_cpu_inc(s->stats->hits);
 		d = ip_vs_kaff_resolve(t, b);
@@ -443,40 +392,46 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_bind_rs);
 
-/* Remove one binding; the caller walks the table. */
-static void ip_vs_kaff_unbind(struct ip_vs_kaff_svc *s,
-			      struct ip_vs_kaff_binding *b)
-{
-	if (!rhashtable_remove_fast(&s->bindings, &b->node,
-				    ip_vs_kaff_rht_params)) {
-		atomic_dec(&s->nbindings);
-		kfree_rcu(b, rcu);
-	}
-}
-
 /*
  * Walk every binding, removing those @expired() selects. Process context;
- * may sleep between chunks. Return: the number removed.
+ * sleeps every IP_VS_KAFF_WALK_CHUNK buckets. The table is pinned: no
+ * resize runs and none grows it until the walk ends, so every binding there
+ * at its start and still there at its end is seen exactly once. Return: the
+ * number removed.
  */
+#define IP_VS_KAFF_WALK_CHUNK	256
+
 unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
 			     bool (*expired)(struct ip_vs_kaff_binding *,
 					     unsigned long),
 			     unsigned long arg)
 {
-	struct rhashtable_iter it;
 	struct ip_vs_kaff_binding *b;
-	unsigned int removed = 0, seen = 0;
+	struct ip_vs_kaff_tab *t;
+	unsigned int removed = 0, i, j;
 
-	rhashtable_walk_enter(&s->bindings, &it);
-	rhashtable_walk_start(&it);
-	while ((b = ip_vs_udp_walk_next(&it, &seen))) {
-		if (expired(b, arg)) {
-			ip_vs_kaff_unbind(s, b);
-			removed++;
+	mutex_lock(&s->walk_mutex);
+	t = ip_vs_kaff_tab_pin(s);
+	rcu_read_lock();
+	for (i = 0; i <= t->mask; i++) {
+		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
+			b = rcu_dereference(t->bkt[i].b[j]);
+			if (b && expired(b, arg)) {
+				ip_vs_kaff_tab_remove_at(s, t, i, j);
+				removed++;
+			}
+		}
+		if ((i + 1) % IP_VS_KAFF_WALK_CHUNK == 0) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
 		}
 	}
-	rhashtable_walk_stop(&it);
-	rhashtable_walk_exit(&it);
+	rcu_read_unlock();
+	if (removed)
+		ip_vs_kaff_tab_removed(s, t);
+	ip_vs_kaff_tab_unpin(s);
+	mutex_unlock(&s->walk_mutex);
 	return removed;
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_walk);
@@ -604,7 +559,7 @@ struct ip_vs_kaff_binding *ip_vs_kaff_lookup(struct ip_vs_kaff_svc *s,
 		.hash = siphash(key, len, &s->bkey),
 	};
 
-	return rhashtable_lookup(&s->bindings, &k, ip_vs_kaff_rht_params);
+	return ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_lookup);
 
@@ -614,24 +569,32 @@ EXPORT_SYMBOL_GPL(ip_vs_kaff_lookup);
  * @key: the key
  * @len: its length, 1..IP_VS_KAFF_KEY_MAX
  *
- * Process or softirq context; one hash lookup.
+ * Process context (it takes the walk mutex); one hash lookup.
  *
  * Return: true when this call removed it.
  */
 bool ip_vs_kaff_unbind_key(struct ip_vs_kaff_svc *s, const u8 *key, u32 len)
 {
+	struct ip_vs_kaff_lookup_key k = {
+		.key = key,
+		.len = len,
+		.hash = siphash(key, len, &s->bkey),
+	};
 	struct ip_vs_kaff_binding *b;
+	struct ip_vs_kaff_tab *t;
 	bool removed = false;
 
+	mutex_lock(&s->walk_mutex);
+	t = ip_vs_kaff_tab_pin(s);
 	rcu_read_lock();
-	b = ip_vs_kaff_lookup(s, key, len);
-	if (b && !rhashtable_remove_fast(&s->bindings, &b->node,
-					 ip_vs_kaff_rht_params)) {
-		atomic_dec(&s->nbindings);
-		kfree_rcu(b, rcu);
-		removed = true;
-	}
+	b = ip_vs_kaff_tab_find(t, &k);
+	if (b)
+		removed = ip_vs_kaff_tab_remove(s, t, b);
+	if (removed)
+		ip_vs_kaff_tab_removed(s, t);
 	rcu_read_unlock();
+	ip_vs_kaff_tab_unpin(s);
+	mutex_unlock(&s->walk_mutex);
 	return removed;
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_unbind_key);

@@ -16,8 +16,8 @@
  * frees it.
  *
  * Dumps keep no pointer between messages: cb->ctx holds the key of the
- * service being dumped and a cursor into its binding table: the hash
- * bucket, how many entries of that bucket were walked, and the table size.
+ * service being dumped and a cursor into its binding table: the bucket,
+ * how many of its slots were walked, and the table size.
  * The next message finds the service again (or, deleted meanwhile, the
  * next one by key order, flagging the dump NLM_F_DUMP_INTR) and goes on
  * from that bucket, so a dump costs O(bindings + buckets) in all, however
@@ -32,7 +32,6 @@
 #include <linux/kernel.h>
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
-#include <linux/rhashtable.h>
 #include <net/genetlink.h>
 #include <net/net_namespace.h>
 
@@ -497,7 +496,7 @@ struct ip_vs_kaff_nl_dump {
 	struct ip_vs_udp_nl_svc_key	cur;	/* service of the last message */
 	u32				gen;	/* its ip_vs_kaff_svc.gen */
 	u32				bucket;	/* next bucket of cur's bindings */
-	u32				skip;	/* entries of it already walked */
+	u32				skip;	/* slots of it already walked */
 	u32				size;	/* buckets then (0: not started) */
 	u8				state;	/* IP_VS_KAFF_NL_D_* */
 };
@@ -569,19 +568,19 @@ ip_vs_kaff_nl_dump_next(struct net *net, struct ip_vs_kaff_nl_dump *d,
  * resize to the same fraction of the new table (the dump is flagged
  * interrupted).
  */
-static const struct bucket_table *
+static const struct ip_vs_kaff_tab *
 ip_vs_kaff_nl_dump_tbl(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_nl_dump *d,
 		       struct netlink_callback *cb)
 {
-	const struct bucket_table *tbl = rht_dereference_rcu(s->bindings.tbl,
-							     &s->bindings);
+	const struct ip_vs_kaff_tab *tbl = rcu_dereference(s->bindings);
+	u32 size = ip_vs_kaff_tab_buckets(tbl);
 
-	if (d->size && d->size != tbl->size) {
-		d->bucket = div_u64((u64)d->bucket * tbl->size, d->size);
+	if (d->size && d->size != size) {
+		d->bucket = div_u64((u64)d->bucket * size, d->size);
 		d->skip = 0;
 		cb->seq++;
 	}
-	d->size = tbl->size;
+	d->size = size;
 	return tbl;
 }
 
@@ -603,26 +602,25 @@ static int ip_vs_kaff_nl_dump_svc(struct sk_buff *skb,
 				 const struct ip_vs_udp_nl_dest_key *dk)
 {
 	const struct ip_vs_kaff_table *t;
-	const struct bucket_table *tbl;
+	const struct ip_vs_kaff_tab *tbl;
 	const struct ip_vs_dest *bd;
 	struct ip_vs_kaff_binding *b;
-	struct rhash_head *pos;
 	unsigned int n, seen = 0;
 	int ret = 0;
 
 	rcu_read_lock();
 	t = rcu_dereference(s->table);
 	tbl = ip_vs_kaff_nl_dump_tbl(s, d, cb);
-	while (d->bucket < tbl->size) {
-		n = 0;
-		rht_for_each_entry_rcu(b, pos, tbl, d->bucket, node) {
-			if (n++ < d->skip)
+	while (d->bucket < d->size) {
+		for (n = d->skip; n < IP_VS_KAFF_SLOTS; n++) {
+			b = rcu_dereference(tbl->bkt[d->bucket].b[n]);
+			if (!b)
 				continue;
 			seen++;
 			if (dk) {
 				bd = ip_vs_kaff_nl_bdest(t, b);
 				if (!bd || !ip_vs_udp_nl_dest_match(dk, bd)) {
-					d->skip = n;
+					d->skip = n + 1;
 					continue;
 				}
 			}
@@ -633,12 +631,12 @@ static int ip_vs_kaff_nl_dump_svc(struct sk_buff *skb,
 						       NLM_F_MULTI, s, t, b, cb);
 			if (ret)
 				goto out;
-			d->skip = n;
+			d->skip = n + 1;
 		}
 		d->bucket++;
 		d->skip = 0;
 		if (seen >= IP_VS_KAFF_NL_DUMP_BATCH &&
-		    d->bucket < tbl->size) {
+		    d->bucket < d->size) {
 			ret = -EAGAIN;
 			break;
 		}

@@ -4,14 +4,13 @@
  * ip_vs_kaff_bind.c and ip_vs_sip_bind.c use, so that libFuzzer
  * (fuzz/sip_bind_fuzz.c) can drive the unchanged kernel sources.
  * Single-threaded: RCU, per-CPU data and
- * bottom halves are no-ops; kfree_rcu() frees at once, so AddressSanitizer
- * reports any use of a binding after its removal.
- *
- * The rhashtable is a plain chained hash table with the same API subset and
- * the same contract (lookup by key with hashfn + obj_cmpfn, insert with
- * obj_hashfn that must agree, removal during a walk). The allocator and the
- * table insert fail on demand (kshim_fail_*), like GFP_ATOMIC allocations
- * and a table at its limit do in the kernel.
+ * bottom halves are no-ops; kfree_rcu() and call_rcu() free at once, so
+ * AddressSanitizer reports any use of a binding or a binding table after
+ * its removal. Locks check that they are taken and released in pairs and
+ * that what asserts a lock held holds it. cond_resched() calls a hook the
+ * fuzzer sets, so that it can run the packet path in the middle of a
+ * binding table resize, where the kernel's preemption would. GFP_ATOMIC
+ * allocations and binding table allocations fail on demand (kshim_fail_*).
  */
 #ifndef KSHIM_H
 #define KSHIM_H
@@ -50,6 +49,7 @@ typedef unsigned int gfp_t;
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b)	((t)(a) > (t)(b) ? (t)(a) : (t)(b))
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define BIT(n)		(1UL << (n))
 #define container_of(p, type, member) \
 	((type *)((char *)(p) - offsetof(type, member)))
 #define struct_size(p, member, n) \
@@ -58,10 +58,6 @@ typedef unsigned int gfp_t;
 #define EXPORT_SYMBOL(sym)
 #define EXPORT_SYMBOL_GPL(sym)
 
-/* Single-threaded: a mutex is a no-op */
-struct mutex {
-	int	unused;
-};
 #define WARN_ON_ONCE(c)	(!!(c))
 
 static inline int fls(unsigned int x)
@@ -89,8 +85,11 @@ static inline unsigned long gcd(unsigned long a, unsigned long b)
 #define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
 #define time_before_eq(a, b)	time_after_eq(b, a)
 
+extern void (*kshim_resched_hook)(void);
 static inline void cond_resched(void)
 {
+	if (kshim_resched_hook)
+		kshim_resched_hook();
 }
 
 /* Errors in pointers */
@@ -164,7 +163,7 @@ static inline int atomic_dec_return(atomic_t *v)
 #define GFP_ATOMIC	1u
 
 extern unsigned int kshim_fail_atomic;	/* fail this many GFP_ATOMIC allocs */
-extern unsigned int kshim_fail_insert;	/* fail this many table inserts */
+extern unsigned int kshim_fail_table;	/* fail this many kvcalloc()s */
 
 static inline void *kmalloc(size_t n, gfp_t gfp)
 {
@@ -190,6 +189,15 @@ static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
 }
 
 #define kvzalloc(n, gfp)	kzalloc(n, gfp)
+#define __GFP_NOWARN	0u
+static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	if (kshim_fail_table) {
+		kshim_fail_table--;
+		return NULL;
+	}
+	return kcalloc(n, size, gfp);
+}
 #define kfree(p)		free((void *)(p))
 #define kvfree(p)		free((void *)(p))
 #define kfree_rcu(p, field)	free(p)
@@ -274,14 +282,84 @@ struct rcu_head {
 #define rcu_read_lock()		do { } while (0)
 #define rcu_read_unlock()	do { } while (0)
 #define rcu_dereference(p)	(p)
-#define rcu_dereference_protected(p, c)	(p)
+#define rcu_dereference_protected(p, c)	((c) ? (p) : (abort(), (p)))
+#define rcu_access_pointer(p)	(p)
 #define RCU_INIT_POINTER(p, v)	((p) = (v))
 #define rcu_assign_pointer(p, v)	((p) = (v))
+#define call_rcu(head, fn)	(fn)(head)
 
-/* Work items are never run here; the fuzzer calls the GC itself. */
-struct work_struct {
-	int unused;
+/* Locks: single-threaded, checked for pairing */
+typedef struct {
+	int locked;
+} spinlock_t;
+
+struct mutex {
+	int locked;
 };
+
+#define spin_lock_init(l)	((l)->locked = 0)
+#define mutex_init(l)		((l)->locked = 0)
+static inline void kshim_lock(int *locked)
+{
+	if (*locked)
+		abort();
+	*locked = 1;
+}
+
+static inline void kshim_unlock(int *locked)
+{
+	if (!*locked)
+		abort();
+	*locked = 0;
+}
+
+#define spin_lock_bh(l)		kshim_lock(&(l)->locked)
+#define spin_unlock_bh(l)	kshim_unlock(&(l)->locked)
+#define mutex_lock(l)		kshim_lock(&(l)->locked)
+#define mutex_unlock(l)		kshim_unlock(&(l)->locked)
+#define lockdep_is_held(l)	((l)->locked)
+#define lockdep_assert_held(l)	do { if (!(l)->locked) abort(); } while (0)
+
+static inline bool test_and_set_bit(unsigned int nr, unsigned long *b)
+{
+	bool old = *b >> nr & 1;
+
+	*b |= 1UL << nr;
+	return old;
+}
+
+static inline void clear_bit(unsigned int nr, unsigned long *b)
+{
+	*b &= ~(1UL << nr);
+}
+
+static inline u32 get_random_u32(void)
+{
+	return 0x9e3779b9u;
+}
+
+static inline unsigned long roundup_pow_of_two(unsigned long n)
+{
+	unsigned long p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+#define DIV_ROUND_UP_ULL(n, d)	(((n) + (d) - 1) / (d))
+
+/*
+ * Work items are never run here: the fuzzer calls the GC itself, and runs
+ * the binding table resizes it was asked for (ip_vs_kaff_svc_kick_resize(),
+ * which it defines).
+ */
+struct work_struct {
+	void (*fn)(struct work_struct *work);
+};
+
+#define INIT_WORK(w, f)		((w)->fn = (f))
+#define cancel_work_sync(w)	((void)(w))
 
 struct delayed_work {
 	struct work_struct work;
@@ -387,7 +465,6 @@ static inline u32 jhash_2words(u32 a, u32 b, u32 seed)
 })
 #define smp_mb()	barrier()
 
-#include "kshim_rht.h"
 #include "kshim_ipvs.h"
 
 #endif /* KSHIM_H */

@@ -900,24 +900,16 @@ static bool sip_test_binding(struct sip_test_fix *f, const char *key,
 			     u8 *state, unsigned long *expires)
 {
 	struct ip_vs_kaff_binding *b;
-	struct rhashtable_iter it;
-	size_t len = strlen(key);
 	bool found = false;
 
-	rhashtable_walk_enter(&f->s->bindings, &it);
-	rhashtable_walk_start(&it);
-	while ((b = rhashtable_walk_next(&it))) {
-		if (IS_ERR(b))
-			continue;	/* -EAGAIN: resized, go on */
-		if (b->len == len && !memcmp(b->key, key, len)) {
-			*state = b->state;
-			*expires = b->expires;
-			found = true;
-			break;
-		}
+	rcu_read_lock();
+	b = ip_vs_kaff_lookup(f->s, (const u8 *)key, strlen(key));
+	if (b) {
+		*state = b->state;
+		*expires = b->expires;
+		found = true;
 	}
-	rhashtable_walk_stop(&it);
-	rhashtable_walk_exit(&it);
+	rcu_read_unlock();
 	return found;
 }
 
@@ -1537,6 +1529,69 @@ static void ip_vs_sip_bind_test_none(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sip_test_stats(f).created, 0ULL);
 }
 
+static unsigned int sip_test_buckets(struct sip_test_fix *f)
+{
+	unsigned int n;
+
+	rcu_read_lock();
+	n = ip_vs_kaff_tab_buckets(rcu_dereference(f->s->bindings));
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * The binding table follows the count both ways (ip_vs_kaff_tab.c): 20,000
+ * Call-IDs bound, past the size a table grows to inline, with the resizes
+ * it asks for run in between (as the workqueue would, and may as well),
+ * are all found again on their servers; flushed, the table shrinks back to
+ * its smallest size and binds again. Guards against a resize that loses or
+ * duplicates bindings, spill counts a lookup stops short on, growth that
+ * stops at the inline limit (new Call-IDs refused once it is full), and a
+ * table that never shrinks.
+ */
+static void ip_vs_sip_bind_test_resize(struct kunit *test)
+{
+	struct sip_test_fix *f = test->priv;
+	char buf[SIP_TEST_KEYLEN];
+	struct ip_vs_kaff_stats st;
+	struct sip_tally tally = {};
+	struct ip_vs_dest *d;
+	unsigned int i, small;
+
+	sip_test_svc(test, 3);
+	small = sip_test_buckets(f);
+	for (i = 0; i < 20000; i++) {
+		sip_test_req(f, sip_test_key(buf, i), SIP_M(REGISTER), 0);
+		if (i % 1000 == 999)
+			ip_vs_kaff_tab_resize(f->s);
+	}
+	st = sip_test_stats(f);
+	KUNIT_EXPECT_EQ(test, st.created, 20000ULL);
+	KUNIT_EXPECT_EQ(test, st.refused, 0ULL);
+	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 20000U);
+	/* 5 slots a bucket, at most three quarters of them in use */
+	KUNIT_EXPECT_GE(test, sip_test_buckets(f) * 5 / 4 * 3, 20000U);
+	kunit_info(test, "20000 bindings: %u buckets (from %u)\n",
+		   sip_test_buckets(f), small);
+
+	for (i = 0; i < 20000; i++) {
+		sip_test_key(buf, i);
+		d = sip_test_req(f, buf, SIP_M(REGISTER), HZ);
+		sip_check(&tally, d == sip_test_hash(f, buf), i);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, tally.bad, 0U, "moved: key %u", tally.first);
+	st = sip_test_stats(f);
+	KUNIT_EXPECT_EQ(test, st.hits, 20000ULL);
+	KUNIT_EXPECT_EQ(test, st.created, 20000ULL);
+
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_flush(f->s), 20000U);
+	ip_vs_kaff_tab_resize(f->s);
+	KUNIT_EXPECT_EQ(test, sip_test_buckets(f), small);
+	sip_test_req(f, sip_test_key(buf, 3), SIP_M(INVITE), 2 * HZ);
+	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 1U);
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_flush(f->s), 1U);
+}
+
 /*
  * ip_vs_sip_flush removes every binding: nbindings back to 0, the next
  * message of a Call-ID creates a new binding. Guards against flush
@@ -1649,6 +1704,7 @@ static struct kunit_case ip_vs_sip_bind_test_cases[] = {
 	KUNIT_CASE(ip_vs_sip_bind_test_drain),
 	KUNIT_CASE(ip_vs_sip_bind_test_none),
 	KUNIT_CASE(ip_vs_sip_bind_test_flush),
+	KUNIT_CASE(ip_vs_sip_bind_test_resize),
 	KUNIT_CASE(ip_vs_sip_bind_test_gc_skip),
 	KUNIT_CASE(ip_vs_sip_bind_test_max_key),
 	{}
