@@ -20,7 +20,9 @@
 # default is all five: rr sip pe-sip iperf-rr iperf-sip).
 # IPVS_UDP_BENCH_PER_CALL=K sends each Call-ID K times in a row (default 1:
 # every datagram a new call, the worst case for sip; 3 is what a call's
-# INVITE, ACK and BYE put through a DR director).
+# INVITE, ACK and BYE put through a DR director); =mix sends sipflood -M's
+# mix of calls, REGISTER refreshes and OPTIONS keepalives (3 datagrams in
+# 10 with a new Call-ID; tests/tools/sipflood.c describes it).
 # IPVS_UDP_BENCH_BASE=DIR adds "sip-base": -s sip -o with the modules in DIR
 # (e.g. a copy of build/uml made before a change), interleaved with the
 # others, for a before/after comparison in the same run.
@@ -50,9 +52,10 @@ if [ "${1:-}" = --inside ]; then
 		done
 		mark=${IPVS_UDP_BENCH_MARK:-}
 		[ -z "$mark" ] || : >"$mark/start"
+		per=(-k "${IPVS_UDP_BENCH_PER_CALL:-1}")
+		[ "${IPVS_UDP_BENCH_PER_CALL:-}" != mix ] || per=(-M)
 		ns cl1 build/cmake/sipflood -n 100000000 -T "$SECS" -s 5060 \
-			-k "${IPVS_UDP_BENCH_PER_CALL:-1}" \
-			"$VIP4" 5060 >/dev/null
+			"${per[@]}" "$VIP4" 5060 >/dev/null
 		[ -z "$mark" ] || : >"$mark/end"
 		n=$(ns dir1 ipvsadm -Ln --stats --exact -u "$VIP4:5060" |
 			awk '$1 == "UDP" {print $3}')

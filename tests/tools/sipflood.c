@@ -6,7 +6,7 @@
  * ip_vs_sip binding table stays within its cap under a Call-ID flood.
  *
  * Usage: sipflood [-n COUNT] [-b BATCH] [-r PPS] [-T SECONDS] [-m METHOD]
- *                 [-k PER_CALL] [-s SRCPORT] [-S SEED] ADDR PORT
+ *                 [-k PER_CALL] [-M] [-s SRCPORT] [-S SEED] ADDR PORT
  *
  *   -n COUNT    datagrams to send (default 1000000)
  *   -b BATCH    datagrams per sendmmsg() call (default 64, at most 1024)
@@ -15,6 +15,13 @@
  *   -m METHOD   request method (default INVITE)
  *   -k PER_CALL datagrams per Call-ID (default 1: every datagram a new
  *               call; 3 is a call's INVITE, ACK and BYE)
+ *   -M          the requests a registrar and proxy sees, instead of one
+ *               method: every 10 datagrams are a call (INVITE, its
+ *               retransmission, ACK and BYE on a new Call-ID), four
+ *               REGISTER refreshes (each from one of 1,000 user agents, a
+ *               Call-ID per agent for its whole life, as RFC 3261 10.2
+ *               asks) and two OPTIONS keepalives (a new Call-ID each).
+ *               So 3 datagrams in 10 carry a Call-ID not seen before.
  *   -s SRCPORT  bind this source port (default: an ephemeral one)
  *   -S SEED     PRNG seed for the Call-IDs (default: time and pid)
  *
@@ -37,6 +44,17 @@
 #define MAX_BATCH 1024
 #define MSG_MAX 512
 #define ID_HEX 24 /* hex digits of random Call-ID (96 bits) */
+#define MIX_AGENTS 1000
+
+/* -M: the method of each datagram of a cycle of 10 */
+enum { MIX_INVITE, MIX_ACK, MIX_BYE, MIX_REGISTER, MIX_OPTIONS, MIX_N };
+static const char *const mix_names[MIX_N] = {
+	"INVITE", "ACK", "BYE", "REGISTER", "OPTIONS",
+};
+static const int mix_cycle[10] = {
+	MIX_INVITE, MIX_INVITE, MIX_ACK, MIX_BYE, MIX_REGISTER,
+	MIX_REGISTER, MIX_REGISTER, MIX_REGISTER, MIX_OPTIONS, MIX_OPTIONS,
+};
 
 static uint64_t rng_state;
 
@@ -73,8 +91,42 @@ static void hex_fill(char *p, int n)
 
 static const char usage_text[] =
 	"usage: sipflood [-n COUNT] [-b BATCH] [-r PPS] [-T SECONDS]\n"
-	"                [-m METHOD] [-k PER_CALL] [-s SRCPORT] [-S SEED]\n"
+	"                [-m METHOD] [-k PER_CALL] [-M] [-s SRCPORT] [-S SEED]\n"
 	"                ADDR PORT\n";
+
+/*
+ * A request of @method at @b: its length, and where the branch and Call-ID
+ * digits go (filled with 'x' and 'y' here).
+ */
+static int make_request(char *b, const char *method, const char *host,
+			int off[2])
+{
+	char *p;
+	int len;
+
+	len = snprintf(b, MSG_MAX,
+		       "%s sip:flood@%s SIP/2.0\r\n"
+		       "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK%.*s\r\n"
+		       "From: <sip:flood@192.0.2.1>;tag=f1\r\n"
+		       "To: <sip:flood@%s>\r\n"
+		       "Call-ID: %.*s@flood\r\n"
+		       "CSeq: 1 %s\r\n"
+		       "Max-Forwards: 70\r\n"
+		       "Content-Length: 0\r\n\r\n",
+		       method, host, ID_HEX,
+		       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		       host, ID_HEX,
+		       "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", method);
+	if (len <= 0 || len >= MSG_MAX) {
+		fprintf(stderr, "sipflood: message too long\n");
+		exit(2);
+	}
+	p = strstr(b, "branch=z9hG4bK");
+	off[0] = (int)(p - b) + (int)strlen("branch=z9hG4bK");
+	p = strstr(b, "Call-ID: ");
+	off[1] = (int)(p - b) + (int)strlen("Call-ID: ");
+	return len;
+}
 
 static void print_usage(void)
 {
@@ -88,7 +140,11 @@ int main(int argc, char **argv)
 	static struct mmsghdr msgs[MAX_BATCH];
 	static struct iovec iovs[MAX_BATCH];
 	static int id_off[MAX_BATCH][2];
+	static char mix_bufs[MIX_N][MSG_MAX];
+	static int mix_off[MIX_N][2], mix_len[MIX_N];
+	static char agents[MIX_AGENTS][ID_HEX];
 	unsigned long count = 1000000, sent = 0, errors = 0, per_call = 1;
+	int mix = 0;
 	unsigned long seq = 0;
 	char callid[ID_HEX];
 	const char *method = "INVITE";
@@ -97,7 +153,7 @@ int main(int argc, char **argv)
 	uint64_t seed = 0;
 	struct addrinfo hints, *ai;
 
-	while ((opt = getopt(argc, argv, "n:b:r:T:m:k:s:S:")) != -1) {
+	while ((opt = getopt(argc, argv, "n:b:r:T:m:k:Ms:S:")) != -1) {
 		switch (opt) {
 		case 'n':
 			count = strtoul(optarg, NULL, 0);
@@ -116,6 +172,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			per_call = strtoul(optarg, NULL, 0);
+			break;
+		case 'M':
+			mix = 1;
 			break;
 		case 's':
 			srcport = atoi(optarg);
@@ -176,34 +235,17 @@ int main(int argc, char **argv)
 	}
 
 	/*
-	 * One template per slot; only the branch and Call-ID digits change.
-	 * Both are located once ("%s" placeholders filled with 'x').
+	 * One template per slot; only the branch and Call-ID digits change
+	 * (with -M, the whole request is copied from its method's template).
 	 */
+	for (i = 0; i < MIX_N && mix; i++)
+		mix_len[i] = make_request(mix_bufs[i], mix_names[i],
+					  argv[optind], mix_off[i]);
+	for (i = 0; i < MIX_AGENTS && mix; i++)
+		hex_fill(agents[i], ID_HEX);
 	for (i = 0; i < batch; i++) {
-		char *b = bufs[i], *p;
-
-		len = snprintf(b, MSG_MAX,
-			       "%s sip:flood@%s SIP/2.0\r\n"
-			       "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK%.*s\r\n"
-			       "From: <sip:flood@192.0.2.1>;tag=f1\r\n"
-			       "To: <sip:flood@%s>\r\n"
-			       "Call-ID: %.*s@flood\r\n"
-			       "CSeq: 1 %s\r\n"
-			       "Max-Forwards: 70\r\n"
-			       "Content-Length: 0\r\n\r\n",
-			       method, argv[optind], ID_HEX,
-			       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-			       argv[optind], ID_HEX,
-			       "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", method);
-		if (len <= 0 || len >= MSG_MAX) {
-			fprintf(stderr, "sipflood: message too long\n");
-			return 2;
-		}
-		p = strstr(b, "branch=z9hG4bK");
-		id_off[i][0] = (int)(p - b) + (int)strlen("branch=z9hG4bK");
-		p = strstr(b, "Call-ID: ");
-		id_off[i][1] = (int)(p - b) + (int)strlen("Call-ID: ");
-		iovs[i].iov_base = b;
+		len = make_request(bufs[i], method, argv[optind], id_off[i]);
+		iovs[i].iov_base = bufs[i];
 		iovs[i].iov_len = (size_t)len;
 		memset(&msgs[i], 0, sizeof(msgs[i]));
 		msgs[i].msg_hdr.msg_iov = &iovs[i];
@@ -217,7 +259,20 @@ int main(int argc, char **argv)
 
 		if (count - sent < (unsigned long)n)
 			n = (int)(count - sent);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < n && mix; i++) {
+			int m = mix_cycle[seq++ % 10];
+			const char *id = callid;
+
+			memcpy(bufs[i], mix_bufs[m], (size_t)mix_len[m]);
+			iovs[i].iov_len = (size_t)mix_len[m];
+			if (m == MIX_REGISTER)
+				id = agents[rng() % MIX_AGENTS];
+			else if (m == MIX_OPTIONS || seq % 10 == 1)
+				hex_fill(callid, ID_HEX);
+			memcpy(bufs[i] + mix_off[m][1], id, ID_HEX);
+			hex_fill(bufs[i] + mix_off[m][0], ID_HEX);
+		}
+		for (i = 0; i < n && !mix; i++) {
 			if (seq++ % per_call == 0)
 				hex_fill(callid, ID_HEX);
 			memcpy(bufs[i] + id_off[i][1], callid, ID_HEX);
