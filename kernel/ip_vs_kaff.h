@@ -138,6 +138,7 @@ struct ip_vs_kaff_bkt {
 struct ip_vs_kaff_tab {
 	unsigned int		mask;		/* buckets - 1 (a power of 2) */
 	u32			seed;		/* random, secret: the tags */
+	u32			gen;		/* of the service's tables */
 	struct ip_vs_kaff_bkt	*bkt;
 	struct rcu_head		rcu;
 };
@@ -186,6 +187,7 @@ struct ip_vs_kaff_svc {
 	/* Walks and resizes under way (under @lock): no growth inline */
 	unsigned int			pinned;
 	unsigned long			resize_queued;	/* bit 0 */
+	unsigned long			resize_after;	/* jiffies */
 	struct work_struct		resize_work;
 	atomic_t			nbindings;
 	/* Key of the binding hashes (ip_vs_kaff_binding.hash) */

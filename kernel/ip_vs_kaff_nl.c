@@ -22,11 +22,12 @@
  * next one by key order, flagging the dump NLM_F_DUMP_INTR) and goes on
  * from that bucket, so a dump costs O(bindings + buckets) in all, however
  * many messages it takes. Bindings added or removed meanwhile may be
- * missed or repeated, as in any netlink dump. A resize of the binding
- * table moves the cursor to the same fraction of the new table and flags
- * the dump NLM_F_DUMP_INTR (it may repeat or miss bindings; a tool that
- * needs an exact list dumps again): the cursor only moves forward, so a
- * dump always ends.
+ * missed or repeated, as in any netlink dump. A new binding table (a
+ * resize, told by its generation) moves the cursor to the same fraction
+ * of the new table and flags the dump NLM_F_DUMP_INTR: bindings do not
+ * keep their order across tables, so it may repeat or miss bindings, and a
+ * tool that needs an exact list dumps again. The cursor only moves
+ * forward, so a dump always ends.
  */
 #include <linux/math64.h>
 #include <linux/kernel.h>
@@ -496,8 +497,9 @@ struct ip_vs_kaff_nl_dump {
 	struct ip_vs_udp_nl_svc_key	cur;	/* service of the last message */
 	u32				gen;	/* its ip_vs_kaff_svc.gen */
 	u32				bucket;	/* next bucket of cur's bindings */
-	u32				skip;	/* slots of it already walked */
 	u32				size;	/* buckets then (0: not started) */
+	u32				tgen;	/* ip_vs_kaff_tab.gen then */
+	u8				skip;	/* slots of it already walked */
 	u8				state;	/* IP_VS_KAFF_NL_D_* */
 };
 
@@ -575,25 +577,28 @@ ip_vs_kaff_nl_dump_tbl(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_nl_dump *d,
 	const struct ip_vs_kaff_tab *tbl = rcu_dereference(s->bindings);
 	u32 size = ip_vs_kaff_tab_buckets(tbl);
 
-	if (d->size && d->size != size) {
+	if (d->size && d->tgen != tbl->gen) {
 		d->bucket = div_u64((u64)d->bucket * size, d->size);
 		d->skip = 0;
 		cb->seq++;
 	}
 	d->size = size;
+	d->tgen = tbl->gen;
 	return tbl;
 }
 
 /*
- * Bindings looked at with the mutex held: then the dump lets go of it
- * (and reschedules) and finds its service again by key.
+ * Bindings, or buckets, looked at with the mutex held: then the dump lets
+ * go of it (and reschedules) and finds its service again by key.
  */
 #define IP_VS_KAFF_NL_DUMP_BATCH	1024
+#define IP_VS_KAFF_NL_DUMP_BUCKETS	4096
 
 /*
  * Dump the bindings of @s from the cursor in @d on; under ip_vs_kaff_mutex.
  * Return: 0 when all were sent, -EMSGSIZE when the message is full,
- * -EAGAIN after IP_VS_KAFF_NL_DUMP_BATCH bindings (the cursor says where).
+ * -EAGAIN after IP_VS_KAFF_NL_DUMP_BATCH bindings or
+ * IP_VS_KAFF_NL_DUMP_BUCKETS buckets (the cursor says where).
  */
 static int ip_vs_kaff_nl_dump_svc(struct sk_buff *skb,
 				  struct netlink_callback *cb,
@@ -605,7 +610,7 @@ static int ip_vs_kaff_nl_dump_svc(struct sk_buff *skb,
 	const struct ip_vs_kaff_tab *tbl;
 	const struct ip_vs_dest *bd;
 	struct ip_vs_kaff_binding *b;
-	unsigned int n, seen = 0;
+	unsigned int n, seen = 0, buckets = 0;
 	int ret = 0;
 
 	rcu_read_lock();
@@ -635,7 +640,8 @@ static int ip_vs_kaff_nl_dump_svc(struct sk_buff *skb,
 		}
 		d->bucket++;
 		d->skip = 0;
-		if (seen >= IP_VS_KAFF_NL_DUMP_BATCH &&
+		if ((seen >= IP_VS_KAFF_NL_DUMP_BATCH ||
+		     ++buckets >= IP_VS_KAFF_NL_DUMP_BUCKETS) &&
 		    d->bucket < d->size) {
 			ret = -EAGAIN;
 			break;

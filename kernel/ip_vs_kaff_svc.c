@@ -46,13 +46,16 @@ static void ip_vs_kaff_gc_work(struct work_struct *work)
 
 /*
  * The binding table wants another size (ip_vs_kaff_tab.c): resize it on
- * the workqueue. Any context. Not once the state is dying: a resize queued
+ * the workqueue. Any context. Not within a second of a resize that found
+ * no memory, nor once the state is dying: a resize queued
  * before is waited for when the state is freed (ip_vs_kaff_tab_destroy()),
  * after every packet-path reader, and so every caller here, is done.
  */
 void ip_vs_kaff_svc_kick_resize(struct ip_vs_kaff_svc *s)
 {
-	if (!READ_ONCE(s->dying) && !test_and_set_bit(0, &s->resize_queued))
+	if (!READ_ONCE(s->dying) &&
+	    !time_before(jiffies, READ_ONCE(s->resize_after)) &&
+	    !test_and_set_bit(0, &s->resize_queued))
 		queue_work(ip_vs_kaff_wq, &s->resize_work);
 }
 

@@ -56,8 +56,11 @@
 #ifndef IP_VS_KAFF_TAB_MIN	/* the fuzzer starts from 1, to resize often */
 #define IP_VS_KAFF_TAB_MIN	8
 #endif
-/* Largest table: 2^26 buckets, 335M slots (4 GiB on 64-bit) */
-#define IP_VS_KAFF_TAB_MAX	BIT(26)
+/*
+ * Largest table: 2^24 buckets, 80M slots, 1 GiB on 64-bit (kvmalloc()
+ * takes at most INT_MAX bytes); full at 52M bindings.
+ */
+#define IP_VS_KAFF_TAB_MAX	BIT(24)
 /* Buckets a resize copies with the lock held */
 #define IP_VS_KAFF_TAB_CHUNK	1024
 /* Largest table that grows inline, on the packet path */
@@ -83,8 +86,8 @@ static struct ip_vs_kaff_tab *ip_vs_kaff_tab_alloc(unsigned int buckets,
 	if (!t)
 		return NULL;
 	/*
-	 * A power of 2 of 64-byte buckets, so aligned to 64. With GFP_ATOMIC
-	 * kvcalloc() is kcalloc().
+	 * A power of 2 of buckets (of 64 bytes on 64-bit, each then in one
+	 * cache line). With GFP_ATOMIC kvcalloc() is kcalloc().
 	 */
 	t->bkt = kvcalloc(buckets, sizeof(*t->bkt), gfp | __GFP_NOWARN);
 	if (!t->bkt) {
@@ -114,6 +117,7 @@ int ip_vs_kaff_tab_init(struct ip_vs_kaff_svc *s)
 	spin_lock_init(&s->lock);
 	mutex_init(&s->walk_mutex);
 	INIT_WORK(&s->resize_work, ip_vs_kaff_tab_resize_work);
+	s->resize_after = jiffies;
 	t = ip_vs_kaff_tab_alloc(IP_VS_KAFF_TAB_MIN, get_random_u32(),
 				 GFP_KERNEL);
 	if (!t)
@@ -203,32 +207,36 @@ static int ip_vs_kaff_tab_add(struct ip_vs_kaff_tab *t,
 	return -ENOSPC;
 }
 
-/* Buckets for @n bindings after a resize: five sixteenths of the slots. */
-static unsigned int ip_vs_kaff_tab_want(unsigned int n)
+/* More than five eighths of the slots of @buckets in use: grow. */
+static bool ip_vs_kaff_tab_full(unsigned int buckets, unsigned int n)
 {
-	u64 want = DIV_ROUND_UP_ULL((u64)n * 16, 5 * IP_VS_KAFF_SLOTS);
-
-	if (want <= IP_VS_KAFF_TAB_MIN)
-		return IP_VS_KAFF_TAB_MIN;
-	if (want >= IP_VS_KAFF_TAB_MAX)
-		return IP_VS_KAFF_TAB_MAX;
-	return roundup_pow_of_two((unsigned long)want);
-}
-
-/* More than five eighths of the slots in use: grow. */
-static bool ip_vs_kaff_tab_full(const struct ip_vs_kaff_tab *t,
-				unsigned int n)
-{
-	return (u64)n * 8 > (u64)(t->mask + 1) * IP_VS_KAFF_SLOTS * 5 &&
-	       t->mask + 1 < IP_VS_KAFF_TAB_MAX;
+	return (u64)n * 8 > (u64)buckets * IP_VS_KAFF_SLOTS * 5 &&
+	       buckets < IP_VS_KAFF_TAB_MAX;
 }
 
 /* Fewer than a sixteenth: shrink. */
-static bool ip_vs_kaff_tab_sparse(const struct ip_vs_kaff_tab *t,
-				  unsigned int n)
+static bool ip_vs_kaff_tab_sparse(unsigned int buckets, unsigned int n)
 {
-	return (u64)n * 16 < (u64)(t->mask + 1) * IP_VS_KAFF_SLOTS &&
-	       t->mask + 1 > IP_VS_KAFF_TAB_MIN;
+	return (u64)n * 16 < (u64)buckets * IP_VS_KAFF_SLOTS &&
+	       buckets > IP_VS_KAFF_TAB_MIN;
+}
+
+/*
+ * The size for @n bindings of a table of @buckets: doubled until no longer
+ * full (five sixteenths of the slots in use after one doubling), or halved
+ * while the half would have at most five sixteenths in use.
+ */
+static unsigned int ip_vs_kaff_tab_want(unsigned int buckets, unsigned int n)
+{
+	if (ip_vs_kaff_tab_full(buckets, n)) {
+		while (ip_vs_kaff_tab_full(buckets, n))
+			buckets *= 2;
+	} else if (ip_vs_kaff_tab_sparse(buckets, n)) {
+		while (buckets > IP_VS_KAFF_TAB_MIN &&
+		       (u64)n * 16 <= (u64)(buckets / 2) * IP_VS_KAFF_SLOTS * 5)
+			buckets /= 2;
+	}
+	return buckets;
 }
 
 /*
@@ -245,8 +253,8 @@ static struct ip_vs_kaff_tab *ip_vs_kaff_tab_grow(struct ip_vs_kaff_svc *s,
 	struct ip_vs_kaff_tab *new;
 	unsigned int i, j;
 
-	new = ip_vs_kaff_tab_alloc(ip_vs_kaff_tab_want(n), t->seed,
-				   GFP_ATOMIC);
+	new = ip_vs_kaff_tab_alloc(ip_vs_kaff_tab_want(t->mask + 1, n),
+				   t->seed, GFP_ATOMIC);
 	if (!new)
 		return t;
 	for (i = 0; i <= t->mask; i++) {
@@ -259,6 +267,7 @@ static struct ip_vs_kaff_tab *ip_vs_kaff_tab_grow(struct ip_vs_kaff_svc *s,
 			}
 		}
 	}
+	new->gen = t->gen + 1;
 	rcu_assign_pointer(s->bindings, new);
 	call_rcu(&t->rcu, ip_vs_kaff_tab_free_rcu);
 	return new;
@@ -297,7 +306,8 @@ int ip_vs_kaff_tab_insert(struct ip_vs_kaff_svc *s,
 		return -EEXIST;
 	}
 	n = atomic_read(&s->nbindings);
-	if (ip_vs_kaff_tab_full(t, n) && t->mask < IP_VS_KAFF_TAB_INLINE &&
+	if (ip_vs_kaff_tab_full(t->mask + 1, n) &&
+	    t->mask < IP_VS_KAFF_TAB_INLINE &&
 	    !s->pinned)
 		t = ip_vs_kaff_tab_grow(s, t, n);
 	tag = ip_vs_kaff_tag(t, b->hash);
@@ -306,7 +316,7 @@ int ip_vs_kaff_tab_insert(struct ip_vs_kaff_svc *s,
 	if (pos >= 0 && s->next && pos < s->next_pos &&
 	    ip_vs_kaff_tab_add(s->next, b, tag) < 0)
 		s->next_failed = true;
-	full = ip_vs_kaff_tab_full(t, n);
+	full = ip_vs_kaff_tab_full(t->mask + 1, n);
 	spin_unlock_bh(&s->lock);
 	if (full)
 		ip_vs_kaff_svc_kick_resize(s);
@@ -418,14 +428,16 @@ void ip_vs_kaff_tab_resize(struct ip_vs_kaff_svc *s)
 	clear_bit(0, &s->resize_queued);
 	old = ip_vs_kaff_tab_pin(s);
 	n = atomic_read(&s->nbindings);
-	want = ip_vs_kaff_tab_want(n);
-	if (want == old->mask + 1 ||
-	    (want > old->mask + 1 && !ip_vs_kaff_tab_full(old, n)) ||
-	    (want < old->mask + 1 && !ip_vs_kaff_tab_sparse(old, n)))
+	want = ip_vs_kaff_tab_want(old->mask + 1, n);
+	if (want == old->mask + 1)
 		goto unpin;
 	new = ip_vs_kaff_tab_alloc(want, old->seed, GFP_KERNEL);
-	if (!new)
+	if (!new) {
+		/* Memory is short: let inserts ask again a second later. */
+		WRITE_ONCE(s->resize_after, jiffies + HZ);
 		goto unpin;
+	}
+	new->gen = old->gen + 1;
 
 	for (pos = 0; pos <= old->mask; ) {
 		end = min(pos + IP_VS_KAFF_TAB_CHUNK, old->mask + 1);
@@ -475,6 +487,6 @@ void ip_vs_kaff_tab_resize_work(struct work_struct *work)
 void ip_vs_kaff_tab_removed(struct ip_vs_kaff_svc *s,
 			    const struct ip_vs_kaff_tab *t)
 {
-	if (ip_vs_kaff_tab_sparse(t, atomic_read(&s->nbindings)))
+	if (ip_vs_kaff_tab_sparse(t->mask + 1, atomic_read(&s->nbindings)))
 		ip_vs_kaff_svc_kick_resize(s);
 }

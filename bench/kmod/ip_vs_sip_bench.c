@@ -212,7 +212,7 @@ static void bench_lookup(void)
 	for (k = 0; k < ARRAY_SIZE(tabs); k++)
 		if (bench_fill(&tabs[k]))
 			goto out;
-	/* Let the rhashtables finish growing (deferred rehash) first. */
+	/* Let the binding tables finish growing (the workqueue) first. */
 	msleep(2000);
 
 	for (r = 0; r < BENCH_ROUNDS; r++) {
@@ -224,17 +224,26 @@ static void bench_lookup(void)
 		struct bench_table *b = &tabs[k];
 		u64 walk, t0;
 
+		unsigned long tab;
+
 		sort(b->block_ns, BENCH_ROUNDS, sizeof(u64), bench_cmp_u64,
 		     NULL);
+		/* The bucket array: vmalloc'ed once large, not in the slab */
+		rcu_read_lock();
+		tab = ip_vs_kaff_tab_buckets(rcu_dereference(b->s->bindings)) *
+		      sizeof(struct ip_vs_kaff_bkt);
+		rcu_read_unlock();
 		/* What a gc walk that finds nothing to remove costs. */
 		t0 = bench_ns();
 		ip_vs_kaff_walk(b->s, bench_keep, 0);
 		walk = bench_ns() - t0;
-		pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu (min %llu max %llu) bytes_per_binding=%lu walk_ns_per_binding=%llu\n",
+		pr_info("ip_vs_sip_bench: bindings=%u per_message_ns=%llu (min %llu max %llu) bytes_per_binding=%lu (table %lu) walk_ns_per_binding=%llu\n",
 			atomic_read(&b->s->nbindings),
 			div_u64(b->block_ns[BENCH_ROUNDS / 2], n),
 			div_u64(b->block_ns[0], n),
-			div_u64(b->block_ns[BENCH_ROUNDS - 1], n), b->bytes,
+			div_u64(b->block_ns[BENCH_ROUNDS - 1], n),
+			b->bytes + tab / max_t(u32, atomic_read(&b->s->nbindings), 1),
+			tab / max_t(u32, atomic_read(&b->s->nbindings), 1),
 			div_u64(walk, max_t(u32, atomic_read(&b->s->nbindings),
 					    1)));
 	}
