@@ -23,6 +23,9 @@
 # INVITE, ACK and BYE put through a DR director); =mix sends sipflood -M's
 # mix of calls, REGISTER refreshes and OPTIONS keepalives (3 datagrams in
 # 10 with a new Call-ID; tests/tools/sipflood.c describes it).
+# Kinds sip-250 and sip-1000 are -s sip -o with 249 or 999 more sip
+# services (VIPs 10.0.101.1 up, 3 servers each) beside the measured one:
+# the services curve.
 # IPVS_UDP_BENCH_BASE=DIR adds "sip-base": -s sip -o with the modules in DIR
 # (e.g. a copy of build/uml made before a change), interleaved with the
 # others, for a before/after comparison in the same run.
@@ -36,16 +39,28 @@ if [ "${1:-}" = --inside ]; then
 	. tests/lib/result.sh
 	. tests/lib/topo.sh
 	case "$KIND" in
-	rr | sip | pe-sip)
+	rr | sip | pe-sip | sip-250 | sip-1000)
 		topo_setup nat 3
 		for i in 1 2 3; do
 			ns "rs$i" iptables-legacy -A INPUT -p udp --dport 5060 -j DROP
 		done
 		case "$KIND" in
 		rr) opts=(-s rr -o) ;;
-		sip) opts=(-s sip -o) ;;
+		sip*) opts=(-s sip -o) ;;
 		pe-sip) opts=(-s rr -o -p 60 -M 0.0.0.0 --pe sip) ;;
 		esac
+		# The other services, created first: IPVS adds a service at
+		# the head of its hash chain, so the measured one is found
+		# behind them.
+		if [ "$KIND" != "${KIND#sip-}" ]; then
+			for ((v = 1; v < ${KIND#sip-}; v++)); do
+				a=10.0.$((101 + v / 250)).$((v % 250 + 1))
+				echo "-A -u $a:5060 -s sip -o"
+				for i in 1 2 3; do
+					echo "-a -u $a:5060 -r $(rs_addr4 "$i"):5060 -m"
+				done
+			done | ns dir1 ipvsadm -R || exit 1
+		fi
 		ns dir1 ipvsadm -A -u "$VIP4:5060" "${opts[@]}" || exit 1
 		for i in 1 2 3; do
 			ns dir1 ipvsadm -a -u "$VIP4:5060" -r "$(rs_addr4 "$i"):5060" -m
@@ -155,9 +170,9 @@ report() {
 	done
 }
 echo "SIP datagrams/s through the director (NAT, 3 servers, ${IPVS_UDP_BENCH_PER_CALL:-1} datagram(s) per Call-ID, $ROUNDS x ${SECS}s, median, fresh kernel each):"
-report res "$(echo "${res[rr]:-0}" | median)" rr sip sip-base pe-sip
+report res "$(echo "${res[rr]:-0}" | median)" rr sip sip-250 sip-1000 sip-base pe-sip
 echo "... per second of CPU time the UML kernel and its processes used while sipflood ran:"
-report cpu "$(echo "${cpu[rr]:-0}" | median)" rr sip sip-base pe-sip
+report cpu "$(echo "${cpu[rr]:-0}" | median)" rr sip sip-250 sip-1000 sip-base pe-sip
 [ -n "${res[iperf-rr]:-}" ] || exit 0
 echo "iperf3 -u 200-byte datagrams/s received (DR, 1 server, median):"
 report res "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip

@@ -3,6 +3,7 @@
 """RADIUS helpers for tests/scenarios/radius.sh (run inside the UML kernel).
 
 relay LISTEN_PORT SERVER PORT [--delay S] [--sports P1,P2,...]
+      [--challenged FILE]
     A NAS that sends every supplicant's requests from one UDP socket, as an
     access point or a switch does: eapol_test instances on this host talk to
     127.0.0.1:LISTEN_PORT, and the relay forwards each request unchanged to
@@ -13,8 +14,10 @@ relay LISTEN_PORT SERVER PORT [--delay S] [--sports P1,P2,...]
     so that a test can act in the middle of a conversation. With --sports,
     one socket per source port, the requests sent from each in turn (a NAS
     with several sockets: the rounds of one login leave from different
-    ports; the Identifiers stay unique across them). Prints one JSON line
-    of counts when it gets SIGTERM.
+    ports; the Identifiers stay unique across them). With --challenged,
+    FILE holds the number of supplicants (eapol_test instances) that have
+    had an Access-Challenge so far, rewritten as it grows. Prints one JSON
+    line of counts when it gets SIGTERM.
 
 flood SERVER PORT COUNT [--state-only] [--sport P] [--rate N]
     COUNT Access-Requests from one socket (source port P), each with a
@@ -36,7 +39,7 @@ import sys
 import time
 
 
-def relay(listen_port, server, port, delay, sports):
+def relay(listen_port, server, port, delay, sports, challenged_file):
     fam = socket.AF_INET6 if ":" in server else socket.AF_INET
     local = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     local.bind(("127.0.0.1", listen_port))
@@ -54,6 +57,7 @@ def relay(listen_port, server, port, delay, sports):
     owner = {}      # Identifier -> (client address, time sent)
     waiting = []    # (due time, client address, datagram)
     counts = {"requests": 0, "replies": 0, "waited": 0, "dropped": 0}
+    challenged = set()  # supplicants that had an Access-Challenge
     done = []
     signal.signal(signal.SIGTERM, lambda *_: done.append(1))
     while not done:
@@ -92,6 +96,11 @@ def relay(listen_port, server, port, delay, sports):
                 addr, _ = owner.pop(data[1])
                 local.sendto(data, addr)
                 counts["replies"] += 1
+                if data[0] == 11 and challenged_file and addr not in challenged:
+                    challenged.add(addr)
+                    with open(challenged_file + ".tmp", "w") as f:
+                        f.write("%d\n" % len(challenged))
+                    os.replace(challenged_file + ".tmp", challenged_file)
     print(json.dumps(counts), flush=True)
 
 
@@ -150,7 +159,8 @@ def main():
         delay = float(a[a.index("--delay") + 1]) if "--delay" in a else 0.0
         sports = ([int(p) for p in a[a.index("--sports") + 1].split(",")]
                   if "--sports" in a else [])
-        relay(int(a[1]), a[2], int(a[3]), delay, sports)
+        chal = a[a.index("--challenged") + 1] if "--challenged" in a else None
+        relay(int(a[1]), a[2], int(a[3]), delay, sports, chal)
     elif a[:1] == ["flood"]:
         opt = {k: int(a[a.index(k) + 1]) if k in a else 0
                for k in ("--sport", "--rate")}
