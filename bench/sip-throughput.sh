@@ -60,6 +60,10 @@ if [ "${1:-}" = --inside ]; then
 					echo "-a -u $a:5060 -r $(rs_addr4 "$i"):5060 -m"
 				done
 			done | ns dir1 ipvsadm -R || exit 1
+			# Let what creating them left behind (tables freed
+			# after a grace period, first touches of their memory)
+			# settle before the measured traffic.
+			sleep $((${KIND#sip-} / 50))
 		fi
 		ns dir1 ipvsadm -A -u "$VIP4:5060" "${opts[@]}" || exit 1
 		for i in 1 2 3; do
