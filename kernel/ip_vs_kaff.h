@@ -322,8 +322,6 @@ void ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
 			      unsigned int j);
 bool ip_vs_kaff_tab_remove(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_tab *t,
 			   struct ip_vs_kaff_binding *b);
-void ip_vs_kaff_tab_removed(struct ip_vs_kaff_svc *s,
-			    const struct ip_vs_kaff_tab *t);
 void ip_vs_kaff_tab_resize(struct ip_vs_kaff_svc *s);
 void ip_vs_kaff_tab_resize_work(struct work_struct *work);
 unsigned int ip_vs_kaff_tab_buckets(const struct ip_vs_kaff_tab *t);

@@ -160,6 +160,7 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 			     struct ip_vs_kaff_binding **other)
 {
 	struct ip_vs_kaff_binding *b, *old;
+	int ret;
 
 	if (atomic_inc_return(&s->nbindings) > READ_ONCE(s->conf.max_bindings))
 		goto refused;
@@ -176,21 +177,18 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 	b->state = r->state;
 	ip_vs_kaff_set_expires(s, b, now + r->timeout);
 
-	switch (ip_vs_kaff_tab_insert(s, b, k, &old)) {
-	case 0:
+	ret = ip_vs_kaff_tab_insert(s, b, k, &old);
+	if (!ret) {
 		this_cpu_inc(s->stats->created);
 		return 0;
-	case -EEXIST:
-		/* Lost a race with another CPU. */
-		atomic_dec(&s->nbindings);
-		kfree(b);
-		*other = old;
-		return -EEXIST;
 	}
-	atomic_dec(&s->nbindings);
 	kfree(b);
-	this_cpu_inc(s->stats->refused);
-	return -ENOSPC;
+	if (ret != -EEXIST)
+		goto refused;
+	/* Lost a race with another CPU. */
+	atomic_dec(&s->nbindings);
+	*other = old;
+	return -EEXIST;
 
 refused:
 	atomic_dec(&s->nbindings);
@@ -428,8 +426,6 @@ unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
 		}
 	}
 	rcu_read_unlock();
-	if (removed)
-		ip_vs_kaff_tab_removed(s, t);
 	ip_vs_kaff_tab_unpin(s);
 	mutex_unlock(&s->walk_mutex);
 	return removed;
@@ -575,11 +571,6 @@ EXPORT_SYMBOL_GPL(ip_vs_kaff_lookup);
  */
 bool ip_vs_kaff_unbind_key(struct ip_vs_kaff_svc *s, const u8 *key, u32 len)
 {
-	struct ip_vs_kaff_lookup_key k = {
-		.key = key,
-		.len = len,
-		.hash = siphash(key, len, &s->bkey),
-	};
 	struct ip_vs_kaff_binding *b;
 	struct ip_vs_kaff_tab *t;
 	bool removed = false;
@@ -587,11 +578,10 @@ bool ip_vs_kaff_unbind_key(struct ip_vs_kaff_svc *s, const u8 *key, u32 len)
 	mutex_lock(&s->walk_mutex);
 	t = ip_vs_kaff_tab_pin(s);
 	rcu_read_lock();
-	b = ip_vs_kaff_tab_find(t, &k);
+	/* The table pinned is the one ip_vs_kaff_lookup() reads */
+	b = ip_vs_kaff_lookup(s, key, len);
 	if (b)
 		removed = ip_vs_kaff_tab_remove(s, t, b);
-	if (removed)
-		ip_vs_kaff_tab_removed(s, t);
 	rcu_read_unlock();
 	ip_vs_kaff_tab_unpin(s);
 	mutex_unlock(&s->walk_mutex);

@@ -240,6 +240,33 @@ static unsigned int ip_vs_kaff_tab_want(unsigned int buckets, unsigned int n)
 }
 
 /*
+ * Copy the bindings of buckets @from to @to - 1 of @t into @new, by their
+ * tags (no binding is read). Under @lock, which keeps inserts from writing
+ * the slots read. Return: false when one found no free slot in @new.
+ */
+static bool ip_vs_kaff_tab_copy(struct ip_vs_kaff_svc *s,
+				const struct ip_vs_kaff_tab *t,
+				struct ip_vs_kaff_tab *new, unsigned int from,
+				unsigned int to)
+{
+	struct ip_vs_kaff_binding *b;
+	bool ok = true;
+	unsigned int j;
+
+	for (; from < to; from++) {
+		const struct ip_vs_kaff_bkt *bk = &t->bkt[from];
+
+		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
+			b = rcu_dereference_protected(bk->b[j],
+						      lockdep_is_held(&s->lock));
+			if (b && ip_vs_kaff_tab_add(new, b, bk->tag[j]) < 0)
+				ok = false;
+		}
+	}
+	return ok;
+}
+
+/*
  * Grow a small table now, on the packet path: copy it whole into one of
  * the size for @n bindings and publish that. Under @lock, with no walk or
  * resize under way (they hold on to the current table). Return: the table
@@ -249,23 +276,15 @@ static struct ip_vs_kaff_tab *ip_vs_kaff_tab_grow(struct ip_vs_kaff_svc *s,
 						  struct ip_vs_kaff_tab *t,
 						  unsigned int n)
 {
-	struct ip_vs_kaff_binding *b;
 	struct ip_vs_kaff_tab *new;
-	unsigned int i, j;
 
 	new = ip_vs_kaff_tab_alloc(ip_vs_kaff_tab_want(t->mask + 1, n),
 				   t->seed, GFP_ATOMIC);
 	if (!new)
 		return t;
-	for (i = 0; i <= t->mask; i++) {
-		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
-			b = rcu_dereference_protected(t->bkt[i].b[j],
-						      lockdep_is_held(&s->lock));
-			if (b && ip_vs_kaff_tab_add(new, b, t->bkt[i].tag[j]) < 0) {
-				ip_vs_kaff_tab_free(new);
-				return t;
-			}
-		}
+	if (!ip_vs_kaff_tab_copy(s, t, new, 0, t->mask + 1)) {
+		ip_vs_kaff_tab_free(new);
+		return t;
 	}
 	new->gen = t->gen + 1;
 	rcu_assign_pointer(s->bindings, new);
@@ -344,11 +363,23 @@ struct ip_vs_kaff_tab *ip_vs_kaff_tab_pin(struct ip_vs_kaff_svc *s)
 	return t;
 }
 
+/*
+ * Let go of the table. Removals while it was pinned may have left it
+ * mostly empty: then it is shrunk, on the workqueue.
+ */
 void ip_vs_kaff_tab_unpin(struct ip_vs_kaff_svc *s)
 {
+	const struct ip_vs_kaff_tab *t;
+	bool sparse;
+
 	spin_lock_bh(&s->lock);
 	s->pinned--;
+	t = rcu_dereference_protected(s->bindings, lockdep_is_held(&s->lock));
+	sparse = ip_vs_kaff_tab_sparse(t->mask + 1,
+				       atomic_read(&s->nbindings));
 	spin_unlock_bh(&s->lock);
+	if (sparse)
+		ip_vs_kaff_svc_kick_resize(s);
 }
 
 /**
@@ -421,8 +452,7 @@ bool ip_vs_kaff_tab_remove(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_tab *t,
 void ip_vs_kaff_tab_resize(struct ip_vs_kaff_svc *s)
 {
 	struct ip_vs_kaff_tab *old, *new, *drop;
-	struct ip_vs_kaff_binding *b;
-	unsigned int n, want, pos, end, j;
+	unsigned int n, want, pos, end;
 
 	mutex_lock(&s->walk_mutex);
 	clear_bit(0, &s->resize_queued);
@@ -439,22 +469,13 @@ void ip_vs_kaff_tab_resize(struct ip_vs_kaff_svc *s)
 	}
 	new->gen = old->gen + 1;
 
-	for (pos = 0; pos <= old->mask; ) {
+	for (pos = 0; pos <= old->mask; pos = end) {
 		end = min(pos + IP_VS_KAFF_TAB_CHUNK, old->mask + 1);
-		/* @lock held: no insert writes the slots read here */
 		spin_lock_bh(&s->lock);
-		for (; pos < end; pos++) {
-			const struct ip_vs_kaff_bkt *bk = &old->bkt[pos];
-
-			for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
-				b = rcu_dereference_protected(bk->b[j], 1);
-				if (b && ip_vs_kaff_tab_add(new, b,
-							    bk->tag[j]) < 0)
-					s->next_failed = true;
-			}
-		}
+		if (!ip_vs_kaff_tab_copy(s, old, new, pos, end))
+			s->next_failed = true;
 		s->next = new;
-		s->next_pos = pos;
+		s->next_pos = end;
 		spin_unlock_bh(&s->lock);
 		cond_resched();
 	}
@@ -481,12 +502,4 @@ void ip_vs_kaff_tab_resize_work(struct work_struct *work)
 {
 	ip_vs_kaff_tab_resize(container_of(work, struct ip_vs_kaff_svc,
 					   resize_work));
-}
-
-/* After removals from @t, pinned: shrink a table mostly empty. */
-void ip_vs_kaff_tab_removed(struct ip_vs_kaff_svc *s,
-			    const struct ip_vs_kaff_tab *t)
-{
-	if (ip_vs_kaff_tab_sparse(t->mask + 1, atomic_read(&s->nbindings)))
-		ip_vs_kaff_svc_kick_resize(s);
 }
