@@ -439,8 +439,9 @@ static void check_bindings(struct fuzz *f)
 			continue;
 		CHECK(b->dest == k->dest);
 		CHECK(b->state == k->state);
-		CHECK(!time_after(b->expires, k->expires));
-		CHECK(!time_after(k->expires, b->expires + HZ / 4));
+		CHECK(!time_after(ip_vs_kaff_expiry(b, f->now), k->expires));
+		CHECK(!time_after(k->expires,
+				  ip_vs_kaff_expiry(b, f->now) + HZ / 4));
 	}
 }
 
@@ -545,7 +546,7 @@ static void op_msg(struct fuzz *f)
 	struct ip_vs_kaff_binding *b = find(f, ki);
 	unsigned int count0 = count(f);
 	struct ip_vs_dest *r, *want, *bdest = b ? b->dest : NULL;
-	bool live = b && !time_after(f->now, b->expires);
+	bool live = b && !time_after(f->now, ip_vs_kaff_expiry(b, f->now));
 	struct ip_vs_sip_msg m = {
 		.callid = f->keybuf[ki],
 		.callid_len = f->keylen[ki],
@@ -624,7 +625,7 @@ static void op_gc(struct fuzz *f)
 
 	for (i = 0; i < NKEYS; i++) {
 		b = find(f, i);
-		if (b && time_after(f->now, b->expires)) {
+		if (b && time_after(f->now, ip_vs_kaff_expiry(b, f->now))) {
 			expired++;
 			f->model[i].bound = false;
 		}
@@ -747,6 +748,12 @@ int sip_bind_fuzz_one(const u8 *data, size_t size)
 	unsigned int ops = 0;
 	u8 b;
 
+	static bool caches;
+
+	if (!caches) {
+		CHECK(!ip_vs_kaff_caches_init());
+		caches = true;
+	}
 	if (!f)
 		abort();
 	f->p = data;

@@ -32,6 +32,8 @@
 #include <linux/rcupdate.h>
 #include <linux/siphash.h>
 #include <linux/spinlock.h>
+#include <linux/time.h>
+#include <linux/timekeeping.h>
 #include <linux/workqueue.h>
 #include <net/ip_vs.h>
 
@@ -101,15 +103,58 @@ struct ip_vs_kaff_binding {
 	 * holds the references.
 	 */
 	struct ip_vs_dest	*dest;
-	unsigned long		expires;	/* jiffies */
-	unsigned long		created;	/* jiffies */
-	unsigned long		last_use;	/* jiffies */
 	struct rcu_head		rcu;
+	/*
+	 * Times in 32 bits, to keep a binding with a Call-ID of usual length
+	 * within 96 bytes. Jiffies: the low 32 bits, which
+	 * ip_vs_kaff_expiry() and ip_vs_kaff_idle() widen again; a binding
+	 * lives at most IP_VS_KAFF_TIMEOUT_MAX seconds past its last use,
+	 * far less than the 2^31 jiffies that allows.
+	 */
+	u32			expires;	/* jiffies */
+	u32			last_use;	/* jiffies */
+	u32			created;	/* ktime_get_seconds(): the age
+						 * is shown to the second, and
+						 * does not wrap while a key
+						 * is refreshed for months
+						 */
 	u16			hint;		/* index in table->dests */
 	u8			state;		/* the scheduler's */
 	u8			len;
 	u8			key[];
 };
+
+/*
+ * Longest binding timeout, in seconds (netlink allows no more): a
+ * binding's expiry stays within 2^31 jiffies of now, for the 32-bit times
+ * above, up to HZ 3000.
+ */
+#define IP_VS_KAFF_TIMEOUT_MAX	604800
+
+/*
+ * A state's timeout in jiffies. Netlink refuses longer ones; a module
+ * parameter set higher is taken as the longest.
+ */
+static inline unsigned long
+ip_vs_kaff_timeout(const struct ip_vs_kaff_conf *c, unsigned int state)
+{
+	return (unsigned long)min_t(unsigned int, READ_ONCE(c->timeout[state]),
+				    IP_VS_KAFF_TIMEOUT_MAX) * HZ;
+}
+
+/* A binding's expiry in jiffies, widened around @now (jiffies). */
+static inline unsigned long
+ip_vs_kaff_expiry(const struct ip_vs_kaff_binding *b, unsigned long now)
+{
+	return now + (long)(s32)(READ_ONCE(b->expires) - (u32)now);
+}
+
+/* Jiffies since a binding's last use, at @now (jiffies). */
+static inline unsigned long
+ip_vs_kaff_idle(const struct ip_vs_kaff_binding *b, unsigned long now)
+{
+	return (u32)now - READ_ONCE(b->last_use);
+}
 
 /*
  * The binding table (ip_vs_kaff_tab.c): open addressing over buckets of
@@ -330,6 +375,10 @@ unsigned int ip_vs_kaff_tab_buckets(const struct ip_vs_kaff_tab *t);
 void ip_vs_kaff_svc_kick_resize(struct ip_vs_kaff_svc *s);
 
 /* ip_vs_kaff_bind.c */
+int ip_vs_kaff_caches_init(void);
+void ip_vs_kaff_caches_exit(void);
+void ip_vs_kaff_binding_free(struct ip_vs_kaff_binding *b);
+void ip_vs_kaff_binding_free_rcu(struct ip_vs_kaff_binding *b);
 int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s);
 void ip_vs_kaff_bindings_destroy(struct ip_vs_kaff_svc *s);
 struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
@@ -368,7 +417,7 @@ static inline void ip_vs_kaff_set_expires(struct ip_vs_kaff_svc *s,
 					  struct ip_vs_kaff_binding *b,
 					  unsigned long exp)
 {
-	WRITE_ONCE(b->expires, exp);
+	WRITE_ONCE(b->expires, (u32)exp);
 	ip_vs_kaff_gc_lower(s, exp);
 }
 
@@ -380,16 +429,16 @@ static inline void ip_vs_kaff_set_expires(struct ip_vs_kaff_svc *s,
 static inline void ip_vs_kaff_extend(struct ip_vs_kaff_binding *b,
 				     unsigned long exp)
 {
-	if (time_after(exp, READ_ONCE(b->expires) + HZ / 4))
-		WRITE_ONCE(b->expires, exp);
+	if (time_after32((u32)exp, READ_ONCE(b->expires) + HZ / 4))
+		WRITE_ONCE(b->expires, (u32)exp);
 }
 
 /* A binding was used at @now (jiffies); written only when it changes. */
 static inline void ip_vs_kaff_used(struct ip_vs_kaff_binding *b,
 				   unsigned long now)
 {
-	if (READ_ONCE(b->last_use) != now)
-		WRITE_ONCE(b->last_use, now);
+	if (READ_ONCE(b->last_use) != (u32)now)
+		WRITE_ONCE(b->last_use, (u32)now);
 }
 
 /*

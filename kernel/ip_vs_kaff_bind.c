@@ -73,6 +73,87 @@ void ip_vs_kaff_gc_lower(struct ip_vs_kaff_svc *s, unsigned long exp)
 }
 EXPORT_SYMBOL_GPL(ip_vs_kaff_gc_lower);
 
+/*
+ * Bindings come from caches of their own, one per 8 bytes of key length:
+ * kmalloc's size classes (96, 128, 192, 256, 512) would waste up to 255
+ * bytes a binding, and the slab allocator merges a cache with any other
+ * of its size anyway. With the 48-byte head, a binding is at most 7 bytes
+ * larger than its key needs.
+ */
+#define IP_VS_KAFF_KEY_STEP	8
+#define IP_VS_KAFF_NCACHES	DIV_ROUND_UP(IP_VS_KAFF_KEY_MAX, \
+					     IP_VS_KAFF_KEY_STEP)
+
+static struct kmem_cache *ip_vs_kaff_caches[IP_VS_KAFF_NCACHES];
+
+static struct kmem_cache *ip_vs_kaff_cache(u32 len)
+{
+	return ip_vs_kaff_caches[(len - 1) / IP_VS_KAFF_KEY_STEP];
+}
+
+/* Module init and exit (ip_vs_kaff_svc.c). */
+int ip_vs_kaff_caches_init(void)
+{
+	unsigned int i, size;
+	char name[32];
+
+	/* The head that 96 bytes with a 46-byte Call-ID leave */
+	BUILD_BUG_ON(IS_ENABLED(CONFIG_64BIT) &&
+		     sizeof(struct ip_vs_kaff_binding) > 48);
+	for (i = 0; i < IP_VS_KAFF_NCACHES; i++) {
+		size = sizeof(struct ip_vs_kaff_binding) +
+		       (i + 1) * IP_VS_KAFF_KEY_STEP;
+		snprintf(name, sizeof(name), "ip_vs_kaff_binding-%u", size);
+		ip_vs_kaff_caches[i] = kmem_cache_create(name, size, 0, 0,
+							 NULL);
+		if (!ip_vs_kaff_caches[i]) {
+			ip_vs_kaff_caches_exit();
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* After rcu_barrier(): no binding is left, nor any on its way out. */
+void ip_vs_kaff_caches_exit(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < IP_VS_KAFF_NCACHES; i++) {
+		kmem_cache_destroy(ip_vs_kaff_caches[i]);
+		ip_vs_kaff_caches[i] = NULL;
+	}
+}
+
+/* A binding for a key of @len bytes (1..IP_VS_KAFF_KEY_MAX), not set up */
+static struct ip_vs_kaff_binding *ip_vs_kaff_binding_alloc(u32 len)
+{
+	return kmem_cache_alloc(ip_vs_kaff_cache(len), GFP_ATOMIC);
+}
+
+/* A binding no reader can see (never published, or after a grace period) */
+void ip_vs_kaff_binding_free(struct ip_vs_kaff_binding *b)
+{
+	kmem_cache_free(ip_vs_kaff_cache(b->len), b);
+}
+
+static void ip_vs_kaff_binding_free_cb(struct rcu_head *head)
+{
+	ip_vs_kaff_binding_free(container_of(head, struct ip_vs_kaff_binding,
+					     rcu));
+}
+
+/*
+ * A binding just taken out of the table, freed after a grace period.
+ * call_rcu() rather than kfree_rcu(): the module's rcu_barrier() waits for
+ * it before the caches go, on every kernel (kfree_rcu() batches are only
+ * waited for by kvfree_rcu_barrier(), which older kernels lack).
+ */
+void ip_vs_kaff_binding_free_rcu(struct ip_vs_kaff_binding *b)
+{
+	call_rcu(&b->rcu, ip_vs_kaff_binding_free_cb);
+}
+
 int ip_vs_kaff_bindings_init(struct ip_vs_kaff_svc *s)
 {
 	atomic_set(&s->nbindings, 0);
@@ -141,8 +222,8 @@ static void ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
 	WRITE_ONCE(b->state, r->state);
 	WRITE_ONCE(b->hint, idx);
 	WRITE_ONCE(b->dest, d);
-	WRITE_ONCE(b->created, now);
-	WRITE_ONCE(b->last_use, now);
+	WRITE_ONCE(b->created, (u32)ktime_get_seconds());
+	WRITE_ONCE(b->last_use, (u32)now);
 	ip_vs_kaff_set_expires(s, b, now + r->timeout);
 	this_cpu_inc(s->stats->created);
 }
@@ -164,14 +245,14 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 
 	if (atomic_inc_return(&s->nbindings) > READ_ONCE(s->conf.max_bindings))
 		goto refused;
-	b = kmalloc(struct_size(b, key, r->len), GFP_ATOMIC);
+	b = ip_vs_kaff_binding_alloc(r->len);
 	if (!b)
 		goto refused;
 	b->hash = k->hash;
 	b->dest = d;
 	b->hint = idx;
-	b->created = now;
-	b->last_use = now;
+	b->created = (u32)ktime_get_seconds();
+	b->last_use = (u32)now;
 	b->len = r->len;
 	memcpy(b->key, r->key, r->len);
 	b->state = r->state;
@@ -182,7 +263,7 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 		this_cpu_inc(s->stats->created);
 		return 0;
 	}
-	kfree(b);
+	ip_vs_kaff_binding_free(b);
 	if (ret != -EEXIST)
 		goto refused;
 	/* Lost a race with another CPU. */
@@ -230,7 +311,7 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 	*hit = NULL;
 	*made = false;
 	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
-	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
+	if (b && time_before_eq(now, ip_vs_kaff_expiry(b, now))) {
 		this_cpu_inc(s->stats->hits);
 		d = ip_vs_kaff_resolve(t, b);
 		if (d && ip_vs_kaff_keep(d, move_quiesced)) {
@@ -303,7 +384,7 @@ struct ip_vs_dest *ip_vs_kaff_follow(struct ip_vs_kaff_svc *s,
 
 	*hit = NULL;
 	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
-	if (!b || time_after(now, READ_ONCE(b->expires)))
+	if (!b || time_after(now, ip_vs_kaff_expiry(b, now)))
 		return NULL;
 	d = ip_vs_kaff_resolve(t, b);
 	if (!d || !ip_vs_kaff_keep(d, move_quiesced))
@@ -356,7 +437,7 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 		return IP_VS_KAFF_RS_REFUSED;
 
 	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
-	if (b && time_before_eq(now, READ_ONCE(b->expires))) {
+	if (b && time_before_eq(now, ip_vs_kaff_expiry(b, now))) {
 		this_cpu_inc(s->stats->hits);
 		d = ip_vs_kaff_resolve(t, b);
 		if (d == dest) {
@@ -441,7 +522,7 @@ static bool ip_vs_kaff_is_expired(struct ip_vs_kaff_binding *b,
 				  unsigned long arg)
 {
 	struct ip_vs_kaff_gc_ctx *c = (struct ip_vs_kaff_gc_ctx *)arg;
-	unsigned long exp = READ_ONCE(b->expires);
+	unsigned long exp = ip_vs_kaff_expiry(b, c->now);
 
 	if (time_after(c->now, exp))
 		return true;

@@ -347,7 +347,7 @@ static int ip_vs_kaff_nl_put_binding(struct sk_buff *skb,
 				     unsigned long now)
 {
 	struct nlattr *nest = nla_nest_start(skb, IPVS_UDP_A_SIP_BINDING);
-	unsigned long exp = READ_ONCE(b->expires);
+	unsigned long exp = ip_vs_kaff_expiry(b, now);
 	const struct ip_vs_dest *d = ip_vs_kaff_nl_bdest(t, b);
 
 	if (!nest)
@@ -359,10 +359,11 @@ static int ip_vs_kaff_nl_put_binding(struct sk_buff *skb,
 					&d->addr, d->port)) ||
 	    nla_put_u32(skb, IPVS_UDP_A_BINDING_STATE, READ_ONCE(b->state)) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_BINDING_AGE_MS,
-			      jiffies_to_msecs(now - READ_ONCE(b->created)),
+			      ((u32)ktime_get_seconds() -
+			       READ_ONCE(b->created)) * (u64)MSEC_PER_SEC,
 			      IPVS_UDP_A_BINDING_PAD) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_BINDING_IDLE_MS,
-			      jiffies_to_msecs(now - READ_ONCE(b->last_use)),
+			      jiffies_to_msecs(ip_vs_kaff_idle(b, now)),
 			      IPVS_UDP_A_BINDING_PAD) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_BINDING_EXPIRES_MS,
 			      time_after(exp, now) ?

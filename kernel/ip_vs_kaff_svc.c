@@ -269,9 +269,16 @@ EXPORT_SYMBOL_GPL(ip_vs_kaff_svc_name);
 
 static int __init ip_vs_kaff_init(void)
 {
+	int ret;
+
+	ret = ip_vs_kaff_caches_init();
+	if (ret)
+		return ret;
 	ip_vs_kaff_wq = alloc_workqueue("ip_vs_kaff", WQ_UNBOUND, 0);
-	if (!ip_vs_kaff_wq)
+	if (!ip_vs_kaff_wq) {
+		ip_vs_kaff_caches_exit();
 		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -284,7 +291,9 @@ static void __exit ip_vs_kaff_cleanup(void)
 	/* Let queued rcu_work reach the workqueue, then drain it. */
 	rcu_barrier();
 	destroy_workqueue(ip_vs_kaff_wq);
+	/* ... and the bindings those freed, before their caches go. */
 	rcu_barrier();
+	ip_vs_kaff_caches_exit();
 }
 
 module_init(ip_vs_kaff_init);

@@ -129,14 +129,19 @@ int ip_vs_kaff_tab_init(struct ip_vs_kaff_svc *s)
 /* Process context, no reader left: free every binding and the table. */
 void ip_vs_kaff_tab_destroy(struct ip_vs_kaff_svc *s)
 {
+	struct ip_vs_kaff_binding *b;
 	struct ip_vs_kaff_tab *t;
 	unsigned int i, j;
 
 	cancel_work_sync(&s->resize_work);
 	t = rcu_dereference_protected(s->bindings, 1);
-	for (i = 0; i <= t->mask; i++)
-		for (j = 0; j < IP_VS_KAFF_SLOTS; j++)
-			kfree(rcu_dereference_protected(t->bkt[i].b[j], 1));
+	for (i = 0; i <= t->mask; i++) {
+		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
+			b = rcu_dereference_protected(t->bkt[i].b[j], 1);
+			if (b)
+				ip_vs_kaff_binding_free(b);
+		}
+	}
 	ip_vs_kaff_tab_free(t);
 	RCU_INIT_POINTER(s->bindings, NULL);
 }
@@ -408,7 +413,7 @@ void ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
 		WRITE_ONCE(t->bkt[h].spill, t->bkt[h].spill - 1);
 	spin_unlock_bh(&s->lock);
 	atomic_dec(&s->nbindings);
-	kfree_rcu(b, rcu);
+	ip_vs_kaff_binding_free_rcu(b);
 }
 
 /**

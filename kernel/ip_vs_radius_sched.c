@@ -122,7 +122,7 @@ EXPORT_SYMBOL_IF_KUNIT(ip_vs_radius_svc_create);
 static unsigned long ip_vs_radius_timeout(const struct ip_vs_kaff_svc *s,
 					  u8 state)
 {
-	return (unsigned long)READ_ONCE(s->conf.timeout[state]) * HZ;
+	return ip_vs_kaff_timeout(&s->conf, state);
 }
 
 /* Another round of a bound conversation: it lives on. */

@@ -46,7 +46,7 @@ static unsigned long ip_vs_sip_timeout(const struct ip_vs_kaff_conf *c,
 	if (state == IP_VS_SIP_S_EARLY &&
 	    !((m->flags & IP_VS_SIP_F_RESPONSE) && m->status < 200))
 		state = IP_VS_SIP_S_TRANSACTION;
-	return (unsigned long)READ_ONCE(c->timeout[state]) * HZ;
+	return ip_vs_kaff_timeout(c, state);
 }
 
 /* Requests that create or live in a dialog (RFC 3261, 6665, 3515). */

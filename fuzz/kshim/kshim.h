@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,6 +55,9 @@ typedef unsigned int gfp_t;
 	((type *)((char *)(p) - offsetof(type, member)))
 #define struct_size(p, member, n) \
 	(sizeof(*(p)) + sizeof((p)->member[0]) * (size_t)(n))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define IS_ENABLED(option)	0
+#define BUILD_BUG_ON(cond)	_Static_assert(!(cond), #cond)
 #define EXPORT_SYMBOL_IF_KUNIT(sym)
 #define EXPORT_SYMBOL(sym)
 #define EXPORT_SYMBOL_GPL(sym)
@@ -85,6 +89,9 @@ static inline unsigned long gcd(unsigned long a, unsigned long b)
 #define time_before(a, b)	time_after(b, a)
 #define time_after_eq(a, b)	((long)((a) - (b)) >= 0)
 #define time_before_eq(a, b)	time_after_eq(b, a)
+#define time_after32(a, b)	((s32)((u32)(b) - (u32)(a)) < 0)
+/* Wall seconds: only shown (a binding's age), never compared */
+#define ktime_get_seconds()	((s64)0)
 
 extern void (*kshim_resched_hook)(void);
 static inline void cond_resched(void)
@@ -199,6 +206,35 @@ static inline void *kvcalloc(size_t n, size_t size, gfp_t gfp)
 	}
 	return kcalloc(n, size, gfp);
 }
+/* Slab caches: malloc of the cache's size */
+struct kmem_cache {
+	size_t size;
+};
+
+static inline struct kmem_cache *kmem_cache_create(const char *name,
+						   unsigned int size,
+						   unsigned int align,
+						   unsigned long flags,
+						   void (*ctor)(void *))
+{
+	struct kmem_cache *c = malloc(sizeof(*c));
+
+	(void)name;
+	(void)align;
+	(void)flags;
+	(void)ctor;
+	if (c)
+		c->size = size;
+	return c;
+}
+
+static inline void *kmem_cache_alloc(struct kmem_cache *c, gfp_t gfp)
+{
+	return kmalloc(c->size, gfp);
+}
+
+#define kmem_cache_free(c, p)	((void)(c), free(p))
+#define kmem_cache_destroy(c)	free(c)
 #define kfree(p)		free((void *)(p))
 #define kvfree(p)		free((void *)(p))
 #define kfree_rcu(p, field)	free(p)

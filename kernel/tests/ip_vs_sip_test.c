@@ -906,7 +906,7 @@ static bool sip_test_binding(struct sip_test_fix *f, const char *key,
 	b = ip_vs_kaff_lookup(f->s, (const u8 *)key, strlen(key));
 	if (b) {
 		*state = b->state;
-		*expires = b->expires;
+		*expires = ip_vs_kaff_expiry(b, f->now);
 		found = true;
 	}
 	rcu_read_unlock();
@@ -1300,6 +1300,51 @@ static void ip_vs_sip_bind_test_expired_reuse(struct kunit *test)
 	KUNIT_ASSERT_TRUE(test, sip_test_binding(f, key, &state, &expires));
 	KUNIT_EXPECT_EQ(test, state, (u8)SIP_S(TRANSACTION));
 	KUNIT_EXPECT_EQ(test, expires - f->now, 97UL * HZ);
+}
+
+/*
+ * Bindings keep their times in 32 bits of jiffies. A REGISTER binding
+ * (transaction timeout) refreshed into a dialog of the longest timeout
+ * lives across the wrap of those 32 bits, and a timeout set beyond the
+ * longest (a module parameter of ~0) is taken as the longest. Guards
+ * against a binding that expires at once, or never, when its expiry or
+ * the clock wraps, and against a timeout too long for 32 bits.
+ */
+static void ip_vs_sip_bind_test_wrap(struct kunit *test)
+{
+	static const char key[] = "wrap@192.0.2.1";
+	const unsigned long longest = IP_VS_KAFF_TIMEOUT_MAX * HZ;
+	struct sip_test_fix *f = test->priv;
+	unsigned long expires;
+	struct ip_vs_dest *x;
+	u8 state;
+
+	sip_test_svc(test, 3);
+	f->s->conf.timeout[IP_VS_SIP_S_DIALOG] = UINT_MAX;
+	/* 10 s before the low 32 bits of the clock wrap */
+	f->now = (f->now | 0xffffffffUL) - 10 * HZ;
+	x = sip_test_req(f, key, SIP_M(INVITE), 0);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+	KUNIT_EXPECT_PTR_EQ(test, sip_test_send(f, key, SIP_M(INVITE), 200,
+						false, HZ), x);
+	KUNIT_ASSERT_TRUE(test, sip_test_binding(f, key, &state, &expires));
+	KUNIT_EXPECT_EQ(test, state, (u8)SIP_S(DIALOG));
+	KUNIT_EXPECT_EQ(test, expires - f->now, HZ + longest);
+
+	/* Past the wrap, and again near the end of the longest timeout */
+	f->now += 20 * HZ;
+	KUNIT_ASSERT_TRUE(test, sip_test_binding(f, key, &state, &expires));
+	KUNIT_EXPECT_EQ(test, expires - f->now, longest - 19 * HZ);
+	KUNIT_EXPECT_PTR_EQ(test, sip_test_hash(f, key), x);
+	atomic_set(&x->weight, 0);	/* drain: only the binding keeps it */
+	KUNIT_ASSERT_EQ(test, ip_vs_kaff_svc_update(f->s, &f->list), 0);
+	KUNIT_EXPECT_PTR_EQ(test, sip_test_req(f, key, SIP_M(INFO),
+					       longest - 20 * HZ), x);
+	KUNIT_EXPECT_EQ(test, sip_test_stats(f).hits, 2ULL);
+	/* Idle for the longest timeout: expired, placed afresh */
+	KUNIT_EXPECT_PTR_NE(test, sip_test_req(f, key, SIP_M(INFO),
+					       2 * longest - 19 * HZ), x);
+	KUNIT_EXPECT_EQ(test, sip_test_stats(f).created, 2ULL);
 }
 
 /*
@@ -1702,6 +1747,7 @@ static struct kunit_case ip_vs_sip_bind_test_cases[] = {
 	KUNIT_CASE(ip_vs_sip_bind_test_reseed),
 	KUNIT_CASE_PARAM(ip_vs_sip_bind_test_lifecycle, sip_life_gen_params),
 	KUNIT_CASE(ip_vs_sip_bind_test_expired_reuse),
+	KUNIT_CASE(ip_vs_sip_bind_test_wrap),
 	KUNIT_CASE(ip_vs_sip_bind_test_cap),
 	KUNIT_CASE(ip_vs_sip_bind_test_dead_server),
 	KUNIT_CASE(ip_vs_sip_bind_test_drain),

@@ -21,6 +21,15 @@
 #                     ip_vs_sip_free_work (a panic with panic_on_warn).
 #   netns_exit_dr     the same for a DR director with sip (flag-3 and
 #                     bound), several namespaces deleted in one batch.
+#   unload_after_flush
+#                     100 bindings flushed with the CLI (each freed after
+#                     an RCU grace period), the service deleted and the
+#                     modules unloaded at once: every binding is back in
+#                     its cache when the caches are destroyed. A flush that
+#                     leaks its bindings fails here with "Objects remaining
+#                     in ip_vs_kaff_binding-64 on __kmem_cache_shutdown()"
+#                     and a WARN (scripts/uml-run keeps those caches apart
+#                     from kmalloc's, where the leak would go unseen).
 #
 # Run: make modules-uml && tests/run-scenarios lifecycle[:test_name,...]
 # shellcheck disable=SC2317 # test functions are called by scenario_main
@@ -33,6 +42,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/nl.sh
 
 DNS='{"af":"inet","protocol":17,"addr":"10.0.100.1","port":53}'
+CLI=${IPVS_UDP_CLI:-$PWD/build/cmake/cli/ipvs-udp}
 
 # exit_done NAME: the deleted namespaces' exits complete, our modules
 # unload, and the kernel log has no refcount or other warning since MARK.
@@ -121,6 +131,28 @@ test_netns_exit_dr() {
 	ns dir2 ipvsadm -d -u "$VIP4:5060" -r "$(rs_addr4 2):5060"
 	topo_cleanup
 	exit_done netns_exit_dr
+}
+
+# bindings_are N: dir1's sip service has N bindings.
+bindings_are() { [ "$(sip_counter dir1 Bindings)" = "$1" ]; }
+
+test_unload_after_flush() {
+	local i
+	topo_setup nat 3
+	sip_init
+	sip_service dir1 "$VIP4" -s sip -o || return 1
+	for i in 1 2 3; do sip_add_rs dir1 "$VIP4" "$i" 1 || return 1; done
+	send_calls cl1 0 100 || return 1
+	check "unload_after_flush: 100 bindings before the flush" \
+		wait_for 30 bindings_are 100
+	echo "lifecycle-mark-unload_after_flush" >/dev/kmsg
+	ns dir1 "$CLI" binding flush "udp:$VIP4:5060" >/dev/null
+	ns dir1 ipvsadm -C
+	modprobe -r ip_vs_sip ip_vs_kaff
+	check "unload_after_flush: ip_vs_kaff unloaded" \
+		[ ! -d /sys/module/ip_vs_kaff ]
+	topo_cleanup
+	exit_done unload_after_flush
 }
 
 scenario_main "$@"
