@@ -25,7 +25,8 @@
 # 10 with a new Call-ID; tests/tools/sipflood.c describes it).
 # Kinds sip-250 and sip-1000 are -s sip -o with 249 or 999 more sip
 # services (VIPs 10.0.101.1 up, 3 servers each) beside the measured one:
-# the services curve.
+# the services curve; rr-250 and rr-1000 the same with rr, for what IPVS
+# itself pays per service.
 # IPVS_UDP_BENCH_BASE=DIR adds "sip-base": -s sip -o with the modules in DIR
 # (e.g. a copy of build/uml made before a change), interleaved with the
 # others, for a before/after comparison in the same run.
@@ -39,23 +40,25 @@ if [ "${1:-}" = --inside ]; then
 	. tests/lib/result.sh
 	. tests/lib/topo.sh
 	case "$KIND" in
-	rr | sip | pe-sip | sip-250 | sip-1000)
+	rr | sip | pe-sip | sip-250 | sip-1000 | rr-250 | rr-1000)
 		topo_setup nat 3
 		for i in 1 2 3; do
 			ns "rs$i" iptables-legacy -A INPUT -p udp --dport 5060 -j DROP
 		done
 		case "$KIND" in
-		rr) opts=(-s rr -o) ;;
+		rr*) opts=(-s rr -o) ;;
 		sip*) opts=(-s sip -o) ;;
 		pe-sip) opts=(-s rr -o -p 60 -M 0.0.0.0 --pe sip) ;;
 		esac
 		# The other services, created first: IPVS adds a service at
 		# the head of its hash chain, so the measured one is found
 		# behind them.
-		if [ "$KIND" != "${KIND#sip-}" ]; then
-			for ((v = 1; v < ${KIND#sip-}; v++)); do
+		nsvc=1
+		case "$KIND" in *-[0-9]*) nsvc=${KIND##*-} ;; esac
+		if [ "$nsvc" -gt 1 ]; then
+			for ((v = 1; v < nsvc; v++)); do
 				a=10.0.$((101 + v / 250)).$((v % 250 + 1))
-				echo "-A -u $a:5060 -s sip -o"
+				echo "-A -u $a:5060 ${opts[*]}"
 				for i in 1 2 3; do
 					echo "-a -u $a:5060 -r $(rs_addr4 "$i"):5060 -m"
 				done
@@ -63,7 +66,7 @@ if [ "${1:-}" = --inside ]; then
 			# Let what creating them left behind (tables freed
 			# after a grace period, first touches of their memory)
 			# settle before the measured traffic.
-			sleep $((${KIND#sip-} / 50))
+			sleep $((nsvc / 50))
 		fi
 		ns dir1 ipvsadm -A -u "$VIP4:5060" "${opts[@]}" || exit 1
 		for i in 1 2 3; do
