@@ -177,9 +177,9 @@ report() {
 	done
 }
 echo "SIP datagrams/s through the director (NAT, 3 servers, ${IPVS_UDP_BENCH_PER_CALL:-1} datagram(s) per Call-ID, $ROUNDS x ${SECS}s, median, fresh kernel each):"
-report res "$(echo "${res[rr]:-0}" | median)" rr sip sip-250 sip-1000 sip-base pe-sip
+report res "$(echo "${res[rr]:-0}" | median)" rr rr-250 rr-1000 sip sip-250 sip-1000 sip-base pe-sip
 echo "... per second of CPU time the UML kernel and its processes used while sipflood ran:"
-report cpu "$(echo "${cpu[rr]:-0}" | median)" rr sip sip-250 sip-1000 sip-base pe-sip
+report cpu "$(echo "${cpu[rr]:-0}" | median)" rr rr-250 rr-1000 sip sip-250 sip-1000 sip-base pe-sip
 [ -n "${res[iperf-rr]:-}" ] || exit 0
 echo "iperf3 -u 200-byte datagrams/s received (DR, 1 server, median):"
 report res "$(echo "${res[iperf-rr]}" | median)" iperf-rr iperf-sip

@@ -362,9 +362,12 @@ int ip_vs_kaff_tab_insert(struct ip_vs_kaff_svc *s,
 			  struct ip_vs_kaff_binding **other);
 struct ip_vs_kaff_tab *ip_vs_kaff_tab_pin(struct ip_vs_kaff_svc *s);
 void ip_vs_kaff_tab_unpin(struct ip_vs_kaff_svc *s);
-void ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
+bool ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
 			      struct ip_vs_kaff_tab *t, unsigned int i,
-			      unsigned int j);
+			      unsigned int j,
+			      bool (*still)(struct ip_vs_kaff_binding *,
+					    unsigned long),
+			      unsigned long arg);
 bool ip_vs_kaff_tab_remove(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_tab *t,
 			   struct ip_vs_kaff_binding *b);
 void ip_vs_kaff_tab_resize(struct ip_vs_kaff_svc *s);

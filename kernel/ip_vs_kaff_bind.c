@@ -213,19 +213,41 @@ static bool ip_vs_kaff_keep(const struct ip_vs_dest *d, bool move_quiesced)
 	return atomic_read(&d->weight) > 0 || !move_quiesced;
 }
 
-/* A binding expired but not yet collected starts again as a new one. */
-static void ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
+/*
+ * A binding expired but not yet collected starts again as a new one.
+ *
+ * Under the table's writer lock, where the collector decides again whether
+ * to remove an expired binding (ip_vs_kaff_gc()): either it sees the
+ * binding revived and keeps it, or it removed it first and this finds it
+ * gone, and the key is bound anew. Without the lock, a binding revived
+ * right after the collector found it expired was removed all the same, and
+ * the key's next datagram could go elsewhere: for a request a real server
+ * sent (ip_vs_kaff_bind_rs()), to a server other than the one that must
+ * get the answer. Return: false when the binding is gone.
+ */
+static bool ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
 			     struct ip_vs_kaff_binding *b,
+			     const struct ip_vs_kaff_lookup_key *k,
 			     const struct ip_vs_kaff_req *r,
 			     struct ip_vs_dest *d, u16 idx, unsigned long now)
 {
+	struct ip_vs_kaff_tab *t;
+
+	spin_lock_bh(&s->lock);
+	t = rcu_dereference_protected(s->bindings, lockdep_is_held(&s->lock));
+	if (ip_vs_kaff_tab_find(t, k) != b) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
 	WRITE_ONCE(b->state, r->state);
 	WRITE_ONCE(b->hint, idx);
 	WRITE_ONCE(b->dest, d);
 	WRITE_ONCE(b->created, (u32)ktime_get_seconds());
 	WRITE_ONCE(b->last_use, (u32)now);
 	ip_vs_kaff_set_expires(s, b, now + r->timeout);
+	spin_unlock_bh(&s->lock);
 	this_cpu_inc(s->stats->created);
+	return true;
 }
 
 /*
@@ -332,8 +354,7 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 	d = ip_vs_kaff_table_pick_idx(t, r->hash, &idx);
 	if (!d)
 		return NULL;
-	if (b) {
-		ip_vs_kaff_reuse(s, b, r, d, idx, now);
+	if (b && ip_vs_kaff_reuse(s, b, &k, r, d, idx, now)) {
 		*made = true;
 		return d;
 	}
@@ -454,10 +475,8 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 		return IP_VS_KAFF_RS_NEW;
 	}
 
-	if (b) {
-		ip_vs_kaff_reuse(s, b, r, dest, idx, now);
+	if (b && ip_vs_kaff_reuse(s, b, &k, r, dest, idx, now))
 		return IP_VS_KAFF_RS_NEW;
-	}
 	switch (ip_vs_kaff_insert(s, r, &k, dest, idx, now, &b)) {
 	case 0:
 		return IP_VS_KAFF_RS_NEW;
@@ -472,18 +491,20 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 EXPORT_SYMBOL_GPL(ip_vs_kaff_bind_rs);
 
 /*
- * Walk every binding, removing those @expired() selects. Process context;
- * sleeps every IP_VS_KAFF_WALK_CHUNK buckets. The table is pinned: no
- * resize runs and none grows it until the walk ends, so every binding there
- * at its start and still there at its end is seen exactly once. Return: the
- * number removed.
+ * Walk every binding, removing those @expired() selects; with @recheck,
+ * @expired() is asked again under the table's writer lock before a
+ * removal (see ip_vs_kaff_reuse()). Process context; sleeps every
+ * IP_VS_KAFF_WALK_CHUNK buckets. The table is pinned: no resize runs and
+ * none grows it until the walk ends, so every binding there at its start
+ * and still there at its end is seen exactly once. Return: the number
+ * removed.
  */
 #define IP_VS_KAFF_WALK_CHUNK	256
 
-unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
-			     bool (*expired)(struct ip_vs_kaff_binding *,
-					     unsigned long),
-			     unsigned long arg)
+static unsigned int __ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
+				      bool (*expired)(struct ip_vs_kaff_binding *,
+						      unsigned long),
+				      unsigned long arg, bool recheck)
 {
 	struct ip_vs_kaff_binding *b;
 	struct ip_vs_kaff_tab *t;
@@ -495,10 +516,11 @@ unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
 	for (i = 0; i <= t->mask; i++) {
 		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
 			b = rcu_dereference(t->bkt[i].b[j]);
-			if (b && expired(b, arg)) {
-				ip_vs_kaff_tab_remove_at(s, t, i, j);
+			if (b && expired(b, arg) &&
+			    ip_vs_kaff_tab_remove_at(s, t, i, j,
+						     recheck ? expired : NULL,
+						     arg))
 				removed++;
-			}
 		}
 		if ((i + 1) % IP_VS_KAFF_WALK_CHUNK == 0) {
 			rcu_read_unlock();
@@ -511,6 +533,15 @@ unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
 	mutex_unlock(&s->walk_mutex);
 	return removed;
 }
+
+/* The same, for predicates with side effects: asked once per binding. */
+unsigned int ip_vs_kaff_walk(struct ip_vs_kaff_svc *s,
+			     bool (*expired)(struct ip_vs_kaff_binding *,
+					     unsigned long),
+			     unsigned long arg)
+{
+	return __ip_vs_kaff_walk(s, expired, arg, false);
+}
 EXPORT_SYMBOL_GPL(ip_vs_kaff_walk);
 
 struct ip_vs_kaff_gc_ctx {
@@ -518,6 +549,7 @@ struct ip_vs_kaff_gc_ctx {
 	unsigned long	next;	/* earliest expiry of the bindings kept */
 };
 
+/* Asked again under the table lock before a removal: no side effect then */
 static bool ip_vs_kaff_is_expired(struct ip_vs_kaff_binding *b,
 				  unsigned long arg)
 {
@@ -573,7 +605,8 @@ unsigned int ip_vs_kaff_gc(struct ip_vs_kaff_svc *s, unsigned long now)
 	 * themselves, so this only delays freeing the memory.
 	 */
 	smp_mb();
-	n = ip_vs_kaff_walk(s, ip_vs_kaff_is_expired, (unsigned long)&c);
+	n = __ip_vs_kaff_walk(s, ip_vs_kaff_is_expired, (unsigned long)&c,
+			      true);
 	ip_vs_kaff_gc_lower(s, c.next);
 	WRITE_ONCE(s->gc_valid, true);
 	this_cpu_add(s->stats->expired, n);

@@ -44,6 +44,7 @@
  * The cap on bindings is the scheduler's (max_bindings): the table only
  * follows the count.
  */
+#include <kunit/visibility.h>
 #include <linux/jhash.h>
 #include <linux/kernel.h>
 #include <linux/log2.h>
@@ -367,6 +368,7 @@ struct ip_vs_kaff_tab *ip_vs_kaff_tab_pin(struct ip_vs_kaff_svc *s)
 	spin_unlock_bh(&s->lock);
 	return t;
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_kaff_tab_pin);
 
 /*
  * Let go of the table. Removals while it was pinned may have left it
@@ -386,6 +388,7 @@ void ip_vs_kaff_tab_unpin(struct ip_vs_kaff_svc *s)
 	if (sparse)
 		ip_vs_kaff_svc_kick_resize(s);
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_kaff_tab_unpin);
 
 /**
  * ip_vs_kaff_tab_remove_at - remove the binding in one slot
@@ -393,13 +396,21 @@ void ip_vs_kaff_tab_unpin(struct ip_vs_kaff_svc *s)
  * @t: its table, from ip_vs_kaff_tab_pin()
  * @i: the bucket
  * @j: the slot, which holds a binding
+ * @still: NULL, or asked again under @lock, where an expired binding is
+ *         revived (ip_vs_kaff_bind.c): the binding stays when it says no
+ * @arg: for @still
  *
  * Process context, @walk_mutex held and the table pinned, under
  * rcu_read_lock(). The binding is freed after a grace period.
+ *
+ * Return: true when removed.
  */
-void ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
+bool ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
 			      struct ip_vs_kaff_tab *t, unsigned int i,
-			      unsigned int j)
+			      unsigned int j,
+			      bool (*still)(struct ip_vs_kaff_binding *,
+					    unsigned long),
+			      unsigned long arg)
 {
 	struct ip_vs_kaff_bkt *bk = &t->bkt[i];
 	struct ip_vs_kaff_binding *b;
@@ -407,14 +418,21 @@ void ip_vs_kaff_tab_remove_at(struct ip_vs_kaff_svc *s,
 
 	lockdep_assert_held(&s->walk_mutex);
 	spin_lock_bh(&s->lock);
+	/* Only removals empty a slot, and they hold @walk_mutex. */
 	b = rcu_dereference_protected(bk->b[j], lockdep_is_held(&s->lock));
+	if (still && !still(b, arg)) {
+		spin_unlock_bh(&s->lock);
+		return false;
+	}
 	RCU_INIT_POINTER(bk->b[j], NULL);
 	for (h = bk->tag[j] & t->mask; h != i; h = (h + 1) & t->mask)
 		WRITE_ONCE(t->bkt[h].spill, t->bkt[h].spill - 1);
 	spin_unlock_bh(&s->lock);
 	atomic_dec(&s->nbindings);
 	ip_vs_kaff_binding_free_rcu(b);
+	return true;
 }
+EXPORT_SYMBOL_IF_KUNIT(ip_vs_kaff_tab_remove_at);
 
 /**
  * ip_vs_kaff_tab_remove - remove one binding
@@ -437,8 +455,8 @@ bool ip_vs_kaff_tab_remove(struct ip_vs_kaff_svc *s, struct ip_vs_kaff_tab *t,
 	for (n = 0; n < IP_VS_KAFF_PROBE; n++) {
 		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
 			if (rcu_access_pointer(t->bkt[i].b[j]) == b) {
-				ip_vs_kaff_tab_remove_at(s, t, i, j);
-				return true;
+				return ip_vs_kaff_tab_remove_at(s, t, i, j,
+								NULL, 0);
 			}
 		}
 		i = (i + 1) & t->mask;

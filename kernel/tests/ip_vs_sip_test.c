@@ -1347,6 +1347,89 @@ static void ip_vs_sip_bind_test_wrap(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sip_test_stats(f).created, 2ULL);
 }
 
+/* The slot of @key's binding in @t (pinned, under RCU), or NULL. */
+static struct ip_vs_kaff_binding *
+sip_test_slot(struct ip_vs_kaff_tab *t, const char *key, unsigned int *bi,
+	      unsigned int *sj)
+{
+	struct ip_vs_kaff_binding *b;
+	unsigned int i, j;
+
+	for (i = 0; i <= t->mask; i++) {
+		for (j = 0; j < IP_VS_KAFF_SLOTS; j++) {
+			b = rcu_dereference(t->bkt[i].b[j]);
+			if (b && b->len == strlen(key) &&
+			    !memcmp(b->key, key, b->len)) {
+				*bi = i;
+				*sj = j;
+				return b;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The collector's question: expired at @now? */
+static bool sip_test_gone(struct ip_vs_kaff_binding *b, unsigned long now)
+{
+	return time_after(now, ip_vs_kaff_expiry(b, now));
+}
+
+/*
+ * The collector found a binding expired and, before it removes it, the
+ * key's next message revives it (a REGISTER refresh just after the
+ * expiry). The removal, decided again under the table lock, keeps the
+ * binding. Guards against a binding that vanishes under the message it
+ * just scheduled: the key's next message would be placed afresh, for a
+ * request a real server sent to another server than the one that waits
+ * for the answer.
+ */
+static void ip_vs_sip_bind_test_gc_revive(struct kunit *test)
+{
+	static const char key[] = "revive@192.0.2.1";
+	const unsigned long now_off = 40 * HZ;	/* past its 32 s */
+	struct sip_test_fix *f = test->priv;
+	struct ip_vs_kaff_binding *b;
+	struct ip_vs_kaff_tab *t;
+	unsigned long expires;
+	struct ip_vs_dest *x;
+	unsigned int i, j;
+	bool removed;
+	u8 state;
+
+	sip_test_svc(test, 3);
+	x = sip_test_req(f, key, SIP_M(REGISTER), 0);
+	KUNIT_ASSERT_NOT_NULL(test, x);
+
+	/* A walk of the collector, between its two looks at the binding */
+	mutex_lock(&f->s->walk_mutex);
+	t = ip_vs_kaff_tab_pin(f->s);
+	rcu_read_lock();
+	b = sip_test_slot(t, key, &i, &j);
+	KUNIT_EXPECT_NOT_NULL(test, b);
+	if (b) {
+		KUNIT_EXPECT_TRUE(test, sip_test_gone(b, f->now + now_off));
+		KUNIT_EXPECT_PTR_EQ(test, sip_test_req(f, key, SIP_M(REGISTER),
+						       now_off), x);
+		removed = ip_vs_kaff_tab_remove_at(f->s, t, i, j,
+						   sip_test_gone,
+						   f->now + now_off);
+		KUNIT_EXPECT_FALSE(test, removed);
+	}
+	rcu_read_unlock();
+	ip_vs_kaff_tab_unpin(f->s);
+	mutex_unlock(&f->s->walk_mutex);
+
+	KUNIT_ASSERT_TRUE(test, sip_test_binding(f, key, &state, &expires));
+	KUNIT_EXPECT_EQ(test, expires - f->now, now_off + 32 * HZ);
+	KUNIT_EXPECT_EQ(test, sip_test_stats(f).created, 2ULL);
+	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 1U);
+	/* Collected once it expires again */
+	KUNIT_EXPECT_EQ(test, ip_vs_kaff_gc(f->s, f->now + now_off + 33 * HZ),
+			1U);
+	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 0U);
+}
+
 /*
  * max_bindings 4: the 5th and later new Call-IDs are placed by the hash
  * but not bound (refused), the 4 bound ones keep working, nbindings stays
@@ -1589,10 +1672,10 @@ static unsigned int sip_test_buckets(struct sip_test_fix *f)
  * Call-IDs bound, past the size a table grows to inline, with the resizes
  * it asks for run in between (as the workqueue would, and may as well),
  * are all found again on their servers; flushed, the table shrinks back to
- * its smallest size and binds again. Guards against a resize that loses or
- * duplicates bindings, spill counts a lookup stops short on, growth that
- * stops at the inline limit (new Call-IDs refused once it is full), and a
- * table that never shrinks.
+ * its smallest size (by the resize the flush queues itself) and binds
+ * again. Guards against a resize that loses or duplicates bindings, spill
+ * counts a lookup stops short on, growth that stops at the inline limit
+ * (new Call-IDs refused once it is full), and a table that never shrinks.
  */
 static void ip_vs_sip_bind_test_resize(struct kunit *test)
 {
@@ -1632,8 +1715,9 @@ static void ip_vs_sip_bind_test_resize(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st.hits, 20000ULL);
 	KUNIT_EXPECT_EQ(test, st.created, 20000ULL);
 
+	/* The flush's walk asks for the shrink itself (on unpin). */
 	KUNIT_EXPECT_EQ(test, ip_vs_kaff_flush(f->s), 20000U);
-	ip_vs_kaff_tab_resize(f->s);
+	flush_work(&f->s->resize_work);
 	KUNIT_EXPECT_EQ(test, sip_test_buckets(f), small);
 	sip_test_req(f, sip_test_key(buf, 3), SIP_M(INVITE), 2 * HZ);
 	KUNIT_EXPECT_EQ(test, sip_test_nbindings(f), 1U);
@@ -1748,6 +1832,7 @@ static struct kunit_case ip_vs_sip_bind_test_cases[] = {
 	KUNIT_CASE_PARAM(ip_vs_sip_bind_test_lifecycle, sip_life_gen_params),
 	KUNIT_CASE(ip_vs_sip_bind_test_expired_reuse),
 	KUNIT_CASE(ip_vs_sip_bind_test_wrap),
+	KUNIT_CASE(ip_vs_sip_bind_test_gc_revive),
 	KUNIT_CASE(ip_vs_sip_bind_test_cap),
 	KUNIT_CASE(ip_vs_sip_bind_test_dead_server),
 	KUNIT_CASE(ip_vs_sip_bind_test_drain),
