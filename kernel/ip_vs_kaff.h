@@ -149,11 +149,14 @@ ip_vs_kaff_expiry(const struct ip_vs_kaff_binding *b, unsigned long now)
 	return now + (long)(s32)(READ_ONCE(b->expires) - (u32)now);
 }
 
-/* Jiffies since a binding's last use, at @now (jiffies). */
-static inline unsigned long
+/*
+ * Jiffies since a binding's last use, at @now (jiffies); negative when
+ * another CPU used it after @now was read.
+ */
+static inline long
 ip_vs_kaff_idle(const struct ip_vs_kaff_binding *b, unsigned long now)
 {
-	return (u32)now - READ_ONCE(b->last_use);
+	return (s32)((u32)now - READ_ONCE(b->last_use));
 }
 
 /*

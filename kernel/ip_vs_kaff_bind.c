@@ -128,6 +128,8 @@ void ip_vs_kaff_caches_exit(void)
 /* A binding for a key of @len bytes (1..IP_VS_KAFF_KEY_MAX), not set up */
 static struct ip_vs_kaff_binding *ip_vs_kaff_binding_alloc(u32 len)
 {
+	if (WARN_ON_ONCE(!len || len > IP_VS_KAFF_KEY_MAX))
+		return NULL;
 	return kmem_cache_alloc(ip_vs_kaff_cache(len), GFP_ATOMIC);
 }
 
@@ -223,13 +225,17 @@ static bool ip_vs_kaff_keep(const struct ip_vs_dest *d, bool move_quiesced)
  * right after the collector found it expired was removed all the same, and
  * the key's next datagram could go elsewhere: for a request a real server
  * sent (ip_vs_kaff_bind_rs()), to a server other than the one that must
- * get the answer. Return: false when the binding is gone.
+ * get the answer. The same lock orders two CPUs that found it expired: the
+ * second finds it live, revived by the first, which decides.
+ *
+ * Return: 0 when revived; -ENOENT when the binding is gone; -EEXIST when
+ * another CPU revived it first.
  */
-static bool ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
-			     struct ip_vs_kaff_binding *b,
-			     const struct ip_vs_kaff_lookup_key *k,
-			     const struct ip_vs_kaff_req *r,
-			     struct ip_vs_dest *d, u16 idx, unsigned long now)
+static int ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
+			    struct ip_vs_kaff_binding *b,
+			    const struct ip_vs_kaff_lookup_key *k,
+			    const struct ip_vs_kaff_req *r,
+			    struct ip_vs_dest *d, u16 idx, unsigned long now)
 {
 	struct ip_vs_kaff_tab *t;
 
@@ -237,7 +243,11 @@ static bool ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
 	t = rcu_dereference_protected(s->bindings, lockdep_is_held(&s->lock));
 	if (ip_vs_kaff_tab_find(t, k) != b) {
 		spin_unlock_bh(&s->lock);
-		return false;
+		return -ENOENT;
+	}
+	if (!time_after(now, ip_vs_kaff_expiry(b, now))) {
+		spin_unlock_bh(&s->lock);
+		return -EEXIST;
 	}
 	WRITE_ONCE(b->state, r->state);
 	WRITE_ONCE(b->hint, idx);
@@ -247,7 +257,7 @@ static bool ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
 	ip_vs_kaff_set_expires(s, b, now + r->timeout);
 	spin_unlock_bh(&s->lock);
 	this_cpu_inc(s->stats->created);
-	return true;
+	return 0;
 }
 
 /*
@@ -329,6 +339,7 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 	struct ip_vs_kaff_binding *b;
 	struct ip_vs_dest *d;
 	u16 idx;
+	int ret;
 
 	*hit = NULL;
 	*made = false;
@@ -354,11 +365,10 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 	d = ip_vs_kaff_table_pick_idx(t, r->hash, &idx);
 	if (!d)
 		return NULL;
-	if (b && ip_vs_kaff_reuse(s, b, &k, r, d, idx, now)) {
-		*made = true;
-		return d;
-	}
-	switch (ip_vs_kaff_insert(s, r, &k, d, idx, now, &b)) {
+	ret = b ? ip_vs_kaff_reuse(s, b, &k, r, d, idx, now) : -ENOENT;
+	if (ret == -ENOENT)
+		ret = ip_vs_kaff_insert(s, r, &k, d, idx, now, &b);
+	switch (ret) {
 	case 0:
 		*made = true;
 		return d;
@@ -450,7 +460,7 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 	};
 	struct ip_vs_kaff_binding *b;
 	struct ip_vs_dest *d;
-	int idx;
+	int idx, ret;
 
 	*hit = NULL;
 	idx = ip_vs_kaff_table_find(t, dest);
@@ -475,9 +485,10 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 		return IP_VS_KAFF_RS_NEW;
 	}
 
-	if (b && ip_vs_kaff_reuse(s, b, &k, r, dest, idx, now))
-		return IP_VS_KAFF_RS_NEW;
-	switch (ip_vs_kaff_insert(s, r, &k, dest, idx, now, &b)) {
+	ret = b ? ip_vs_kaff_reuse(s, b, &k, r, dest, idx, now) : -ENOENT;
+	if (ret == -ENOENT)
+		ret = ip_vs_kaff_insert(s, r, &k, dest, idx, now, &b);
+	switch (ret) {
 	case 0:
 		return IP_VS_KAFF_RS_NEW;
 	case -EEXIST:

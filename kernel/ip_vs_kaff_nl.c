@@ -359,11 +359,14 @@ static int ip_vs_kaff_nl_put_binding(struct sk_buff *skb,
 					&d->addr, d->port)) ||
 	    nla_put_u32(skb, IPVS_UDP_A_BINDING_STATE, READ_ONCE(b->state)) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_BINDING_AGE_MS,
-			      ((u32)ktime_get_seconds() -
-			       READ_ONCE(b->created)) * (u64)MSEC_PER_SEC,
+			      max_t(s32, (u32)ktime_get_seconds() -
+				    READ_ONCE(b->created), 0) *
+			      (u64)MSEC_PER_SEC,
 			      IPVS_UDP_A_BINDING_PAD) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_BINDING_IDLE_MS,
-			      jiffies_to_msecs(ip_vs_kaff_idle(b, now)),
+			      jiffies_to_msecs(max_t(long,
+						     ip_vs_kaff_idle(b, now),
+						     0)),
 			      IPVS_UDP_A_BINDING_PAD) ||
 	    nla_put_u64_64bit(skb, IPVS_UDP_A_BINDING_EXPIRES_MS,
 			      time_after(exp, now) ?
