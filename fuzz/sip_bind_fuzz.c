@@ -546,7 +546,7 @@ static void op_msg(struct fuzz *f)
 	struct ip_vs_kaff_binding *b = find(f, ki);
 	unsigned int count0 = count(f);
 	struct ip_vs_dest *r, *want, *bdest = b ? b->dest : NULL;
-	bool live = b && !time_after(f->now, ip_vs_kaff_expiry(b, f->now));
+	bool live = b && !ip_vs_kaff_expired(b, f->now);
 	struct ip_vs_sip_msg m = {
 		.callid = f->keybuf[ki],
 		.callid_len = f->keylen[ki],
@@ -625,7 +625,7 @@ static void op_gc(struct fuzz *f)
 
 	for (i = 0; i < NKEYS; i++) {
 		b = find(f, i);
-		if (b && time_after(f->now, ip_vs_kaff_expiry(b, f->now))) {
+		if (b && ip_vs_kaff_expired(b, f->now)) {
 			expired++;
 			f->model[i].bound = false;
 		}

@@ -149,6 +149,13 @@ ip_vs_kaff_expiry(const struct ip_vs_kaff_binding *b, unsigned long now)
 	return now + (long)(s32)(READ_ONCE(b->expires) - (u32)now);
 }
 
+/* Is a binding expired at @now (jiffies)? Its expiry compared in 32 bits */
+static inline bool ip_vs_kaff_expired(const struct ip_vs_kaff_binding *b,
+				      unsigned long now)
+{
+	return time_after32((u32)now, READ_ONCE(b->expires));
+}
+
 /*
  * Jiffies since a binding's last use, at @now (jiffies); negative when
  * another CPU used it after @now was read.

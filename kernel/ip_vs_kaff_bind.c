@@ -216,6 +216,23 @@ static bool ip_vs_kaff_keep(const struct ip_vs_dest *d, bool move_quiesced)
 }
 
 /*
+ * What a binding starts its life with, new or revived (@d at @idx, @r's
+ * state and timeout). A revived one is visible to readers: single writes.
+ */
+static void ip_vs_kaff_start(struct ip_vs_kaff_svc *s,
+			     struct ip_vs_kaff_binding *b,
+			     const struct ip_vs_kaff_req *r,
+			     struct ip_vs_dest *d, u16 idx, unsigned long now)
+{
+	WRITE_ONCE(b->state, r->state);
+	WRITE_ONCE(b->hint, idx);
+	WRITE_ONCE(b->dest, d);
+	WRITE_ONCE(b->created, (u32)ktime_get_seconds());
+	WRITE_ONCE(b->last_use, (u32)now);
+	ip_vs_kaff_set_expires(s, b, now + r->timeout);
+}
+
+/*
  * A binding expired but not yet collected starts again as a new one.
  *
  * Under the table's writer lock, where the collector decides again whether
@@ -245,16 +262,11 @@ static int ip_vs_kaff_reuse(struct ip_vs_kaff_svc *s,
 		spin_unlock_bh(&s->lock);
 		return -ENOENT;
 	}
-	if (!time_after(now, ip_vs_kaff_expiry(b, now))) {
+	if (!ip_vs_kaff_expired(b, now)) {
 		spin_unlock_bh(&s->lock);
 		return -EEXIST;
 	}
-	WRITE_ONCE(b->state, r->state);
-	WRITE_ONCE(b->hint, idx);
-	WRITE_ONCE(b->dest, d);
-	WRITE_ONCE(b->created, (u32)ktime_get_seconds());
-	WRITE_ONCE(b->last_use, (u32)now);
-	ip_vs_kaff_set_expires(s, b, now + r->timeout);
+	ip_vs_kaff_start(s, b, r, d, idx, now);
 	spin_unlock_bh(&s->lock);
 	this_cpu_inc(s->stats->created);
 	return 0;
@@ -281,14 +293,9 @@ static int ip_vs_kaff_insert(struct ip_vs_kaff_svc *s,
 	if (!b)
 		goto refused;
 	b->hash = k->hash;
-	b->dest = d;
-	b->hint = idx;
-	b->created = (u32)ktime_get_seconds();
-	b->last_use = (u32)now;
 	b->len = r->len;
 	memcpy(b->key, r->key, r->len);
-	b->state = r->state;
-	ip_vs_kaff_set_expires(s, b, now + r->timeout);
+	ip_vs_kaff_start(s, b, r, d, idx, now);
 
 	ret = ip_vs_kaff_tab_insert(s, b, k, &old);
 	if (!ret) {
@@ -344,7 +351,7 @@ struct ip_vs_dest *ip_vs_kaff_bind(struct ip_vs_kaff_svc *s,
 	*hit = NULL;
 	*made = false;
 	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
-	if (b && time_before_eq(now, ip_vs_kaff_expiry(b, now))) {
+	if (b && !ip_vs_kaff_expired(b, now)) {
 		this_cpu_inc(s->stats->hits);
 		d = ip_vs_kaff_resolve(t, b);
 		if (d && ip_vs_kaff_keep(d, move_quiesced)) {
@@ -415,7 +422,7 @@ struct ip_vs_dest *ip_vs_kaff_follow(struct ip_vs_kaff_svc *s,
 
 	*hit = NULL;
 	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
-	if (!b || time_after(now, ip_vs_kaff_expiry(b, now)))
+	if (!b || ip_vs_kaff_expired(b, now))
 		return NULL;
 	d = ip_vs_kaff_resolve(t, b);
 	if (!d || !ip_vs_kaff_keep(d, move_quiesced))
@@ -468,7 +475,7 @@ int ip_vs_kaff_bind_rs(struct ip_vs_kaff_svc *s,
 		return IP_VS_KAFF_RS_REFUSED;
 
 	b = ip_vs_kaff_tab_find(rcu_dereference(s->bindings), &k);
-	if (b && time_before_eq(now, ip_vs_kaff_expiry(b, now))) {
+	if (b && !ip_vs_kaff_expired(b, now)) {
 		this_cpu_inc(s->stats->hits);
 		d = ip_vs_kaff_resolve(t, b);
 		if (d == dest) {

@@ -1372,7 +1372,7 @@ sip_test_slot(struct ip_vs_kaff_tab *t, const char *key, unsigned int *bi,
 /* The collector's question: expired at @now? */
 static bool sip_test_gone(struct ip_vs_kaff_binding *b, unsigned long now)
 {
-	return time_after(now, ip_vs_kaff_expiry(b, now));
+	return ip_vs_kaff_expired(b, now);
 }
 
 /*
